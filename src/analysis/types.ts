@@ -1,0 +1,29 @@
+import type { ChannelLabel } from '../audio/channels.js';
+
+/** What an analyzer learns about the stream before the first block. */
+export interface StreamInfo {
+  sampleRate: number;
+  channelCount: number;
+  channelLabels: ChannelLabel[];
+  /** Frames in the stream (after --from/--to), when known. */
+  frames: number | null;
+}
+
+/** Planar audio: one Float32Array per channel, all `frames` long (buffers are reused by the host). */
+export interface AudioBlock {
+  channels: Float32Array[];
+  frames: number;
+  /** Index of the block's first frame from the start of the measured range. */
+  frameOffset: number;
+}
+
+/**
+ * The plugin interface (DESIGN.md). Analyzers never read files and never allocate per block.
+ * `finish` returns a plain JSON-able value.
+ */
+export interface Analyzer<R> {
+  readonly id: string;
+  start(stream: StreamInfo): void;
+  process(block: AudioBlock): void;
+  finish(): R;
+}

@@ -1,0 +1,68 @@
+/**
+ * Errors are values: a code a script can switch on, a message a mixer understands, and where it
+ * happened (file, byte offset or timecode). Thrown across layers as DubstageError, reported as data.
+ */
+export type ErrorCode =
+  | 'usage'
+  | 'io'
+  | 'not-audio'
+  | 'truncated'
+  | 'bad-chunk'
+  | 'missing-fmt'
+  | 'unsupported-codec'
+  | 'bad-format'
+  | 'too-large'
+  | 'not-session'
+  | 'bad-session'
+  | 'bad-spec'
+  | 'mismatch';
+
+export interface ErrorInfo {
+  code: ErrorCode;
+  message: string;
+  path?: string;
+  byteOffset?: number;
+  timecode?: string;
+  line?: number;
+}
+
+export class DubstageError extends Error {
+  readonly code: ErrorCode;
+  readonly path?: string;
+  readonly byteOffset?: number;
+  readonly timecode?: string;
+  readonly line?: number;
+
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = 'DubstageError';
+    this.code = info.code;
+    this.path = info.path;
+    this.byteOffset = info.byteOffset;
+    this.timecode = info.timecode;
+    this.line = info.line;
+  }
+
+  toJSON(): ErrorInfo {
+    const out: ErrorInfo = { code: this.code, message: this.message };
+    if (this.path !== undefined) out.path = this.path;
+    if (this.byteOffset !== undefined) out.byteOffset = this.byteOffset;
+    if (this.timecode !== undefined) out.timecode = this.timecode;
+    if (this.line !== undefined) out.line = this.line;
+    return out;
+  }
+}
+
+/** Any thrown value as an ErrorInfo: our own errors keep their code, the rest become 'io'. */
+export function toErrorInfo(err: unknown, path?: string): ErrorInfo {
+  if (err instanceof DubstageError) {
+    const info = err.toJSON();
+    if (info.path === undefined && path !== undefined) info.path = path;
+    return info;
+  }
+  const e = err as NodeJS.ErrnoException;
+  const message = e && typeof e.message === 'string' ? e.message : String(err);
+  const info: ErrorInfo = { code: 'io', message };
+  if (path !== undefined) info.path = path;
+  return info;
+}

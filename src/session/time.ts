@@ -1,0 +1,198 @@
+/**
+ * Exact time: integer counts at rational rates (OpenTimelineIO style), seconds only at the edge.
+ * 23.976 is 24000/1001; 29.97 is 30000/1001. Timecode with SMPTE drop-frame for 29.97, 59.94, 119.88.
+ */
+export interface Rational {
+  num: number;
+  den: number;
+}
+
+/** A count of units at `rate` units per second (frames at a frame rate, samples at a sample rate). */
+export interface RationalTime {
+  value: number;
+  rate: Rational;
+}
+
+export function gcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+export function rational(num: number, den = 1): Rational {
+  if (den === 0) throw new Error('rational with zero denominator');
+  if (!Number.isInteger(num) || !Number.isInteger(den)) {
+    throw new Error(`rational needs integers, got ${num}/${den}`);
+  }
+  const g = gcd(num, den) || 1;
+  const s = den < 0 ? -1 : 1;
+  return { num: (s * num) / g, den: (s * den) / g };
+}
+
+export function rateToNumber(r: Rational): number {
+  return r.num / r.den;
+}
+
+export function rationalEquals(a: Rational, b: Rational): boolean {
+  return a.num * b.den === b.num * a.den;
+}
+
+/**
+ * Normalise a frame rate written as a number or string: 23.976/23.98 → 24000/1001, 29.97 → 30000/1001,
+ * 59.94 → 60000/1001, 119.88 → 120000/1001, 47.952 → 48000/1001; "30000/1001", "1001/30000s"
+ * (FCPXML frameDuration), integers as themselves.
+ */
+export function parseFrameRate(input: string | number): Rational {
+  if (typeof input === 'number') return frameRateFromNumber(input);
+  const t = input.trim().replace(/s$/, '');
+  const frac = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
+  if (frac) {
+    const a = Number(frac[1]);
+    const b = Number(frac[2]);
+    if (b === 0 || a === 0) throw new Error(`bad frame rate '${input}'`);
+    return rational(a, b);
+  }
+  const n = Number(t.replace(/(DF|NDF|D|ND|fps)$/i, '').trim());
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad frame rate '${input}'`);
+  return frameRateFromNumber(n);
+}
+
+/** Inverse of a frame duration such as FCPXML's "1001/24000s". */
+export function frameRateFromDuration(duration: string): Rational {
+  const t = duration.trim().replace(/s$/, '');
+  const frac = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
+  if (frac) return rational(Number(frac[2]), Number(frac[1]));
+  const n = Number(t);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad frame duration '${duration}'`);
+  return frameRateFromNumber(1 / n);
+}
+
+function frameRateFromNumber(n: number): Rational {
+  const nominal = Math.round(n);
+  // NTSC family: nominal × 1000/1001 within half a thousandth
+  if (Math.abs(n - (nominal * 1000) / 1001) < 0.006 && Math.abs(n - nominal) > 0.005) {
+    return rational(nominal * 1000, 1001);
+  }
+  if (Math.abs(n - nominal) < 1e-9) return rational(nominal, 1);
+  // other non-integers (e.g. 12.5): rational with up to 3 decimals
+  return rational(Math.round(n * 1000), 1000);
+}
+
+/** Nominal (rounded) frames per second used for timecode counting: 30 for 29.97. */
+export function nominalFps(rate: Rational): number {
+  return Math.round(rate.num / rate.den);
+}
+
+/** Drop-frame is only defined for the 1000/1001 rates that are multiples of 30. */
+export function dropFrameAllowed(rate: Rational): boolean {
+  const nominal = nominalFps(rate);
+  return nominal % 30 === 0 && rate.den === 1001 && rate.num === nominal * 1000;
+}
+
+/** Frames dropped per minute (except every tenth): 2 at 29.97, 4 at 59.94, 8 at 119.88. */
+function dropsPerMinute(rate: Rational): number {
+  return (nominalFps(rate) / 30) * 2;
+}
+
+export interface TimecodeFields {
+  hours: number;
+  minutes: number;
+  seconds: number;
+  frames: number;
+}
+
+/** Timecode fields → frame count since 00:00:00:00. */
+export function timecodeToFrames(tc: TimecodeFields, rate: Rational, dropFrame: boolean): number {
+  const fps = nominalFps(rate);
+  const totalMinutes = tc.hours * 60 + tc.minutes;
+  let frames = ((totalMinutes * 60 + tc.seconds) * fps) + tc.frames;
+  if (dropFrame) {
+    const drop = dropsPerMinute(rate);
+    frames -= drop * (totalMinutes - Math.floor(totalMinutes / 10));
+  }
+  return frames;
+}
+
+/** Frame count → timecode fields (drop-frame counting skips labels, never frames). */
+export function framesToTimecodeFields(frameCount: number, rate: Rational, dropFrame: boolean): TimecodeFields {
+  const fps = nominalFps(rate);
+  let f = frameCount;
+  const negative = f < 0;
+  if (negative) f = -f;
+  if (dropFrame) {
+    const drop = dropsPerMinute(rate);
+    const framesPer10Min = fps * 600 - drop * 9;
+    const framesPerMin = fps * 60 - drop;
+    const tens = Math.floor(f / framesPer10Min);
+    let rem = f % framesPer10Min;
+    // the first minute of each ten keeps all its labels
+    if (rem >= fps * 60) {
+      rem -= fps * 60;
+      f += drop * 9 * tens + drop * (1 + Math.floor(rem / framesPerMin));
+    } else {
+      f += drop * 9 * tens;
+    }
+  }
+  const frames = f % fps;
+  const totalSeconds = Math.floor(f / fps);
+  return {
+    hours: Math.floor(totalSeconds / 3600),
+    minutes: Math.floor(totalSeconds / 60) % 60,
+    seconds: totalSeconds % 60,
+    frames,
+  };
+}
+
+export function formatTimecode(frameCount: number, rate: Rational, dropFrame: boolean): string {
+  const t = framesToTimecodeFields(frameCount, rate, dropFrame);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const fw = nominalFps(rate) > 100 ? 3 : 2;
+  return `${p(t.hours)}:${p(t.minutes)}:${p(t.seconds)}${dropFrame ? ';' : ':'}${String(t.frames).padStart(fw, '0')}`;
+}
+
+export interface ParsedTimecode extends TimecodeFields {
+  /** True when the text used ';' (or '.') before the frames, the drop-frame convention. */
+  dropFrameMarked: boolean;
+}
+
+/** Parse "HH:MM:SS:FF", "HH:MM:SS;FF", "HH;MM;SS;FF", "HH:MM:SS.FF". Returns null when it is not timecode. */
+export function parseTimecode(text: string): ParsedTimecode | null {
+  const m = /^\s*(-)?(\d{1,2})[:;.](\d{2})[:;.](\d{2})([:;.,])(\d{2,3})\s*$/.exec(text);
+  if (!m) return null;
+  return {
+    hours: Number(m[2]),
+    minutes: Number(m[3]),
+    seconds: Number(m[4]),
+    frames: Number(m[6]),
+    dropFrameMarked: m[5] === ';' || m[5] === ',' || text.includes(';'),
+  };
+}
+
+/** Frames at `rate` → exact seconds. */
+export function framesToSeconds(frames: number, rate: Rational): number {
+  return (frames * rate.den) / rate.num;
+}
+
+export function toSeconds(t: RationalTime): number {
+  return (t.value * t.rate.den) / t.rate.num;
+}
+
+/** Seconds → nearest whole count at `rate`. */
+export function secondsToCount(seconds: number, rate: Rational): number {
+  return Math.round((seconds * rate.num) / rate.den);
+}
+
+/** Timecode text at a rate → seconds from 00:00:00:00 (real seconds at the exact rate). */
+export function timecodeToSeconds(text: string, rate: Rational, dropFrame?: boolean): number | null {
+  const tc = parseTimecode(text);
+  if (!tc) return null;
+  const df = dropFrame ?? (tc.dropFrameMarked && dropFrameAllowed(rate));
+  return framesToSeconds(timecodeToFrames(tc, rate, df), rate);
+}
+
+/** Seconds → timecode at a rate (floor to the frame that contains the instant). */
+export function secondsToTimecode(seconds: number, rate: Rational, dropFrame: boolean): string {
+  const frames = Math.floor((seconds * rate.num) / rate.den + 1e-9);
+  return formatTimecode(frames, rate, dropFrame);
+}
