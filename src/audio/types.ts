@@ -1,0 +1,112 @@
+/**
+ * What the audio readers say about a file, and the streaming source they open.
+ * Implementations: riff.ts (WAV/RF64/BW64), aiff.ts (AIFF/AIFC), multimono.ts (grouped sets),
+ * open.ts (the entry point that picks one).
+ */
+import type { ChannelLabel, LabelSource } from './channels.js';
+
+export type Container = 'wav' | 'rf64' | 'bw64' | 'aiff' | 'aifc' | 'flac' | 'mp3' | 'ogg';
+export type SampleFormat = 'int' | 'float';
+
+export interface ChunkInfo {
+  /** Four-character id as written, e.g. "fmt ", "data", "axml". */
+  id: string;
+  /** Byte offset of the chunk header in the file. */
+  offset: number;
+  /** Byte offset of the chunk body. */
+  dataOffset: number;
+  /** Body size in bytes (from ds64 for RF64/BW64 data). */
+  size: number;
+}
+
+export interface BextInfo {
+  description: string;
+  originator: string;
+  originatorReference: string;
+  originationDate: string;
+  originationTime: string;
+  /** Samples since midnight (BWF TimeReference). */
+  timeReferenceSamples: number;
+  version: number;
+  umid?: string;
+  /** v2 loudness fields (null when absent or 0x7FFF). */
+  loudnessValueLufs: number | null;
+  loudnessRangeLu: number | null;
+  maxTruePeakDbtp: number | null;
+  maxMomentaryLufs: number | null;
+  maxShortTermLufs: number | null;
+  codingHistory: string;
+}
+
+export interface IxmlTrack {
+  channelIndex: number | null;
+  interleaveIndex: number | null;
+  name: string;
+  function: string;
+}
+
+export interface IxmlInfo {
+  project?: string;
+  scene?: string;
+  take?: string;
+  tape?: string;
+  /** Timecode rate as written, e.g. "24000/1001". */
+  timecodeRate?: string;
+  timecodeFlag?: string;
+  tracks: IxmlTrack[];
+}
+
+export interface AudioFormat {
+  container: Container;
+  sampleRate: number;
+  bitDepth: number;
+  sampleFormat: SampleFormat;
+  channels: number;
+  channelLabels: ChannelLabel[];
+  /** Where the labels came from (said in the output). */
+  labelSource: LabelSource;
+  frames: number;
+  durationSeconds: number;
+}
+
+export interface AudioHeader {
+  path: string;
+  format: AudioFormat;
+  /** WAVE_FORMAT_EXTENSIBLE channel mask, null when the file has none. */
+  channelMask: number | null;
+  /** WAVE format tag (1 PCM, 3 float, 0xFFFE extensible) or AIFC compression type. */
+  codec: string;
+  /** Bytes per frame in the data chunk. */
+  blockAlign: number;
+  /** Byte offset and length of the sample data actually present in the file. */
+  dataOffset: number;
+  dataBytes: number;
+  bigEndian: boolean;
+  chunks: ChunkInfo[];
+  bext: BextInfo | null;
+  ixml: IxmlInfo | null;
+  /** LIST/INFO entries (INAM, ICMT, ISFT, ...). */
+  info: Record<string, string>;
+  /** Present but parsed elsewhere (native-adapters/adm). */
+  hasAxml: boolean;
+  hasChna: boolean;
+  hasDbmd: boolean;
+  warnings: string[];
+}
+
+/**
+ * A streaming PCM source: decodes straight into caller-owned planar buffers, never the whole file.
+ */
+export interface AudioSource {
+  readonly header: AudioHeader;
+  /** Member files for a multi-mono set (else just the one path). */
+  readonly files: string[];
+  /** Move to a frame (for --from). */
+  seek(frame: number): void;
+  /**
+   * Decode up to `maxFrames` frames into `out` (one Float32Array per channel, each >= maxFrames long).
+   * Returns the frames written; 0 at the end.
+   */
+  read(out: Float32Array[], maxFrames: number): number;
+  close(): void;
+}
