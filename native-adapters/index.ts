@@ -1,0 +1,77 @@
+/**
+ * The adapter registry: sniff content first, then read. cli and delivery call this; adapters
+ * import src/session, never the other way round.
+ */
+import { openSync, readSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import { DubstageError } from '../src/errors.js';
+import type { ReadOptions, Session, SessionAdapter } from '../src/session/model.js';
+import { aafAdapter } from './aaf/index.js';
+import { edlAdapter } from './edl/index.js';
+import { fcpXmlAdapter } from './fcp-xml/index.js';
+import { fcpxmlAdapter } from './fcpxml/index.js';
+import { protoolsAdapter } from './protools/index.js';
+import { reaperAdapter } from './reaper/index.js';
+
+/** Order matters only where two formats could both claim a file; binary AAF first, loose text last. */
+export const adapters: readonly SessionAdapter[] = [
+  aafAdapter,
+  fcpxmlAdapter,
+  fcpXmlAdapter,
+  reaperAdapter,
+  protoolsAdapter,
+  edlAdapter,
+];
+
+const HEAD_BYTES = 64 * 1024;
+
+export function readHead(filePath: string): Uint8Array {
+  const fd = openSync(filePath, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The adapter for a file by content, or null when no adapter recognises it. */
+export function findAdapter(filePath: string, head?: Uint8Array): SessionAdapter | null {
+  const bytes = head ?? readHead(filePath);
+  const name = path.basename(filePath);
+  return adapters.find((a) => a.sniff(bytes, name)) ?? null;
+}
+
+export function adapterByFormat(format: string): SessionAdapter | null {
+  return adapters.find((a) => a.format === format) ?? null;
+}
+
+/** Sniff and read a session file. `format` forces an adapter, which must still accept the content. */
+export async function readSession(filePath: string, options: ReadOptions = {}, format?: string): Promise<Session> {
+  const head = readHead(filePath);
+  const name = path.basename(filePath);
+  if (format) {
+    const forced = adapterByFormat(format);
+    if (!forced) throw new DubstageError({ code: 'usage', message: `unknown session format '${format}'`, path: filePath });
+    if (!forced.sniff(head, name)) {
+      throw new DubstageError({
+        code: 'not-session',
+        message: `${filePath} is not a ${format} file (its content does not match)`,
+        path: filePath,
+        byteOffset: 0,
+      });
+    }
+    return forced.read(filePath, options);
+  }
+  const adapter = adapters.find((a) => a.sniff(head, name));
+  if (!adapter) {
+    throw new DubstageError({
+      code: 'not-session',
+      message: `${filePath}: not a session file dubstage can read (expected AAF, EDL, FCP XML, FCPXML, REAPER .RPP or Pro Tools session text)`,
+      path: filePath,
+      byteOffset: 0,
+    });
+  }
+  return adapter.read(filePath, options);
+}
