@@ -1,0 +1,14 @@
+// Placeholder until `dubstage measure` lands: the command is listed but says it is not built yet.
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('measure')
+    .description('(not built yet)')
+    .allowUnknownOption()
+    .argument('[args...]')
+    .action(() => {
+      process.stderr.write('dubstage measure is not built yet\n');
+      process.exitCode = 2;
+    });
+}

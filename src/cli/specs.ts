@@ -1,0 +1,14 @@
+// Placeholder until `dubstage specs` lands: the command is listed but says it is not built yet.
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('specs')
+    .description('(not built yet)')
+    .allowUnknownOption()
+    .argument('[args...]')
+    .action(() => {
+      process.stderr.write('dubstage specs is not built yet\n');
+      process.exitCode = 2;
+    });
+}
