@@ -24,6 +24,10 @@ export interface AudioBlock {
 export interface Analyzer<R> {
   readonly id: string;
   start(stream: StreamInfo): void;
-  process(block: AudioBlock): void;
+  /**
+   * Synchronous for DSP analyzers. An analyzer whose engine is asynchronous (an ONNX model) may return
+   * a Promise; the host awaits it before reusing the block's buffers.
+   */
+  process(block: AudioBlock): void | Promise<void>;
   finish(): R;
 }

@@ -110,3 +110,16 @@ export interface AudioSource {
   read(out: Float32Array[], maxFrames: number): number;
   close(): void;
 }
+
+/**
+ * Random-access bytes: a file read with positional reads, or a stream inside a container (an AAF's
+ * embedded essence). Readers parse through this so the same WAV/AIFF code reads both.
+ */
+export interface ByteSource {
+  /** A name for messages (the file path, or "FILE.aaf#essence-3"). */
+  readonly name: string;
+  readonly size: number;
+  /** Read up to `length` bytes at `position` into `buf` at `offset`; returns bytes read (0 at the end). */
+  read(buf: Uint8Array, offset: number, length: number, position: number): number;
+  close(): void;
+}
