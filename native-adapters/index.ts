@@ -6,6 +6,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { DubstageError } from '../src/errors.js';
 import type { ReadOptions, Session, SessionAdapter } from '../src/session/model.js';
+import { resolveMedia } from '../src/session/media.js';
 import { aafAdapter } from './aaf/index.js';
 import { edlAdapter } from './edl/index.js';
 import { fcpXmlAdapter } from './fcp-xml/index.js';
@@ -49,7 +50,13 @@ export function adapterByFormat(format: string): SessionAdapter | null {
 
 /** Sniff and read a session file. `format` forces an adapter, which must still accept the content. */
 export async function readSession(filePath: string, options: ReadOptions = {}, format?: string): Promise<Session> {
-  const head = readHead(filePath);
+  let head: Uint8Array;
+  try {
+    head = readHead(filePath);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new DubstageError({ code: 'io', message: `${filePath}: cannot read (${reason})`, path: filePath });
+  }
   const name = path.basename(filePath);
   if (format) {
     const forced = adapterByFormat(format);
@@ -62,7 +69,7 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
         byteOffset: 0,
       });
     }
-    return forced.read(filePath, options);
+    return withResolvedMedia(await forced.read(filePath, options), filePath, options);
   }
   const adapter = adapters.find((a) => a.sniff(head, name));
   if (!adapter) {
@@ -73,5 +80,11 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
       byteOffset: 0,
     });
   }
-  return adapter.read(filePath, options);
+  return withResolvedMedia(await adapter.read(filePath, options), filePath, options);
+}
+
+/** Adapters fill each MediaRef's `path`; finding it on disk is done once, here, the same for every format. */
+function withResolvedMedia(session: Session, filePath: string, options: ReadOptions): Session {
+  resolveMedia(session, filePath, options.mediaDirs ?? []);
+  return session;
 }

@@ -45,16 +45,19 @@ export function rationalEquals(a: Rational, b: Rational): boolean {
  */
 export function parseFrameRate(input: string | number): Rational {
   if (typeof input === 'number') return frameRateFromNumber(input);
-  const t = input.trim().replace(/s$/, '');
-  const frac = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
+  const t = input.trim();
+  // a trailing 's' (not 'fps') marks a frame duration in seconds, FCPXML's spelling
+  if (/\ds$/.test(t)) return frameRateFromDuration(t);
+  const frac = /^(\d+)\s*\/\s*(\d+)s?$/.exec(t);
   if (frac) {
     const a = Number(frac[1]);
     const b = Number(frac[2]);
     if (b === 0 || a === 0) throw new Error(`bad frame rate '${input}'`);
-    return rational(a, b);
+    // 23976/1000 (MC 6.5) and 11988/100 (MC 23.12) are NTSC rates spelled approximately
+    return ntscOrExact(a, b);
   }
-  const n = Number(t.replace(/(DF|NDF|D|ND|fps)$/i, '').trim());
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad frame rate '${input}'`);
+  const n = Number(t.replace(/(DF|NDF|D|ND|fps|s)$/i, '').trim());
+  if (!t || !Number.isFinite(n) || n <= 0) throw new Error(`bad frame rate '${input}'`);
   return frameRateFromNumber(n);
 }
 
@@ -62,10 +65,20 @@ export function parseFrameRate(input: string | number): Rational {
 export function frameRateFromDuration(duration: string): Rational {
   const t = duration.trim().replace(/s$/, '');
   const frac = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
-  if (frac) return rational(Number(frac[2]), Number(frac[1]));
+  if (frac) {
+    if (Number(frac[1]) === 0 || Number(frac[2]) === 0) throw new Error(`bad frame duration '${duration}'`);
+    return ntscOrExact(Number(frac[2]), Number(frac[1]));
+  }
   const n = Number(t);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`bad frame duration '${duration}'`);
   return frameRateFromNumber(1 / n);
+}
+
+/** An exact fraction, except that one within tolerance of an NTSC rate becomes that rate. */
+function ntscOrExact(num: number, den: number): Rational {
+  const exact = rational(num, den);
+  const ntsc = frameRateFromNumber(num / den);
+  return ntsc.den === 1001 ? ntsc : exact;
 }
 
 function frameRateFromNumber(n: number): Rational {
@@ -195,4 +208,61 @@ export function timecodeToSeconds(text: string, rate: Rational, dropFrame?: bool
 export function secondsToTimecode(seconds: number, rate: Rational, dropFrame: boolean): string {
   const frames = Math.floor((seconds * rate.num) / rate.den + 1e-9);
   return formatTimecode(frames, rate, dropFrame);
+}
+
+// ---- Exact arithmetic between times at different rates (added for adapters and fade folding). ----
+// Counts × rate terms pass 2^53 over long timelines (3 h of samples × 1001 × 24000), so cross
+// products are taken in BigInt.
+
+/** The slowest rate at which both rates' units are whole counts (24000/1001 and 48000 → 48000). */
+export function commonRate(a: Rational, b: Rational): Rational {
+  const lcm = (x: number, y: number) => (x / gcd(x, y)) * y;
+  return rational(lcm(a.num, b.num), gcd(a.den, b.den));
+}
+
+/** Re-express a time at another rate; exact when the rates allow it, otherwise floored or rounded. */
+export function rescaleTime(t: RationalTime, rate: Rational, mode: 'floor' | 'round' = 'round'): RationalTime {
+  if (rationalEquals(t.rate, rate)) return { value: t.value, rate };
+  // value × (rate.num / rate.den) / (t.rate.num / t.rate.den)
+  const num = BigInt(t.value) * BigInt(rate.num) * BigInt(t.rate.den);
+  const den = BigInt(rate.den) * BigInt(t.rate.num);
+  return { value: Number(divBig(num, den, mode)), rate };
+}
+
+function divBig(num: bigint, den: bigint, mode: 'floor' | 'round'): bigint {
+  if (den < 0n) {
+    num = -num;
+    den = -den;
+  }
+  if (mode === 'round') num += den / 2n;
+  const q = num / den;
+  return num % den !== 0n && num < 0n ? q - 1n : q;
+}
+
+/** -1, 0 or 1, exactly, whatever the two rates. */
+export function compareTime(a: RationalTime, b: RationalTime): number {
+  const l = BigInt(a.value) * BigInt(a.rate.den) * BigInt(b.rate.num);
+  const r = BigInt(b.value) * BigInt(b.rate.den) * BigInt(a.rate.num);
+  return l < r ? -1 : l > r ? 1 : 0;
+}
+
+/** a + b at their common rate (a's rate when they share one). */
+export function addTime(a: RationalTime, b: RationalTime): RationalTime {
+  const rate = rationalEquals(a.rate, b.rate) ? a.rate : commonRate(a.rate, b.rate);
+  return { value: rescaleTime(a, rate).value + rescaleTime(b, rate).value, rate };
+}
+
+/** a − b at their common rate. */
+export function subtractTime(a: RationalTime, b: RationalTime): RationalTime {
+  const rate = rationalEquals(a.rate, b.rate) ? a.rate : commonRate(a.rate, b.rate);
+  return { value: rescaleTime(a, rate).value - rescaleTime(b, rate).value, rate };
+}
+
+export function timeAt(value: number, rate: Rational): RationalTime {
+  return { value, rate };
+}
+
+/** Whole frames at `frameRate` contained in a time (floor), for timecode display. */
+export function timeToFrames(t: RationalTime, frameRate: Rational): number {
+  return rescaleTime(t, frameRate, 'floor').value;
 }

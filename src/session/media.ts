@@ -1,0 +1,149 @@
+/**
+ * Media resolution: find each MediaRef's file on disk (as written, relative to the session's folder,
+ * then by name in the --media folders) and report what is missing or offline with the clips that
+ * use it. Adapters only fill `path`; the registry calls resolveMedia after reading.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { MediaRef, Session } from './model.js';
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A path written on Windows (drive letter or UNC) — absolute, but not on this machine's terms. */
+function isWindowsAbsolute(p: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(p) || /^\\\\/.test(p);
+}
+
+/** Path components, splitting on both separators (sessions travel between Windows and macOS). */
+function components(p: string): string[] {
+  return p.split(/[\\/]+/).filter((c) => c.length > 0 && c !== '.');
+}
+
+/**
+ * Candidate locations for one reference, in the order of the issue: as written, relative to the
+ * session folder, then trailing parts of the path (sub-folder + name, then name) under the session
+ * folder and each media folder. Session media often moves with the session ("Audio Files/x.wav").
+ */
+function candidates(written: string, sessionDir: string, mediaDirs: string[]): string[] {
+  const out: string[] = [];
+  const absolute = path.isAbsolute(written) || isWindowsAbsolute(written);
+  if (absolute) out.push(written);
+  else out.push(path.resolve(sessionDir, written));
+  const parts = components(written);
+  const tails: string[] = [];
+  // at most three trailing components: deep enough for "Audio Files/sub/x.wav", cheap to try
+  for (let n = Math.min(3, parts.length); n >= 1; n--) tails.push(path.join(...parts.slice(parts.length - n)));
+  for (const dir of [sessionDir, ...mediaDirs]) {
+    for (const tail of tails) out.push(path.resolve(dir, tail));
+  }
+  return [...new Set(out)];
+}
+
+/** Fill `resolvedPath` for every non-embedded reference that is found on disk; null otherwise. */
+export function resolveMedia(session: Session, sessionPath: string, mediaDirs: string[] = []): void {
+  const sessionDir = path.dirname(path.resolve(sessionPath));
+  for (const media of session.media) {
+    media.resolvedPath = null;
+    if (media.embedded) continue;
+    const written = media.path ?? (media.name && /\.\w{2,5}$/.test(media.name) ? media.name : null);
+    if (!written) continue;
+    for (const candidate of candidates(written, sessionDir, mediaDirs)) {
+      if (isFile(candidate)) {
+        media.resolvedPath = path.resolve(candidate);
+        break;
+      }
+    }
+  }
+}
+
+export interface ClipUse {
+  track: string;
+  clip: string;
+}
+
+export interface MediaProblem {
+  media: MediaRef;
+  clips: ClipUse[];
+}
+
+export interface MediaReport {
+  /** Not embedded and not found on disk (including references with no path at all). */
+  missing: MediaProblem[];
+  /** Marked offline by the session itself (Pro Tools "offline files"), found or not. */
+  offline: MediaProblem[];
+}
+
+/** Missing and offline media with the clips (track + clip name) that use them. Call after resolveMedia. */
+export function mediaReport(session: Session): MediaReport {
+  const uses = new Map<string, ClipUse[]>();
+  for (const track of session.tracks) {
+    for (const clip of track.clips) {
+      if (clip.mediaId === null) continue;
+      let list = uses.get(clip.mediaId);
+      if (!list) uses.set(clip.mediaId, (list = []));
+      list.push({ track: track.name, clip: clip.name });
+    }
+  }
+  const report: MediaReport = { missing: [], offline: [] };
+  for (const media of session.media) {
+    const clips = uses.get(media.id) ?? [];
+    if (!media.embedded && media.resolvedPath === null) report.missing.push({ media, clips });
+    if (media.offline) report.offline.push({ media, clips });
+  }
+  return report;
+}
+
+/**
+ * A file URL as sessions write it → a path. Handles `file:///c%3a/Users/x.wav` (→ `c:/Users/x.wav`),
+ * `file://localhost/Users/x.wav`, `file:///Volumes/...`, UNC hosts (`file://server/share` →
+ * `//server/share`), percent-encoding including UTF-8 sequences. Text that is not a file URL is
+ * returned as it is (already a path).
+ */
+export function filePathFromUrl(url: string): string {
+  const m = /^file:(\/\/([^/]*))?(\/.*)?$/i.exec(url.trim());
+  if (!m) return url;
+  const host = m[2] ?? '';
+  let rest = m[3] ?? '';
+  rest = safeDecode(rest);
+  // file:///c:/... or file:///c|/... → c:/...
+  const drive = /^\/([A-Za-z])[:|](\/.*)?$/.exec(rest);
+  if (drive) return `${drive[1]}:${drive[2] ?? '/'}`;
+  if (host && host.toLowerCase() !== 'localhost') return `//${safeDecode(host)}${rest}`;
+  return rest || '/';
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    // a stray '%' that is not an escape: decode the valid escapes one by one
+    return s.replace(/(%[0-9A-Fa-f]{2})+/g, (seq) => {
+      try {
+        return decodeURIComponent(seq);
+      } catch {
+        return seq;
+      }
+    });
+  }
+}
+
+/**
+ * A classic Mac (HFS) path as Pro Tools writes it, `Macintosh HD:Users:me:Audio Files:` → a POSIX
+ * path under /Volumes (`/Volumes/Macintosh HD/Users/me/Audio Files/`), which is also valid for the
+ * startup disk on macOS. A trailing ':' marks a folder. Text with no ':' or already POSIX is returned as is.
+ */
+export function filePathFromHfs(hfs: string): string {
+  const t = hfs.trim();
+  if (!t.includes(':') || t.startsWith('/')) return t;
+  const folder = t.endsWith(':');
+  const parts = t.split(':').filter((p, i, all) => !(p === '' && i === all.length - 1));
+  // '/' inside an HFS name is a legal character; on disk it appears as ':' in POSIX names
+  const posix = parts.map((p) => p.replace(/\//g, ':'));
+  return `/Volumes/${posix.join('/')}${folder ? '/' : ''}`;
+}
