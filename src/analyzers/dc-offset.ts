@@ -1,0 +1,70 @@
+/**
+ * DC offset: each channel's long-term mean over the whole stream (not per block), in linear units and
+ * dBFS. Sums are kept in float64 with Neumaier compensation so hours of programme do not drift.
+ *
+ * Merging across segments: mergeable (sum and frame count per channel add).
+ */
+import type { ChannelLabel } from '../audio/channels.js';
+import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+
+export interface ChannelDcOffset {
+  channel: number;
+  label: ChannelLabel;
+  /** Mean sample value (full scale = 1). */
+  mean: number;
+  /** 20·log10|mean|; null when the mean is exactly 0. */
+  meanDbfs: number | null;
+  /** Sum and frames, for merging segments. */
+  sum: number;
+  frames: number;
+}
+
+export interface DcOffsetResult {
+  channels: ChannelDcOffset[];
+  /** The channel with the largest |mean|, or null with no channels. */
+  worstChannel: number | null;
+}
+
+export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
+  readonly id = 'dc-offset';
+  private labels: ChannelLabel[] = [];
+  private sum = new Float64Array(0);
+  private comp = new Float64Array(0);
+  private frames = 0;
+
+  start(stream: StreamInfo): void {
+    this.labels = stream.channelLabels.slice();
+    this.sum = new Float64Array(stream.channelCount);
+    this.comp = new Float64Array(stream.channelCount);
+    this.frames = 0;
+  }
+
+  process(block: AudioBlock): void {
+    for (let c = 0; c < block.channels.length; c++) {
+      const x = block.channels[c]!;
+      let blockSum = 0;
+      for (let i = 0; i < block.frames; i++) blockSum += x[i]!;
+      // Neumaier: add the block's sum to the running total, keeping the rounding error.
+      const s = this.sum[c]!;
+      const t = s + blockSum;
+      this.comp[c]! += Math.abs(s) >= Math.abs(blockSum) ? s - t + blockSum : blockSum - t + s;
+      this.sum[c] = t;
+    }
+    this.frames += block.frames;
+  }
+
+  finish(): DcOffsetResult {
+    let worst: number | null = null;
+    const channels = this.labels.map((label, c) => {
+      const sum = this.sum[c]! + this.comp[c]!;
+      const mean = this.frames > 0 ? sum / this.frames : 0;
+      if (worst === null || Math.abs(mean) > Math.abs(this.sum[worst]! + this.comp[worst]!) / Math.max(1, this.frames)) worst = c;
+      return { channel: c, label, mean, meanDbfs: mean !== 0 ? 20 * Math.log10(Math.abs(mean)) : null, sum, frames: this.frames };
+    });
+    return { channels, worstChannel: worst };
+  }
+}
+
+export function dcOffsetAnalyzer(): DcOffsetAnalyzer {
+  return new DcOffsetAnalyzer();
+}

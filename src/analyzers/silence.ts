@@ -1,0 +1,276 @@
+/**
+ * Silence and dropouts, per channel.
+ *
+ * - A dropout is a run of digital zero (exact 0.0) of at least `minDropoutSeconds` INSIDE active
+ *   programme: the channel carried signal above the activity level within `contextSeconds` before the
+ *   run AND within `contextSeconds` after it (Netflix 016: "complete lack of signal ... abrupt and not
+ *   creatively cued", qc-tools.md §1.5). Zero runs at the head or tail of a channel, and zero runs after
+ *   a fade to near-silence, are not dropouts.
+ * - A channel that never reaches the activity level is `silentThroughout` (a dialogue stem's LFE): the
+ *   rule reports it as info, never as a dropout.
+ * - Near-silence: runs below the activity level lasting at least `minSilenceSeconds` (Etere QC's
+ *   published default, -60 dB for >= 3000 ms, qc-tools.md §1.5), and the file's leading/trailing silence
+ *   (all channels below the activity level).
+ *
+ * Why 1 ms for a dropout: band-limited programme crosses zero in a sample or two, and even quiet 16-bit
+ * material rarely holds exact zero for more than a handful of samples between active samples; 1 ms is 48
+ * samples at 48 kHz, ten times that, and still shorter than the gaps a mixer hears as a tick or a drop.
+ *
+ * Merging across segments: NOT mergeable as-is (runs and their context straddle segment boundaries).
+ */
+import type { ChannelLabel } from '../audio/channels.js';
+import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+
+/** Activity level: Etere QC's silence threshold (qc-tools.md §1.5). */
+export const SILENCE_THRESHOLD_DBFS = -60;
+/** Etere QC: silence of 3000 ms or more is reported. */
+export const MIN_SILENCE_SECONDS = 3;
+/** Shortest digital-zero run called a dropout (see the header for why). */
+export const MIN_DROPOUT_SECONDS = 0.001;
+/** Active programme must sit this close to both ends of a zero run for it to be a dropout. */
+export const DROPOUT_CONTEXT_SECONDS = 0.05;
+
+export interface SilenceOptions {
+  activeThresholdDbfs?: number;
+  minSilenceSeconds?: number;
+  minDropoutSeconds?: number;
+  contextSeconds?: number;
+  maxEvents?: number;
+}
+
+export interface SilenceEvent {
+  channel: number;
+  label: ChannelLabel;
+  startFrame: number;
+  lengthSamples: number;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+export interface SilenceRun extends SilenceEvent {
+  /** Starts at the first frame / ends at the last. */
+  leading: boolean;
+  trailing: boolean;
+}
+
+export interface ChannelSilence {
+  channel: number;
+  label: ChannelLabel;
+  /** Never reached the activity level: info (e.g. an unused LFE), not dropouts. */
+  silentThroughout: boolean;
+  /** Every sample exactly 0. */
+  digitalZeroThroughout: boolean;
+  dropoutCount: number;
+  longestDropoutSeconds: number;
+  /** Near-silent runs of >= minSilenceSeconds (not counted on a silentThroughout channel). */
+  silenceRunCount: number;
+}
+
+export interface SilenceResult {
+  activeThresholdDbfs: number;
+  minDropoutSeconds: number;
+  contextSeconds: number;
+  minSilenceSeconds: number;
+  channels: ChannelSilence[];
+  dropouts: SilenceEvent[];
+  silences: SilenceRun[];
+  eventsTruncated: boolean;
+  /** All channels below the activity level from the start / to the end; null when the file is silent. */
+  leadingSilenceSeconds: number | null;
+  trailingSilenceSeconds: number | null;
+  durationSeconds: number;
+}
+
+export class SilenceAnalyzer implements Analyzer<SilenceResult> {
+  readonly id = 'silence';
+  private readonly activeDbfs: number;
+  private readonly activeLinear: number;
+  private readonly minSilenceSeconds: number;
+  private readonly minDropoutSeconds: number;
+  private readonly contextSeconds: number;
+  private readonly maxEvents: number;
+  private sampleRate = 48000;
+  private labels: ChannelLabel[] = [];
+  private minSilenceFrames = 0;
+  private minDropoutFrames = 0;
+  private contextFrames = 0;
+  private frames = 0;
+  private firstActive = -1;
+  private lastActive = -1;
+  // Per channel state.
+  private zeroStart = new Float64Array(0);
+  private zeroLength = new Float64Array(0);
+  private zeroActiveBefore = new Uint8Array(0);
+  private quietStart = new Float64Array(0);
+  private quietLength = new Float64Array(0);
+  private lastActiveFrame = new Float64Array(0);
+  private pendingStart = new Float64Array(0); // a zero run awaiting active signal after it; -1 none
+  private pendingLength = new Float64Array(0);
+  private anyNonZero = new Uint8Array(0);
+  private dropoutCount = new Float64Array(0);
+  private longestDropout = new Float64Array(0);
+  private silenceCount = new Float64Array(0);
+  private readonly dropouts: SilenceEvent[] = [];
+  private readonly silences: SilenceRun[] = [];
+  private truncated = false;
+
+  constructor(options: SilenceOptions = {}) {
+    this.activeDbfs = options.activeThresholdDbfs ?? SILENCE_THRESHOLD_DBFS;
+    this.activeLinear = 10 ** (this.activeDbfs / 20);
+    this.minSilenceSeconds = options.minSilenceSeconds ?? MIN_SILENCE_SECONDS;
+    this.minDropoutSeconds = options.minDropoutSeconds ?? MIN_DROPOUT_SECONDS;
+    this.contextSeconds = options.contextSeconds ?? DROPOUT_CONTEXT_SECONDS;
+    this.maxEvents = options.maxEvents ?? 500;
+  }
+
+  start(stream: StreamInfo): void {
+    const n = stream.channelCount;
+    this.sampleRate = stream.sampleRate;
+    this.labels = stream.channelLabels.slice();
+    this.minSilenceFrames = Math.max(1, Math.round(this.minSilenceSeconds * this.sampleRate));
+    this.minDropoutFrames = Math.max(1, Math.round(this.minDropoutSeconds * this.sampleRate));
+    this.contextFrames = Math.max(1, Math.round(this.contextSeconds * this.sampleRate));
+    this.frames = 0;
+    this.firstActive = -1;
+    this.lastActive = -1;
+    this.zeroStart = new Float64Array(n);
+    this.zeroLength = new Float64Array(n);
+    this.zeroActiveBefore = new Uint8Array(n);
+    this.quietStart = new Float64Array(n);
+    this.quietLength = new Float64Array(n);
+    this.lastActiveFrame = new Float64Array(n).fill(-1);
+    this.pendingStart = new Float64Array(n).fill(-1);
+    this.pendingLength = new Float64Array(n);
+    this.anyNonZero = new Uint8Array(n);
+    this.dropoutCount = new Float64Array(n);
+    this.longestDropout = new Float64Array(n);
+    this.silenceCount = new Float64Array(n);
+    this.dropouts.length = 0;
+    this.silences.length = 0;
+    this.truncated = false;
+  }
+
+  process(block: AudioBlock): void {
+    const thr = this.activeLinear;
+    for (let c = 0; c < block.channels.length; c++) {
+      const x = block.channels[c]!;
+      for (let i = 0; i < block.frames; i++) {
+        const v = x[i]!;
+        const frame = block.frameOffset + i;
+        if (v === 0) {
+          if (this.zeroLength[c] === 0) {
+            this.zeroStart[c] = frame;
+            const last = this.lastActiveFrame[c]!;
+            this.zeroActiveBefore[c] = last >= 0 && frame - last <= this.contextFrames ? 1 : 0;
+          }
+          this.zeroLength[c]! += 1;
+        } else {
+          this.anyNonZero[c] = 1;
+          if (this.zeroLength[c]! > 0) this.closeZeroRun(c);
+        }
+        const a = v < 0 ? -v : v;
+        if (a >= thr) {
+          if (this.pendingStart[c]! >= 0) this.confirmPending(c, frame);
+          this.lastActiveFrame[c] = frame;
+          if (this.firstActive < 0 || frame < this.firstActive) this.firstActive = frame;
+          if (frame > this.lastActive) this.lastActive = frame;
+          if (this.quietLength[c]! > 0) this.closeQuietRun(c, false);
+        } else {
+          if (this.quietLength[c] === 0) this.quietStart[c] = frame;
+          this.quietLength[c]! += 1;
+        }
+      }
+    }
+    this.frames = Math.max(this.frames, block.frameOffset + block.frames);
+  }
+
+  private closeZeroRun(c: number): void {
+    const start = this.zeroStart[c]!;
+    const length = this.zeroLength[c]!;
+    this.zeroLength[c] = 0;
+    // Head-of-channel runs have no active signal before them and are never candidates.
+    if (length < this.minDropoutFrames || this.zeroActiveBefore[c] === 0) return;
+    // A later candidate replaces an undecided one: the earlier run was not followed by active signal.
+    this.pendingStart[c] = start;
+    this.pendingLength[c] = length;
+  }
+
+  private confirmPending(c: number, activeFrame: number): void {
+    const start = this.pendingStart[c]!;
+    const length = this.pendingLength[c]!;
+    this.pendingStart[c] = -1;
+    if (activeFrame - (start + length) > this.contextFrames) return;
+    this.dropoutCount[c]! += 1;
+    const seconds = length / this.sampleRate;
+    if (seconds > this.longestDropout[c]!) this.longestDropout[c] = seconds;
+    if (this.dropouts.length >= this.maxEvents) {
+      this.truncated = true;
+      return;
+    }
+    this.dropouts.push(this.event(c, start, length));
+  }
+
+  private closeQuietRun(c: number, atEnd: boolean): void {
+    const start = this.quietStart[c]!;
+    const length = this.quietLength[c]!;
+    this.quietLength[c] = 0;
+    if (length < this.minSilenceFrames) return;
+    // A channel silent from first to last frame is reported once, as silentThroughout.
+    if (start === 0 && atEnd) return;
+    this.silenceCount[c]! += 1;
+    if (this.silences.length >= this.maxEvents) {
+      this.truncated = true;
+      return;
+    }
+    this.silences.push({ ...this.event(c, start, length), leading: start === 0, trailing: atEnd });
+  }
+
+  private event(c: number, start: number, length: number): SilenceEvent {
+    return {
+      channel: c,
+      label: this.labels[c] ?? (`Ch${c + 1}` as ChannelLabel),
+      startFrame: start,
+      lengthSamples: length,
+      startSeconds: start / this.sampleRate,
+      endSeconds: (start + length) / this.sampleRate,
+    };
+  }
+
+  finish(): SilenceResult {
+    const channels: ChannelSilence[] = [];
+    for (let c = 0; c < this.labels.length; c++) {
+      // A zero run reaching the end of the file is trailing silence, not a dropout.
+      this.zeroLength[c] = 0;
+      this.pendingStart[c] = -1;
+      if (this.quietLength[c]! > 0) this.closeQuietRun(c, true);
+      channels.push({
+        channel: c,
+        label: this.labels[c]!,
+        silentThroughout: this.lastActiveFrame[c]! < 0,
+        digitalZeroThroughout: this.anyNonZero[c] === 0,
+        dropoutCount: this.dropoutCount[c]!,
+        longestDropoutSeconds: this.longestDropout[c]!,
+        silenceRunCount: this.silenceCount[c]!,
+      });
+    }
+    const byTime = (a: SilenceEvent, b: SilenceEvent) => a.startFrame - b.startFrame || a.channel - b.channel;
+    const silent = this.firstActive < 0;
+    return {
+      activeThresholdDbfs: this.activeDbfs,
+      minDropoutSeconds: this.minDropoutSeconds,
+      contextSeconds: this.contextSeconds,
+      minSilenceSeconds: this.minSilenceSeconds,
+      channels,
+      dropouts: this.dropouts.slice().sort(byTime),
+      silences: this.silences.slice().sort(byTime),
+      eventsTruncated: this.truncated,
+      leadingSilenceSeconds: silent ? null : this.firstActive / this.sampleRate,
+      trailingSilenceSeconds: silent ? null : (this.frames - this.lastActive - 1) / this.sampleRate,
+      durationSeconds: this.frames / this.sampleRate,
+    };
+  }
+}
+
+export function silenceAnalyzer(options?: SilenceOptions): SilenceAnalyzer {
+  return new SilenceAnalyzer(options);
+}
