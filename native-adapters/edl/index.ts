@@ -1,10 +1,364 @@
-// Placeholder until the edl adapter lands: sniffs nothing, so the registry never routes a file here.
-import type { SessionAdapter } from '../../src/session/model.js';
+/**
+ * CMX 3600 EDL (and the Avid, Premiere, Resolve, Nucoda variants) → Session, audio events only.
+ * session-formats.md §2: channels name RECORD tracks (A, A2, AA, A3…A12, B, `AUD 3 4` lines), Avid
+ * `* PATCH … FROM SOURCE n TO RECORD m` gives the source channel, file names come only from comment
+ * lines, FCM says drop/non-drop but no rate, so the rate is the user's (--fps) or assumed.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DubstageError } from '../../src/errors.js';
+import type { Clip, MediaRef, ReadOptions, Session, SessionAdapter, Track } from '../../src/session/model.js';
+import { decodeSessionText, headText, sessionLineError, splitLines } from '../../src/session/text.js';
+import {
+  dropFrameAllowed,
+  formatTimecode,
+  nominalFps,
+  parseTimecode,
+  rational,
+  timecodeToFrames,
+  type ParsedTimecode,
+  type Rational,
+} from '../../src/session/time.js';
+
+interface EdlEvent {
+  number: string;
+  reel: string;
+  channelField: string;
+  transition: string;
+  transitionFrames: number;
+  srcIn: ParsedTimecode;
+  srcOut: ParsedTimecode;
+  recIn: ParsedTimecode;
+  recOut: ParsedTimecode;
+  dropFrame: boolean;
+  line: number;
+  /** Record audio channels (1-based); empty for picture-only events. */
+  audio: number[];
+  fromClipName?: string;
+  toClipName?: string;
+  sourceFile?: string;
+  /** record channel → source channel (Avid PATCH comments). */
+  patches: Map<number, number>;
+  /** record channel → clip gain (Premiere AUDIO LEVEL comments); 0 when absent. */
+  levelsDb: Map<number, number>;
+}
+
+const TRANSITION = /^(C|D|W\d{3}|K|KB|KO|K\d*)$/i;
+const EVENT_START = /^\d{3,6}\s/;
+
+/** Record audio channels named by a CMX channel field; null when the field is not one. */
+export function audioChannelsOf(field: string): number[] | null {
+  const f = field.toUpperCase();
+  if (f === 'V' || f === 'NONE') return [];
+  if (f === 'A' || f === 'A1' || f === 'A/V' || f === 'B') return [1];
+  if (f === 'AA' || f === 'AA/V') return [1, 2];
+  const n = /^A(\d{1,2})(\/V)?$/.exec(f);
+  if (n) return [Number(n[1])];
+  return null;
+}
+
+function parseEventLine(line: string): Omit<EdlEvent, 'dropFrame' | 'line' | 'audio' | 'patches' | 'levelsDb'> | null {
+  const tokens = line.trim().split(/\s+/);
+  if (tokens.length < 8) return null;
+  const tcs = tokens.slice(-4).map((t) => parseTimecode(t));
+  if (tcs.some((t) => t === null)) return null;
+  const middle = tokens.slice(1, -4);
+  let transitionFrames = 0;
+  if (middle.length >= 2 && /^\d{1,4}$/.test(middle[middle.length - 1]!) && TRANSITION.test(middle[middle.length - 2]!)) {
+    transitionFrames = Number(middle.pop());
+  }
+  const transition = middle.pop();
+  const channelField = middle.pop();
+  if (!transition || !TRANSITION.test(transition) || !channelField || middle.length === 0) return null;
+  return {
+    number: tokens[0]!,
+    reel: middle.join(' '),
+    channelField,
+    transition: transition.toUpperCase(),
+    transitionFrames,
+    srcIn: tcs[0]!,
+    srcOut: tcs[1]!,
+    recIn: tcs[2]!,
+    recOut: tcs[3]!,
+  };
+}
+
+/** Content sniff: an event line (event number, reel, channels, transition, four timecodes) near the top. */
+function sniff(head: Uint8Array, name: string): boolean {
+  const text = headText(head);
+  const first = text.replace(/^\uFEFF/, '').trimStart();
+  if (first.startsWith('<') || first.startsWith('{') || first.startsWith('SESSION NAME:')) return false;
+  const lines = splitLines(text).slice(0, 200);
+  const events = lines.filter((l) => EVENT_START.test(l) && parseEventLine(l) !== null).length;
+  if (events > 0) return true;
+  // an EDL with a title and no events yet is still an EDL when it says so by name
+  return /\.edl$/i.test(name) && lines.some((l) => /^TITLE:/i.test(l));
+}
+
+interface Rate {
+  frameRate: Rational;
+  warning?: string;
+}
+
+/** The frame rate: the user's, else one implied by DF or by the largest frame field, else 24. */
+function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean): Rate {
+  if (options.fps) return { frameRate: options.fps };
+  let maxFrame = 0;
+  for (const e of events) for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) maxFrame = Math.max(maxFrame, t.frames);
+  if (anyDropFrame) {
+    return {
+      frameRate: rational(30000, 1001),
+      warning: 'the EDL does not state its frame rate; drop-frame timecode implies 29.97, assumed (use --fps to say otherwise)',
+    };
+  }
+  for (const fps of [24, 25, 30, 50, 60]) {
+    if (maxFrame < fps) {
+      const why = fps === 24 ? '' : ` (frame numbers reach ${maxFrame}, so not 24)`;
+      return {
+        frameRate: rational(fps),
+        warning: `the EDL does not state its frame rate; assumed ${fps} fps${why} — use --fps to say otherwise`,
+      };
+    }
+  }
+  throw new DubstageError({ code: 'bad-session', message: `frame numbers up to ${maxFrame} fit no known frame rate` });
+}
+
+function mediaKey(name: string, file: string | undefined): string {
+  return file ? `file:${file}` : `clip:${name}`;
+}
+
+export async function readEdl(filePath: string, options: ReadOptions): Promise<Session> {
+  const bytes = readFileSync(filePath);
+  const { text } = decodeSessionText(bytes);
+  const lines = splitLines(text);
+  const warnings: string[] = [];
+  let title: string | null = null;
+  let dropFrame: boolean | null = null;
+  let sawDropFrame = false;
+  const events: EdlEvent[] = [];
+  const locators: { tc: ParsedTimecode; name: string; line: number }[] = [];
+  const unknownLines: number[] = [];
+  let current: EdlEvent | null = null;
+
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const raw = lines[i]!;
+    const line = raw.trim();
+    if (line === '') continue;
+    if (/^TITLE:/i.test(line)) {
+      title = line.slice(6).trim() || title;
+      continue;
+    }
+    if (/^FCM:/i.test(line)) {
+      const v = line.slice(4).trim().toUpperCase();
+      if (/^NON[- ]?DROP/.test(v)) dropFrame = false;
+      else if (/^DROP/.test(v)) dropFrame = sawDropFrame = true;
+      else warnings.push(`line ${lineNo}: unknown FCM '${line.slice(4).trim()}'`);
+      continue;
+    }
+    if (/^\d/.test(line)) {
+      const parsed = EVENT_START.test(line) ? parseEventLine(line) : null;
+      if (!parsed) {
+        throw sessionLineError(
+          filePath,
+          lineNo,
+          `expected an event line 'NNN REEL CHANNELS TRANSITION [DURATION] SRC-IN SRC-OUT REC-IN REC-OUT', found '${line.slice(0, 80)}'`,
+        );
+      }
+      const audio = audioChannelsOf(parsed.channelField);
+      if (audio === null) warnings.push(`line ${lineNo}: unknown channel field '${parsed.channelField}'; event ${parsed.number} skipped`);
+      const semicolon = [parsed.recIn, parsed.recOut, parsed.srcIn, parsed.srcOut].some((t) => t.dropFrameMarked);
+      if (semicolon) sawDropFrame = true;
+      current = { ...parsed, dropFrame: dropFrame ?? semicolon, line: lineNo, audio: audio ?? [], patches: new Map(), levelsDb: new Map() };
+      events.push(current);
+      continue;
+    }
+    if (line.startsWith('*')) {
+      const body = line.replace(/^\*+\s*/, '');
+      const loc = /^LOC:\s*(\S+)\s*(.*)$/i.exec(body);
+      if (loc) {
+        const tc = parseTimecode(loc[1]!);
+        if (tc) {
+          // "* LOC: tc COLOR text": the colour word is optional
+          const rest = loc[2]!.trim();
+          const m = /^(WHITE|RED|GREEN|BLUE|CYAN|MAGENTA|YELLOW|BLACK|ORANGE|PURPLE)\b\s*(.*)$/i.exec(rest);
+          locators.push({ tc, name: (m ? m[2]! : rest) || 'LOC', line: lineNo });
+        }
+        continue;
+      }
+      if (!current) continue;
+      let m: RegExpExecArray | null;
+      if ((m = /^FROM CLIP NAME:\s*(.*)$/i.exec(body))) current.fromClipName = m[1]!.trim();
+      else if ((m = /^TO CLIP NAME:\s*(.*)$/i.exec(body))) current.toClipName = m[1]!.trim();
+      else if ((m = /^(SOURCE FILE|FROM FILE|FROM CLIP):\s*(.*)$/i.exec(body))) {
+        // SOURCE FILE (Avid, a name) wins over FROM CLIP (Avid, a path) only when it came first
+        current.sourceFile ??= m[2]!.trim();
+      } else if ((m = /^PATCH\b.*FROM SOURCE\s+(\d+)\s+TO RECORD\s+(\d+)/i.exec(body))) {
+        current.patches.set(Number(m[2]), Number(m[1]));
+      } else if ((m = /^AUDIO LEVEL AT\s+\S+\s+IS\s+([-+]?\d+(?:\.\d+)?)\s*DB.*?\bA(\d+)\)?\s*$/i.exec(body))) {
+        if (!current.levelsDb.has(Number(m[2]))) current.levelsDb.set(Number(m[2]), Number(m[1]));
+      }
+      continue;
+    }
+    const aud = /^AUD\s+(\d+)(?:\s+(\d+))?\s*$/i.exec(line);
+    if (aud) {
+      if (!current) throw sessionLineError(filePath, lineNo, "an 'AUD' line needs an event line before it");
+      for (const n of [aud[1], aud[2]]) if (n && !current.audio.includes(Number(n))) current.audio.push(Number(n));
+      continue;
+    }
+    // known non-event lines: speed, effects names, split edits, frame counts, remarks
+    if (/^(M2|EFFECTS NAME IS|SPLIT:|FRMC|REM\b|>>>|SWM|DLEDL|FINAL|GPI|%)/i.test(line)) continue;
+    unknownLines.push(lineNo);
+  }
+  if (unknownLines.length > 0) {
+    warnings.push(`${unknownLines.length} line(s) not understood and skipped (first at line ${unknownLines[0]})`);
+  }
+  if (events.length === 0) {
+    throw new DubstageError({ code: 'bad-session', message: `${filePath}: no edit events found (expected lines like '001  REEL  A  C  00:00:00:00 ...')`, path: filePath, line: lines.length });
+  }
+
+  const rate = chooseRate(options, events, sawDropFrame);
+  if (rate.warning) warnings.push(rate.warning);
+  const frameRate = rate.frameRate;
+  const dfAllowed = dropFrameAllowed(frameRate);
+  if (sawDropFrame && !dfAllowed) {
+    warnings.push(`drop-frame timecode does not exist at ${frameRate.num}/${frameRate.den} fps; read as non-drop`);
+  }
+  const fps = nominalFps(frameRate);
+  const toFrames = (tc: ParsedTimecode, df: boolean, lineNo: number): number => {
+    if (tc.frames >= fps) throw sessionLineError(filePath, lineNo, `frame number ${tc.frames} does not exist at ${fps} fps (use --fps)`);
+    return timecodeToFrames(tc, frameRate, df && dfAllowed);
+  };
+
+  const sessionDropFrame = (dropFrame ?? sawDropFrame) && dfAllowed;
+  // timeline start = earliest record-in of any event, picture included
+  let startFrames = Infinity;
+  for (const e of events) startFrames = Math.min(startFrames, toFrames(e.recIn, e.dropFrame, e.line));
+
+  const at = (value: number) => ({ value, rate: frameRate });
+  const media: MediaRef[] = [];
+  const mediaByKey = new Map<string, MediaRef>();
+  const mediaByClipName = new Map<string, MediaRef>();
+  const mediaFor = (clipName: string, file: string | undefined): MediaRef => {
+    const key = mediaKey(clipName, file);
+    let ref = mediaByKey.get(key);
+    if (!ref) {
+      ref = {
+        id: `m${media.length + 1}`,
+        name: file ? path.basename(file.replace(/\\/g, '/')) : clipName,
+        path: file ?? null,
+        resolvedPath: null,
+        embedded: false,
+        channels: null,
+        sampleRate: null,
+      };
+      media.push(ref);
+      mediaByKey.set(key, ref);
+    }
+    if (!mediaByClipName.has(clipName)) mediaByClipName.set(clipName, ref);
+    return ref;
+  };
+
+  const lanes = new Map<number, Clip[]>();
+  const lane = (ch: number) => {
+    let l = lanes.get(ch);
+    if (!l) lanes.set(ch, (l = []));
+    return l;
+  };
+
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.audio.length === 0) continue;
+    const recIn = toFrames(e.recIn, e.dropFrame, e.line);
+    const recOut = toFrames(e.recOut, e.dropFrame, e.line);
+    if (recOut < recIn) throw sessionLineError(filePath, e.line, `record out ${formatTc(e.recOut)} is before record in ${formatTc(e.recIn)}`);
+    const prev = events[i - 1];
+    const pairedWithCut = e.transition !== 'C' && prev !== undefined && prev.number === e.number && recIn === toFrames(prev.recIn, prev.dropFrame, prev.line);
+    // the zero-length cut line of a transition pair only names the outgoing source
+    if (e.transition === 'C' && recOut === recIn && events[i + 1]?.number === e.number) continue;
+    const blackOrSilence = /^(BL|BLK|BLACK)$/i.test(e.reel);
+    const transitionFrames = e.transition === 'C' ? 0 : e.transitionFrames;
+
+    for (const ch of e.audio) {
+      const clips = lane(ch);
+      if (transitionFrames > 0) {
+        // CMX: the incoming event starts the transition at its record-in; the outgoing clip plays
+        // under it for the transition's length (a dissolve overlaps; from or to black is a fade)
+        const outgoing = clips.find((c) => c.start.value + c.duration.value === recIn - startFrames);
+        if (outgoing) {
+          outgoing.duration = at(outgoing.duration.value + transitionFrames);
+          outgoing.fadeOutSeconds = (transitionFrames * frameRate.den) / frameRate.num;
+        } else if (pairedWithCut && prev && !/^(BL|BLK|BLACK)$/i.test(prev.reel)) {
+          // the outgoing source is named only by the cut line: it plays for the transition
+          const name = e.fromClipName ?? prev.fromClipName ?? prev.reel;
+          const ref = mediaByClipName.get(name) ?? mediaFor(name, e.sourceFile);
+          clips.push({
+            name,
+            start: at(recIn - startFrames),
+            duration: at(transitionFrames),
+            sourceStart: at(toFrames(prev.srcIn, prev.dropFrame, prev.line)),
+            mediaId: ref.id,
+            channel: prev.patches.get(ch) ?? ch,
+            gainDb: prev.levelsDb.get(ch) ?? 0,
+            fadeInSeconds: 0,
+            fadeOutSeconds: (transitionFrames * frameRate.den) / frameRate.num,
+            muted: false,
+          });
+        }
+      }
+      if (blackOrSilence) continue;
+      const incomingName = (pairedWithCut ? e.toClipName : undefined) ?? e.fromClipName ?? e.reel;
+      // in a transition pair the SOURCE FILE comment belongs to the outgoing clip unless both are the same
+      const sameAsOutgoing = !pairedWithCut || !e.toClipName || e.toClipName === e.fromClipName;
+      const ref = sameAsOutgoing ? mediaFor(incomingName, e.sourceFile) : (mediaByClipName.get(incomingName) ?? mediaFor(incomingName, undefined));
+      const srcIn = toFrames(e.srcIn, e.dropFrame, e.line);
+      clips.push({
+        name: incomingName,
+        start: at(recIn - startFrames),
+        duration: at(recOut - recIn),
+        sourceStart: at(srcIn),
+        mediaId: ref.id,
+        channel: e.patches.get(ch) ?? ch,
+        gainDb: e.levelsDb.get(ch) ?? 0,
+        fadeInSeconds: transitionFrames > 0 ? (transitionFrames * frameRate.den) / frameRate.num : 0,
+        fadeOutSeconds: 0,
+        muted: false,
+      });
+    }
+  }
+
+  const tracks: Track[] = [...lanes.entries()]
+    .filter(([, clips]) => clips.length > 0)
+    .sort(([a], [b]) => a - b)
+    .map(([ch, clips]) => ({ name: `A${ch}`, channels: 1, clips: clips.sort((a, b) => a.start.value - b.start.value) }));
+
+  const markers = locators.map((l) => ({
+    name: l.name,
+    start: at(toFrames(l.tc, sessionDropFrame || l.tc.dropFrameMarked, l.line) - startFrames),
+  }));
+
+  return {
+    format: 'edl',
+    name: title ?? path.basename(filePath, path.extname(filePath)),
+    path: filePath,
+    frameRate,
+    dropFrame: sessionDropFrame,
+    startTimecode: formatTimecode(startFrames, frameRate, sessionDropFrame),
+    sampleRate: null,
+    tracks,
+    media: media.filter((m) => tracks.some((t) => t.clips.some((c) => c.mediaId === m.id))),
+    markers,
+    warnings,
+  };
+}
+
+function formatTc(t: ParsedTimecode): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(t.hours)}:${p(t.minutes)}:${p(t.seconds)}:${p(t.frames)}`;
+}
 
 export const edlAdapter: SessionAdapter = {
   format: 'edl',
-  sniff: () => false,
-  read: async (path) => {
-    throw new Error(`${path}: the edl adapter is not built yet`);
-  },
+  sniff,
+  read: readEdl,
 };

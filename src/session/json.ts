@@ -53,7 +53,11 @@ export function timecodeAt(session: Session, t: { value: number; rate: { num: nu
 
 /** Round away binary noise (x.1000000000002) without losing sample accuracy (1/192000 s ≫ 1e-9). */
 function sec(t: { value: number; rate: { num: number; den: number } }): number {
-  return Math.round(toSeconds(t) * 1e9) / 1e9;
+  return round9(toSeconds(t));
+}
+
+function round9(seconds: number): number {
+  return Math.round(seconds * 1e9) / 1e9;
 }
 
 export function sessionToJson(session: Session): SessionJson {
@@ -75,8 +79,8 @@ export function sessionToJson(session: Session): SessionJson {
         sourceStartSeconds: sec(clip.sourceStart),
         mediaId: clip.mediaId,
         gainDb: clip.gainDb,
-        fadeInSeconds: clip.fadeInSeconds,
-        fadeOutSeconds: clip.fadeOutSeconds,
+        fadeInSeconds: round9(clip.fadeInSeconds),
+        fadeOutSeconds: round9(clip.fadeOutSeconds),
         muted: clip.muted,
       })),
     })),
