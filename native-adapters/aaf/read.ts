@@ -1,0 +1,698 @@
+/**
+ * AAF → Session: choose the composition, flatten its sound slots into clips (Sequences, Fillers,
+ * Transitions that overlap their neighbours, OperationGroups for gain and channel combining, MC's
+ * mute Selectors), follow each SourceClip through MasterMob → SourceMob to the file descriptor and
+ * its locator (or embedded essence), convert edit rates at every hop, and read the primary timecode.
+ */
+import path from 'node:path';
+import { DubstageError } from '../../src/errors.js';
+import type { Clip, Marker, MediaRef, ReadOptions, Session, Track } from '../../src/session/model.js';
+import { formatTimecode, parseFrameRate, type Rational, type RationalTime } from '../../src/session/time.js';
+import { DATA_DEF, DEF, PID } from './model.js';
+import { AafFile, NULL_MOB_ID, type AafObject } from './objects.js';
+
+type DataKind = 'sound' | 'picture' | 'timecode' | 'edgecode' | 'descriptive' | 'other';
+
+/** One channel's source, resolved to media. */
+interface ChannelSource {
+  mediaId: string | null;
+  /** Offset into the media at the media slot's rate. */
+  sourceStart: RationalTime;
+  channel: number | null;
+  masterName: string;
+}
+
+/** A clip on the composition timeline before fade pieces are folded, in composition edit units. */
+interface Piece {
+  start: number;
+  length: number;
+  sources: ChannelSource[];
+  name: string;
+  gainDb: number;
+  muted: boolean;
+  fadeIn: number;
+  fadeOut: number;
+}
+
+interface Ctx {
+  file: AafFile;
+  mobs: Map<string, AafObject>;
+  essence: Set<string>;
+  media: Map<string, MediaRef>;
+  warnings: string[];
+  warned: Set<string>;
+}
+
+function warnOnce(ctx: Ctx, key: string, message: string): void {
+  if (ctx.warned.has(key)) return;
+  ctx.warned.add(key);
+  ctx.warnings.push(message);
+}
+
+function dataKind(ctx: Ctx, component: AafObject): DataKind {
+  const key = component.weakKey(PID.DataDefinition);
+  if (!key) return 'other';
+  const known = DATA_DEF[key];
+  if (known) return known;
+  // extension data definitions (Avid SoundMasterTrack, DataEssenceTrack...) are not audio tracks
+  return 'other';
+}
+
+function rateOf(slot: AafObject): Rational | null {
+  const r = slot.rational(PID.EditRate) ?? slot.rational(PID.EventEditRate);
+  return r && r.num > 0 && r.den > 0 ? r : null;
+}
+
+/** value at rate `from` → value at rate `to`, exact when it is a whole count. */
+function convert(value: number, from: Rational, to: Rational): number {
+  if (from.num === to.num && from.den === to.den) return value;
+  const v = (value * to.num * from.den) / (to.den * from.num);
+  const r = Math.round(v);
+  return Math.abs(v - r) < 1e-6 ? r : v;
+}
+
+function linearToDb(x: number): number {
+  return x > 0 ? 20 * Math.log10(x) : -Infinity;
+}
+
+/** A gain parameter value (Rational or integer, as an Indirect) → linear. */
+function indirectNumber(v: { type: string; value: Buffer } | null): number | null {
+  if (!v) return null;
+  if (v.type === DEF.TypeRational && v.value.length >= 8) {
+    const den = v.value.readInt32LE(4);
+    return den === 0 ? null : v.value.readInt32LE(0) / den;
+  }
+  if ((v.type === DEF.TypeInt32 || v.type === DEF.TypeUInt32) && v.value.length >= 4) return v.value.readInt32LE(0);
+  return null;
+}
+
+/** Gain in dB from an audio-gain OperationGroup's Amplitude parameter; automation → its first point. */
+function gainOf(ctx: Ctx, group: AafObject, where: string): number {
+  for (const param of group.vector(PID.Parameters)) {
+    const def = param.auid(PID.ParameterDefinition);
+    if (def !== DEF.Amplitude) continue;
+    if (param.has(PID.ConstantValueValue)) {
+      const v = indirectNumber(param.indirect(PID.ConstantValueValue));
+      if (v !== null) return linearToDb(v);
+    }
+    const points = param.vector(PID.PointList);
+    const values = points.map((p) => indirectNumber(p.indirect(PID.ControlPointValue))).filter((v): v is number => v !== null);
+    if (values.length > 0) {
+      if (values.some((v) => Math.abs(v - values[0]!) > 1e-9)) {
+        warnOnce(ctx, `auto:${where}`, `${where}: clip gain automation (${values.length} points) read as its first value`);
+      }
+      return linearToDb(values[0]!);
+    }
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------- source chain
+
+function slotById(mob: AafObject, slotId: number): AafObject | null {
+  for (const s of mob.vector(PID.Slots)) if (s.u32(PID.SlotID) === slotId) return s;
+  return null;
+}
+
+/** The component of a slot's segment at `pos` and the offset into it (Sequences searched in order). */
+function componentAt(segment: AafObject, pos: number): { comp: AafObject; offset: number } | null {
+  if (!segment.isA('Sequence')) return { comp: segment, offset: pos };
+  let at = 0;
+  for (const c of segment.vector(PID.Components)) {
+    const len = c.i64(PID.Length) ?? 0;
+    if (c.isA('Transition')) {
+      at -= len;
+      continue;
+    }
+    if (pos < at + len || len === 0) {
+      if (pos >= at) return { comp: c, offset: pos - at };
+    }
+    at += len;
+  }
+  return null;
+}
+
+function fileDescriptor(desc: AafObject | null): AafObject | null {
+  if (!desc) return null;
+  if (desc.isA('MultipleDescriptor')) {
+    for (const d of desc.vector(PID.FileDescriptors)) if (d.isA('SoundDescriptor') || d.isA('WAVEDescriptor') || d.isA('AIFCDescriptor')) return d;
+    return desc;
+  }
+  return desc.isA('FileDescriptor') ? desc : null;
+}
+
+/** Channels and rate from a WAVE `fmt ` chunk or an AIFC `COMM` chunk held in a descriptor's Summary. */
+function summaryFormat(summary: Buffer | null): { channels: number; sampleRate: number } | null {
+  if (!summary || summary.length < 12) return null;
+  const id = summary.toString('latin1', 0, 4);
+  if (id === 'RIFF' || id === 'RF64') {
+    for (let at = 12; at + 8 <= summary.length; ) {
+      const cid = summary.toString('latin1', at, at + 4);
+      const size = summary.readUInt32LE(at + 4);
+      if (cid === 'fmt ' && at + 16 <= summary.length) return { channels: summary.readUInt16LE(at + 10), sampleRate: summary.readUInt32LE(at + 12) };
+      at += 8 + size + (size & 1);
+    }
+  }
+  if (id === 'FORM') {
+    for (let at = 12; at + 8 <= summary.length; ) {
+      const cid = summary.toString('latin1', at, at + 4);
+      const size = summary.readUInt32BE(at + 4);
+      if (cid === 'COMM' && at + 26 <= summary.length) {
+        return { channels: summary.readUInt16BE(at + 8), sampleRate: extended80(summary, at + 16) };
+      }
+      at += 8 + size + (size & 1);
+    }
+  }
+  return null;
+}
+
+/** IEEE 754 80-bit extended (AIFF sample rate). */
+function extended80(b: Buffer, at: number): number {
+  const exp = b.readUInt16BE(at) & 0x7fff;
+  const hi = b.readUInt32BE(at + 2);
+  const lo = b.readUInt32BE(at + 6);
+  if (exp === 0 && hi === 0 && lo === 0) return 0;
+  return Math.round((hi * 2 ** 32 + lo) * 2 ** (exp - 16383 - 63));
+}
+
+/** A file URL or path as written → a filesystem path (percent-decoding, Windows drive letters). */
+export function pathFromLocator(url: string): string {
+  const m = /^file:(\/\/([^/]*))?(\/.*)?$/i.exec(url.trim());
+  if (!m) return url;
+  const host = m[2] ?? '';
+  let rest = m[3] ?? '';
+  try {
+    rest = decodeURIComponent(rest);
+  } catch {
+    rest = rest.replace(/(%[0-9A-Fa-f]{2})+/g, (s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+  }
+  const drive = /^\/([A-Za-z])[:|](\/.*)?$/.exec(rest);
+  if (drive) return `${drive[1]}:${drive[2] ?? '/'}`;
+  if (host && host.toLowerCase() !== 'localhost') return `//${host}${rest}`;
+  return rest || '/';
+}
+
+function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: string): MediaRef {
+  let ref = ctx.media.get(mobId);
+  if (ref) return ref;
+  const desc = fileDescriptor(sourceMob.strong(PID.EssenceDescription));
+  const embedded = ctx.essence.has(mobId);
+  let url: string | null = null;
+  for (const d of [desc, sourceMob.strong(PID.EssenceDescription)]) {
+    if (!d || url) continue;
+    for (const loc of d.vector(PID.Locator)) {
+      const u = loc.string(PID.URLString);
+      if (u) {
+        url = u;
+        break;
+      }
+    }
+  }
+  let channels: number | null = null;
+  let sampleRate: number | null = null;
+  if (desc) {
+    const fmt = summaryFormat(desc.data(PID.WaveSummary) ?? desc.data(PID.AifcSummary));
+    if (fmt) {
+      channels = fmt.channels;
+      sampleRate = fmt.sampleRate;
+    }
+    channels ??= desc.u32(PID.Channels);
+    const r = desc.rational(PID.AudioSamplingRate) ?? desc.rational(PID.SampleRate);
+    if (sampleRate === null && r && r.den > 0) sampleRate = Math.round(r.num / r.den);
+  }
+  const fileName = url ? path.basename(pathFromLocator(url).replace(/\\/g, '/')) : null;
+  ref = {
+    id: mobId,
+    name: fileName || sourceMob.string(PID.MobName) || masterName,
+    path: embedded ? null : url ? pathFromLocator(url) : null,
+    resolvedPath: null,
+    embedded,
+    channels,
+    sampleRate,
+  };
+  ctx.media.set(mobId, ref);
+  return ref;
+}
+
+/**
+ * Follow a SourceClip down the mob chain to the file SourceMob. `start` is in `rate` units (the
+ * referencing slot's edit rate) and is converted at every hop.
+ */
+function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string): ChannelSource {
+  let mobId = clip.mobId(PID.SourceID) ?? NULL_MOB_ID;
+  let slotId = clip.u32(PID.SourceMobSlotID) ?? 0;
+  let start = clip.i64(PID.StartTime) ?? 0;
+  let curRate = rate;
+  let masterName = '';
+  let channel: number | null = null;
+  for (let hop = 0; hop < 16; hop++) {
+    if (mobId === NULL_MOB_ID) break;
+    const mob = ctx.mobs.get(mobId);
+    if (!mob) {
+      warnOnce(ctx, `mob:${mobId}`, `${where}: clip refers to mob ${mobId.slice(-32)}, which is not in the file`);
+      break;
+    }
+    const slot = slotById(mob, slotId);
+    if (!slot) {
+      warnOnce(ctx, `slot:${mobId}:${slotId}`, `${where}: clip refers to slot ${slotId} of '${mob.string(PID.MobName) ?? ''}', which it does not have`);
+      break;
+    }
+    const slotRate = rateOf(slot) ?? curRate;
+    start = convert(start, curRate, slotRate);
+    curRate = slotRate;
+    if (mob.isA('MasterMob')) {
+      masterName ||= mob.string(PID.MobName) ?? '';
+      channel = slot.u32(PID.PhysicalTrackNumber) ?? channel;
+    }
+    if (mob.isA('SourceMob')) {
+      const desc = mob.strong(PID.EssenceDescription);
+      if (fileDescriptor(desc)) {
+        const media = mediaFor(ctx, mob, mobId, masterName);
+        if ((media.channels ?? 1) > 1) channel = slot.u32(PID.PhysicalTrackNumber) ?? channel;
+        else channel = null;
+        return { mediaId: media.id, sourceStart: { value: start, rate: curRate }, channel, masterName };
+      }
+    }
+    const seg = slot.strong(PID.Segment);
+    const hit = seg ? componentAt(seg, start) : null;
+    if (!hit || !hit.comp.isA('SourceClip')) break;
+    mobId = hit.comp.mobId(PID.SourceID) ?? NULL_MOB_ID;
+    slotId = hit.comp.u32(PID.SourceMobSlotID) ?? 0;
+    start = (hit.comp.i64(PID.StartTime) ?? 0) + hit.offset;
+  }
+  return { mediaId: null, sourceStart: { value: clip.i64(PID.StartTime) ?? 0, rate }, channel: null, masterName };
+}
+
+// ---------------------------------------------------------------- flattening
+
+interface Flat {
+  pieces: Piece[];
+  volumeDb: number;
+  channels: number;
+}
+
+/** The source clips one segment plays, per channel, with gain; null when it plays nothing. */
+function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): { sources: ChannelSource[]; gainDb: number; muted: boolean } | null {
+  if (seg.isA('SourceClip')) {
+    if ((seg.mobId(PID.SourceID) ?? NULL_MOB_ID) === NULL_MOB_ID) return null;
+    return { sources: [resolveSource(ctx, seg, rate, where)], gainDb: 0, muted: false };
+  }
+  if (seg.isA('OperationGroup')) {
+    const op = seg.weakKey(PID.Operation);
+    const inputs = seg.vector(PID.InputSegments);
+    if (op === DEF.AudioChannelCombiner) {
+      const sources: ChannelSource[] = [];
+      let gainDb = 0;
+      let muted = false;
+      for (const input of inputs) {
+        const s = clipSources(ctx, input, rate, where);
+        if (s) {
+          sources.push(...s.sources);
+          gainDb = s.gainDb;
+          muted ||= s.muted;
+        } else sources.push({ mediaId: null, sourceStart: { value: 0, rate }, channel: null, masterName: '' });
+      }
+      return sources.some((s) => s.mediaId !== null || s.masterName) ? { sources, gainDb, muted } : null;
+    }
+    const inner = inputs[0] ? clipSources(ctx, inputs[0], rate, where) : null;
+    if (!inner) return null;
+    if (op === DEF.MonoAudioGain || op === DEF.StereoAudioGain) inner.gainDb += gainOf(ctx, seg, where);
+    else warnOnce(ctx, `op:${op}`, `${where}: effect ${opName(ctx, seg)} is not applied (clip read without it)`);
+    return inner;
+  }
+  if (seg.isA('Selector')) {
+    // Media Composer mutes a clip by selecting a Filler and keeping the clip as an alternate
+    const selected = seg.strong(PID.Selected);
+    if (selected && !selected.isA('Filler')) return clipSources(ctx, selected, rate, where);
+    for (const alt of seg.vector(PID.Alternates)) {
+      const s = clipSources(ctx, alt, rate, where);
+      if (s) return { ...s, muted: true };
+    }
+    return null;
+  }
+  if (seg.isA('EssenceGroup')) {
+    const first = seg.vector(PID.Choices)[0];
+    return first ? clipSources(ctx, first, rate, where) : null;
+  }
+  return null;
+}
+
+function opName(ctx: Ctx, group: AafObject): string {
+  try {
+    const def = group.weak(PID.Operation);
+    const name = def?.string(PID.DefinitionName);
+    if (name) return `'${name}'`;
+  } catch {
+    // a missing definition only costs the name in a message
+  }
+  return `{${group.weakKey(PID.Operation)}}`;
+}
+
+function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string): Flat {
+  const flat: Flat = { pieces: [], volumeDb: 0, channels: 1 };
+  let seg = segment;
+  // a gain group around the whole sequence is the track's volume, not a clip's gain
+  while (seg.isA('OperationGroup') && !seg.isA('Sequence')) {
+    const op = seg.weakKey(PID.Operation);
+    const input = seg.vector(PID.InputSegments)[0];
+    if (!input || !input.isA('Sequence') || (op !== DEF.MonoAudioGain && op !== DEF.StereoAudioGain)) break;
+    flat.volumeDb += gainOf(ctx, seg, where);
+    seg = input;
+  }
+  const components = seg.isA('Sequence') ? seg.vector(PID.Components) : [seg];
+  let pos = 0;
+  let pendingFadeIn = 0;
+  let prev: 'clip' | 'gap' = 'gap';
+  for (const c of components) {
+    const len = c.i64(PID.Length) ?? 0;
+    if (c.isA('Transition')) {
+      pos -= len;
+      const last = flat.pieces[flat.pieces.length - 1];
+      // a transition after a clip fades it out; before a clip it fades that clip in (both = crossfade)
+      if (prev === 'clip' && last) last.fadeOut = len;
+      pendingFadeIn = len;
+      continue;
+    }
+    if (c.isA('Filler') || c.isA('Event')) {
+      pos += len;
+      prev = 'gap';
+      pendingFadeIn = 0;
+      continue;
+    }
+    const s = clipSources(ctx, c, rate, where);
+    if (s) {
+      flat.channels = Math.max(flat.channels, s.sources.length);
+      const first = s.sources[0]!;
+      flat.pieces.push({
+        start: pos,
+        length: len,
+        sources: s.sources,
+        name: first.masterName || (first.mediaId ? ctx.media.get(first.mediaId)?.name ?? '' : ''),
+        gainDb: s.gainDb,
+        muted: s.muted,
+        fadeIn: pendingFadeIn,
+        fadeOut: 0,
+      });
+      prev = 'clip';
+    } else {
+      if (!c.isA('SourceClip') && !c.isA('Selector') && !c.isA('OperationGroup')) {
+        warnOnce(ctx, `seg:${c.className}`, `${where}: ${c.className} segments are read as silence`);
+      }
+      prev = 'gap';
+    }
+    pendingFadeIn = 0;
+    pos += len;
+  }
+  return flat;
+}
+
+// ---------------------------------------------------------------- Pro Tools rendered fades
+
+type PieceKind = 'fade' | 'edit' | null;
+
+function ptPieceKind(p: Piece): PieceKind {
+  const n = p.name;
+  if (n === 'Sample accurate edit') return 'edit';
+  if (n === 'Fade' || n === 'Fade ') return 'fade';
+  return null;
+}
+
+/**
+ * Pro Tools (with "Enforce Media Composer Compatibility") renders fades as 'Fade ' clips and pads
+ * sub-frame edits with 1-frame 'Sample accurate edit' clips. Within each run of touching pieces, the
+ * rendered pieces before the first real clip are its fade-in, those after the last its fade-out,
+ * and those between two clips a crossfade both clips extend over. A run without a real clip stays.
+ */
+function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warnings: string[]): Piece[] {
+  if (!pieces.some((p) => ptPieceKind(p) !== null)) return pieces;
+  const sorted = [...pieces].sort((a, b) => a.start - b.start);
+  const out: Piece[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j]!.start === sorted[j - 1]!.start + sorted[j - 1]!.length) j++;
+    const run = sorted.slice(i, j);
+    const real = run.filter((p) => ptPieceKind(p) === null);
+    if (real.length === 0) {
+      for (const p of run) {
+        warnings.push(`${where}: rendered '${p.name.trim()}' clip at ${((p.start * rate.den) / rate.num).toFixed(3)} s has no clip to belong to; kept as a clip`);
+        out.push(p);
+      }
+    } else {
+      const firstIdx = run.indexOf(real[0]!);
+      const lastIdx = run.indexOf(real[real.length - 1]!);
+      const head = run.slice(0, firstIdx);
+      if (head.length > 0) {
+        const first = real[0]!;
+        const extra = first.start - head[0]!.start;
+        first.start -= extra;
+        first.length += extra;
+        if (head.some((p) => ptPieceKind(p) === 'fade')) first.fadeIn = extra;
+        for (const s of first.sources) s.sourceStart = { ...s.sourceStart, value: Math.max(0, s.sourceStart.value - convert(extra, rate, s.sourceStart.rate)) };
+      }
+      const tail = run.slice(lastIdx + 1);
+      if (tail.length > 0) {
+        const last = real[real.length - 1]!;
+        const extra = tail[tail.length - 1]!.start + tail[tail.length - 1]!.length - (last.start + last.length);
+        last.length += extra;
+        if (tail.some((p) => ptPieceKind(p) === 'fade')) last.fadeOut = extra;
+      }
+      for (let k = 0; k + 1 < real.length; k++) {
+        const a = real[k]!;
+        const b = real[k + 1]!;
+        const between = run.slice(run.indexOf(a) + 1, run.indexOf(b));
+        if (between.length === 0) continue;
+        const from = between[0]!.start;
+        const to = between[between.length - 1]!.start + between[between.length - 1]!.length;
+        if (between.some((p) => ptPieceKind(p) === 'fade')) {
+          // a rendered crossfade: both clips play across it
+          a.length = to - a.start;
+          a.fadeOut = to - from;
+          const extra = b.start - from;
+          b.start = from;
+          b.length += extra;
+          b.fadeIn = to - from;
+          for (const s of b.sources) s.sourceStart = { ...s.sourceStart, value: Math.max(0, s.sourceStart.value - convert(extra, rate, s.sourceStart.rate)) };
+        } else {
+          // only sub-frame edit padding: the outgoing clip runs to the incoming one
+          a.length = b.start - a.start;
+        }
+      }
+      out.push(...real);
+    }
+    i = j;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- composition
+
+interface CompInfo {
+  mob: AafObject;
+  name: string;
+  audioClips: number;
+}
+
+function countAudio(ctx: Ctx, mob: AafObject): number {
+  let n = 0;
+  for (const slot of mob.vector(PID.Slots)) {
+    const seg = slot.strong(PID.Segment);
+    if (!seg || dataKind(ctx, seg) !== 'sound' || !slot.isA('TimelineMobSlot')) continue;
+    const comps = seg.isA('Sequence') ? seg.vector(PID.Components) : [seg];
+    n += comps.filter((c) => !c.isA('Filler') && !c.isA('Transition')).length;
+  }
+  return n;
+}
+
+function chooseComposition(ctx: Ctx, options: ReadOptions, filePath: string): AafObject {
+  const comps = [...ctx.mobs.values()].filter((m) => m.isA('CompositionMob'));
+  if (comps.length === 0) throw new DubstageError({ code: 'bad-session', message: `${filePath}: the AAF holds no composition (CompositionMob)`, path: filePath });
+  const info = (m: AafObject): CompInfo => ({ mob: m, name: m.string(PID.MobName) ?? '', audioClips: countAudio(ctx, m) });
+  if (options.composition !== undefined) {
+    const want = options.composition;
+    const hit = comps.find((m) => m.string(PID.MobName) === want) ?? comps.find((m) => (m.string(PID.MobName) ?? '').toLowerCase() === want.toLowerCase());
+    if (!hit) {
+      throw new DubstageError({
+        code: 'usage',
+        message: `${filePath}: no composition named '${want}' (compositions: ${comps.map((m) => `'${m.string(PID.MobName) ?? ''}'`).join(', ')})`,
+        path: filePath,
+      });
+    }
+    return hit;
+  }
+  let candidates = comps.filter((m) => m.auid(PID.UsageCode) === DEF.UsageTopLevel);
+  if (candidates.length === 0) {
+    // no usage codes: compositions no other composition uses
+    const used = new Set<string>();
+    for (const m of comps) {
+      for (const slot of m.vector(PID.Slots)) {
+        const seg = slot.strong(PID.Segment);
+        const comps2 = seg ? (seg.isA('Sequence') ? seg.vector(PID.Components) : [seg]) : [];
+        for (const c of comps2) if (c.isA('SourceClip')) used.add(c.mobId(PID.SourceID) ?? '');
+      }
+    }
+    candidates = comps.filter((m) => !used.has(m.mobId(PID.MobID) ?? ''));
+    if (candidates.length === 0) candidates = comps;
+  }
+  if (candidates.length === 1) return candidates[0]!;
+  const infos = candidates.map(info);
+  let best = infos[0]!;
+  for (const i of infos) if (i.audioClips > best.audioClips) best = i;
+  ctx.warnings.push(
+    `${infos.length} top-level compositions; read '${best.name}' (most audio). Others: ${infos
+      .filter((i) => i !== best)
+      .map((i) => `'${i.name}'`)
+      .join(', ')} (choose one with --composition NAME)`,
+  );
+  return best.mob;
+}
+
+interface TimecodeInfo {
+  frameRate: Rational;
+  dropFrame: boolean;
+  startFrames: number;
+  fps: number;
+}
+
+function readTimecode(ctx: Ctx, comp: AafObject): TimecodeInfo | null {
+  const tcSlots: { slot: AafObject; tc: AafObject }[] = [];
+  for (const slot of comp.vector(PID.Slots)) {
+    if (!slot.isA('TimelineMobSlot')) continue;
+    const seg = slot.strong(PID.Segment);
+    if (!seg) continue;
+    const tc = seg.isA('Timecode') ? seg : seg.isA('Sequence') ? seg.vector(PID.Components).find((c) => c.isA('Timecode')) : undefined;
+    if (tc) tcSlots.push({ slot, tc });
+  }
+  if (tcSlots.length === 0) return null;
+  // the primary timecode is the Timecode slot with PhysicalTrackNumber 1 (Edit Protocol)
+  const primary = tcSlots.find((t) => t.slot.u32(PID.PhysicalTrackNumber) === 1) ?? tcSlots[0]!;
+  const rate = rateOf(primary.slot);
+  const fps = primary.tc.u16(PID.TimecodeFPS) ?? (rate ? Math.round(rate.num / rate.den) : 25);
+  const drop = primary.tc.bool(PID.TimecodeDrop) ?? false;
+  const frameRate = rate ? parseFrameRate(rate.num / rate.den) : { num: fps, den: 1 };
+  const origin = primary.slot.i64(PID.Origin) ?? 0;
+  return { frameRate, dropFrame: drop, startFrames: (primary.tc.i64(PID.TimecodeStart) ?? 0) + origin, fps };
+}
+
+function readMarkers(ctx: Ctx, comp: AafObject): Marker[] {
+  const markers: Marker[] = [];
+  const userPid = ctx.file.dynamicPid('CommentMarkerUSer');
+  for (const slot of comp.vector(PID.Slots)) {
+    const rate = rateOf(slot);
+    const seg = slot.strong(PID.Segment);
+    if (!rate || !seg) continue;
+    const comps = seg.isA('Sequence') ? seg.vector(PID.Components) : [seg];
+    for (const c of comps) {
+      if (!c.isA('CommentMarker')) continue;
+      const pos = c.i64(PID.EventPosition) ?? 0;
+      const comment = c.string(PID.EventComment) ?? '';
+      const label = userPid !== null ? c.string(userPid) ?? '' : '';
+      const len = c.i64(PID.Length);
+      const marker: Marker = { name: label || comment, start: { value: pos, rate } };
+      if (comment && label) marker.comment = comment;
+      if (len && len > 1) marker.duration = { value: len, rate };
+      markers.push(marker);
+    }
+  }
+  return markers.sort((a, b) => (a.start.value * a.start.rate.den) / a.start.rate.num - (b.start.value * b.start.rate.den) / b.start.rate.num);
+}
+
+export function readAafSession(filePath: string, options: ReadOptions): Session {
+  const file = AafFile.open(filePath);
+  try {
+    const header = file.header;
+    const content = header.strong(PID.Content);
+    if (!content) throw new DubstageError({ code: 'bad-session', message: `${filePath}: the AAF Header has no ContentStorage`, path: filePath });
+    const essence = new Set<string>();
+    for (const ed of content.set(PID.EssenceDataSet)) {
+      const id = ed.mobId(PID.EssenceDataMobID);
+      if (id) essence.add(id);
+    }
+    const ctx: Ctx = { file, mobs: content.keyedSet(PID.Mobs), essence, media: new Map(), warnings: [], warned: new Set() };
+    const comp = chooseComposition(ctx, options, filePath);
+    const compName = comp.string(PID.MobName) ?? path.basename(filePath, path.extname(filePath));
+    const tc = readTimecode(ctx, comp);
+
+    const tracks: Track[] = [];
+    let firstPictureRate: Rational | null = null;
+    let firstSoundRate: Rational | null = null;
+    const slots = comp.vector(PID.Slots).filter((s) => s.isA('TimelineMobSlot'));
+    const soundSlots = slots
+      .map((slot) => ({ slot, seg: slot.strong(PID.Segment) }))
+      .filter((x): x is { slot: AafObject; seg: AafObject } => x.seg !== null);
+    let audioIndex = 0;
+    for (const { slot, seg } of soundSlots) {
+      const kind = dataKind(ctx, seg);
+      const rate = rateOf(slot);
+      if (!rate) continue;
+      if (kind === 'picture') firstPictureRate ??= rate;
+      if (kind !== 'sound') continue;
+      firstSoundRate ??= rate;
+      audioIndex++;
+      const trackName = slot.string(PID.SlotName) || `A${slot.u32(PID.PhysicalTrackNumber) ?? audioIndex}`;
+      const where = `${compName} / ${trackName}`;
+      const origin = slot.i64(PID.Origin) ?? 0;
+      const flat = flattenSlot(ctx, seg, rate, where);
+      const pieces = foldRenderedFades(flat.pieces, where, rate, ctx.warnings);
+      const toSec = (n: number) => (n * rate.den) / rate.num;
+      const clips: Clip[] = pieces.map((p) => {
+        const first = p.sources[0]!;
+        return {
+          name: p.name,
+          start: { value: p.start - origin, rate },
+          duration: { value: p.length, rate },
+          sourceStart: first.sourceStart,
+          mediaId: first.mediaId,
+          channel: p.sources.length === 1 ? first.channel : null,
+          gainDb: p.gainDb,
+          fadeInSeconds: toSec(p.fadeIn),
+          fadeOutSeconds: toSec(p.fadeOut),
+          muted: p.muted,
+        };
+      });
+      const track: Track = { name: trackName, channels: flat.channels, clips };
+      if (flat.volumeDb !== 0) track.volumeDb = flat.volumeDb;
+      tracks.push(track);
+    }
+
+    const frameRate = tc?.frameRate ?? firstPictureRate ?? (firstSoundRate && firstSoundRate.num / firstSoundRate.den < 200 ? parseFrameRate(firstSoundRate.num / firstSoundRate.den) : { num: 25, den: 1 });
+    if (!tc) ctx.warnings.push(`${compName}: no timecode track; start taken as 00:00:00:00 at ${frameRate.num}/${frameRate.den}`);
+    // timecode counts at the nominal rate the Timecode segment states (its FPS)
+    const tcRate = tc ? (tc.fps === Math.round(frameRate.num / frameRate.den) ? frameRate : { num: tc.fps, den: 1 }) : frameRate;
+    const startTimecode = formatTimecode(tc?.startFrames ?? 0, tcRate, tc?.dropFrame ?? false);
+
+    const media = [...ctx.media.values()];
+    const rates = media.map((m) => m.sampleRate).filter((r): r is number => r !== null);
+    const sampleRate = rates.length > 0 ? mostCommon(rates) : firstSoundRate && firstSoundRate.den === 1 && firstSoundRate.num >= 8000 ? firstSoundRate.num : null;
+
+    return {
+      format: 'aaf',
+      name: compName,
+      path: filePath,
+      frameRate,
+      dropFrame: tc?.dropFrame ?? false,
+      startTimecode,
+      sampleRate,
+      tracks,
+      media,
+      markers: readMarkers(ctx, comp),
+      warnings: ctx.warnings,
+    };
+  } finally {
+    file.close();
+  }
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = values[0]!;
+  for (const [v, n] of counts) if (n > counts.get(best)!) best = v;
+  return best;
+}
