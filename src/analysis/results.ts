@@ -31,6 +31,17 @@ export interface DialogueLoudness {
   /** Which detector, and the honest caveat (not Dolby's licensed detector). */
   detector?: string;
   note?: string;
+  /** The figure a spec judges: gatedLufs, or the programme integrated loudness when fallbackUsed. */
+  judgedLufs?: number | null;
+  /** gatedLufs with the BS.1770-4 −10 LU relative gate applied among the speech blocks as well. */
+  gatedRelativeLufs?: number | null;
+  /** The speech percentage below which the fallback applies (15 unless a profile says otherwise). */
+  speechThresholdPercent?: number;
+  /** 400 ms gating blocks counted as speech. */
+  speechBlocks?: number;
+  /** Stem method: the detector's gatedLufs for the same file, and detector minus stem in LU. */
+  detectorGatedLufs?: number | null;
+  detectorDifferenceLu?: number | null;
 }
 
 export interface LoudnessSummary {

@@ -1,0 +1,213 @@
+/**
+ * Dialogue-gated loudness from the BS.1770 gating-block energies of a file and a speech activity:
+ * either the open speech detector's (method "detector", src/analyzers/speech.ts) or a dialogue stem's
+ * own level (method "stem"). See ../shared/reference/dialogue-gating.md for what the specs ask.
+ *
+ * Block j is the 400 ms gating block over frames [j·hop, j·hop + 4·hop), hop = round(rate/10); its
+ * energy is the channel-weighted mean square Σ G_i z_ij (LoudnessAnalyzer.blockEnergies()).
+ */
+import type { DialogueLoudness } from './results.js';
+import { NOT_DOLBY_NOTE, SPEECH_DETECTOR, type SpeechActivity } from '../analyzers/speech.js';
+
+const ABSOLUTE_GATE_LUFS = -70;
+/** Netflix, AWS MediaConvert: below this share of speech the programme loudness is judged instead. */
+export const DEFAULT_SPEECH_THRESHOLD_PERCENT = 15;
+/** Stem method: a stem block is dialogue when it is no more than this far below the stem's loudness. */
+export const DEFAULT_STEM_GATE_LU = 20;
+/** Hops per 400 ms block, and hops per 3 s short-term window (Tech 3342). */
+const HOPS_PER_BLOCK = 4;
+const HOPS_PER_SHORT_TERM = 30;
+
+export const STEM_NOTE =
+  'gated by the dialogue stem\'s own activity (stem blocks within 20 LU of the stem\'s integrated loudness); no speech detector involved, and not Dolby Dialogue Intelligence';
+
+function lufs(meanSquare: number): number {
+  return -0.691 + 10 * Math.log10(meanSquare);
+}
+
+const ABSOLUTE_GATE_ENERGY = 10 ** ((ABSOLUTE_GATE_LUFS + 0.691) / 10);
+
+/**
+ * BS.1770 integrated loudness over the blocks where `include` is set (all blocks without it):
+ * absolute gate −70 LUFS, then the relative gate `relativeGateLu` below the abs-gated mean
+ * (−10 for BS.1770-2..5; null for none, as BS.1770-1 with a speech gate). Null when nothing passes.
+ */
+export function gatedLoudness(energies: Float64Array, include: Uint8Array | null, relativeGateLu: number | null): number | null {
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j < energies.length; j++) {
+    if (include && !include[j]) continue;
+    if (energies[j] > ABSOLUTE_GATE_ENERGY) {
+      sum += energies[j];
+      n++;
+    }
+  }
+  if (n === 0) return null;
+  if (relativeGateLu === null) return lufs(sum / n);
+  const relEnergy = (sum / n) * 10 ** (-relativeGateLu / 10);
+  let sum2 = 0;
+  let n2 = 0;
+  for (let j = 0; j < energies.length; j++) {
+    if (include && !include[j]) continue;
+    if (energies[j] > ABSOLUTE_GATE_ENERGY && energies[j] > relEnergy) {
+      sum2 += energies[j];
+      n2++;
+    }
+  }
+  return n2 === 0 ? null : lufs(sum2 / n2);
+}
+
+/**
+ * When a 400 ms block counts as speech: when the detector marked at least half of its time as
+ * speech, i.e. the mean of its four 100 ms hops' speech fractions is >= 0.5 (200 ms of 400 ms).
+ * Hops past the end of the activity count as non-speech.
+ */
+export function speechBlockMask(speechFraction: Float32Array, blockCount: number, minShare = 0.5): Uint8Array {
+  const mask = new Uint8Array(blockCount);
+  for (let j = 0; j < blockCount; j++) {
+    let s = 0;
+    for (let h = j; h < j + HOPS_PER_BLOCK && h < speechFraction.length; h++) s += speechFraction[h];
+    mask[j] = s / HOPS_PER_BLOCK >= minShare - 1e-6 ? 1 : 0;
+  }
+  return mask;
+}
+
+/**
+ * Loudness range over the speech (EBU Tech 3342 on speech-gated short-term loudness).
+ * Short-term window k spans hops [k, k+30) (3 s); its mean square is taken as the mean of the 27
+ * gating blocks inside it (B_k ... B_{k+26}), which weights the first and last 300 ms of the window
+ * less (a trapezoid instead of a rectangle: the block energies are all the meter hands us).
+ * A window counts when the speech gate is open at its end (block k+26 is a speech block), as on a
+ * real-time meter that integrates only while the gate is open. Then −70 LUFS absolute and −20 LU
+ * relative gates, LRA = 95th − 10th percentile. Null when no window qualifies.
+ */
+export function gatedLoudnessRange(energies: Float64Array, mask: Uint8Array): number | null {
+  const span = HOPS_PER_SHORT_TERM - HOPS_PER_BLOCK + 1; // 27 blocks
+  if (energies.length < span) return null;
+  const values: number[] = [];
+  let run = 0;
+  for (let j = 0; j < span; j++) run += energies[j];
+  for (let k = 0; k + span <= energies.length; k++) {
+    if (k > 0) run += energies[k + span - 1] - energies[k - 1];
+    if (!mask[k + span - 1]) continue;
+    const e = Math.max(run, 0) / span;
+    if (e > ABSOLUTE_GATE_ENERGY) values.push(e);
+  }
+  if (values.length === 0) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const rel = mean * 10 ** (-20 / 10);
+  const kept = values.filter((e) => e > rel).map(lufs).sort((a, b) => a - b);
+  if (kept.length === 0) return null;
+  const pct = (p: number) => kept[Math.min(kept.length - 1, Math.max(0, Math.round((p / 100) * (kept.length - 1))))];
+  return pct(95) - pct(10);
+}
+
+export interface DialogueOptions {
+  /** Below this speech percentage the fallback applies (15 unless a profile says otherwise). */
+  speechThresholdPercent?: number;
+  /** The file's BS.1770-4 integrated loudness; computed from the block energies when absent. */
+  programmeLufs?: number | null;
+}
+
+function round(x: number | null, places = 2): number | null {
+  if (x === null || !Number.isFinite(x)) return null;
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
+}
+
+function assemble(
+  energies: Float64Array,
+  mask: Uint8Array,
+  speechPercent: number,
+  method: 'detector' | 'stem',
+  options: DialogueOptions,
+): DialogueLoudness {
+  const threshold = options.speechThresholdPercent ?? DEFAULT_SPEECH_THRESHOLD_PERCENT;
+  const programme = options.programmeLufs !== undefined ? options.programmeLufs : gatedLoudness(energies, null, -10);
+  let speechBlocks = 0;
+  for (let j = 0; j < mask.length; j++) speechBlocks += mask[j];
+  // Netflix's dialogue-gated figure is BS.1770-1 behind the speech gate: no relative gate.
+  const gated = speechBlocks > 0 ? gatedLoudness(energies, mask, null) : null;
+  const gatedRelative = speechBlocks > 0 ? gatedLoudness(energies, mask, -10) : null;
+  const fallbackUsed = speechPercent < threshold;
+  return {
+    gatedLufs: round(gated),
+    speechPercent: round(speechPercent, 1) ?? 0,
+    method,
+    fallbackUsed,
+    loudnessRangeLu: round(speechBlocks > 0 ? gatedLoudnessRange(energies, mask) : null),
+    ldrLu: gated !== null && programme !== null ? round(programme - gated) : null,
+    judgedLufs: round(fallbackUsed ? programme : gated),
+    gatedRelativeLufs: round(gatedRelative),
+    speechThresholdPercent: threshold,
+    speechBlocks,
+    detector: method === 'detector' ? SPEECH_DETECTOR : 'dialogue stem level gate',
+    note: method === 'detector' ? NOT_DOLBY_NOTE : STEM_NOTE,
+  };
+}
+
+/**
+ * Dialogue-gated loudness of a file from its block energies and the detector's activity (same pass).
+ */
+export function dialogueLoudness(
+  blockEnergies: Float64Array,
+  activity: SpeechActivity,
+  options: DialogueOptions = {},
+): DialogueLoudness {
+  const mask = speechBlockMask(activity.speechFraction, blockEnergies.length);
+  const speechPercent = activity.durationSeconds > 0 ? (100 * activity.speechSeconds) / activity.durationSeconds : 0;
+  return assemble(blockEnergies, mask, speechPercent, 'detector', options);
+}
+
+/**
+ * Which blocks of a dialogue stem carry dialogue: the stem block's loudness is above −70 LUFS and no
+ * more than `gateLu` (20) below the stem's own BS.1770-4 integrated loudness. Room tone and noise
+ * floor between lines sit well below that; whispers more than 20 LU under the average line do too.
+ */
+export function stemActivityMask(stemEnergies: Float64Array, gateLu = DEFAULT_STEM_GATE_LU): Uint8Array {
+  const mask = new Uint8Array(stemEnergies.length);
+  const stemLufs = gatedLoudness(stemEnergies, null, -10);
+  if (stemLufs === null) return mask;
+  const threshold = Math.max(ABSOLUTE_GATE_ENERGY, 10 ** ((stemLufs - gateLu + 0.691) / 10));
+  for (let j = 0; j < stemEnergies.length; j++) mask[j] = stemEnergies[j] > threshold ? 1 : 0;
+  return mask;
+}
+
+export interface StemAnchoredOptions extends DialogueOptions {
+  /** See stemActivityMask. */
+  stemGateLu?: number;
+  /** The detector's result for the same printmaster, to report the difference. */
+  detector?: DialogueLoudness;
+}
+
+/**
+ * Stem-anchored dialogue loudness: the printmaster gated by the dialogue stem's activity
+ * (`gatedLufs`, `method: "stem"`), and the stem's own BS.1770-4 integrated loudness (`stemLufs`).
+ * The two files must be the same length and rate (block j of one is block j of the other); blocks
+ * past the shorter one are not dialogue. speechPercent is the share of blocks the stem marks.
+ */
+export function stemAnchoredDialogue(
+  printmasterEnergies: Float64Array,
+  stemEnergies: Float64Array,
+  options: StemAnchoredOptions = {},
+): DialogueLoudness {
+  const stemMask = stemActivityMask(stemEnergies, options.stemGateLu ?? DEFAULT_STEM_GATE_LU);
+  const mask = new Uint8Array(printmasterEnergies.length);
+  let active = 0;
+  for (let j = 0; j < mask.length && j < stemMask.length; j++) {
+    mask[j] = stemMask[j];
+    active += stemMask[j];
+  }
+  const speechPercent = mask.length > 0 ? (100 * active) / mask.length : 0;
+  const result = assemble(printmasterEnergies, mask, speechPercent, 'stem', options);
+  result.stemLufs = round(gatedLoudness(stemEnergies, null, -10));
+  if (options.stemGateLu !== undefined && options.stemGateLu !== DEFAULT_STEM_GATE_LU) {
+    result.note = STEM_NOTE.replace('20 LU', `${options.stemGateLu} LU`);
+  }
+  if (options.detector) {
+    result.detectorGatedLufs = options.detector.gatedLufs;
+    result.detectorDifferenceLu =
+      options.detector.gatedLufs !== null && result.gatedLufs !== null ? round(options.detector.gatedLufs - result.gatedLufs) : null;
+  }
+  return result;
+}

@@ -1,0 +1,52 @@
+/**
+ * The analysis host: reads a source once, in reused planar buffers, and feeds every analyzer each
+ * block. It owns I/O, block size, range selection and progress; analyzers own nothing but their state.
+ */
+import type { AudioSource } from '../audio/types.js';
+import type { Analyzer, StreamInfo } from './types.js';
+
+export interface HostOptions {
+  /** First frame to measure (--from). */
+  fromFrame?: number;
+  /** Frame to stop before (--to); defaults to the end. */
+  toFrame?: number;
+  /** Frames per block; one second at 48 kHz keeps calls few and buffers small. */
+  blockFrames?: number;
+  /** Called after each block with frames done and total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_BLOCK_FRAMES = 48000;
+
+export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unknown>[], options: HostOptions = {}): Promise<number> {
+  const fmt = source.header.format;
+  const from = Math.max(0, Math.min(options.fromFrame ?? 0, fmt.frames));
+  const to = Math.max(from, Math.min(options.toFrame ?? fmt.frames, fmt.frames));
+  const total = to - from;
+  const blockFrames = options.blockFrames ?? DEFAULT_BLOCK_FRAMES;
+  const stream: StreamInfo = {
+    sampleRate: fmt.sampleRate,
+    channelCount: fmt.channels,
+    channelLabels: fmt.channelLabels,
+    frames: total,
+  };
+  for (const a of analyzers) a.start(stream);
+  const channels = Array.from({ length: fmt.channels }, () => new Float32Array(blockFrames));
+  const block = { channels, frames: 0, frameOffset: 0 };
+  source.seek(from);
+  let done = 0;
+  while (done < total) {
+    const want = Math.min(blockFrames, total - done);
+    const got = source.read(channels, want);
+    if (got === 0) break;
+    block.frames = got;
+    block.frameOffset = done;
+    for (const a of analyzers) {
+      const r = a.process(block);
+      if (r) await r;
+    }
+    done += got;
+    options.onProgress?.(done, total);
+  }
+  return done;
+}

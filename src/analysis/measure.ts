@@ -1,0 +1,76 @@
+/**
+ * Measure one input (a file or a multi-mono set) in one streaming pass: loudness, peaks, per-channel
+ * figures, and any extra analyzers (QC signal checks, speech) riding the same read.
+ */
+import type { ChannelLabel } from '../audio/channels.js';
+import type { AudioInput } from '../audio/multimono.js';
+import { openAudio } from '../audio/open.js';
+import type { AudioSource } from '../audio/types.js';
+import { toErrorInfo } from '../errors.js';
+import { LoudnessAnalyzer } from '../analyzers/loudness.js';
+import { runAnalyzers } from './host.js';
+import type { FileMeasurement } from './results.js';
+import type { Analyzer } from './types.js';
+
+export interface MeasureOptions {
+  channels?: ChannelLabel[];
+  fromSeconds?: number;
+  toSeconds?: number;
+  series?: boolean;
+  dualMono?: boolean;
+  /** Extra analyzers for this pass, made fresh per file; results land in FileMeasurement.analyzers[id]. */
+  analyzers?: (source: AudioSource) => Analyzer<unknown>[];
+  /** Called with the finished loudness analyzer (block energies for dialogue gating). */
+  onLoudness?: (loudness: LoudnessAnalyzer, measurement: FileMeasurement) => void | Promise<void>;
+  onProgress?: (done: number, total: number) => void;
+  noTruePeakSkip?: boolean;
+}
+
+/** Measure one input. Never throws for a bad file: the error is in the result. */
+export async function measureFile(input: AudioInput | string, options: MeasureOptions = {}): Promise<FileMeasurement> {
+  const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
+  const out: FileMeasurement = { path: inp.path, warnings: [] };
+  if (inp.files && inp.files.length > 1) out.files = inp.files;
+  let source: AudioSource | null = null;
+  try {
+    source = await openAudio(inp, options.channels ? { channels: options.channels } : {});
+    const h = source.header;
+    const f = h.format;
+    out.format = {
+      container: f.container,
+      sampleRate: f.sampleRate,
+      bitDepth: f.bitDepth,
+      sampleFormat: f.sampleFormat,
+      channels: f.channels,
+      channelLabels: f.channelLabels,
+      frames: f.frames,
+      durationSeconds: f.durationSeconds,
+    };
+    out.channelLabelSource = f.labelSource;
+    out.warnings.push(...h.warnings);
+    const fromFrame = options.fromSeconds !== undefined ? Math.round(options.fromSeconds * f.sampleRate) : 0;
+    const toFrame = options.toSeconds !== undefined ? Math.round(options.toSeconds * f.sampleRate) : f.frames;
+    if (fromFrame > f.frames) out.warnings.push(`--from is past the end of the file (${f.durationSeconds.toFixed(3)} s): nothing measured`);
+    if (toFrame <= fromFrame && fromFrame <= f.frames) out.warnings.push('--to is not after --from: nothing measured');
+    const loudness = new LoudnessAnalyzer({ series: options.series, dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip });
+    const extras = options.analyzers ? options.analyzers(source) : [];
+    const hostOptions: Parameters<typeof runAnalyzers>[2] = { fromFrame, toFrame };
+    if (options.onProgress) hostOptions.onProgress = options.onProgress;
+    await runAnalyzers(source, [loudness, ...extras], hostOptions);
+    const r = loudness.finish();
+    out.loudness = r.loudness;
+    out.channels = r.channels;
+    if (r.series) out.series = r.series;
+    out.warnings.push(...r.warnings);
+    if (extras.length > 0) {
+      out.analyzers = {};
+      for (const a of extras) out.analyzers[a.id] = a.finish();
+    }
+    if (options.onLoudness) await options.onLoudness(loudness, out);
+  } catch (err) {
+    out.error = toErrorInfo(err, inp.path);
+  } finally {
+    source?.close();
+  }
+  return out;
+}

@@ -1,0 +1,265 @@
+/**
+ * The entry point of src/audio: sniff a file, read its header, decide its channel labels, and open a
+ * streaming source (a file, a multi-mono set, an embedded stream, or a short compressed reference file).
+ */
+import { statSync } from 'node:fs';
+import { DubstageError } from '../errors.js';
+import { isAiff, readAiffHeader } from './aiff.js';
+import { openFileSource, readBytes } from './bytesource.js';
+import {
+  defaultLabels,
+  genericLabels,
+  labelsFromMask,
+  layoutNameForCount,
+  parseChannelLabel,
+  type ChannelLabel,
+  type LabelSource,
+} from './channels.js';
+import { decodeCompressed, sniffCompressed } from './compressed.js';
+import type { AudioInput } from './multimono.js';
+import { bytesPerSample, decodeInterleaved, type SampleEncoding } from './pcm.js';
+import { isRiffWave, readRiffHeader } from './riff.js';
+import type { AudioHeader, AudioSource, ByteSource } from './types.js';
+
+export interface OpenOptions {
+  /** User-declared labels (--channels), which win over everything the file says. */
+  channels?: ChannelLabel[];
+}
+
+interface PcmHeader extends AudioHeader {
+  encoding: SampleEncoding;
+}
+
+/** Read the header of a WAV/RF64/BW64/AIFF/AIFC held in a ByteSource (labels not yet decided). */
+export function readHeaderFrom(src: ByteSource): PcmHeader {
+  const head = readBytes(src, 0, 12);
+  if (isRiffWave(head)) return readRiffHeader(src);
+  if (isAiff(head)) return readAiffHeader(src);
+  throw new DubstageError({
+    code: 'not-audio',
+    message: `${src.name}: not an audio file dubstage reads (expected WAV, RF64, BW64, AIFF or AIFC; the first bytes are '${Buffer.from(head.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.')}')`,
+    path: src.name,
+    byteOffset: 0,
+  });
+}
+
+/** The header of a file with its channel labels decided (for inspect, delivery, ADM). */
+export function readAudioHeader(filePath: string, options: OpenOptions = {}): AudioHeader {
+  const src = openFileSource(filePath);
+  try {
+    const header = readHeaderFrom(src);
+    applyLabels(header, options.channels);
+    return header;
+  } finally {
+    src.close();
+  }
+}
+
+/**
+ * Decide channel labels: the user, then iXML track names/functions, then the channel mask, then the
+ * common layout for the channel count (said as an assumption), else ChN with a warning.
+ */
+export function applyLabels(header: AudioHeader, user?: ChannelLabel[]): void {
+  const n = header.format.channels;
+  const set = (labels: ChannelLabel[], source: LabelSource) => {
+    header.format.channelLabels = labels;
+    header.format.labelSource = source;
+  };
+  if (user && user.length > 0) {
+    if (user.length !== n) {
+      throw new DubstageError({
+        code: 'usage',
+        message: `${header.path}: --channels names ${user.length} channels but the file has ${n}`,
+        path: header.path,
+      });
+    }
+    set(user, 'user');
+    return;
+  }
+  const fromIxml = labelsFromIxml(header, n);
+  if (fromIxml) {
+    set(fromIxml, 'ixml');
+    return;
+  }
+  if (header.channelMask !== null) {
+    const m = labelsFromMask(header.channelMask, n);
+    if (m) {
+      set(m.labels, 'channel-mask');
+      header.warnings.push(...m.notes);
+      return;
+    }
+    if (header.channelMask !== 0) {
+      header.warnings.push(`channel mask 0x${header.channelMask.toString(16)} names ${popcount(header.channelMask)} channels but the file has ${n}; mask ignored`);
+    }
+  }
+  const byCount = defaultLabels(n);
+  if (byCount) {
+    set(byCount, 'assumed-by-count');
+    if (n > 2) header.warnings.push(`channel layout assumed from the channel count: ${layoutNameForCount(n)}; use --channels to declare it`);
+    return;
+  }
+  set(genericLabels(n), 'unknown');
+  header.warnings.push(`no channel layout known for ${n} channels: every channel weighted 1.0; use --channels to declare it`);
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
+/** iXML TRACK NAME or FUNCTION ("L", "Ls", "L-5.1", "LFE-5.1") for every channel, uniquely, or null. */
+function labelsFromIxml(header: AudioHeader, n: number): ChannelLabel[] | null {
+  const tracks = header.ixml?.tracks ?? [];
+  if (tracks.length !== n) return null;
+  const labels: ChannelLabel[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = tracks.find((tr) => (tr.interleaveIndex ?? tr.channelIndex) === i + 1) ?? tracks[i]!;
+    const fromFunction = t.function ? parseChannelLabel(t.function.replace(/-(5\.1|7\.1|mix|generic)$/i, '')) : null;
+    const fromName = parseChannelLabel(t.name) ?? parseChannelLabel(t.name.replace(/^.*[ ._-]/, ''));
+    const label = fromFunction ?? fromName;
+    if (!label || label.startsWith('Ch')) return null;
+    labels.push(label);
+  }
+  return new Set(labels).size === n ? labels : null;
+}
+
+/** Streams a WAV/AIFF held in a ByteSource. */
+class PcmSource implements AudioSource {
+  readonly files: string[];
+  private position = 0;
+  private scratch = new Uint8Array(0);
+  private readonly bps: number;
+
+  constructor(
+    readonly header: PcmHeader,
+    private readonly src: ByteSource,
+  ) {
+    this.files = [header.path];
+    this.bps = bytesPerSample(header.encoding);
+  }
+
+  seek(frame: number): void {
+    this.position = Math.max(0, Math.min(frame, this.header.format.frames));
+  }
+
+  read(out: Float32Array[], maxFrames: number): number {
+    const h = this.header;
+    const frames = Math.min(maxFrames, h.format.frames - this.position);
+    if (frames <= 0) return 0;
+    const bytes = frames * h.blockAlign;
+    if (this.scratch.length < bytes) this.scratch = new Uint8Array(bytes);
+    const got = this.src.read(this.scratch, 0, bytes, h.dataOffset + this.position * h.blockAlign);
+    const whole = Math.floor(got / h.blockAlign);
+    if (whole < frames) {
+      // the file shrank under us or a read came back short: say where
+      if (whole === 0) {
+        throw new DubstageError({
+          code: 'truncated',
+          message: `${h.path}: read stopped at byte ${h.dataOffset + this.position * h.blockAlign}, frame ${this.position} of ${h.format.frames}`,
+          path: h.path,
+          byteOffset: h.dataOffset + this.position * h.blockAlign,
+        });
+      }
+    }
+    void this.bps;
+    decodeInterleaved(this.scratch, whole, h.format.channels, h.blockAlign, h.encoding, out, 0);
+    this.position += whole;
+    return whole;
+  }
+
+  close(): void {
+    this.src.close();
+  }
+}
+
+/** Several mono files read in lockstep as one stream. */
+class MultiMonoSource implements AudioSource {
+  private readonly one: Float32Array[] = [new Float32Array(0)];
+
+  constructor(
+    readonly header: AudioHeader,
+    readonly files: string[],
+    private readonly members: AudioSource[],
+  ) {}
+
+  seek(frame: number): void {
+    for (const m of this.members) m.seek(frame);
+  }
+
+  read(out: Float32Array[], maxFrames: number): number {
+    let frames = -1;
+    for (let c = 0; c < this.members.length; c++) {
+      this.one[0] = out[c]!;
+      const n = this.members[c]!.read(this.one, maxFrames);
+      frames = frames < 0 ? n : Math.min(frames, n);
+    }
+    return Math.max(0, frames);
+  }
+
+  close(): void {
+    for (const m of this.members) m.close();
+  }
+}
+
+/** Open a PCM stream held in a ByteSource (e.g. an AAF's embedded essence). */
+export function openByteSource(src: ByteSource, options: OpenOptions = {}): AudioSource {
+  try {
+    const header = readHeaderFrom(src);
+    applyLabels(header, options.channels);
+    return new PcmSource(header, src);
+  } catch (err) {
+    src.close();
+    throw err;
+  }
+}
+
+/** Open one input (file or multi-mono set) for streaming. */
+export async function openAudio(input: AudioInput | string, options: OpenOptions = {}): Promise<AudioSource> {
+  const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
+  if (inp.files && inp.files.length > 1) return openMultiMono(inp, options);
+  const src = openFileSource(inp.path);
+  const head = readBytes(src, 0, 12);
+  if (!isRiffWave(head) && !isAiff(head)) {
+    const kind = sniffCompressed(head);
+    if (kind) {
+      src.close();
+      return decodeCompressed(inp.path, kind, statSync(inp.path).size, options);
+    }
+  }
+  return openByteSource(src, options);
+}
+
+function openMultiMono(inp: AudioInput, options: OpenOptions): AudioSource {
+  const files = inp.files!;
+  const members: AudioSource[] = [];
+  try {
+    for (const f of files) members.push(openByteSource(openFileSource(f)));
+    const first = members[0]!.header;
+    for (let i = 0; i < members.length; i++) {
+      const h = members[i]!.header;
+      if (h.format.channels !== 1) {
+        throw new DubstageError({ code: 'mismatch', message: `${files[i]}: member of a multi-mono set has ${h.format.channels} channels; 1 expected (use --no-group to measure files separately)`, path: files[i]! });
+      }
+      if (h.format.sampleRate !== first.format.sampleRate) {
+        throw new DubstageError({ code: 'mismatch', message: `${files[i]}: ${h.format.sampleRate} Hz but ${files[0]} is ${first.format.sampleRate} Hz; a multi-mono set must share one rate`, path: files[i]! });
+      }
+      if (h.format.frames !== first.format.frames) {
+        throw new DubstageError({ code: 'mismatch', message: `${files[i]}: ${h.format.frames} frames but ${files[0]} has ${first.format.frames}; a multi-mono set must be one length (use --no-group to measure files separately)`, path: files[i]! });
+      }
+    }
+    const header: AudioHeader = {
+      ...first,
+      path: inp.path,
+      format: { ...first.format, channels: files.length, channelLabels: [], labelSource: 'multi-mono-names' },
+      chunks: [],
+      warnings: members.flatMap((m, i) => m.header.warnings.map((w) => `${files[i]}: ${w}`)),
+    };
+    if (options.channels) applyLabels(header, options.channels);
+    else header.format.channelLabels = inp.labels ?? genericLabels(files.length);
+    return new MultiMonoSource(header, files, members);
+  } catch (err) {
+    for (const m of members) m.close();
+    throw err;
+  }
+}

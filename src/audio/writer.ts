@@ -1,0 +1,176 @@
+/**
+ * Writing WAV/RF64/BW64: the sample-session generator and the tests' fixtures. Streams planar blocks to
+ * a temporary file and renames it into place at close, so a file is written whole or not at all.
+ */
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import type { SampleEncoding } from './pcm.js';
+
+export interface WavSpec {
+  sampleRate: number;
+  channels: number;
+  /** s16le, s24le, s32le, u8, f32le, f64le. */
+  encoding: SampleEncoding;
+  container?: 'wav' | 'rf64' | 'bw64';
+  /** Write WAVE_FORMAT_EXTENSIBLE with this mask. */
+  channelMask?: number;
+  /** Extra chunks written before the data chunk (bext, iXML, ...), bodies as given (odd sizes padded). */
+  chunksBeforeData?: Array<{ id: string; body: Uint8Array }>;
+  chunksAfterData?: Array<{ id: string; body: Uint8Array }>;
+}
+
+const BYTES: Partial<Record<SampleEncoding, number>> = { u8: 1, s16le: 2, s24le: 3, s32le: 4, f32le: 4, f64le: 8 };
+
+export function fmtChunk(spec: WavSpec): Uint8Array {
+  const bps = BYTES[spec.encoding];
+  if (!bps) throw new Error(`cannot write ${spec.encoding}`);
+  const float = spec.encoding.startsWith('f');
+  const tag = float ? 3 : 1;
+  const extensible = spec.channelMask !== undefined;
+  const b = Buffer.alloc(extensible ? 40 : 16);
+  b.writeUInt16LE(extensible ? 0xfffe : tag, 0);
+  b.writeUInt16LE(spec.channels, 2);
+  b.writeUInt32LE(spec.sampleRate, 4);
+  b.writeUInt32LE(spec.sampleRate * spec.channels * bps, 8);
+  b.writeUInt16LE(spec.channels * bps, 12);
+  b.writeUInt16LE(bps * 8, 14);
+  if (extensible) {
+    b.writeUInt16LE(22, 16);
+    b.writeUInt16LE(bps * 8, 18);
+    b.writeUInt32LE(spec.channelMask! >>> 0, 20);
+    // KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT: {0000000x-0000-0010-8000-00aa00389b71}
+    Buffer.from([tag, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xaa, 0, 0x38, 0x9b, 0x71]).copy(b, 24);
+  }
+  return b;
+}
+
+function chunkBytes(id: string, body: Uint8Array): Buffer {
+  const h = Buffer.alloc(8);
+  h.write(id, 0, 'latin1');
+  h.writeUInt32LE(body.length, 4);
+  return Buffer.concat([h, Buffer.from(body), body.length & 1 ? Buffer.alloc(1) : Buffer.alloc(0)]);
+}
+
+/** Encode planar float blocks as interleaved PCM (clipped to full scale, rounded to nearest). */
+export function encodeInterleaved(channels: Float32Array[] | Float64Array[], frames: number, encoding: SampleEncoding): Buffer {
+  const bps = BYTES[encoding]!;
+  const n = channels.length;
+  const out = Buffer.alloc(frames * n * bps);
+  let p = 0;
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < n; c++) {
+      const x = channels[c]![i]!;
+      switch (encoding) {
+        case 'f32le':
+          out.writeFloatLE(x, p);
+          break;
+        case 'f64le':
+          out.writeDoubleLE(x, p);
+          break;
+        case 'u8':
+          out[p] = Math.max(0, Math.min(255, Math.round(x * 128) + 128));
+          break;
+        case 's16le':
+          out.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x * 32768))), p);
+          break;
+        case 's24le':
+          out.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(x * 8388608))), p, 3);
+          break;
+        case 's32le':
+          out.writeInt32LE(Math.max(-2147483648, Math.min(2147483647, Math.round(x * 2147483648))), p);
+          break;
+        default:
+          throw new Error(`cannot write ${encoding}`);
+      }
+      p += bps;
+    }
+  }
+  return out;
+}
+
+export class WavWriter {
+  private readonly fd: number;
+  private readonly tmp: string;
+  private dataBytes = 0;
+  private dataSizeOffset = 0;
+  private ds64Offset = -1;
+  private pos = 0;
+  private closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly spec: WavSpec,
+  ) {
+    this.tmp = `${path}.${process.pid}.tmp`;
+    this.fd = openSync(this.tmp, 'w');
+    const container = spec.container ?? 'wav';
+    const riffId = container === 'wav' ? 'RIFF' : container === 'rf64' ? 'RF64' : 'BW64';
+    const head = Buffer.alloc(12);
+    head.write(riffId, 0, 'latin1');
+    head.writeUInt32LE(container === 'wav' ? 0 : 0xffffffff, 4);
+    head.write('WAVE', 8, 'latin1');
+    this.write(head);
+    if (container !== 'wav') {
+      this.ds64Offset = this.pos;
+      this.write(chunkBytes('ds64', Buffer.alloc(28)));
+    }
+    this.write(chunkBytes('fmt ', fmtChunk(spec)));
+    for (const c of spec.chunksBeforeData ?? []) this.write(chunkBytes(c.id, c.body));
+    const dh = Buffer.alloc(8);
+    dh.write('data', 0, 'latin1');
+    dh.writeUInt32LE(container === 'wav' ? 0 : 0xffffffff, 4);
+    this.dataSizeOffset = this.pos + 4;
+    this.write(dh);
+  }
+
+  private write(b: Uint8Array, at?: number): void {
+    writeSync(this.fd, b, 0, b.length, at ?? this.pos);
+    if (at === undefined) this.pos += b.length;
+  }
+
+  /** Append `frames` frames of planar audio. */
+  append(channels: Float32Array[] | Float64Array[], frames: number): void {
+    const bytes = encodeInterleaved(channels, frames, this.spec.encoding);
+    this.write(bytes);
+    this.dataBytes += bytes.length;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      if (this.dataBytes & 1) this.write(Buffer.alloc(1));
+      for (const c of this.spec.chunksAfterData ?? []) this.write(chunkBytes(c.id, c.body));
+      const riffSize = this.pos - 8;
+      const small = Buffer.alloc(4);
+      if (this.ds64Offset < 0) {
+        small.writeUInt32LE(riffSize >>> 0, 0);
+        this.write(small, 4);
+        small.writeUInt32LE(this.dataBytes >>> 0, 0);
+        this.write(small, this.dataSizeOffset);
+      } else {
+        const ds = Buffer.alloc(28);
+        ds.writeBigUInt64LE(BigInt(riffSize), 0);
+        ds.writeBigUInt64LE(BigInt(this.dataBytes), 8);
+        const bps = BYTES[this.spec.encoding]!;
+        ds.writeBigUInt64LE(BigInt(this.dataBytes / (bps * this.spec.channels)), 16);
+        this.write(ds, this.ds64Offset + 8);
+      }
+      closeSync(this.fd);
+      renameSync(this.tmp, this.path);
+    } catch (err) {
+      try {
+        unlinkSync(this.tmp);
+      } catch {
+        // nothing left to clean
+      }
+      throw err;
+    }
+  }
+}
+
+/** Write a whole file from planar arrays (tests and small fixtures). */
+export function writeWav(path: string, spec: WavSpec, channels: Float32Array[] | Float64Array[]): void {
+  const w = new WavWriter(path, spec);
+  w.append(channels, channels[0]?.length ?? 0);
+  w.close();
+}

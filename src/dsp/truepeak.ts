@@ -1,0 +1,185 @@
+/**
+ * True peak (BS.1770-5 Annex 2): polyphase interpolation and max |y|, reported as the max with the
+ * sample peak. 4x below 96 kHz, 2x below 192 kHz, none at 192 kHz and above (the oversampled rate
+ * is at least 192 kHz in every case).
+ *
+ * The interpolator is a Kaiser-windowed sinc whose total length puts an integer-delay tap at its
+ * centre, so phase 0 is the input itself and only the L-1 fractional phases need computing.
+ * Exact skipping: no interpolated value can exceed worstCaseGain × max |x| over its taps, so a stretch
+ * whose input peak times that gain cannot beat the running maximum is not oversampled (same result).
+ */
+export interface Interpolator {
+  factor: number;
+  tapsPerPhase: number;
+  /** phases[p-1][k] for p = 1..factor-1: y_p[n] = Σ_k phases[p-1][k] · x[n - k]. */
+  phases: Float64Array[];
+  /** The largest Σ|taps| of any phase: the bound used for exact skipping. */
+  worstCaseGain: number;
+}
+
+export function oversamplingFactor(sampleRate: number): number {
+  if (sampleRate < 96000) return 4;
+  if (sampleRate < 192000) return 2;
+  return 1;
+}
+
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  for (let k = 1; k < 50; k++) {
+    term *= (x / (2 * k)) ** 2;
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return sum;
+}
+
+/**
+ * Design the interpolator: `tapsPerPhase` even; Kaiser β trades ripple for transition width.
+ * Default 16 taps, β = 5: every phase flat within 0.03 dB to 0.4 fs (19.2 kHz at 48 kHz), against
+ * -0.44 dB there for the 12-tap Hann filter of libebur128 (loudness-algorithms.md §3).
+ */
+export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5): Interpolator {
+  if (factor === 1) return { factor, tapsPerPhase: 0, phases: [], worstCaseGain: 1 };
+  const length = factor * tapsPerPhase + 1;
+  const centre = (length - 1) / 2;
+  const h = new Float64Array(length);
+  const i0b = besselI0(beta);
+  for (let j = 0; j < length; j++) {
+    const m = (j - centre) / factor;
+    const sinc = m === 0 ? 1 : Math.sin(Math.PI * m) / (Math.PI * m);
+    const r = (j - centre) / centre;
+    const w = besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / i0b;
+    h[j] = sinc * w;
+  }
+  const phases: Float64Array[] = [];
+  let worstCaseGain = 1;
+  for (let p = 1; p < factor; p++) {
+    const taps = new Float64Array(tapsPerPhase);
+    let dc = 0;
+    for (let k = 0; k < tapsPerPhase; k++) {
+      taps[k] = h[k * factor + p]!;
+      dc += taps[k]!;
+    }
+    // unity DC gain per phase, so a constant reads the same at every phase
+    let abs = 0;
+    for (let k = 0; k < tapsPerPhase; k++) {
+      taps[k]! /= dc;
+      abs += Math.abs(taps[k]!);
+    }
+    worstCaseGain = Math.max(worstCaseGain, abs);
+    phases.push(taps);
+  }
+  return { factor, tapsPerPhase, phases, worstCaseGain };
+}
+
+type Kernel = (ext: Float32Array, count: number) => number;
+
+/**
+ * The FIR loop with the taps inlined as constants (measured 3x faster than a loop over a tap array in V8).
+ * ext holds tapsPerPhase-1 history samples then `count` new ones; returns max |y| over all fractional phases.
+ */
+function compileKernel(ip: Interpolator): Kernel {
+  const T = ip.tapsPerPhase;
+  const lines: string[] = ['let peak = 0;', `for (let n = ${T - 1}; n < ${T - 1} + count; n++) {`];
+  for (let k = 0; k < T; k++) lines.push(`  const x${k} = ext[n - ${k}];`);
+  ip.phases.forEach((taps, pi) => {
+    const terms = Array.from(taps, (c, k) => `${c.toPrecision(17)} * x${k}`).join(' + ');
+    lines.push(`  const y${pi} = ${terms};`);
+    lines.push(`  if (y${pi} > peak) peak = y${pi}; else if (-y${pi} > peak) peak = -y${pi};`);
+  });
+  lines.push('}', 'return peak;');
+  return new Function('ext', 'count', lines.join('\n')) as Kernel;
+}
+
+const kernelCache = new Map<string, { ip: Interpolator; kernel: Kernel }>();
+
+function interpolatorFor(sampleRate: number): { ip: Interpolator; kernel: Kernel } {
+  const factor = oversamplingFactor(sampleRate);
+  const key = String(factor);
+  let k = kernelCache.get(key);
+  if (!k) {
+    const ip = designInterpolator(factor);
+    k = { ip, kernel: factor > 1 ? compileKernel(ip) : () => 0 };
+    kernelCache.set(key, k);
+  }
+  return k;
+}
+
+/** Stretch length for the skip test: short enough to skip quiet passages finely, long enough to be cheap. */
+const STRETCH = 256;
+
+/** One channel's true-peak meter; feed it every sample in order. */
+export class TruePeakMeter {
+  /** Max |x| seen (sample peak). */
+  samplePeak = 0;
+  /** Max interpolated |y| (fractional phases only; phase 0 is the sample itself). */
+  private interpolatedPeak = 0;
+  private readonly ext: Float32Array;
+  private readonly history: number;
+  private readonly ip: Interpolator;
+  private readonly kernel: Kernel;
+  /** Peak of the history samples currently at the head of ext. */
+  private historyPeak = 0;
+  /** Stretches oversampled vs skipped (for the bench and the skip test). */
+  oversampled = 0;
+  skipped = 0;
+  /** When false, every stretch is oversampled (the plain path the skip must equal). */
+  skipEnabled = true;
+
+  constructor(sampleRate: number) {
+    const { ip, kernel } = interpolatorFor(sampleRate);
+    this.ip = ip;
+    this.kernel = kernel;
+    this.history = Math.max(0, ip.tapsPerPhase - 1);
+    this.ext = new Float32Array(this.history + STRETCH);
+  }
+
+  get truePeak(): number {
+    return Math.max(this.samplePeak, this.interpolatedPeak);
+  }
+
+  /** Interpolate past the last sample into the silence after the file (ffmpeg never does; we do). */
+  flush(): void {
+    if (this.history > 0) this.process(new Float32Array(this.history), 0, this.history);
+  }
+
+  process(x: Float32Array, from: number, to: number): void {
+    const ext = this.ext;
+    const H = this.history;
+    const gain = this.ip.worstCaseGain;
+    for (let start = from; start < to; start += STRETCH) {
+      const end = Math.min(to, start + STRETCH);
+      const count = end - start;
+      let peak = 0;
+      for (let i = start; i < end; i++) {
+        const a = x[i]! < 0 ? -x[i]! : x[i]!;
+        if (a > peak) peak = a;
+      }
+      if (peak > this.samplePeak) this.samplePeak = peak;
+      if (this.ip.factor === 1) continue;
+      const bound = Math.max(peak, this.historyPeak) * gain;
+      if (!this.skipEnabled || bound > this.interpolatedPeak) {
+        ext.set(x.subarray(start, end), H);
+        const p = this.kernel(ext, count);
+        if (p > this.interpolatedPeak) this.interpolatedPeak = p;
+        this.oversampled++;
+        // keep the last H samples as history for the next stretch
+        ext.copyWithin(0, count, count + H);
+      } else {
+        this.skipped++;
+        if (count >= H) ext.set(x.subarray(end - H, end), 0);
+        else {
+          ext.copyWithin(0, count, H);
+          ext.set(x.subarray(start, end), H - count);
+        }
+      }
+      let hp = 0;
+      for (let i = 0; i < H; i++) {
+        const a = ext[i]! < 0 ? -ext[i]! : ext[i]!;
+        if (a > hp) hp = a;
+      }
+      this.historyPeak = hp;
+    }
+  }
+}
