@@ -64,7 +64,7 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
     if (!forced.sniff(head, name)) {
       throw new DubstageError({
         code: 'not-session',
-        message: `${filePath} is not a ${format} file (its content does not match)`,
+        message: `${filePath} is not a '${format}' session file (its content does not match that format)`,
         path: filePath,
         byteOffset: 0,
       });
