@@ -1,0 +1,46 @@
+/**
+ * format/channel-order: the channel labels a file declares (channel mask, iXML, ADM, multi-mono names)
+ * in the order the profile requires. A file that declares nothing is assumed to be in the default
+ * order; that is said (info), since only listening or a channel-identity analyzer can prove it.
+ */
+import { findingWhole } from '../../kit.js';
+import type { Rule, RuleFinding } from '../../types.js';
+
+export const rule: Rule = {
+  id: 'format/channel-order',
+  description: 'Declared channel order matches the order the profile requires for the layout',
+  defaultSeverity: 'error',
+  check(ctx) {
+    const orders = ctx.spec.format?.channelOrder;
+    if (!orders) return [];
+    const out: RuleFinding[] = [];
+    for (const d of ctx.deliverables) {
+      if (d.role === 'atmos' || d.layout === null) continue;
+      const want = orders[d.layout];
+      const f = d.measurement?.format;
+      if (!want || !f || f.channels !== want.length) continue;
+      const source = d.measurement?.channelLabelSource;
+      const have = f.channelLabels.map(String);
+      if (source === 'assumed-by-count' || source === 'unknown' || have.every((l) => /^Ch\d+$/.test(l))) {
+        out.push(
+          findingWhole(ctx, d, {
+            severity: 'info',
+            message: `channel order not declared in the file; assumed ${want.join(' ')}`,
+            limit: want.join(' '),
+          }),
+        );
+        continue;
+      }
+      if (have.join(' ') !== want.join(' ')) {
+        out.push(
+          findingWhole(ctx, d, {
+            message: `channel order ${have.join(' ')} (from ${source ?? 'the file'}); the spec requires ${want.join(' ')}`,
+            measured: have.join(' '),
+            limit: want.join(' '),
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,62 @@
+/**
+ * leader/two-pop: a 2-pop (one frame of 1 kHz two seconds before first frame of action) present when
+ * the profile requires it, absent when it forbids it (Netflix: leader and 2-pops are Extraneous
+ * Content, a Blocker), and in sync across the files that have one. Reads the `two-pop` analyzer.
+ */
+import { analyzerResult, findingAt, findingWhole, thresholds } from '../../kit.js';
+import type { CheckedDeliverable, Rule, RuleFinding } from '../../types.js';
+
+/** The part of the two-pop analyzer's result this rule reads. */
+export interface TwoPopInput {
+  pops: Array<{ startSeconds: number; endSeconds: number }>;
+}
+
+/** Timeline seconds of a pop: its place in the file plus the file's start (TimeReference). */
+function timelineSeconds(d: CheckedDeliverable, seconds: number): number {
+  const rate = d.measurement?.format?.sampleRate;
+  return (d.timeReferenceSamples !== null && rate ? d.timeReferenceSamples / rate : 0) + seconds;
+}
+
+export const rule: Rule = {
+  id: 'leader/two-pop',
+  description: '2-pop present, absent or in sync across files as the profile requires',
+  defaultSeverity: 'error',
+  check(ctx) {
+    const policy = ctx.spec.leader?.twoPop ?? 'allowed';
+    const t = thresholds(ctx, 'twoPop');
+    const out: RuleFinding[] = [];
+    const withPop: Array<{ d: CheckedDeliverable; pop: TwoPopInput['pops'][number] }> = [];
+    for (const d of ctx.deliverables) {
+      if (d.role === 'atmos') continue;
+      const r = analyzerResult<TwoPopInput>(d, 'two-pop');
+      if (!r) continue;
+      const pop = r.pops[0];
+      if (pop) withPop.push({ d, pop });
+      if (policy === 'required' && !pop) {
+        out.push(findingWhole(ctx, d, { message: 'no 2-pop found; the spec requires one', limit: 'required' }));
+      }
+      if (policy === 'forbidden' && pop) {
+        out.push(findingAt(ctx, d, pop.startSeconds, pop.endSeconds, { message: '2-pop in the file; the spec forbids leader and sync pops', limit: 'forbidden' }));
+      }
+    }
+    if (withPop.length < 2) return out;
+    const ref = withPop.find((p) => p.d.role === 'printmaster') ?? withPop[0]!;
+    const refAt = timelineSeconds(ref.d, ref.pop.startSeconds);
+    const frameSeconds = ctx.fps.den / ctx.fps.num;
+    for (const p of withPop) {
+      if (p === ref) continue;
+      const diffMs = (timelineSeconds(p.d, p.pop.startSeconds) - refAt) * 1000;
+      if (Math.abs(diffMs) <= t.syncToleranceMs) continue;
+      out.push(
+        findingAt(ctx, p.d, p.pop.startSeconds, p.pop.endSeconds, {
+          message: `2-pop ${Math.abs(diffMs).toFixed(1)} ms (${(Math.abs(diffMs) / 1000 / frameSeconds).toFixed(2)} frames) ${
+            diffMs > 0 ? 'later' : 'earlier'
+          } than in ${ref.d.id}: out of sync`,
+          measured: Math.round(diffMs * 10) / 10,
+          limit: t.syncToleranceMs,
+        }),
+      );
+    }
+    return out;
+  },
+};

@@ -1,0 +1,52 @@
+/**
+ * signal/silence: dropouts (digital-zero runs inside otherwise active programme) are errors; a channel
+ * silent for the whole file (a dialogue stem's LFE) is info, not a dropout. Reads the `silence`
+ * analyzer's result.
+ */
+import { analyzerResult, fileForChannel, findingAt, findingWhole, thresholds } from '../../kit.js';
+import type { Rule, RuleFinding } from '../../types.js';
+
+/** The part of the silence analyzer's result this rule reads. */
+export interface SilenceInput {
+  channels: Array<{ channel: number; label: string; silentThroughout: boolean; digitalZeroThroughout: boolean }>;
+  dropouts: Array<{ channel: number; label: string; startSeconds: number; endSeconds: number; lengthSamples: number }>;
+}
+
+export const rule: Rule = {
+  id: 'signal/silence',
+  description: 'No dropouts (digital-zero runs inside active programme); whole-file silent channels reported as info',
+  defaultSeverity: 'error',
+  check(ctx) {
+    const t = thresholds(ctx, 'silence');
+    const out: RuleFinding[] = [];
+    for (const d of ctx.deliverables) {
+      const r = analyzerResult<SilenceInput>(d, 'silence');
+      if (!r) continue;
+      for (const ch of r.channels) {
+        if (!ch.silentThroughout) continue;
+        out.push(
+          findingWhole(ctx, d, {
+            severity: 'info',
+            channel: ch.label,
+            file: fileForChannel(d, ch.channel),
+            message: `${ch.label} is ${ch.digitalZeroThroughout ? 'digital zero' : 'silent'} for the whole file`,
+          }),
+        );
+      }
+      for (const drop of r.dropouts) {
+        const ms = (drop.endSeconds - drop.startSeconds) * 1000;
+        if (ms < t.dropoutMinMs) continue;
+        out.push(
+          findingAt(ctx, d, drop.startSeconds, drop.endSeconds, {
+            channel: drop.label,
+            file: fileForChannel(d, drop.channel),
+            message: `dropout: ${ms.toFixed(1)} ms of digital zero on ${drop.label} inside programme`,
+            measured: Math.round(ms * 10) / 10,
+            limit: t.dropoutMinMs,
+          }),
+        );
+      }
+    }
+    return out;
+  },
+};

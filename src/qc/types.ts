@@ -1,0 +1,113 @@
+/**
+ * The QC rule engine's values: a rule is `{ id, description, defaultSeverity, check(ctx) }` (ESLint
+ * style). Rules are pure: they read measurements the pipeline already made and return findings.
+ */
+import type { FileMeasurement } from '../analysis/results.js';
+import type { Deliverable } from '../delivery/types.js';
+import type { Rational } from '../session/time.js';
+import type { Spec } from '../specs/schema.js';
+import type { RuleId, Severity } from './ids.js';
+
+export type { RuleId, Severity };
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** The deliverable's id (null for delivery-wide findings such as a missing deliverable). */
+  deliverable: string | null;
+  file: string | null;
+  channel: string | null;
+  /** Seconds from the file's first sample (null when the finding has no place in time). */
+  startSeconds: number | null;
+  endSeconds: number | null;
+  /** The same range as timecode at the delivery's frame rate, from the file's start timecode. */
+  startTimecode: string | null;
+  endTimecode: string | null;
+  measured: number | string | null;
+  limit: number | string | null;
+}
+
+/** A deliverable with what the pipeline learnt about it. */
+export interface CheckedDeliverable extends Deliverable {
+  /** null when the file could not be read (the error is in `error`). */
+  measurement: FileMeasurement | null;
+  /** Samples since midnight of the first sample (BWF TimeReference); null when the file does not say. */
+  timeReferenceSamples: number | null;
+  /** Atmos master: what its ADM says. */
+  adm?: AdmSummary;
+}
+
+export interface AdmSummary {
+  /** Bed layout name (e.g. "7.1.2"), null when there is no bed. */
+  bedLayout: string | null;
+  bedChannels: number;
+  objectCount: number;
+}
+
+/** Results the pipeline gets from engines that read several files at once (stems, M&E). */
+export interface CrossFileResults {
+  stems: StemsSumCheck[];
+  me: MeMatchCheck[];
+}
+
+/** One stems-sum-to-printmaster comparison. */
+export interface StemsSumCheck {
+  printmaster: string;
+  stems: string[];
+  /** The engine's verdict values; `error` when it could not run. */
+  result: StemsNullResult | null;
+  error?: string;
+}
+
+/** One M&E vs music+effects stems comparison. */
+export interface MeMatchCheck {
+  me: string;
+  stems: string[];
+  result: StemsNullResult | null;
+  error?: string;
+}
+
+/**
+ * What a null test reports (qc-tools.md §1.1): the alignment found, and per channel the residual
+ * after subtracting the printmaster (or M&E) from the sum of the stems.
+ */
+export interface StemsNullResult {
+  /** Lag of the stems sum against the reference found by cross-correlation (positive: stems late). */
+  offsetSamples: number;
+  channels: NullChannel[];
+  /** A stem that nulls better when inverted or re-gained: polarity or gain mismatch. */
+  stemIssues: Array<{ stem: string; kind: 'polarity' | 'gain'; gainDb: number | null }>;
+}
+
+export interface NullChannel {
+  label: string;
+  residualPeakDbfs: number | null;
+  residualRmsDbfs: number | null;
+  /** RMS(reference) - RMS(residual), dB; null when both are silent. */
+  nullDepthDb: number | null;
+  /** Stretches where the residual stays above the threshold outside limiter-like regions. */
+  regions: Array<{ startSeconds: number; endSeconds: number; residualRmsDbfs: number; limiterLike: boolean }>;
+}
+
+export interface QcContext {
+  spec: Spec;
+  deliverables: CheckedDeliverable[];
+  /** The delivery's frame rate (timecodes, the one-frame tolerance) and where it came from. */
+  fps: Rational;
+  dropFrame: boolean;
+  cross: CrossFileResults;
+}
+
+export interface Rule {
+  id: RuleId;
+  description: string;
+  defaultSeverity: Severity;
+  check(ctx: QcContext): RuleFinding[];
+}
+
+/**
+ * What a rule returns: a finding without its final severity (the profile's setting for the rule)
+ * unless the rule lowers it (a warning inside Netflix's QC window); the engine never raises it.
+ */
+export type RuleFinding = Omit<Finding, 'severity' | 'rule'> & { severity?: Severity };

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { runRules } from '../../src/qc/engine.js';
+import { RULE_IDS } from '../../src/qc/ids.js';
+import { RULES } from '../../src/qc/rules/index.js';
+import type { Finding, StemsNullResult } from '../../src/qc/types.js';
+import { loadSpec } from '../../src/specs/loader.js';
+import { context, deliverable, netflixSet } from './fixtures.js';
+
+const byRule = (findings: Finding[], rule: string) => findings.filter((f) => f.rule === rule);
+
+describe('rule catalog', () => {
+  it('has exactly the contract ids, each once, with a severity and description', () => {
+    expect(RULES.map((r) => r.id).sort()).toEqual([...RULE_IDS].sort());
+    for (const r of RULES) {
+      expect(['error', 'warning', 'info']).toContain(r.defaultSeverity);
+      expect(r.description.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('a clean Netflix delivery', () => {
+  it('passes with no error finding', () => {
+    const out = runRules(context(netflixSet()));
+    expect(out.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(out.verdict).toBe('pass');
+  });
+});
+
+describe('loudness rules', () => {
+  it('dialogue-gated out of spec but programme fallback in spec: passes with an info note', () => {
+    const dlg = { gatedLufs: -31, speechPercent: 30, method: 'detector' as const, fallbackUsed: false, loudnessRangeLu: 6, ldrLu: 7 };
+    const out = runRules(context(netflixSet({ pm51: { loudness: { integratedLufs: -24.5, dialogue: dlg } } })));
+    const f = byRule(out.findings, 'loudness/integrated');
+    expect(f).toHaveLength(1);
+    expect(f[0]!.severity).toBe('info');
+    expect(out.verdict).toBe('pass');
+  });
+
+  it('both paths outside ±3 LU: error on the printmaster with the whole-file timecode range', () => {
+    const dlg = { gatedLufs: -20, speechPercent: 30, method: 'detector' as const, fallbackUsed: false, loudnessRangeLu: 6, ldrLu: 0 };
+    const out = runRules(context(netflixSet({ pm51: { loudness: { integratedLufs: -18, dialogue: dlg }, seconds: 10 } })));
+    const f = byRule(out.findings, 'loudness/integrated');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: 'error', measured: -20, deliverable: 'printmaster 5.1', startTimecode: '01:00:00:00', endTimecode: '01:00:10:00' });
+    expect(out.verdict).toBe('fail');
+  });
+
+  it('outside ±2 but inside the ±3 LU QC window on a path: warning', () => {
+    const dlg = { gatedLufs: -24.5, speechPercent: 30, method: 'detector' as const, fallbackUsed: false, loudnessRangeLu: 6, ldrLu: 0 };
+    const out = runRules(context(netflixSet({ pm20: { loudness: { integratedLufs: -21.5, dialogue: dlg } } })));
+    expect(byRule(out.findings, 'loudness/integrated').map((f) => f.severity)).toEqual(['warning']);
+  });
+
+  it('no dialogue measurement: falls back to programme loudness and says so (info)', () => {
+    const out = runRules(context(netflixSet({ pm51: { loudness: { integratedLufs: -24, dialogue: undefined } } })));
+    const f = byRule(out.findings, 'loudness/integrated');
+    expect(f.map((x) => x.severity)).toEqual(['info']);
+    expect(f[0]!.message).toContain('not measured');
+  });
+
+  it('judges printmasters only: a loud M&E and stems are not loudness findings', () => {
+    const out = runRules(context(netflixSet({ me: { loudness: { integratedLufs: -10 } }, dx: { loudness: { integratedLufs: -12 } } })));
+    expect(byRule(out.findings, 'loudness/integrated')).toEqual([]);
+  });
+
+  it('programme mode (EBU R 128): -21 LUFS is an error', () => {
+    const out = runRules(context([deliverable({ role: 'printmaster', layout: '2.0', loudness: { integratedLufs: -21 } })], 'ebu-r128'));
+    expect(byRule(out.findings, 'loudness/integrated')[0]).toMatchObject({ severity: 'error', measured: -21, limit: '-23 ±1' });
+  });
+
+  it('true peak: over -1 dBTP is an error on every file (incl. the M&E); between -2 and -1 a warning', () => {
+    const out = runRules(context(netflixSet({ me: { truePeakDbtp: -0.4 }, dx: { truePeakDbtp: -1.5 } })));
+    const f = byRule(out.findings, 'loudness/true-peak');
+    expect(f.filter((x) => x.deliverable === 'me 5.1' && x.severity === 'error')).toHaveLength(6);
+    expect(f.filter((x) => x.deliverable === 'stem dialogue 5.1').every((x) => x.severity === 'warning')).toBe(true);
+    expect(f[0]!.channel).toBe('L');
+  });
+
+  it('loudness range outside 4-18 LU is a warning on Netflix', () => {
+    const out = runRules(context(netflixSet({ pm51: { loudness: { loudnessRangeLu: 22 } } })));
+    expect(byRule(out.findings, 'loudness/range')).toMatchObject([{ severity: 'warning', measured: 22 }]);
+  });
+
+  it('R 128 s1: max short-term over -18 points at the loudest 3 s window', () => {
+    const d = deliverable({ role: 'printmaster', layout: '2.0', loudness: { integratedLufs: -23, shortTermMaxLufs: -15 }, timeReferenceSamples: 0 });
+    d.measurement!.series = { intervalSeconds: 0.1, momentaryLufs: [], shortTermLufs: [null, -30, -15, -25] };
+    const out = runRules(context([d], 'ebu-r128-s1'));
+    const f = byRule(out.findings, 'loudness/short-term-max');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ severity: 'error', measured: -15, startSeconds: 0, endSeconds: expect.closeTo(0.3, 9) });
+  });
+});
+
+describe('format rules', () => {
+  it('wrong sample rate and bit depth', () => {
+    const out = runRules(context(netflixSet({ fx: { sampleRate: 44100 }, mx: { bitDepth: 16 } })));
+    expect(byRule(out.findings, 'format/sample-rate')).toMatchObject([{ deliverable: 'stem effects 5.1', measured: 44100, severity: 'error' }]);
+    expect(byRule(out.findings, 'format/bit-depth')).toMatchObject([{ deliverable: 'stem music 5.1', measured: 16 }]);
+  });
+
+  it('layout not allowed, and a layout that disagrees with the channel count', () => {
+    const d71 = deliverable({ role: 'printmaster', layout: '7.1', labels: ['L', 'R', 'C', 'LFE', 'Lss', 'Rss', 'Lrs', 'Rrs'] });
+    const wrong = deliverable({ role: 'stem', stem: 'foley', layout: '5.1', labels: ['L', 'R'] });
+    const out = runRules(context([...netflixSet(), d71, wrong]));
+    const f = byRule(out.findings, 'format/layout');
+    expect(f.map((x) => x.deliverable)).toEqual(['printmaster 7.1', 'stem foley 5.1']);
+  });
+
+  it('channel order: film order where SMPTE is required', () => {
+    const out = runRules(context(netflixSet({ pm51: { labels: ['L', 'C', 'R', 'Ls', 'Rs', 'LFE'] } })));
+    expect(byRule(out.findings, 'format/channel-order')).toMatchObject([{ severity: 'error', measured: 'L C R Ls Rs LFE' }]);
+  });
+});
+
+describe('delivery rules', () => {
+  it('missing deliverables are named', () => {
+    const set = netflixSet().filter((d) => d.id !== 'me 5.1' && d.id !== 'stem music 5.1');
+    const out = runRules(context(set));
+    expect(byRule(out.findings, 'delivery/missing-deliverable').map((f) => f.message)).toEqual([
+      'missing deliverable: 5.1 music stem',
+      'missing deliverable: 5.1 M&E',
+    ]);
+  });
+
+  it('a stem one frame short is a duration mismatch (sample-exact)', () => {
+    const out = runRules(context(netflixSet({ dx: { seconds: 10 - 1 / 24 } })));
+    expect(byRule(out.findings, 'delivery/duration-match')).toMatchObject([{ deliverable: 'stem dialogue 5.1', measured: -2000 }]);
+  });
+
+  it('a stem starting one frame late is a start-timecode finding', () => {
+    const out = runRules(context(netflixSet({ fx: { timeReferenceSamples: 3600 * 48000 + 2000 } })));
+    expect(byRule(out.findings, 'delivery/start-timecode')).toMatchObject([{ deliverable: 'stem effects 5.1', measured: '01:00:00:01' }]);
+  });
+});
+
+describe('signal, LFE, leader and Atmos rules on analyzer results', () => {
+  it('clipping runs become one finding per clipped passage with timecodes', () => {
+    const runs = [0, 1, 2].map((i) => ({ channel: 2, label: 'C', startSeconds: 5 + i * 0.01, endSeconds: 5.001 + i * 0.01, lengthSamples: 40, levelDbfs: 0 }));
+    const clipping = { thresholdDbfs: -0.45, channels: [], runs, netflix: { segmentsAtAssetPeak: 3, fullScalePercent: 0.001 } };
+    const out = runRules(context(netflixSet({ pm51: { analyzers: { clipping } } })));
+    expect(byRule(out.findings, 'signal/clipping')).toMatchObject([{ channel: 'C', startTimecode: '01:00:05:00', severity: 'error' }]);
+  });
+
+  it('silence: a whole-file silent LFE is info, a dropout inside programme is an error', () => {
+    const silence = {
+      channels: [{ channel: 3, label: 'LFE', silentThroughout: true, digitalZeroThroughout: true }],
+      dropouts: [{ channel: 0, label: 'L', startSeconds: 2, endSeconds: 2.05, lengthSamples: 2400 }],
+    };
+    const out = runRules(context(netflixSet({ dx: { analyzers: { silence } } })));
+    expect(byRule(out.findings, 'signal/silence').map((f) => [f.severity, f.channel, f.startTimecode])).toEqual([
+      ['error', 'L', '01:00:02:00'],
+      ['info', 'LFE', '01:00:00:00'],
+    ]);
+  });
+
+  it('DC offset over -40 dBFS is a warning', () => {
+    const dc = { channels: [{ channel: 1, label: 'R', meanDbfs: -30 }] };
+    const out = runRules(context(netflixSet({ pm20: { analyzers: { 'dc-offset': dc } } })));
+    expect(byRule(out.findings, 'signal/dc-offset')).toMatchObject([{ severity: 'warning', channel: 'R', measured: -30 }]);
+  });
+
+  it('phase: a stretch of negative L/R correlation', () => {
+    const phase = { pairs: [{ a: 'L', b: 'R', correlation: 0.2, regions: [{ startSeconds: 3, endSeconds: 4, correlation: -0.8 }] }] };
+    const out = runRules(context(netflixSet({ pm20: { analyzers: { phase } } })));
+    expect(byRule(out.findings, 'signal/phase')).toMatchObject([{ channel: 'L/R', startTimecode: '01:00:03:00', endTimecode: '01:00:04:00' }]);
+  });
+
+  it('LFE carrying full band', () => {
+    const lfe = { cutoffHz: 120, channels: [{ label: 'LFE', channel: 3, aboveCutoffDb: -3 }] };
+    const out = runRules(context(netflixSet({ pm51: { analyzers: { 'lfe-band': lfe } } })));
+    expect(byRule(out.findings, 'lfe/band-limit')).toMatchObject([{ severity: 'error', channel: 'LFE', measured: -3 }]);
+  });
+
+  it('2-pop: forbidden on Netflix; out of sync across files when pops are allowed', () => {
+    const pop = (at: number) => ({ 'two-pop': { pops: [{ startSeconds: at, endSeconds: at + 1 / 24 }] } });
+    const set = () => netflixSet({ pm51: { analyzers: pop(1) }, dx: { analyzers: pop(1) }, mx: { analyzers: pop(1 + 1 / 24) } });
+    const nfx = runRules(context(set()));
+    expect(byRule(nfx.findings, 'leader/two-pop').filter((f) => f.message.includes('forbids'))).toHaveLength(3);
+    const spec = { ...loadSpec('netflix').spec, leader: { twoPop: 'allowed' as const } };
+    const out = runRules(context(set(), spec));
+    expect(byRule(out.findings, 'leader/two-pop')).toMatchObject([{ deliverable: 'stem music 5.1', measured: 41.7 }]);
+  });
+
+  it('Atmos: a 7.1.2 bed is allowed, 119 objects are one too many', () => {
+    const atmos = deliverable({ role: 'atmos', layout: '7.1.2', labels: [] });
+    atmos.adm = { bedLayout: '7.1.2', bedChannels: 10, objectCount: 119 };
+    const out = runRules(context([...netflixSet(), atmos], 'netflix-atmos'));
+    expect(byRule(out.findings, 'atmos/bed-layout')).toEqual([]);
+    expect(byRule(out.findings, 'atmos/object-count')).toMatchObject([{ severity: 'error', measured: 119, limit: 118 }]);
+  });
+});
+
+describe('stems and M&E rules on null-test results', () => {
+  const clean: StemsNullResult = {
+    offsetSamples: 0,
+    stemIssues: [],
+    channels: [{ label: 'C', residualPeakDbfs: -120, residualRmsDbfs: -130, nullDepthDb: 100, regions: [] }],
+  };
+
+  it('a clean null passes; a residual region outside the limiter is an error with its timecode', () => {
+    const ctx = context(netflixSet());
+    ctx.cross.stems = [{ printmaster: 'printmaster 5.1', stems: ['stem dialogue 5.1'], result: clean }];
+    expect(byRule(runRules(ctx).findings, 'stems/sum-to-printmaster')).toEqual([]);
+    const missing: StemsNullResult = {
+      ...clean,
+      channels: [
+        {
+          label: 'Ls', residualPeakDbfs: -12, residualRmsDbfs: -30, nullDepthDb: 12,
+          regions: [
+            { startSeconds: 4, endSeconds: 4.5, residualRmsDbfs: -20, limiterLike: false },
+            { startSeconds: 7, endSeconds: 7.2, residualRmsDbfs: -50, limiterLike: true },
+          ],
+        },
+      ],
+    };
+    ctx.cross.stems = [{ printmaster: 'printmaster 5.1', stems: ['stem dialogue 5.1'], result: missing }];
+    const f = byRule(runRules(ctx).findings, 'stems/sum-to-printmaster');
+    expect(f.map((x) => [x.severity, x.channel, x.startTimecode])).toEqual([
+      ['error', 'Ls', '01:00:04:00'],
+      ['warning', 'Ls', '01:00:00:00'],
+    ]);
+  });
+
+  it('offset and gain mismatch are errors', () => {
+    const ctx = context(netflixSet());
+    ctx.cross.stems = [
+      { printmaster: 'printmaster 5.1', stems: ['x'], result: { ...clean, offsetSamples: 2000, stemIssues: [{ stem: 'stem music 5.1', kind: 'gain', gainDb: 3 }] } },
+    ];
+    const f = byRule(runRules(ctx).findings, 'stems/sum-to-printmaster');
+    expect(f.map((x) => x.message)).toEqual([
+      'stems (x) 2000 samples (1.00 frames) late against printmaster 5.1',
+      'stem music 5.1 is +3.0 dB against printmaster 5.1',
+    ]);
+  });
+
+  it('M&E null and dialogue leak', () => {
+    const ctx = context(netflixSet({ me: { analyzers: { speech: { speechPercent: 12, speechSeconds: 1.2 } } } }));
+    ctx.cross.me = [{ me: 'me 5.1', stems: ['mx', 'fx'], result: { ...clean, offsetSamples: -48 } }];
+    const out = runRules(ctx);
+    expect(byRule(out.findings, 'me/music-effects-match')).toMatchObject([{ deliverable: 'me 5.1', measured: -48 }]);
+    expect(byRule(out.findings, 'me/dialogue-leak')).toMatchObject([{ deliverable: 'me 5.1', measured: 12, severity: 'error' }]);
+  });
+});
+
+describe('engine', () => {
+  it('a profile can turn a rule off or lower it; a rule never raises severity above the setting', () => {
+    const spec = loadSpec('netflix').spec;
+    const set = () => netflixSet({ me: { truePeakDbtp: 0 } });
+    expect(runRules(context(set(), { ...spec, rules: { 'loudness/true-peak': 'off' } })).verdict).toBe('pass');
+    const lowered = runRules(context(set(), { ...spec, rules: { 'loudness/true-peak': 'warning' } }));
+    expect(byRule(lowered.findings, 'loudness/true-peak').every((f) => f.severity === 'warning')).toBe(true);
+    expect(lowered.verdict).toBe('pass');
+  });
+});
