@@ -61,7 +61,19 @@ export function toErrorInfo(err: unknown, path?: string): ErrorInfo {
     return info;
   }
   const e = err as NodeJS.ErrnoException;
-  const message = e && typeof e.message === 'string' ? e.message : String(err);
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'is a folder, not a file',
+    EMFILE: 'too many open files',
+  };
+  const reason = e && typeof e.code === 'string' ? reasons[e.code] : undefined;
+  const message =
+    reason !== undefined && path !== undefined
+      ? `cannot open ${path}: ${reason}`
+      : e && typeof e.message === 'string'
+        ? e.message
+        : String(err);
   const info: ErrorInfo = { code: 'io', message };
   if (path !== undefined) info.path = path;
   return info;

@@ -44,7 +44,7 @@ export function gatedLoudness(energies: Float64Array, include: Uint8Array | null
   }
   if (n === 0) return null;
   if (relativeGateLu === null) return lufs(sum / n);
-  const relEnergy = (sum / n) * 10 ** (-relativeGateLu / 10);
+  const relEnergy = (sum / n) * 10 ** (relativeGateLu / 10);
   let sum2 = 0;
   let n2 = 0;
   for (let j = 0; j < energies.length; j++) {

@@ -9,6 +9,8 @@ import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
 import { LoudnessAnalyzer } from '../analyzers/loudness.js';
 import { runAnalyzers } from './host.js';
+import { rangeBoundSeconds } from './range.js';
+import type { Rational } from '../session/time.js';
 import type { FileMeasurement } from './results.js';
 import type { Analyzer } from './types.js';
 
@@ -16,6 +18,11 @@ export interface MeasureOptions {
   channels?: ChannelLabel[];
   fromSeconds?: number;
   toSeconds?: number;
+  /** --from / --to as typed (seconds or timecode on the file's clock), resolved per file. */
+  from?: string;
+  to?: string;
+  /** Frame rate for timecode bounds. */
+  fps?: Rational;
   series?: boolean;
   dualMono?: boolean;
   /** Extra analyzers for this pass, made fresh per file; results land in FileMeasurement.analyzers[id]. */
@@ -48,8 +55,11 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     };
     out.channelLabelSource = f.labelSource;
     out.warnings.push(...h.warnings);
-    const fromFrame = options.fromSeconds !== undefined ? Math.round(options.fromSeconds * f.sampleRate) : 0;
-    const toFrame = options.toSeconds !== undefined ? Math.round(options.toSeconds * f.sampleRate) : f.frames;
+    const fps = options.fps ?? { num: 24, den: 1 };
+    const fromSeconds = options.from !== undefined ? rangeBoundSeconds(options.from, h, fps, '--from') : options.fromSeconds;
+    const toSeconds = options.to !== undefined ? rangeBoundSeconds(options.to, h, fps, '--to') : options.toSeconds;
+    const fromFrame = fromSeconds !== undefined ? Math.round(fromSeconds * f.sampleRate) : 0;
+    const toFrame = toSeconds !== undefined ? Math.round(toSeconds * f.sampleRate) : f.frames;
     if (fromFrame > f.frames) out.warnings.push(`--from is past the end of the file (${f.durationSeconds.toFixed(3)} s): nothing measured`);
     if (toFrame <= fromFrame && fromFrame <= f.frames) out.warnings.push('--to is not after --from: nothing measured');
     const loudness = new LoudnessAnalyzer({ series: options.series, dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip });

@@ -1,14 +1,41 @@
-// Placeholder until `dubstage inspect` lands: the command is listed but says it is not built yet.
 import type { Command } from 'commander';
+import { readAudioHeader } from '../audio/open.js';
+import { parseChannelList } from '../audio/channels.js';
+import { groupInputs } from '../audio/multimono.js';
+import { toErrorInfo } from '../errors.js';
+import { inspectFile, type InspectResult } from '../analysis/inspect.js';
+import { renderInspectText } from '../report/inspect-text.js';
+import { parseFrameRate } from '../session/time.js';
 
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      process.stderr.write('dubstage inspect is not built yet\n');
-      process.exitCode = 2;
+    .description('show what an audio file holds: container, chunks, format, channel layout, bext/iXML, duration')
+    .argument('<files...>', 'WAV, RF64, BW64, AIFF or AIFC files')
+    .option('--json', 'print one JSON document (schema 1)')
+    .option('--channels <labels>', 'channel labels in file order, e.g. L,R,C,LFE,Ls,Rs')
+    .option('--fps <rate>', 'frame rate for timecode (default: the iXML timecode rate, else 24)')
+    .action(async (files: string[], opts: { json?: boolean; channels?: string; fps?: string }) => {
+      let channels;
+      let fps;
+      try {
+        channels = opts.channels ? parseChannelList(opts.channels) : undefined;
+        fps = opts.fps ? parseFrameRate(opts.fps) : undefined;
+      } catch (err) {
+        process.stderr.write(`dubstage inspect: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const results: InspectResult[] = [];
+      for (const input of groupInputs(files, { group: false })) {
+        try {
+          results.push(await inspectFile(readAudioHeader(input.path, channels ? { channels } : {}), fps));
+        } catch (err) {
+          results.push({ path: input.path, warnings: [], error: toErrorInfo(err, input.path) });
+        }
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify({ schema: 1, files: results }, null, 2)}\n`);
+      else process.stdout.write(renderInspectText(results));
+      process.exitCode = results.some((r) => r.error) ? 2 : 0;
     });
 }

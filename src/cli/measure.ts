@@ -1,14 +1,62 @@
-// Placeholder until `dubstage measure` lands: the command is listed but says it is not built yet.
 import type { Command } from 'commander';
+import { measureFile, type MeasureOptions } from '../analysis/measure.js';
+import type { FileMeasurement } from '../analysis/results.js';
+import { parseChannelList } from '../audio/channels.js';
+import { groupInputs } from '../audio/multimono.js';
+import { renderMeasureText } from '../report/measure-text.js';
+import { parseFrameRate } from '../session/time.js';
+import { progressBar } from './progress.js';
+
+export interface MeasureCliOptions {
+  json?: boolean;
+  series?: boolean;
+  channels?: string;
+  from?: string;
+  to?: string;
+  fps?: string;
+  dualMono?: boolean;
+  group?: boolean;
+}
 
 export function register(program: Command): void {
   program
     .command('measure')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      process.stderr.write('dubstage measure is not built yet\n');
-      process.exitCode = 2;
+    .description('measure loudness (BS.1770-5 / EBU R 128), true peak and per-channel levels of audio files')
+    .argument('<files...>', 'WAV, RF64, BW64, AIFF or AIFC files (multi-mono sets are grouped)')
+    .option('--json', 'print one JSON document (schema 1)')
+    .option('--series', 'add momentary and short-term loudness at 10 Hz to the JSON')
+    .option('--channels <labels>', 'channel labels in file order, e.g. L,R,C,LFE,Ls,Rs')
+    .option('--from <time>', 'start of the measured range: seconds or timecode on the file clock')
+    .option('--to <time>', 'end of the measured range: seconds or timecode on the file clock')
+    .option('--fps <rate>', 'frame rate for timecode in --from/--to (default 24)')
+    .option('--dual-mono', 'count a mono file as two channels (BS.1770 dual mono)')
+    .option('--no-group', 'do not group multi-mono sets (TITLE.L.wav TITLE.R.wav ...)')
+    .action(async (files: string[], opts: MeasureCliOptions) => {
+      let options: MeasureOptions;
+      try {
+        options = {};
+        if (opts.channels) options.channels = parseChannelList(opts.channels);
+        if (opts.from) options.from = opts.from;
+        if (opts.to) options.to = opts.to;
+        if (opts.fps) options.fps = parseFrameRate(opts.fps);
+        if (opts.series) options.series = true;
+        if (opts.dualMono) options.dualMono = true;
+      } catch (err) {
+        process.stderr.write(`dubstage measure: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const results: FileMeasurement[] = [];
+      for (const input of groupInputs(files, { group: opts.group !== false })) {
+        const bar = progressBar(input.path);
+        results.push(await measureFile(input, { ...options, onProgress: bar }));
+        bar.end();
+      }
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ schema: 1, files: results }, null, 2)}\n`);
+      } else {
+        process.stdout.write(renderMeasureText(results));
+      }
+      process.exitCode = results.some((r) => r.error) ? 2 : 0;
     });
 }
