@@ -160,19 +160,23 @@ describe('signal, LFE, leader and Atmos rules on analyzer results', () => {
   });
 
   it('phase: a stretch of negative L/R correlation', () => {
-    const phase = { pairs: [{ a: 'L', b: 'R', correlation: 0.2, regions: [{ startSeconds: 3, endSeconds: 4, correlation: -0.8 }] }] };
+    const phase = {
+      pairs: [{ pair: 'L/R', labels: ['L', 'R'], identical: false, monoFoldLossDb: 1.2, negativeRuns: [{ pair: 'L/R', startSeconds: 3, endSeconds: 4, minCorrelation: -0.8 }] }],
+    };
     const out = runRules(context(netflixSet({ pm20: { analyzers: { phase } } })));
     expect(byRule(out.findings, 'signal/phase')).toMatchObject([{ channel: 'L/R', startTimecode: '01:00:03:00', endTimecode: '01:00:04:00' }]);
   });
 
   it('LFE carrying full band', () => {
-    const lfe = { cutoffHz: 120, channels: [{ label: 'LFE', channel: 3, aboveCutoffDb: -3 }] };
+    const lfe = { channels: [{ label: 'LFE', channel: 3, cutoffs: [{ cutoffHz: 120, aboveBandDb: -3, worstWindow: null, overLimitRuns: [] }] }] };
     const out = runRules(context(netflixSet({ pm51: { analyzers: { 'lfe-band': lfe } } })));
     expect(byRule(out.findings, 'lfe/band-limit')).toMatchObject([{ severity: 'error', channel: 'LFE', measured: -3 }]);
   });
 
   it('2-pop: forbidden on Netflix; out of sync across files when pops are allowed', () => {
-    const pop = (at: number) => ({ 'two-pop': { pops: [{ startSeconds: at, endSeconds: at + 1 / 24 }] } });
+    const pop = (at: number) => ({
+      'two-pop': { present: true, startSeconds: at, durationSeconds: 1 / 24, offsetFromExpectedFrames: null, inSync: null },
+    });
     const set = () => netflixSet({ pm51: { analyzers: pop(1) }, dx: { analyzers: pop(1) }, mx: { analyzers: pop(1 + 1 / 24) } });
     const nfx = runRules(context(set()));
     expect(byRule(nfx.findings, 'leader/two-pop').filter((f) => f.message.includes('forbids'))).toHaveLength(3);

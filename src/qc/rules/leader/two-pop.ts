@@ -8,7 +8,12 @@ import type { CheckedDeliverable, Rule, RuleFinding } from '../../types.js';
 
 /** The part of the two-pop analyzer's result this rule reads. */
 export interface TwoPopInput {
-  pops: Array<{ startSeconds: number; endSeconds: number }>;
+  present: boolean;
+  startSeconds: number | null;
+  durationSeconds: number | null;
+  /** (pop start - (FFOA - 2 s)) in picture frames, when the FFOA is known. */
+  offsetFromExpectedFrames: number | null;
+  inSync: boolean | null;
 }
 
 /** Timeline seconds of a pop: its place in the file plus the file's start (TimeReference). */
@@ -25,13 +30,23 @@ export const rule: Rule = {
     const policy = ctx.spec.leader?.twoPop ?? 'allowed';
     const t = thresholds(ctx, 'twoPop');
     const out: RuleFinding[] = [];
-    const withPop: Array<{ d: CheckedDeliverable; pop: TwoPopInput['pops'][number] }> = [];
+    const withPop: Array<{ d: CheckedDeliverable; pop: { startSeconds: number; endSeconds: number } }> = [];
     for (const d of ctx.deliverables) {
       if (d.role === 'atmos') continue;
       const r = analyzerResult<TwoPopInput>(d, 'two-pop');
       if (!r) continue;
-      const pop = r.pops[0];
+      const pop =
+        r.present && r.startSeconds !== null ? { startSeconds: r.startSeconds, endSeconds: r.startSeconds + (r.durationSeconds ?? 0) } : null;
       if (pop) withPop.push({ d, pop });
+      if (pop && r.inSync === false && r.offsetFromExpectedFrames !== null) {
+        out.push(
+          findingAt(ctx, d, pop.startSeconds, pop.endSeconds, {
+            message: `2-pop ${Math.abs(r.offsetFromExpectedFrames).toFixed(2)} frames ${r.offsetFromExpectedFrames > 0 ? 'late' : 'early'} against first frame of action - 2 s`,
+            measured: Math.round(r.offsetFromExpectedFrames * 100) / 100,
+            limit: 0,
+          }),
+        );
+      }
       if (policy === 'required' && !pop) {
         out.push(findingWhole(ctx, d, { message: 'no 2-pop found; the spec requires one', limit: 'required' }));
       }

@@ -3,19 +3,13 @@
  * qc-tools.md §1.4: flag more than -30 dB above 120 Hz relative to in-band [P]). Reads the
  * `lfe-band` analyzer's result.
  */
-import { analyzerResult, findingAt, findingWhole, thresholds } from '../../kit.js';
+import { analyzerResult, fileForChannel, findingAt, findingWhole, thresholds } from '../../kit.js';
+import type { LfeChannelResult } from '../../../analyzers/lfe-band.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 /** The part of the lfe-band analyzer's result this rule reads. */
 export interface LfeBandInput {
-  cutoffHz: number;
-  channels: Array<{
-    label: string;
-    channel: number;
-    /** Energy above the cutoff relative to in-band energy, dB; null for a silent LFE. */
-    aboveCutoffDb: number | null;
-    regions?: Array<{ startSeconds: number; endSeconds: number; aboveCutoffDb: number }>;
-  }>;
+  channels: Array<Pick<LfeChannelResult, 'channel' | 'label' | 'cutoffs'>>;
 }
 
 export const rule: Rule = {
@@ -28,17 +22,18 @@ export const rule: Rule = {
     for (const d of ctx.deliverables) {
       const r = analyzerResult<LfeBandInput>(d, 'lfe-band');
       for (const ch of r?.channels ?? []) {
-        if (ch.aboveCutoffDb === null || ch.aboveCutoffDb <= t.maxAboveCutoffDb) continue;
+        const c = ch.cutoffs.find((x) => x.cutoffHz === t.cutoffHz) ?? ch.cutoffs[0];
+        if (!c || c.aboveBandDb === null || c.aboveBandDb <= t.maxAboveCutoffDb) continue;
         const f = {
           channel: ch.label,
-          file: d.files.length > 1 ? d.files[ch.channel] : undefined,
-          message: `${ch.label} carries energy above ${r!.cutoffHz} Hz: ${ch.aboveCutoffDb.toFixed(1)} dB relative to in-band`,
-          measured: Math.round(ch.aboveCutoffDb * 10) / 10,
+          file: fileForChannel(d, ch.channel),
+          message: `${ch.label} carries energy above ${c.cutoffHz} Hz: ${c.aboveBandDb.toFixed(1)} dB relative to its total`,
+          measured: Math.round(c.aboveBandDb * 10) / 10,
           limit: t.maxAboveCutoffDb,
         };
-        const regions = (ch.regions ?? []).filter((g) => g.aboveCutoffDb > t.maxAboveCutoffDb);
-        if (regions.length === 0) out.push(findingWhole(ctx, d, f));
-        else for (const g of regions) out.push(findingAt(ctx, d, g.startSeconds, g.endSeconds, f));
+        const runs = c.overLimitRuns.filter((g) => g.maxAboveBandDb > t.maxAboveCutoffDb);
+        if (runs.length === 0) out.push(findingWhole(ctx, d, f));
+        else for (const g of runs) out.push(findingAt(ctx, d, g.startSeconds, g.endSeconds, { ...f, measured: Math.round(g.maxAboveBandDb * 10) / 10 }));
       }
     }
     return out;

@@ -5,15 +5,11 @@
  * `clipping` analyzer's result from the measuring pass.
  */
 import { fileForChannel, findingAt, findingWhole, analyzerResult, thresholds } from '../../kit.js';
+import type { ClippingResult } from '../../../analyzers/clipping.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 /** The part of the clipping analyzer's result this rule reads. */
-export interface ClippingInput {
-  thresholdDbfs: number;
-  channels: Array<{ channel: number; label: string; runCount: number; fullScalePercent: number }>;
-  runs: Array<{ channel: number; label: string; startSeconds: number; endSeconds: number; lengthSamples: number; levelDbfs: number }>;
-  netflix: { segmentsAtAssetPeak: number; fullScalePercent: number };
-}
+export type ClippingInput = Pick<ClippingResult, 'runs'> & { netflix: Pick<ClippingResult['netflix'], 'segmentsAtAssetPeak' | 'fullScalePercent'> };
 
 /** Runs closer than this are reported as one finding (a clipped passage, not 400 findings). */
 const MERGE_SECONDS = 0.5;

@@ -1,11 +1,10 @@
 /** signal/dc-offset: the mean sample value of each channel under the profile's limit (dBFS). */
 import { analyzerResult, fileForChannel, findingWhole, thresholds } from '../../kit.js';
+import type { DcOffsetResult } from '../../../analyzers/dc-offset.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 /** The part of the dc-offset analyzer's result this rule reads. */
-export interface DcOffsetInput {
-  channels: Array<{ channel: number; label: string; meanDbfs: number | null }>;
-}
+export type DcOffsetInput = Pick<DcOffsetResult, 'channels'>;
 
 export const rule: Rule = {
   id: 'signal/dc-offset',

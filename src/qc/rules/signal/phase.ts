@@ -3,20 +3,12 @@
  * polarity problem (qc-tools.md §1.3, threshold -0.3 [P]); large loss when folding L/R to mono is
  * reported with it. Reads the `phase` analyzer's result.
  */
-import { analyzerResult, findingAt, thresholds } from '../../kit.js';
+import { analyzerResult, findingAt, findingWhole, thresholds } from '../../kit.js';
+import type { PairPhase } from '../../../analyzers/phase.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 /** The part of the phase analyzer's result this rule reads. */
-export interface PhaseInput {
-  pairs: Array<{
-    a: string;
-    b: string;
-    correlation: number | null;
-    /** Stretches where the windowed correlation stayed below the analyzer's threshold. */
-    regions: Array<{ startSeconds: number; endSeconds: number; correlation: number }>;
-    monoFoldLossDb?: number | null;
-  }>;
-}
+export type PhaseInput = { pairs: Array<Pick<PairPhase, 'pair' | 'labels' | 'identical' | 'negativeRuns' | 'monoFoldLossDb'>> };
 
 export const rule: Rule = {
   id: 'signal/phase',
@@ -28,15 +20,19 @@ export const rule: Rule = {
     for (const d of ctx.deliverables) {
       const r = analyzerResult<PhaseInput>(d, 'phase');
       for (const pair of r?.pairs ?? []) {
-        for (const reg of pair.regions) {
-          if (reg.correlation >= t.minCorrelation) continue;
+        const name = pair.labels.join('/');
+        if (pair.identical) {
+          out.push(findingWhole(ctx, d, { severity: 'info', channel: name, message: `${name} are identical (mono carried on a pair)` }));
+        }
+        for (const run of pair.negativeRuns) {
+          if (run.minCorrelation >= t.minCorrelation) continue;
           out.push(
-            findingAt(ctx, d, reg.startSeconds, reg.endSeconds, {
-              channel: `${pair.a}/${pair.b}`,
-              message: `${pair.a}/${pair.b} correlation ${reg.correlation.toFixed(2)}${
-                pair.monoFoldLossDb ? `, mono fold-down loses ${pair.monoFoldLossDb.toFixed(1)} dB` : ''
+            findingAt(ctx, d, run.startSeconds, run.endSeconds, {
+              channel: name,
+              message: `${name} correlation down to ${run.minCorrelation.toFixed(2)}${
+                pair.monoFoldLossDb !== null && pair.monoFoldLossDb > 0 ? `; mono fold-down loses ${pair.monoFoldLossDb.toFixed(1)} dB over the file` : ''
               }`,
-              measured: Math.round(reg.correlation * 100) / 100,
+              measured: Math.round(run.minCorrelation * 100) / 100,
               limit: t.minCorrelation,
             }),
           );

@@ -4,13 +4,11 @@
  * analyzer's result.
  */
 import { analyzerResult, fileForChannel, findingAt, findingWhole, thresholds } from '../../kit.js';
+import type { SilenceResult } from '../../../analyzers/silence.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 /** The part of the silence analyzer's result this rule reads. */
-export interface SilenceInput {
-  channels: Array<{ channel: number; label: string; silentThroughout: boolean; digitalZeroThroughout: boolean }>;
-  dropouts: Array<{ channel: number; label: string; startSeconds: number; endSeconds: number; lengthSamples: number }>;
-}
+export type SilenceInput = Pick<SilenceResult, 'channels' | 'dropouts'>;
 
 export const rule: Rule = {
   id: 'signal/silence',
