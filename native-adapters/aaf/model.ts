@@ -249,6 +249,7 @@ export const PID = {
 /** Definition AUIDs a sound reader matches on (never names: Pro Tools leaves them empty). */
 export const DEF = {
   /** OperationDefinitions */
+  AudioPan: '9d2ea893-0968-11d3-8a38-0050040ef7d2',
   MonoAudioGain: '9d2ea894-0968-11d3-8a38-0050040ef7d2',
   StereoAudioGain: '9d2ea895-0968-11d3-8a38-0050040ef7d2',
   MonoAudioDissolve: '0c3bea41-fc05-11d2-8a29-0050040ef7d2',

@@ -229,7 +229,7 @@ function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: str
   const fileName = url ? path.basename(pathFromLocator(url).replace(/\\/g, '/')) : null;
   ref = {
     id: mobId,
-    name: fileName || sourceMob.string(PID.MobName) || masterName,
+    name: fileName || masterName || sourceMob.string(PID.MobName) || '',
     path: embedded ? null : url ? pathFromLocator(url) : null,
     resolvedPath: null,
     embedded,
@@ -336,6 +336,13 @@ function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): {
     }
     return null;
   }
+  if (seg.isA('Sequence')) {
+    // a nested sequence inside an effect (Media Composer's Audio Warp, Motion Control) holding one clip
+    const parts = seg.vector(PID.Components).filter((c) => !c.isA('Filler'));
+    if (parts.length === 1) return clipSources(ctx, parts[0]!, rate, where);
+    if (parts.length > 1) warnOnce(ctx, `nested:${where}`, `${where}: a nested sequence of ${parts.length} pieces inside an effect is read as its first piece`);
+    return parts[0] ? clipSources(ctx, parts[0], rate, where) : null;
+  }
   if (seg.isA('EssenceGroup')) {
     const first = seg.vector(PID.Choices)[0];
     return first ? clipSources(ctx, first, rate, where) : null;
@@ -361,8 +368,9 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
   while (seg.isA('OperationGroup') && !seg.isA('Sequence')) {
     const op = seg.weakKey(PID.Operation);
     const input = seg.vector(PID.InputSegments)[0];
-    if (!input || !input.isA('Sequence') || (op !== DEF.MonoAudioGain && op !== DEF.StereoAudioGain)) break;
-    flat.volumeDb += gainOf(ctx, seg, where);
+    if (!input || !(input.isA('Sequence') || input.isA('OperationGroup'))) break;
+    if (op === DEF.MonoAudioGain || op === DEF.StereoAudioGain) flat.volumeDb += gainOf(ctx, seg, where);
+    else if (op !== DEF.AudioPan) warnOnce(ctx, `op:${op}`, `${where}: track effect ${opName(ctx, seg)} is not applied`);
     seg = input;
   }
   const components = seg.isA('Sequence') ? seg.vector(PID.Components) : [seg];
@@ -416,11 +424,30 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
 
 type PieceKind = 'fade' | 'edit' | null;
 
+/** Pro Tools names its rendered pieces in the session's language (seen: English, French, Japanese). */
+const PT_FADE_NAMES = new Set(['Fade', 'Fondu']);
+const PT_EDIT_NAMES = new Set(['Sample accurate edit', "Modification à l'échantillon près", 'サンプル精度編集']);
+
 function ptPieceKind(p: Piece): PieceKind {
-  const n = p.name;
-  if (n === 'Sample accurate edit') return 'edit';
-  if (n === 'Fade' || n === 'Fade ') return 'fade';
+  const n = p.name.trim();
+  if (PT_EDIT_NAMES.has(n)) return 'edit';
+  if (PT_FADE_NAMES.has(n)) return 'fade';
   return null;
+}
+
+/** Kinds for a track's pieces: a 1-frame piece touching a rendered fade is edit padding whatever its name. */
+function pieceKinds(sorted: Piece[]): Map<Piece, PieceKind> {
+  const kinds = new Map<Piece, PieceKind>(sorted.map((p) => [p, ptPieceKind(p)]));
+  sorted.forEach((p, i) => {
+    if (kinds.get(p) !== null || p.length !== 1) return;
+    const prev = sorted[i - 1];
+    const next = sorted[i + 1];
+    const touchesFade =
+      (prev && kinds.get(prev) === 'fade' && prev.start + prev.length === p.start) ||
+      (next && kinds.get(next) === 'fade' && p.start + p.length === next.start);
+    if (touchesFade) kinds.set(p, 'edit');
+  });
+  return kinds;
 }
 
 /**
@@ -430,15 +457,17 @@ function ptPieceKind(p: Piece): PieceKind {
  * and those between two clips a crossfade both clips extend over. A run without a real clip stays.
  */
 function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warnings: string[]): Piece[] {
-  if (!pieces.some((p) => ptPieceKind(p) !== null)) return pieces;
   const sorted = [...pieces].sort((a, b) => a.start - b.start);
+  const kinds = pieceKinds(sorted);
+  const kindOf = (p: Piece) => kinds.get(p) ?? null;
+  if (!sorted.some((p) => kindOf(p) !== null)) return pieces;
   const out: Piece[] = [];
   let i = 0;
   while (i < sorted.length) {
     let j = i + 1;
     while (j < sorted.length && sorted[j]!.start === sorted[j - 1]!.start + sorted[j - 1]!.length) j++;
     const run = sorted.slice(i, j);
-    const real = run.filter((p) => ptPieceKind(p) === null);
+    const real = run.filter((p) => kindOf(p) === null);
     if (real.length === 0) {
       for (const p of run) {
         warnings.push(`${where}: rendered '${p.name.trim()}' clip at ${((p.start * rate.den) / rate.num).toFixed(3)} s has no clip to belong to; kept as a clip`);
@@ -453,7 +482,7 @@ function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warni
         const extra = first.start - head[0]!.start;
         first.start -= extra;
         first.length += extra;
-        if (head.some((p) => ptPieceKind(p) === 'fade')) first.fadeIn = extra;
+        if (head.some((p) => kindOf(p) === 'fade')) first.fadeIn = extra;
         for (const s of first.sources) s.sourceStart = { ...s.sourceStart, value: Math.max(0, s.sourceStart.value - convert(extra, rate, s.sourceStart.rate)) };
       }
       const tail = run.slice(lastIdx + 1);
@@ -461,7 +490,7 @@ function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warni
         const last = real[real.length - 1]!;
         const extra = tail[tail.length - 1]!.start + tail[tail.length - 1]!.length - (last.start + last.length);
         last.length += extra;
-        if (tail.some((p) => ptPieceKind(p) === 'fade')) last.fadeOut = extra;
+        if (tail.some((p) => kindOf(p) === 'fade')) last.fadeOut = extra;
       }
       for (let k = 0; k + 1 < real.length; k++) {
         const a = real[k]!;
@@ -470,7 +499,7 @@ function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warni
         if (between.length === 0) continue;
         const from = between[0]!.start;
         const to = between[between.length - 1]!.start + between[between.length - 1]!.length;
-        if (between.some((p) => ptPieceKind(p) === 'fade')) {
+        if (between.some((p) => kindOf(p) === 'fade')) {
           // a rendered crossfade: both clips play across it
           a.length = to - a.start;
           a.fadeOut = to - from;
