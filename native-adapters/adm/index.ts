@@ -8,6 +8,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ChannelLabel } from '../../src/audio/channels.js';
 import { parseChannelLabel } from '../../src/audio/channels.js';
 import { describeLabels, layoutByLabels } from '../../src/audio/layouts.js';
+import { readAudioHeader } from '../../src/audio/open.js';
 import type { AudioHeader, ChunkInfo } from '../../src/audio/types.js';
 import { DubstageError } from '../../src/errors.js';
 import { parseAdmXml, type AdmDocument, type AdmObject } from './axml.js';
@@ -405,20 +406,6 @@ function sniffXml(path: string): boolean {
   }
 }
 
-async function headerFromReader(path: string): Promise<AudioHeader> {
-  // src/audio/riff.ts is the one WAV/RF64/BW64 reader; it is loaded here so this module does not
-  // fix its import at build time while the audio layer lands.
-  const specifier = '../../src/audio/riff.js';
-  let mod: { readAudioHeader?: (p: string) => AudioHeader };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch {
-    throw new DubstageError({ code: 'usage', message: `${path}: no WAV reader available to find the axml/chna chunks (pass the AudioHeader)`, path });
-  }
-  if (!mod.readAudioHeader) throw new DubstageError({ code: 'usage', message: `${path}: the WAV reader has no readAudioHeader`, path });
-  return mod.readAudioHeader(path);
-}
-
 function readRange(path: string, chunk: ChunkInfo, fileSize: number): Uint8Array {
   checkRange(path, chunk, fileSize);
   const fd = openSync(path, 'r');
@@ -444,7 +431,7 @@ function checkRange(path: string, chunk: ChunkInfo, fileSize: number): void {
 
 /**
  * Read the ADM of a BW64/RF64/WAV (its axml and chna, located by `header`) or of a bare ADM XML file.
- * Without a header, a WAV is read with src/audio's readAudioHeader.
+ * Without a header, the WAV's chunk table comes from src/audio's readAudioHeader.
  */
 export async function readAdm(path: string, header?: AudioHeader): Promise<AdmReport> {
   const fd = openSync(path, 'r');
@@ -469,7 +456,7 @@ export async function readAdm(path: string, header?: AudioHeader): Promise<AdmRe
       timeReferenceSamples: null,
     });
   }
-  const h = header ?? (await headerFromReader(path));
+  const h = header ?? readAudioHeader(path);
   const axml = findChunk(h, 'axml');
   if (!axml) {
     const why = findChunk(h, 'bxml') ? 'it has a compressed bxml chunk, which is not read yet' : 'it has no axml chunk';

@@ -259,6 +259,8 @@ describe('ADM corpus: BWF', () => {
       const path = samplesDir('adm_bwf', e.file);
       expect(existsSync(path)).toBe(true);
       check(await readAdm(path, testHeader(path)), e);
+      // and through src/audio's own reader, as inspect calls it
+      check(await readAdm(path), e);
     });
   }
 
