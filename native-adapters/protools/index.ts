@@ -28,6 +28,10 @@ import {
 } from '../../src/session/time.js';
 
 const FEET_FRAMES_PER_FOOT = 16; // 35 mm 4-perf, as Pro Tools counts feet+frames
+// Feet+frames count film frames at 24 fps whatever the timecode rate: in the corpus 37+08.60 is
+// 1 201 200 samples at 48 kHz in a 23.976 session (600.6 × 2000), and 33+08.58 in a 30 fps session
+// is the 01:00:22;10 of its 29.97 DF twin.
+const FEET_FRAMES_RATE = rational(24);
 const TICKS_PER_BEAT = 960; // Pro Tools bars|beats ticks
 // The text export carries no tempo map: bars|beats are read at Pro Tools' default 120 bpm 4/4 with
 // bar 1 at the session start, and a warning says so.
@@ -74,14 +78,14 @@ function parsePtTime(cell: string, ctx: TimeContext): RationalTime | null {
     if (!tc) return null;
     const df = ctx.dropFrame && dropFrameAllowed(ctx.frameRate);
     const frames = timecodeToFrames(tc, ctx.frameRate, df) - ctx.startFrames;
-    return withSubframes(frames, m[2], ctx);
+    return withSubframes(frames, m[2], ctx.frameRate, ctx);
   }
   // samples from the session start
   if ((m = /^-?\d+$/.exec(t))) return { value: Number(t), rate: ctx.sampleRate };
   // feet+frames from the session start
   if ((m = /^(-?\d+)\+(\d{1,2})(?:\.(\d{1,2}))?$/.exec(t))) {
     const frames = Number(m[1]) * FEET_FRAMES_PER_FOOT + Number(m[2]);
-    return withSubframes(frames, m[3], ctx);
+    return withSubframes(frames, m[3], FEET_FRAMES_RATE, ctx);
   }
   // min:sec(.mmm) from the session start
   if ((m = /^(-?\d+):(\d{2})(?:\.(\d{1,3}))?$/.exec(t))) {
@@ -106,11 +110,11 @@ function parsePtTime(cell: string, ctx: TimeContext): RationalTime | null {
   return null;
 }
 
-function withSubframes(frames: number, sub: string | undefined, ctx: TimeContext): RationalTime {
-  const whole: RationalTime = { value: frames, rate: ctx.frameRate };
+function withSubframes(frames: number, sub: string | undefined, frameRate: Rational, ctx: TimeContext): RationalTime {
+  const whole: RationalTime = { value: frames, rate: frameRate };
   if (!sub || Number(sub) === 0) return whole;
   // hundredths of a frame, placed on the nearest sample
-  const hundredths: RationalTime = { value: frames * 100 + Number(sub.padEnd(2, '0')), rate: rational(ctx.frameRate.num * 100, ctx.frameRate.den) };
+  const hundredths: RationalTime = { value: frames * 100 + Number(sub.padEnd(2, '0')), rate: rational(frameRate.num * 100, frameRate.den) };
   return rescaleTime(hundredths, ctx.sampleRate);
 }
 
