@@ -15,8 +15,15 @@ export const LFE_LIMIT_HZ = 120;
 export const SPEECH_LOW_HZ = 300;
 export const SPEECH_HIGH_HZ = 3400;
 
-/** An LFE whose energy above 120 Hz is within this of its broadband energy is not band-limited. */
-export const LFE_ABOVE_LIMIT_MAX_DB = -20;
+/**
+ * An LFE whose energy above 120 Hz is within this of its broadband level is not band-limited. Through
+ * the 48 dB/oct measuring filter a legal LFE (low-passed at 120 Hz, 24 dB/oct) reads about -9 dB
+ * and full-range content (noise, music, speech) 0 to -1.5 dB; -6 dB (a quarter of the energy)
+ * sits between them, as in the lfe-band analyzer.
+ */
+export const LFE_ABOVE_LIMIT_MAX_DB = -6;
+/** 48 dB/oct, so the reading reflects the content more than the measuring filter's skirt. */
+export const MEASURING_FILTER_ORDER = 8;
 /** Centre speech-band energy this far below another channel's counts as "less speech". */
 export const CENTRE_SPEECH_MARGIN_DB = 3;
 /** Channels quieter than this are silent for these checks. */
@@ -77,8 +84,7 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
     const n = stream.channelCount;
     const fs = stream.sampleRate;
     this.labels = stream.channelLabels.slice(0, n);
-    // 4th-order (24 dB/oct) high-pass at 120 Hz: the slope an LFE low-pass is specified with.
-    this.above = Array.from({ length: n }, () => BiquadCascade.butterworth('highpass', fs, LFE_LIMIT_HZ, 4));
+    this.above = Array.from({ length: n }, () => BiquadCascade.butterworth('highpass', fs, LFE_LIMIT_HZ, MEASURING_FILTER_ORDER));
     this.speechHp = Array.from({ length: n }, () => BiquadCascade.butterworth('highpass', fs, SPEECH_LOW_HZ, 4));
     this.speechLp = Array.from({ length: n }, () => BiquadCascade.butterworth('lowpass', fs, Math.min(SPEECH_HIGH_HZ, fs * 0.45), 4));
     this.sumBroad = new Float64Array(n);
@@ -157,7 +163,8 @@ export function judgeChannelOrder(labels: ChannelLabel[], channels: ChannelBandE
 
   const centre = channels.find((c) => c.label === 'C');
   if (centre) {
-    const others = channels.filter((c) => c !== centre && !isLfe(c.label) && c.speechBandDbfs !== null);
+    // Every other channel, the LFE slot included: dialogue that landed there is the classic C/LFE swap.
+    const others = channels.filter((c) => c !== centre && c.speechBandDbfs !== null);
     const loudest = others.reduce<ChannelBandEnergy | null>((best, c) => (best === null || c.speechBandDbfs! > best.speechBandDbfs! ? c : best), null);
     const centreSpeech = centre.speechBandDbfs ?? -Infinity;
     if (loudest && loudest.speechBandDbfs! > SILENCE_DBFS && loudest.speechBandDbfs! - centreSpeech > CENTRE_SPEECH_MARGIN_DB) {
