@@ -7,7 +7,7 @@ import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
-import { LoudnessAnalyzer } from '../analyzers/loudness.js';
+import { LoudnessAnalyzer, type LoudnessOptions } from '../analyzers/loudness.js';
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
@@ -31,6 +31,7 @@ export interface MeasureOptions {
   onLoudness?: (loudness: LoudnessAnalyzer, measurement: FileMeasurement) => void | Promise<void>;
   onProgress?: (done: number, total: number) => void;
   noTruePeakSkip?: boolean;
+  onStep?: LoudnessOptions['onStep'];
 }
 
 /** Measure one input. Never throws for a bad file: the error is in the result. */
@@ -62,7 +63,12 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const toFrame = toSeconds !== undefined ? Math.round(toSeconds * f.sampleRate) : f.frames;
     if (fromFrame > f.frames) out.warnings.push(`--from is past the end of the file (${f.durationSeconds.toFixed(3)} s): nothing measured`);
     if (toFrame <= fromFrame && fromFrame <= f.frames) out.warnings.push('--to is not after --from: nothing measured');
-    const loudness = new LoudnessAnalyzer({ series: options.series, dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip });
+    const loudness = new LoudnessAnalyzer({
+      series: options.series,
+      dualMono: options.dualMono,
+      noTruePeakSkip: options.noTruePeakSkip,
+      onStep: options.onStep,
+    });
     const extras = options.analyzers ? options.analyzers(source) : [];
     const hostOptions: Parameters<typeof runAnalyzers>[2] = { fromFrame, toFrame };
     if (options.onProgress) hostOptions.onProgress = options.onProgress;

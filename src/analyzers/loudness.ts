@@ -20,6 +20,8 @@ export interface LoudnessOptions {
   dualMono?: boolean;
   /** Oversample every stretch (the plain path), for tests that prove the skip exact. */
   noTruePeakSkip?: boolean;
+  /** Momentary and short-term at every 10 ms step (null until the window is full): tests and fine charts. */
+  onStep?: (endSeconds: number, momentaryLufs: number | null, shortTermLufs: number | null) => void;
 }
 
 export interface LoudnessResult {
@@ -78,6 +80,7 @@ export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
   private sumSquares!: Float64Array;
   private frames = 0;
   private subLength = 0;
+  private sampleRate = 48000;
   private subFill = 0;
   private subEnergy!: Float64Array; // per channel Σ y² of the current sub-block
   private ring = new Float64Array(SUB_BLOCKS_S);
@@ -107,6 +110,7 @@ export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
     });
     this.sumSquares = new Float64Array(n);
     this.subEnergy = new Float64Array(n);
+    this.sampleRate = stream.sampleRate;
     this.subLength = Math.round(stream.sampleRate / 100);
     if (stream.sampleRate % 100 !== 0) {
       this.warnings.push(`sample rate ${stream.sampleRate} Hz is not a multiple of 100: 10 ms sub-blocks are ${this.subLength} samples`);
@@ -146,6 +150,9 @@ export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
     const s = this.subCount >= SUB_BLOCKS_S ? this.windowMean(SUB_BLOCKS_S) : -1;
     if (m > this.momentaryMax) this.momentaryMax = m;
     if (s > this.shortTermMax) this.shortTermMax = s;
+    if (this.options.onStep) {
+      this.options.onStep((this.subCount * this.subLength) / this.sampleRate, m >= 0 ? energyToLufs(m) : null, s >= 0 ? energyToLufs(s) : null);
+    }
     if (this.subCount % SUB_PER_HOP === 0) {
       if (m >= 0) this.blocks.push(m);
       if (s >= 0) this.shortTerm.push(s);
@@ -191,7 +198,7 @@ export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
       };
     });
     const warnings = [...this.warnings];
-    const durationS = this.subCount / 100;
+    const durationS = (this.subCount * this.subLength) / this.sampleRate;
     if (lra !== null && durationS < 60) {
       warnings.push(`loudness range over ${durationS.toFixed(1)} s: below 60 s of programme LRA is not meaningful (EBU Tech 3343)`);
     }
