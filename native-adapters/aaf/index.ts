@@ -41,25 +41,70 @@ export const aafAdapter: SessionAdapter = {
   },
 };
 
+/** A canonical 44-byte WAVE header for raw PCM essence (a PCMDescriptor says channels, rate and bits). */
+function waveHeader(channels: number, sampleRate: number, bits: number, dataBytes: number): Buffer {
+  const h = Buffer.alloc(44);
+  const blockAlign = channels * Math.ceil(bits / 8);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVEfmt ', 8, 'latin1');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(channels, 22);
+  h.writeUInt32LE(sampleRate, 24);
+  h.writeUInt32LE(sampleRate * blockAlign, 28);
+  h.writeUInt16LE(blockAlign, 32);
+  h.writeUInt16LE(bits, 34);
+  h.write('data', 36, 'latin1');
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
+
 /**
- * The embedded essence (WAVE or AIFC bytes) of the file SourceMob `mediaId` (a MediaRef id with
- * `embedded: true`), as random-access bytes for the audio readers. Closing it closes the AAF.
+ * The embedded essence of the file SourceMob `mediaId` (a MediaRef id with `embedded: true`) as
+ * WAVE or AIFC bytes for the audio readers: WAVE/AIFC essence as stored, raw PCM essence (Pro Tools'
+ * PCMDescriptor) behind a WAVE header made from the descriptor. Closing it closes the AAF.
  */
 export function openEmbeddedEssence(aafPath: string, mediaId: string): ByteSource {
   const file = AafFile.open(aafPath);
+  const fail = (message: string, code: 'bad-session' | 'too-large' = 'bad-session') =>
+    new DubstageError({ code, message: `${aafPath}: ${message}`, path: aafPath });
   try {
     const content = file.header.strong(PID.Content);
     const essence = content?.keyedSet(PID.EssenceDataSet).get(mediaId);
-    if (!essence) {
-      throw new DubstageError({ code: 'bad-session', message: `${aafPath}: no embedded essence for media ${mediaId}`, path: aafPath });
-    }
+    if (!content || !essence) throw fail(`no embedded essence for media ${mediaId}`);
     const entry = essence.streamEntry(PID.EssenceDataData);
-    if (!entry) throw new DubstageError({ code: 'bad-session', message: `${aafPath}: embedded essence ${mediaId} has no data stream`, path: aafPath });
+    if (!entry) throw fail(`embedded essence ${mediaId} has no data stream`);
     const stream = file.cfb.openStream(entry, `${aafPath}#essence-${mediaId.slice(-8)}`);
+    const magic = Buffer.alloc(4);
+    stream.read(magic, 0, 4, 0);
+    let prefix: Buffer = Buffer.alloc(0);
+    if (!['RIFF', 'RF64', 'FORM'].includes(magic.toString('latin1'))) {
+      const mob = content.keyedSet(PID.Mobs).get(mediaId);
+      const desc = mob?.strong(PID.EssenceDescription);
+      const channels = desc?.u32(PID.Channels) ?? null;
+      const rate = desc?.rational(PID.AudioSamplingRate) ?? null;
+      const bits = desc?.u32(PID.QuantizationBits) ?? null;
+      if (!desc || !desc.isA('SoundDescriptor') || !channels || !rate || rate.den === 0 || !bits) {
+        throw fail(`embedded essence ${mediaId} is neither WAVE nor AIFC, and its descriptor does not describe PCM`);
+      }
+      if (stream.size > 0xffffffff - 36) throw fail(`embedded PCM essence ${mediaId} is over 4 GiB; it cannot be given a WAVE header`, 'too-large');
+      prefix = waveHeader(channels, Math.round(rate.num / rate.den), bits, stream.size);
+    }
+    const size = prefix.length + stream.size;
     return {
       name: stream.name,
-      size: stream.size,
-      read: (buf, offset, length, position) => stream.read(buf, offset, length, position),
+      size,
+      read: (buf, offset, length, position) => {
+        let done = 0;
+        if (position < prefix.length) {
+          const n = Math.min(length, prefix.length - position);
+          buf.set(prefix.subarray(position, position + n), offset);
+          done = n;
+        }
+        if (done < length) done += stream.read(buf, offset + done, length - done, position + done - prefix.length);
+        return done;
+      },
       close: () => file.close(),
     };
   } catch (err) {

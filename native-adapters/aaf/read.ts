@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
+import { filePathFromUrl } from '../../src/session/media.js';
 import type { Clip, Marker, MediaRef, ReadOptions, Session, Track } from '../../src/session/model.js';
 import { formatTimecode, parseFrameRate, type Rational, type RationalTime } from '../../src/session/time.js';
 import { DATA_DEF, DEF, PID } from './model.js';
@@ -175,29 +176,6 @@ function extended80(b: Buffer, at: number): number {
   return Math.round((hi * 2 ** 32 + lo) * 2 ** (exp - 16383 - 63));
 }
 
-/** A file URL or path as written → a filesystem path (percent-decoding, Windows drive letters). */
-export function pathFromLocator(url: string): string {
-  const m = /^file:(\/\/([^/]*))?(\/.*)?$/i.exec(url.trim());
-  if (!m) return url;
-  const host = m[2] ?? '';
-  let rest = m[3] ?? '';
-  try {
-    rest = decodeURIComponent(rest);
-  } catch {
-    rest = rest.replace(/(%[0-9A-Fa-f]{2})+/g, (s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    });
-  }
-  const drive = /^\/([A-Za-z])[:|](\/.*)?$/.exec(rest);
-  if (drive) return `${drive[1]}:${drive[2] ?? '/'}`;
-  if (host && host.toLowerCase() !== 'localhost') return `//${host}${rest}`;
-  return rest || '/';
-}
-
 function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: string): MediaRef {
   let ref = ctx.media.get(mobId);
   if (ref) return ref;
@@ -226,11 +204,11 @@ function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: str
     const r = desc.rational(PID.AudioSamplingRate) ?? desc.rational(PID.SampleRate);
     if (sampleRate === null && r && r.den > 0) sampleRate = Math.round(r.num / r.den);
   }
-  const fileName = url ? path.basename(pathFromLocator(url).replace(/\\/g, '/')) : null;
+  const fileName = url ? path.basename(filePathFromUrl(url).replace(/\\/g, '/')) : null;
   ref = {
     id: mobId,
     name: fileName || masterName || sourceMob.string(PID.MobName) || '',
-    path: embedded ? null : url ? pathFromLocator(url) : null,
+    path: embedded ? null : url ? filePathFromUrl(url) : null,
     resolvedPath: null,
     embedded,
     channels,
@@ -266,6 +244,8 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
     const slotRate = rateOf(slot) ?? curRate;
     start = convert(start, curRate, slotRate);
     curRate = slotRate;
+    // the clip is named after what the composition points at: a master clip or a subclip
+    if (hop === 0 && !mob.isA('SourceMob')) masterName = mob.string(PID.MobName) ?? '';
     if (mob.isA('MasterMob')) {
       masterName ||= mob.string(PID.MobName) ?? '';
       channel = slot.u32(PID.PhysicalTrackNumber) ?? channel;
@@ -280,7 +260,15 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
       }
     }
     const seg = slot.strong(PID.Segment);
-    const hit = seg ? componentAt(seg, start) : null;
+    let hit = seg ? componentAt(seg, start) : null;
+    // subclips and master clips may wrap their source in an effect, a selector or a sequence
+    for (let depth = 0; hit && !hit.comp.isA('SourceClip') && depth < 16; depth++) {
+      const c: AafObject = hit.comp;
+      const inner = c.isA('OperationGroup') ? c.vector(PID.InputSegments)[0] : c.isA('Selector') ? c.strong(PID.Selected) : null;
+      if (inner) hit = { comp: inner, offset: hit.offset };
+      else if (c.isA('Sequence')) hit = componentAt(c, hit.offset);
+      else hit = null;
+    }
     if (!hit || !hit.comp.isA('SourceClip')) break;
     mobId = hit.comp.mobId(PID.SourceID) ?? NULL_MOB_ID;
     slotId = hit.comp.u32(PID.SourceMobSlotID) ?? 0;
@@ -649,6 +637,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
     const tc = readTimecode(ctx, comp);
 
     const tracks: Track[] = [];
+    const keptPieces: Piece[] = [];
     let firstPictureRate: Rational | null = null;
     let firstSoundRate: Rational | null = null;
     const slots = comp.vector(PID.Slots).filter((s) => s.isA('TimelineMobSlot'));
@@ -669,6 +658,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       const origin = slot.i64(PID.Origin) ?? 0;
       const flat = flattenSlot(ctx, seg, rate, where);
       const pieces = foldRenderedFades(flat.pieces, where, rate, ctx.warnings);
+      keptPieces.push(...pieces);
       const toSec = (n: number) => (n * rate.den) / rate.num;
       const clips: Clip[] = pieces.map((p) => {
         const first = p.sources[0]!;
@@ -696,7 +686,10 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
     const tcRate = tc ? (tc.fps === Math.round(frameRate.num / frameRate.den) ? frameRate : { num: tc.fps, den: 1 }) : frameRate;
     const startTimecode = formatTimecode(tc?.startFrames ?? 0, tcRate, tc?.dropFrame ?? false);
 
-    const media = [...ctx.media.values()];
+    // media only rendered fade pieces used were folded away with them
+    const used = new Set<string>();
+    for (const p of keptPieces) for (const src of p.sources) if (src.mediaId) used.add(src.mediaId);
+    const media = [...ctx.media.values()].filter((m) => used.has(m.id));
     const rates = media.map((m) => m.sampleRate).filter((r): r is number => r !== null);
     const sampleRate = rates.length > 0 ? mostCommon(rates) : firstSoundRate && firstSoundRate.den === 1 && firstSoundRate.num >= 8000 ? firstSoundRate.num : null;
 
