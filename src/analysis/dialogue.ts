@@ -7,6 +7,7 @@
  * energy is the channel-weighted mean square Σ G_i z_ij (LoudnessAnalyzer.blockEnergies()).
  */
 import type { DialogueLoudness } from './results.js';
+import { loudnessRange } from '../analyzers/loudness.js';
 import { NOT_DOLBY_NOTE, SPEECH_DETECTOR, type SpeechActivity } from '../analyzers/speech.js';
 
 const ABSOLUTE_GATE_LUFS = -70;
@@ -37,7 +38,7 @@ export function gatedLoudness(energies: Float64Array, include: Uint8Array | null
   let n = 0;
   for (let j = 0; j < energies.length; j++) {
     if (include && !include[j]) continue;
-    if (energies[j] > ABSOLUTE_GATE_ENERGY) {
+    if (energies[j] >= ABSOLUTE_GATE_ENERGY) {
       sum += energies[j];
       n++;
     }
@@ -49,7 +50,7 @@ export function gatedLoudness(energies: Float64Array, include: Uint8Array | null
   let n2 = 0;
   for (let j = 0; j < energies.length; j++) {
     if (include && !include[j]) continue;
-    if (energies[j] > ABSOLUTE_GATE_ENERGY && energies[j] > relEnergy) {
+    if (energies[j] >= ABSOLUTE_GATE_ENERGY && energies[j] >= relEnergy) {
       sum2 += energies[j];
       n2++;
     }
@@ -73,33 +74,26 @@ export function speechBlockMask(speechFraction: Float32Array, blockCount: number
 }
 
 /**
- * Loudness range over the speech (EBU Tech 3342 on speech-gated short-term loudness).
- * Short-term window k spans hops [k, k+30) (3 s); its mean square is taken as the mean of the 27
- * gating blocks inside it (B_k ... B_{k+26}), which weights the first and last 300 ms of the window
- * less (a trapezoid instead of a rectangle: the block energies are all the meter hands us).
- * A window counts when the speech gate is open at its end (block k+26 is a speech block), as on a
- * real-time meter that integrates only while the gate is open. Then −70 LUFS absolute and −20 LU
- * relative gates, LRA = 95th − 10th percentile. Null when no window qualifies.
+ * Loudness range of the dialogue (EBU Tech 3342 applied to the speech-gated signal): the short-term
+ * (3 s) integrator advances only while the speech gate is open, as a meter that pauses between lines.
+ * Short-term value i is the mean of speech blocks i ... i+26 in gated order (27 blocks at a 100 ms hop
+ * span 3 s of speech; the edges weigh a little less, a trapezoid instead of a rectangle). Music or
+ * effects between lines therefore never enter a window. Then Tech 3342's gates (−70 LUFS, −20 LU)
+ * and P95 − P10 (LoudnessAnalyzer's loudnessRange). Null with under 3 s of speech.
  */
 export function gatedLoudnessRange(energies: Float64Array, mask: Uint8Array): number | null {
-  const span = HOPS_PER_SHORT_TERM - HOPS_PER_BLOCK + 1; // 27 blocks
-  if (energies.length < span) return null;
-  const values: number[] = [];
+  const span = HOPS_PER_SHORT_TERM - HOPS_PER_BLOCK + 1; // blocks inside one short-term window
+  const speech: number[] = [];
+  for (let j = 0; j < energies.length; j++) if (mask[j]) speech.push(energies[j]);
+  if (speech.length < span) return null;
+  const values = new Float64Array(speech.length - span + 1);
   let run = 0;
-  for (let j = 0; j < span; j++) run += energies[j];
-  for (let k = 0; k + span <= energies.length; k++) {
-    if (k > 0) run += energies[k + span - 1] - energies[k - 1];
-    if (!mask[k + span - 1]) continue;
-    const e = Math.max(run, 0) / span;
-    if (e > ABSOLUTE_GATE_ENERGY) values.push(e);
+  for (let j = 0; j < span; j++) run += speech[j];
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) run += speech[i + span - 1] - speech[i - 1];
+    values[i] = Math.max(run, 0) / span;
   }
-  if (values.length === 0) return null;
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const rel = mean * 10 ** (-20 / 10);
-  const kept = values.filter((e) => e > rel).map(lufs).sort((a, b) => a - b);
-  if (kept.length === 0) return null;
-  const pct = (p: number) => kept[Math.min(kept.length - 1, Math.max(0, Math.round((p / 100) * (kept.length - 1))))];
-  return pct(95) - pct(10);
+  return loudnessRange(values);
 }
 
 export interface DialogueOptions {
