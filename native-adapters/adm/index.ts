@@ -498,3 +498,17 @@ export function admBedChannelIndices(report: AdmReport): { indices: number[]; la
   }
   return { indices, labels };
 }
+
+/**
+ * Labels for every channel of the file when the ADM names them all (every track is a bed channel),
+ * for the label priority in src/audio/layouts pickChannelLabels; null when objects or unused tracks
+ * leave channels without a speaker position.
+ */
+export function admTrackLabels(report: AdmReport): ChannelLabel[] | null {
+  if (report.source !== 'bw64') return null;
+  const { indices, labels } = admBedChannelIndices(report);
+  if (indices.length !== report.tracks) return null;
+  const out: ChannelLabel[] = new Array(report.tracks);
+  indices.forEach((i, k) => (out[i] = labels[k]!));
+  return out;
+}

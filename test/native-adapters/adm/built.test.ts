@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { admBedChannelIndices, readAdm } from '../../../native-adapters/adm/index.js';
+import { admBedChannelIndices, admTrackLabels, readAdm } from '../../../native-adapters/adm/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { writeBw64, type ExtraChunk } from '../../helpers/bw64-writer.js';
 import { AC, buildAdm, type AdmSpec } from './build-adm.js';
@@ -170,5 +170,35 @@ describe('ADM bad input', () => {
     expect(err.byteOffset).toBe(axml.offset);
     expect(err.message).toContain(`byte ${axml.offset}`);
     expect(err.message).toContain('500000000');
+  });
+});
+
+describe('ADM streaming and labels', () => {
+  it('a multi-MB axml streams across read chunks, multi-byte names intact, blocks counted not kept', async () => {
+    const built = buildAdm({ objects: 4 });
+    const blocks = (k: number): string => {
+      let s = '';
+      for (let i = 2; i <= 4000; i++) {
+        s += `<audioBlockFormat audioBlockFormatID="AB_0003${(0x1001 + k).toString(16)}_${i.toString(16).padStart(8, '0')}" rtime="00:00:0${(i / 1000).toFixed(5)}" duration="00:00:00.00100"><position coordinate="X">0.5</position><position coordinate="Y">1</position></audioBlockFormat>\n`;
+      }
+      return s;
+    };
+    let n = 0;
+    const xml = built.xml
+      .replace(/<\/audioChannelFormat>/g, () => `${blocks(n++)}</audioChannelFormat>`)
+      .replace('audioObjectName="Obj_1"', 'audioObjectName="Dialogue — Français ünïcödé ☃"');
+    expect(Buffer.byteLength(xml)).toBeGreaterThan(2_000_000);
+    const file = admFile('big-axml.wav', { objects: 4 }, { xml, dbmd: true });
+    const r = await read(file);
+    expect(r.objects).toBe(4);
+    expect(r.objectDetails[0]!.name).toBe('Dialogue — Français ünïcödé ☃');
+  });
+
+  it('admTrackLabels gives every channel when the whole file is a bed, else null', async () => {
+    const bedOnly = await read(admFile('labels-51.wav', { bed: { packId: 'AP_00010003', channelIds: ['L', 'C', 'R', 'Ls', 'Rs', 'LFE'].map((l) => AC[l]!) } }, { dbmd: true }));
+    expect(admTrackLabels(bedOnly)).toEqual(['L', 'C', 'R', 'Ls', 'Rs', 'LFE']);
+    expect(bedOnly.beds).toEqual([{ layout: '5.1-film', channels: 6 }]);
+    const withObjects = await read(admFile('labels-obj.wav', { bed: { packId: 'AP_00010003', channelIds: BED_51.map((l) => AC[l]!) }, objects: 1 }, { dbmd: true }));
+    expect(admTrackLabels(withObjects)).toBeNull();
   });
 });
