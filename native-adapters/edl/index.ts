@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
-import type { Clip, MediaRef, ReadOptions, Session, SessionAdapter, Track } from '../../src/session/model.js';
+import type { Clip, Marker, MediaRef, ReadOptions, Session, SessionAdapter, Track } from '../../src/session/model.js';
 import { decodeSessionText, headText, sessionLineError, splitLines } from '../../src/session/text.js';
 import {
   dropFrameAllowed,
@@ -136,7 +136,8 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
   let dropFrame: boolean | null = null;
   let sawDropFrame = false;
   const events: EdlEvent[] = [];
-  const locators: { tc: ParsedTimecode; name: string; line: number }[] = [];
+  const locators: { tc: ParsedTimecode; name: string; line: number; comment?: string }[] = [];
+  let markerTable: number[] | null = null;
   const unknownLines: number[] = [];
   let current: EdlEvent | null = null;
 
@@ -175,14 +176,29 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     }
     if (line.startsWith('*')) {
       const body = line.replace(/^\*+\s*/, '');
+      // Avid's "Marker Metadata" table: fixed-width columns under a header line
+      if (/^Number\s+Color\s+Marker Name\s+Start TC/i.test(body)) {
+        markerTable = ['Number', 'Color', 'Marker Name', 'Start TC', 'End TC', 'Duration', 'Track', 'Part', 'Comment'].map((h) => raw.indexOf(h));
+        continue;
+      }
+      if (markerTable && /^\d+\s/.test(body)) {
+        const cols = markerTable;
+        const cell = (k: number) => (cols[k]! < 0 ? '' : raw.slice(cols[k]!, cols.slice(k + 1).find((c) => c > cols[k]!) ?? raw.length).trim());
+        const tc = parseTimecode(cell(3));
+        if (tc) {
+          const marker = { tc, name: cell(2) || cell(1) || 'marker', line: lineNo, comment: cell(8) };
+          locators.push(marker);
+          continue;
+        }
+      }
       const loc = /^LOC:\s*(\S+)\s*(.*)$/i.exec(body);
       if (loc) {
         const tc = parseTimecode(loc[1]!);
         if (tc) {
           // "* LOC: tc COLOR text": the colour word is optional
           const rest = loc[2]!.trim();
-          const m = /^(WHITE|RED|GREEN|BLUE|CYAN|MAGENTA|YELLOW|BLACK|ORANGE|PURPLE)\b\s*(.*)$/i.exec(rest);
-          locators.push({ tc, name: (m ? m[2]! : rest) || 'LOC', line: lineNo });
+          const m = /^(WHITE|RED|GREEN|BLUE|CYAN|MAGENTA|YELLOW|BLACK|ORANGE|PURPLE|PINK)\b\s*(.*)$/i.exec(rest);
+          locators.push({ tc, name: (m ? m[2]!.trim() || m[1]!.toUpperCase() : rest) || 'LOC', line: lineNo });
         }
         continue;
       }
@@ -190,9 +206,13 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
       let m: RegExpExecArray | null;
       if ((m = /^FROM CLIP NAME:\s*(.*)$/i.exec(body))) current.fromClipName = m[1]!.trim();
       else if ((m = /^TO CLIP NAME:\s*(.*)$/i.exec(body))) current.toClipName = m[1]!.trim();
-      else if ((m = /^(SOURCE FILE|FROM FILE|FROM CLIP):\s*(.*)$/i.exec(body))) {
-        // SOURCE FILE (Avid, a name) wins over FROM CLIP (Avid, a path) only when it came first
-        current.sourceFile ??= m[2]!.trim();
+      else if ((m = /^SOURCE FILE:\s*(.*)$/i.exec(body))) current.sourceFile ??= m[1]!.trim();
+      else if ((m = /^(FROM FILE|FROM CLIP):\s*(.*)$/i.exec(body))) {
+        // a full path (Nucoda FROM FILE, Avid FROM CLIP) says more than Avid's SOURCE FILE name
+        current.sourceFile = m[2]!.trim();
+      } else if ((m = /^A(\d{1,2})\s+VOL\s*=\s*([-+]?\d+(?:\.\d+)?)\s*DB/i.exec(body))) {
+        // Avid clip gain per record channel: "* A12 VOL =  +3.0 DB  PAN L100"
+        current.levelsDb.set(Number(m[1]), Number(m[2]));
       } else if ((m = /^PATCH\b.*FROM SOURCE\s+(\d+)\s+TO RECORD\s+(\d+)/i.exec(body))) {
         current.patches.set(Number(m[2]), Number(m[1]));
       } else if ((m = /^AUDIO LEVEL AT\s+\S+\s+IS\s+([-+]?\d+(?:\.\d+)?)\s*DB.*?\bA(\d+)\)?\s*$/i.exec(body))) {
@@ -332,10 +352,11 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     .sort(([a], [b]) => a - b)
     .map(([ch, clips]) => ({ name: `A${ch}`, channels: 1, clips: clips.sort((a, b) => a.start.value - b.start.value) }));
 
-  const markers = locators.map((l) => ({
-    name: l.name,
-    start: at(toFrames(l.tc, sessionDropFrame || l.tc.dropFrameMarked, l.line) - startFrames),
-  }));
+  const markers: Marker[] = locators.map((l) => {
+    const marker: Marker = { name: l.name, start: at(toFrames(l.tc, (sessionDropFrame || l.tc.dropFrameMarked) && dfAllowed, l.line) - startFrames) };
+    if (l.comment) marker.comment = l.comment;
+    return marker;
+  });
 
   return {
     format: 'edl',

@@ -71,6 +71,9 @@ describe('EDL corpus', () => {
     // 003  FKI_LEAD A3 + * PATCH FKI_LEAD: FROM SOURCE 1 TO RECORD 3
     const a3first = s.tracks.find((t) => t.name === 'A3')!.clips[0]!;
     expect(a3first.channel).toBe(1);
+    // "* LOC: 01:05:43:16 RED" and two more: colour-only locators
+    expect(j.markers).toHaveLength(3);
+    expect(j.markers[0]).toMatchObject({ name: 'RED', timecode: '01:05:43:16', startSeconds: expect.closeTo((343 * 24 + 16) / 24, 9) });
   });
 
   it('INS4_R1_DX_092117.edl at --fps 23.976 runs 1001/1000 slower', async () => {
@@ -91,6 +94,13 @@ describe('EDL corpus', () => {
     expect(incoming.startSeconds).toBeCloseTo((264 * 24 + 6) / 24, 9);
     expect(incoming.durationSeconds).toBeCloseTo(2 / 24, 9);
     expect(incoming.fadeInSeconds).toBeCloseTo(2 / 24, 9);
+    // 027  TC_R1_V6 A12  C ... 01:06:08:06 01:07:27:01 + "* A12 VOL =  +3.0 DB  PAN L100"
+    const c27 = track(j, 'A12').clips.find((c) => Math.abs(c.startSeconds - (368 * 24 + 6) / 24) < 1e-9)!;
+    expect(c27.gainDb).toBe(3);
+    expect(c27.durationSeconds).toBeCloseTo((78 * 24 + 19) / 24, 9); // 1:18:19 long
+    // Avid "Marker Metadata" table: 30 rows; row 1 "White WBROGO 01:02:12:00 V1 002_020 - Phone Screen - CU"
+    expect(j.markers).toHaveLength(30);
+    expect(j.markers[0]).toMatchObject({ name: 'WBROGO', timecode: '01:02:12:00', startSeconds: 132 });
     // A…A12: the channel field names the record track
     expect(j.tracks.map((t) => t.name)).toEqual(['A1', 'A2', 'A5', 'A7', 'A8', 'A10', 'A11', 'A12']);
   });

@@ -57,6 +57,18 @@ describe('EDL adapter', () => {
     expect(j.warnings).toEqual([]);
   });
 
+  it('reads Premiere clip gain comments per record channel', async () => {
+    const file = write('gain.edl', [
+      'TITLE: GAIN',
+      '001  AX       AA    C        00:00:00:00 00:00:02:00 00:00:00:00 00:00:02:00',
+      '* FROM CLIP NAME: music.wav',
+      '* AUDIO LEVEL AT 00:00:00:00 IS -8.98 DB  (REEL AX A1)',
+      '* AUDIO LEVEL AT 00:00:00:00 IS -3.00 DB  (REEL AX A2)',
+    ], '\n');
+    const j = sessionToJson(await readSession(file, { fps: rational(25) }));
+    expect(j.tracks.map((t) => t.clips[0]!.gainDb)).toEqual([-8.98, -3]);
+  });
+
   it('names a clip whose media is missing in the media report', async () => {
     writeFileSync(path.join(dir, 'PRESENT.WAV'), 'x');
     const file = write('media.edl', [
