@@ -1,0 +1,213 @@
+/**
+ * The bundled sample production, made by code (deterministic: a seeded generator, no clock, no
+ * randomness from outside): a 5.1 printmaster, its 2.0 fold-down, its dialogue, music and effects
+ * stems and the 5.1 M&E, 24-bit 48 kHz BWF, each with a 2-pop two seconds before first frame of action.
+ *
+ *   leader 00:59:52:00 ... 2-pop at 00:59:58:00 ... FFOA 01:00:00:00 ... programme 40 s ... LFOA
+ *
+ * The printmaster is the exact sum of the stems (before 24-bit rounding), so the stems-sum and M&E
+ * checks have a clean delivery to pass. Audio is written on first use and never committed.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WavWriter } from '../src/audio/writer.js';
+
+export const SAMPLE_RATE = 48000;
+export const FPS = 24;
+/** Leader before first frame of action, seconds (8 s: 00:59:52:00 → 01:00:00:00). */
+export const LEADER_SECONDS = 8;
+export const PROGRAMME_SECONDS = 40;
+export const TAIL_SECONDS = 2;
+/** Bump when the signals change, so old generated audio is replaced. */
+const GENERATOR_VERSION = 5;
+
+export const SAMPLE_TITLE = 'DUBSTAGE_SAMPLE';
+
+export interface SampleFiles {
+  folder: string;
+  printmaster51: string;
+  printmaster20: string;
+  dialogue: string;
+  music: string;
+  effects: string;
+  musicAndEffects: string;
+  /** Every deliverable, for measure and qc. */
+  all: string[];
+}
+
+/** mulberry32: a tiny seeded PRNG so every run writes the same samples. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TWO_PI = 2 * Math.PI;
+const L = 0, R = 1, C = 2, LFE = 3, LS = 4, RS = 5;
+
+/** One-pole-cascade pink-ish noise (Paul Kellet's economy filter), deterministic. */
+function pinkNoise(rand: () => number) {
+  let b0 = 0, b1 = 0, b2 = 0;
+  return () => {
+    const white = rand() * 2 - 1;
+    b0 = 0.99765 * b0 + white * 0.099046;
+    b1 = 0.963 * b1 + white * 0.2965164;
+    b2 = 0.57 * b2 + white * 1.0526913;
+    return (b0 + b1 + b2 + white * 0.1848) * 0.2;
+  };
+}
+
+/** Speech-like dialogue: voiced harmonics on a gliding pitch, syllable envelopes, sentence pauses. */
+function dialogueSample(t: number, rand: () => number, state: { phase: number }): number {
+  // sentences: 3.2 s of speech, 1.3 s pause, repeating; a longer pause mid-programme
+  const cycle = t % 4.5;
+  if (cycle > 3.2 || (t > 18 && t < 22)) return 0;
+  const syllable = 0.5 - 0.5 * Math.cos(TWO_PI * 4.2 * cycle); // ~4 syllables a second
+  const pitch = 130 + 30 * Math.sin(TWO_PI * 0.7 * t) + 10 * Math.sin(TWO_PI * 3.1 * t);
+  state.phase += (TWO_PI * pitch) / SAMPLE_RATE;
+  // harmonics shaped by two formant-ish bumps around 500 Hz and 1.5 kHz
+  let v = 0;
+  for (let h = 1; h <= 16; h++) {
+    const f = h * pitch;
+    const formant = Math.exp(-(((f - 500) / 250) ** 2)) + 0.6 * Math.exp(-(((f - 1500) / 400) ** 2)) + 0.05;
+    v += (formant / h ** 0.3) * Math.sin(h * state.phase);
+  }
+  const breath = (rand() * 2 - 1) * 0.02;
+  return (v * 0.085 + breath) * syllable;
+}
+
+/** Write the sample production into `folder` (default sample-sessions/out/delivery) unless it is current. */
+export function ensureSampleSession(folder = path.join(sampleSessionsDir(), 'out', 'delivery')): SampleFiles {
+  const files: SampleFiles = {
+    folder,
+    printmaster51: path.join(folder, `${SAMPLE_TITLE}_PM_51.wav`),
+    printmaster20: path.join(folder, `${SAMPLE_TITLE}_PM_20.wav`),
+    dialogue: path.join(folder, `${SAMPLE_TITLE}_DX_51.wav`),
+    music: path.join(folder, `${SAMPLE_TITLE}_MX_51.wav`),
+    effects: path.join(folder, `${SAMPLE_TITLE}_FX_51.wav`),
+    musicAndEffects: path.join(folder, `${SAMPLE_TITLE}_ME_51.wav`),
+    all: [],
+  };
+  files.all = [files.printmaster51, files.printmaster20, files.dialogue, files.music, files.effects, files.musicAndEffects];
+  const stamp = path.join(folder, '.generator-version');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === String(GENERATOR_VERSION) && files.all.every((f) => existsSync(f))) {
+    return files;
+  }
+  mkdirSync(folder, { recursive: true });
+  writeSampleAudio(files);
+  writeFileSync(stamp, `${GENERATOR_VERSION}\n`);
+  return files;
+}
+
+export function sampleSessionsDir(): string {
+  // works from sources (sample-sessions/) and from dist/sample-sessions/
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '..', '..', 'sample-sessions') : here;
+}
+
+function bext(description: string, timeReferenceSamples: number): Uint8Array {
+  const b = Buffer.alloc(602);
+  b.write(description.slice(0, 255), 0, 'latin1');
+  b.write('dubstage sample generator', 256, 'latin1');
+  b.write('2026-01-01', 320, 'latin1');
+  b.write('00:00:00', 330, 'latin1');
+  b.writeUInt32LE(timeReferenceSamples % 4294967296, 338);
+  b.writeUInt32LE(Math.floor(timeReferenceSamples / 4294967296), 342);
+  b.writeUInt16LE(1, 346);
+  return b;
+}
+
+function writeSampleAudio(files: SampleFiles): void {
+  const total = (LEADER_SECONDS + PROGRAMME_SECONDS + TAIL_SECONDS) * SAMPLE_RATE;
+  const ffoa = LEADER_SECONDS * SAMPLE_RATE;
+  const lfoa = ffoa + PROGRAMME_SECONDS * SAMPLE_RATE;
+  const popStart = ffoa - 2 * SAMPLE_RATE;
+  const popLength = SAMPLE_RATE / FPS;
+  // 00:59:52:00 since midnight
+  const timeReference = (59 * 60 + 52) * SAMPLE_RATE;
+  const mask51 = 0x3f;
+  const spec51 = { sampleRate: SAMPLE_RATE, channels: 6, encoding: 's24le' as const, channelMask: mask51 };
+  const writer = (file: string, what: string, channels: number) =>
+    new WavWriter(file, {
+      ...spec51,
+      channels,
+      channelMask: channels === 6 ? mask51 : 0x3,
+      chunksBeforeData: [{ id: 'bext', body: bext(`${SAMPLE_TITLE} ${what}`, timeReference) }],
+    });
+  const out = {
+    pm51: writer(files.printmaster51, 'printmaster 5.1', 6),
+    pm20: writer(files.printmaster20, 'printmaster 2.0 (Lo/Ro)', 2),
+    dx: writer(files.dialogue, 'dialogue stem 5.1', 6),
+    mx: writer(files.music, 'music stem 5.1', 6),
+    fx: writer(files.effects, 'effects stem 5.1', 6),
+    me: writer(files.musicAndEffects, 'M&E 5.1', 6),
+  };
+  const block = SAMPLE_RATE / 10;
+  const mk = (n: number) => Array.from({ length: n }, () => new Float64Array(block));
+  const dx = mk(6), mx = mk(6), fx = mk(6), pm = mk(6), me = mk(6), pm20 = mk(2);
+  const randDx = prng(1), randFx = prng(2);
+  const pinkA = pinkNoise(prng(3)), pinkB = pinkNoise(prng(4)), pinkC = pinkNoise(prng(5)), pinkD = pinkNoise(prng(6));
+  const voice = { phase: 0 };
+  let rumblePhase = 0;
+  try {
+    for (let start = 0; start < total; start += block) {
+      const n = Math.min(block, total - start);
+      for (const set of [dx, mx, fx, pm, me, pm20]) for (const ch of set) ch.fill(0);
+      for (let i = 0; i < n; i++) {
+        const s = start + i;
+        const pop = s >= popStart && s < popStart + popLength ? 0.1 * Math.sin((TWO_PI * 1000 * (s - popStart)) / SAMPLE_RATE) : 0;
+        if (pop !== 0) {
+          // the 2-pop sits in every channel of every file but the LFE, at -20 dBFS
+          for (const set of [dx, mx, fx]) for (const c of [L, R, C, LS, RS]) set[c]![i] = pop / 3;
+        }
+        if (s < ffoa || s >= lfoa) continue;
+        const t = (s - ffoa) / SAMPLE_RATE;
+        // dialogue in the centre
+        dx[C]![i] = dialogueSample(t, randDx, voice);
+        // music: a slow chord progression across the front and the surrounds
+        const chord = [220, 277.18, 329.63, 440][Math.floor(t / 5) % 4]!;
+        const swell = 0.55 + 0.45 * Math.sin((TWO_PI * t) / 17);
+        const tone = (f: number, ph: number) => Math.sin(TWO_PI * f * t + ph) * (1 + 0.003 * Math.sin(TWO_PI * 5 * t));
+        const m = 0.04 * swell * (tone(chord, 0) + 0.6 * tone(chord * 1.5, 1) + 0.4 * tone(chord * 2, 2));
+        mx[L]![i] = m;
+        mx[R]![i] = 0.04 * swell * (tone(chord, 0.3) + 0.6 * tone(chord * 1.5, 1.4) + 0.4 * tone(chord * 2.01, 2));
+        mx[LS]![i] = 0.4 * m;
+        mx[RS]![i] = 0.4 * mx[R]![i]!;
+        // effects: a room-tone bed, a passing noise swell, and low rumble in the LFE
+        const bed = 0.011;
+        const swellFx = t > 10 && t < 16 ? Math.sin((Math.PI * (t - 10)) / 6) * 0.05 : 0;
+        fx[L]![i] = bed * pinkA() + swellFx * pinkC();
+        fx[R]![i] = bed * pinkB() + swellFx * pinkD();
+        fx[LS]![i] = 0.7 * bed * pinkC();
+        fx[RS]![i] = 0.7 * bed * pinkD();
+        rumblePhase += (TWO_PI * (40 + 8 * Math.sin(TWO_PI * 0.2 * t))) / SAMPLE_RATE;
+        fx[LFE]![i] = (t > 24 && t < 32 ? 0.15 : 0.03) * Math.sin(rumblePhase);
+        if (randFx() < 0.00002) fx[C]![i] = 0.2; // an occasional click
+      }
+      for (let c = 0; c < 6; c++) {
+        for (let i = 0; i < n; i++) {
+          me[c]![i] = mx[c]![i]! + fx[c]![i]!;
+          pm[c]![i] = dx[c]![i]! + me[c]![i]!;
+        }
+      }
+      // Lo/Ro: L + 0.707 C + 0.707 Ls, R + 0.707 C + 0.707 Rs, LFE dropped (ITU-R BS.775 fold-down)
+      for (let i = 0; i < n; i++) {
+        pm20[0]![i] = (pm[L]![i]! + 0.7071 * pm[C]![i]! + 0.7071 * pm[LS]![i]!);
+        pm20[1]![i] = (pm[R]![i]! + 0.7071 * pm[C]![i]! + 0.7071 * pm[RS]![i]!);
+      }
+      out.pm51.append(pm, n);
+      out.pm20.append(pm20, n);
+      out.dx.append(dx, n);
+      out.mx.append(mx, n);
+      out.fx.append(fx, n);
+      out.me.append(me, n);
+    }
+  } finally {
+    for (const w of Object.values(out)) w.close();
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * `npm run sample`: make the sample production's audio on first use, then run dubstage on it as a new
+ * user would: measure every deliverable, then QC the delivery against the Netflix profile.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSampleSession } from './generate.js';
+
+const files = ensureSampleSession();
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+const run = (args: string[]) => {
+  process.stdout.write(`\n$ dubstage ${args.map((a) => path.relative(process.cwd(), a) || a).join(' ')}\n`);
+  return spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' }).status ?? 2;
+};
+let status = run(['measure', ...files.all]);
+process.exitCode = status;
+void status;
