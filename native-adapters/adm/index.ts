@@ -512,3 +512,20 @@ export function admTrackLabels(report: AdmReport): ChannelLabel[] | null {
   indices.forEach((i, k) => (out[i] = labels[k]!));
   return out;
 }
+
+/**
+ * What a loudness measurement of an ADM master can honestly cover: the bed channels, with a note
+ * that says the objects are not rendered (a renderer is later work), never a full-programme number.
+ */
+export function admLoudnessScope(report: AdmReport): { indices: number[]; labels: ChannelLabel[]; note: string } {
+  const { indices, labels } = admBedChannelIndices(report);
+  const layouts = report.beds.map((b) => b.layout).join(' + ') || 'no bed';
+  const objects = report.objects === 1 ? '1 object' : `${report.objects} objects`;
+  const note =
+    indices.length === 0
+      ? `no bed channels to measure (${objects}); objects are not rendered yet, so no programme loudness is given`
+      : report.objects > 0 || report.otherDetails.length > 0
+        ? `bed only (${layouts}, ${indices.length} ch): ${objects}${report.otherDetails.length ? ` and ${report.otherDetails.length} HOA/matrix/binaural element(s)` : ''} not rendered yet, so this is not the full programme's loudness`
+        : `bed (${layouts}, ${indices.length} ch): the whole programme`;
+  return { indices, labels, note };
+}

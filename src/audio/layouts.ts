@@ -25,7 +25,7 @@ export interface ChannelLayout {
   labels: readonly ChannelLabel[];
   /** The ITU-R BS.2094 common-definition pack with exactly this order, when one exists. */
   admPackId?: string;
-  /** Other names accepted by layoutByName ("5.1" means 5.1-smpte). */
+  /** Other names accepted by layoutByName ("5.1" means 5.1-smpte; BS.2051 system names like "4+7+0"). */
   aliases: readonly string[];
 }
 
@@ -46,20 +46,20 @@ function layout(
  */
 export const LAYOUTS: readonly ChannelLayout[] = [
   layout('mono', 'mono', ['M'], 'mono', { admPackId: 'AP_00010001', aliases: ['1.0'] }),
-  layout('2.0', 'smpte', ['L', 'R'], 'stereo L R', { admPackId: 'AP_00010002', aliases: ['stereo', '2.0-smpte'] }),
+  layout('2.0', 'smpte', ['L', 'R'], 'stereo L R', { admPackId: 'AP_00010002', aliases: ['stereo', '2.0-smpte', '0+2+0'] }),
   layout('lcr-smpte', 'smpte', ['L', 'R', 'C'], 'LCR, SMPTE order L R C', { admPackId: 'AP_0001000a', aliases: ['lcr', '3.0', '3.0-smpte'] }),
   layout('lcr-film', 'film', ['L', 'C', 'R'], 'LCR, Film order L C R', { aliases: ['3.0-film'] }),
   layout('5.0-smpte', 'smpte', ['L', 'R', 'C', 'Ls', 'Rs'], '5.0 SMPTE/ITU L R C Ls Rs', { admPackId: 'AP_0001000c', aliases: ['5.0'] }),
   layout('5.0-film', 'film', ['L', 'C', 'R', 'Ls', 'Rs'], '5.0 Film L C R Ls Rs'),
   layout('5.1-smpte', 'smpte', ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'], '5.1 SMPTE/ITU L R C LFE Ls Rs', {
     admPackId: 'AP_00010003',
-    aliases: ['5.1', '5.1-itu'],
+    aliases: ['5.1', '5.1-itu', '0+5+0'],
   }),
   layout('5.1-film', 'film', ['L', 'C', 'R', 'Ls', 'Rs', 'LFE'], '5.1 Film / Pro Tools L C R Ls Rs LFE', { aliases: ['5.1-pro-tools'] }),
   layout('5.1-dts', 'dts', ['L', 'R', 'Ls', 'Rs', 'C', 'LFE'], '5.1 DTS L R Ls Rs C LFE'),
   layout('7.1-smpte', 'smpte', ['L', 'R', 'C', 'LFE', 'Lss', 'Rss', 'Lrs', 'Rrs'], '7.1 SMPTE/ITU/Dolby L R C LFE Lss Rss Lrs Rrs', {
     admPackId: 'AP_0001000f',
-    aliases: ['7.1', '7.1-itu', '7.1-ds'],
+    aliases: ['7.1', '7.1-itu', '7.1-ds', '0+7+0'],
   }),
   layout('7.1-film', 'film', ['L', 'C', 'R', 'Lss', 'Rss', 'Lrs', 'Rrs', 'LFE'], '7.1 Pro Tools L C R Lss Rss Lsr Rsr LFE', {
     aliases: ['7.1-pro-tools'],
@@ -71,19 +71,19 @@ export const LAYOUTS: readonly ChannelLayout[] = [
   layout('7.1-sdds', 'sdds', ['L', 'Lc', 'C', 'Rc', 'R', 'Ls', 'Rs', 'LFE'], '7.1 SDDS L Lc C Rc R Ls Rs LFE (five screen channels)'),
   layout('5.1.2-smpte', 'smpte', ['L', 'R', 'C', 'LFE', 'Ls', 'Rs', 'Ltf', 'Rtf'], '5.1.2 (BS.2051 2+5+0) L R C LFE Ls Rs Ltf Rtf', {
     admPackId: 'AP_00010004',
-    aliases: ['5.1.2'],
+    aliases: ['5.1.2', '2+5+0'],
   }),
   layout('5.1.2-top-side', 'smpte', ['L', 'R', 'C', 'LFE', 'Ls', 'Rs', 'Lts', 'Rts'], '5.1.2 with top-side pair L R C LFE Ls Rs Lts Rts', {
     admPackId: 'AP_00010013',
   }),
   layout('5.1.4-smpte', 'smpte', ['L', 'R', 'C', 'LFE', 'Ls', 'Rs', 'Ltf', 'Rtf', 'Ltr', 'Rtr'], '5.1.4 (4+5+0) L R C LFE Ls Rs Ltf Rtf Ltr Rtr', {
     admPackId: 'AP_00010005',
-    aliases: ['5.1.4'],
+    aliases: ['5.1.4', '4+5+0'],
   }),
   layout('5.1.4-film', 'film', ['L', 'C', 'R', 'Ls', 'Rs', 'LFE', 'Ltf', 'Rtf', 'Ltr', 'Rtr'], '5.1.4 Film L C R Ls Rs LFE Ltf Rtf Ltr Rtr'),
   layout('7.1.2-smpte', 'smpte', ['L', 'R', 'C', 'LFE', 'Lss', 'Rss', 'Lrs', 'Rrs', 'Lts', 'Rts'], '7.1.2 Atmos bed L R C LFE Lss Rss Lrs Rrs Lts Rts', {
     admPackId: 'AP_00010016',
-    aliases: ['7.1.2', '7.1.2-atmos-bed'],
+    aliases: ['7.1.2', '7.1.2-atmos-bed', '2+7+0'],
   }),
   layout('7.1.2-film', 'film', ['L', 'C', 'R', 'Lss', 'Rss', 'Lrs', 'Rrs', 'LFE', 'Lts', 'Rts'], '7.1.2 Film L C R Lss Rss Lsr Rsr LFE Lts Rts'),
   layout(
@@ -91,7 +91,7 @@ export const LAYOUTS: readonly ChannelLayout[] = [
     'smpte',
     ['L', 'R', 'C', 'LFE', 'Lss', 'Rss', 'Lrs', 'Rrs', 'Ltf', 'Rtf', 'Ltr', 'Rtr'],
     '7.1.4 (4+7+0) L R C LFE Lss Rss Lrs Rrs Ltf Rtf Ltr Rtr',
-    { admPackId: 'AP_00010017', aliases: ['7.1.4', '7.1.4-itu'] },
+    { admPackId: 'AP_00010017', aliases: ['7.1.4', '7.1.4-itu', '4+7+0'] },
   ),
   layout(
     '7.1.4-film',

@@ -91,3 +91,11 @@ describe('pickChannelLabels', () => {
     expect(labelFromFileSuffix('dialogue.wav')).toBeNull();
   });
 });
+
+describe('BS.2051 system names', () => {
+  it('name the SMPTE/ITU layouts', () => {
+    expect(layoutByName('0+5+0')!.id).toBe('5.1-smpte');
+    expect(layoutByName('4+7+0')!.id).toBe('7.1.4-smpte');
+    expect(layoutByName('2+7+0')!.admPackId).toBe('AP_00010016');
+  });
+});

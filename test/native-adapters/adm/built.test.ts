@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { admBedChannelIndices, admTrackLabels, readAdm } from '../../../native-adapters/adm/index.js';
+import { admBedChannelIndices, admLoudnessScope, admTrackLabels, readAdm } from '../../../native-adapters/adm/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { writeBw64, type ExtraChunk } from '../../helpers/bw64-writer.js';
 import { AC, buildAdm, type AdmSpec } from './build-adm.js';
@@ -200,5 +200,18 @@ describe('ADM streaming and labels', () => {
     expect(bedOnly.beds).toEqual([{ layout: '5.1-film', channels: 6 }]);
     const withObjects = await read(admFile('labels-obj.wav', { bed: { packId: 'AP_00010003', channelIds: BED_51.map((l) => AC[l]!) }, objects: 1 }, { dbmd: true }));
     expect(admTrackLabels(withObjects)).toBeNull();
+  });
+});
+
+describe('admLoudnessScope', () => {
+  it('says plainly that objects are not rendered when a bed is measured alone', async () => {
+    const r = await read(admFile('scope-712.wav', { bed: { packId: 'AP_00010016', channelIds: BED_712.map((l) => AC[l]!) }, objects: 5 }, { dbmd: true }));
+    const scope = admLoudnessScope(r);
+    expect(scope.indices).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(scope.note).toBe('bed only (7.1.2-smpte, 10 ch): 5 objects not rendered yet, so this is not the full programme\'s loudness');
+    const objectsOnly = await read(admFile('scope-obj.wav', { objects: 2 }, { dbmd: true }));
+    expect(admLoudnessScope(objectsOnly)).toMatchObject({ indices: [], note: expect.stringContaining('no programme loudness') });
+    const bedOnly = await read(admFile('scope-51.wav', { bed: { packId: 'AP_00010003', channelIds: BED_51.map((l) => AC[l]!) } }, { dbmd: true }));
+    expect(admLoudnessScope(bedOnly).note).toBe('bed (5.1-smpte, 6 ch): the whole programme');
   });
 });
