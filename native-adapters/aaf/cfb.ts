@@ -69,7 +69,9 @@ export class CfbFile {
     this.fd = fd;
     this.fileSize = fstatSync(fd).size;
     const h = Buffer.alloc(512);
-    if (readSync(fd, h, 0, 512, 0) < 512 || !isCfb(h)) {
+    const got = readSync(fd, h, 0, 512, 0);
+    if (isCfb(h) && got < 512) throw this.error('truncated', `the file ends after ${got} bytes, inside the 512-byte CFB header`, got);
+    if (got < 512 || !isCfb(h)) {
       throw this.error('not-session', 'not a Compound File Binary (AAF) file: the 8-byte signature D0 CF 11 E0 A1 B1 1A E1 is missing', 0);
     }
     this.majorVersion = h.readUInt16LE(0x1a);
@@ -212,7 +214,7 @@ export class CfbFile {
   /** A small stream's whole content (property streams, set/vector indexes). */
   readStream(entry: DirEntry): Buffer {
     if (entry.size > MAX_WHOLE_STREAM) {
-      throw this.error('too-large', `stream '${entry.name}' is ${entry.size} bytes; only essence streams may be that large`, undefined);
+      throw this.error('too-large', `stream '${entry.name}' claims ${entry.size} bytes, too many to read whole (property and index streams are small; essence is read through openStream)`, undefined);
     }
     const s = this.openStream(entry);
     const buf = Buffer.alloc(entry.size);
