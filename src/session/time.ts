@@ -45,10 +45,11 @@ export function rationalEquals(a: Rational, b: Rational): boolean {
  */
 export function parseFrameRate(input: string | number): Rational {
   if (typeof input === 'number') return frameRateFromNumber(input);
-  const t = input.trim();
-  // a trailing 's' (not 'fps') marks a frame duration in seconds, FCPXML's spelling
+  // "29.97 DF", "30000/1001 NDF", "25 fps": the drop-frame flag is the caller's business
+  const t = input.trim().replace(/\s*(fps|NDF|DF|ND|D)$/i, '').trim();
+  // a trailing 's' marks a frame duration in seconds, FCPXML's spelling
   if (/\ds$/.test(t)) return frameRateFromDuration(t);
-  const frac = /^(\d+)\s*\/\s*(\d+)s?$/.exec(t);
+  const frac = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
   if (frac) {
     const a = Number(frac[1]);
     const b = Number(frac[2]);
@@ -56,7 +57,7 @@ export function parseFrameRate(input: string | number): Rational {
     // 23976/1000 (MC 6.5) and 11988/100 (MC 23.12) are NTSC rates spelled approximately
     return ntscOrExact(a, b);
   }
-  const n = Number(t.replace(/(DF|NDF|D|ND|fps|s)$/i, '').trim());
+  const n = Number(t);
   if (!t || !Number.isFinite(n) || n <= 0) throw new Error(`bad frame rate '${input}'`);
   return frameRateFromNumber(n);
 }

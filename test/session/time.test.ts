@@ -131,6 +131,10 @@ describe('frame rate spellings', () => {
     expect(frameRateFromDuration('1/25s')).toEqual(rational(25));
     expect(parseFrameRate('29.97')).toEqual(r2997);
     expect(parseFrameRate('29.97DF')).toEqual(r2997);
+    expect(parseFrameRate('30000/1001 NDF')).toEqual(r2997);
+    expect(parseFrameRate('25 fps')).toEqual(rational(25));
+    expect(() => parseFrameRate('fast')).toThrow(/bad frame rate/);
+    expect(() => parseFrameRate('')).toThrow(/bad frame rate/);
     // session-formats.md §0: MC 23.12 writes 119.88 as 11988/100
     expect(parseFrameRate('11988/100')).toEqual(r11988);
     expect(parseFrameRate('25/2')).toEqual(rational(25, 2));
