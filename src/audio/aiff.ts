@@ -4,7 +4,7 @@
  */
 import { DubstageError } from '../errors.js';
 import { readBytes } from './bytesource.js';
-import type { SampleEncoding } from './pcm.js';
+import { bytesPerSample, type SampleEncoding } from './pcm.js';
 import type { AudioHeader, ByteSource, ChunkInfo, Container } from './types.js';
 
 export interface AiffHeader extends AudioHeader {
@@ -85,7 +85,7 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   const bits = c.readInt16BE(6);
   const sampleRate = Math.round(readExtended(c, 8));
   if (channels <= 0) fail('bad-format', `COMM chunk at byte ${commOffset} says ${channels} channels`, commOffset + 8);
-  if (!(sampleRate > 0)) fail('bad-format', `COMM chunk at byte ${commOffset} says a sample rate of ${sampleRate}`, commOffset + 16);
+  if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) fail('bad-format', `COMM chunk at byte ${commOffset} says a sample rate of ${sampleRate}`, commOffset + 16);
   let compression = 'NONE';
   if (container === 'aifc') {
     if (c.length < 22) fail('bad-chunk', `AIFC COMM chunk at byte ${commOffset} lacks its compression type`, commOffset);
@@ -136,7 +136,7 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
       warnings.push('no SSND chunk: the file holds no audio');
     } else fail('truncated', `no SSND chunk (the file ends at byte ${src.size}; COMM promised ${declaredFrames} frames)`, src.size);
   }
-  const blockAlign = channels * (encoding.startsWith('f64') ? 8 : encoding.startsWith('f32') ? 4 : bitDepth === 8 ? 1 : encoding.includes('16') ? 2 : encoding.includes('24') ? 3 : 4);
+  const blockAlign = channels * bytesPerSample(encoding);
   const available = ssnd ? Math.max(0, ssnd.dataOffset + ssnd.size - ssndDataStart) : 0;
   let frames = Math.min(declaredFrames, Math.floor(available / blockAlign));
   if (frames < declaredFrames) {

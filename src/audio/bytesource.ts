@@ -1,15 +1,38 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { DubstageError } from '../errors.js';
 import type { ByteSource } from './types.js';
+
+const OPEN_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EMFILE: 'too many open files',
+};
+
+function openError(filePath: string, err: unknown): DubstageError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const reason = (code && OPEN_REASONS[code]) ?? (err as Error)?.message ?? String(err);
+  return new DubstageError({ code: 'io', message: `cannot open ${filePath}: ${reason}`, path: filePath });
+}
 
 /** A file opened read-only, read with positional reads (never the whole file). */
 export function openFileSource(filePath: string): ByteSource {
-  const fd = openSync(filePath, 'r');
+  let fd: number;
+  try {
+    fd = openSync(filePath, 'r');
+  } catch (err) {
+    throw openError(filePath, err);
+  }
   let size: number;
   try {
-    size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    // Linux opens a folder read-only without complaint; refuse it here, not at the first read
+    if (st.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    size = st.size;
   } catch (err) {
     closeSync(fd);
-    throw err;
+    throw openError(filePath, err);
   }
   let open = true;
   return {

@@ -35,6 +35,9 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   const head = readBytes(src, 0, 12);
   if (isRiffWave(head)) return readRiffHeader(src);
   if (isAiff(head)) return readAiffHeader(src);
+  if (src.size === 0) {
+    throw new DubstageError({ code: 'not-audio', message: `${src.name}: the file is empty (0 bytes); expected a WAV, RF64, BW64, AIFF or AIFC header`, path: src.name, byteOffset: 0 });
+  }
   throw new DubstageError({
     code: 'not-audio',
     message: `${src.name}: not an audio file dubstage reads (expected WAV, RF64, BW64, AIFF or AIFC; the first bytes are '${Buffer.from(head.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.')}')`,

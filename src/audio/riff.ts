@@ -75,7 +75,16 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
       else if (ds64Table.has(id)) size = ds64Table.get(id)!;
     }
     const chunk: ChunkInfo = { id, offset: pos, dataOffset: pos + 8, size };
-    if (id === 'ds64') {
+    if (id !== 'data' && pos + 8 + size > fileSize) {
+      // a data chunk cut short is measured as far as it goes (below); any other chunk that runs past
+      // the end is tolerated only after the audio is known
+      if (data && fmt) {
+        warnings.push(`'${id.trim()}' chunk at byte ${pos} declares ${size} bytes, past the end of the file; ignored`);
+        chunks.push(chunk);
+        break;
+      }
+      fail('bad-chunk', `'${id}' chunk at byte ${pos} declares ${size} bytes, past the end of the file (${fileSize - pos - 8} left)`, pos);
+    } else if (id === 'ds64') {
       if (container === 'wav') warnings.push(`ds64 chunk in a plain RIFF file at byte ${pos} ignored`);
       else {
         const body = readBytes(src, pos + 8, Math.min(size, 4096));
@@ -106,13 +115,6 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
         chunks.push(chunk);
         break;
       }
-    } else if (pos + 8 + size > fileSize) {
-      if (data && fmt) {
-        warnings.push(`'${id.trim()}' chunk at byte ${pos} declares ${size} bytes, past the end of the file; ignored`);
-        chunks.push(chunk);
-        break;
-      }
-      fail('bad-chunk', `'${id}' chunk at byte ${pos} declares ${size} bytes, past the end of the file (${fileSize - pos - 8} left)`, pos);
     } else if (id === 'bext' && size <= MAX_METADATA_BYTES) {
       bext = parseBext(readBytes(src, pos + 8, size));
     } else if (id === 'iXML' && size <= MAX_METADATA_BYTES) {
