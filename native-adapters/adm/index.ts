@@ -529,3 +529,9 @@ export function admLoudnessScope(report: AdmReport): { indices: number[]; labels
         : `bed (${layouts}, ${indices.length} ch): the whole programme`;
   return { indices, labels, note };
 }
+
+/** True for the first bytes of a bare ADM XML document (ebuCoreMain, ituADM or audioFormatExtended root). */
+export function sniffAdmXml(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 64 * 1024)).toString('utf8').replace(/^\uFEFF/, '');
+  return text.trimStart().startsWith('<') && /<(?:\w+:)?(?:ebuCoreMain|ituADM|audioFormatExtended)[\s>]/.test(text);
+}

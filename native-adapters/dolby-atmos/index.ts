@@ -89,6 +89,13 @@ function bad(file: string, message: string, extra: { line?: number; byteOffset?:
   return new DubstageError({ code: 'bad-format', message: `${file}: ${message}`, path: file, ...extra });
 }
 
+/** True for a DAMF root: a `.atmos` name whose YAML has a presentations list. */
+export function sniffDamf(head: Uint8Array, name: string): boolean {
+  if (!/\.atmos$/i.test(name)) return false;
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 64 * 1024)).toString('utf8');
+  return /^presentations:/m.test(text);
+}
+
 /** The `.atmos` of a set from any of its three paths. */
 export function damfRootPath(p: string): string {
   return p.replace(/\.atmos\.(metadata|audio)$/i, '.atmos');

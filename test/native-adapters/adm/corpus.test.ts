@@ -2,9 +2,9 @@
  * Every ADM BWF and bare ADM XML in ../shared/samples parses, with bed/object/track counts counted
  * by hand from each file's XML (and its chna, dumped byte by byte).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { admBedChannelIndices, readAdm } from '../../../native-adapters/adm/index.js';
+import { admBedChannelIndices, readAdm, sniffAdmXml } from '../../../native-adapters/adm/index.js';
 import { samplesDir } from '../../helpers/corpus.js';
 import { testHeader } from './header.js';
 
@@ -301,5 +301,13 @@ describe('ADM corpus: bare XML', () => {
     ]);
     // bare XML has no audio: nothing to measure
     expect(admBedChannelIndices(r).indices).toEqual([]);
+  });
+});
+
+describe('sniffAdmXml', () => {
+  it('recognises every bare ADM XML in the corpus and no ADM BWF', () => {
+    for (const e of XML) expect(sniffAdmXml(readFileSync(samplesDir('adm_xml', e.file))), e.file).toBe(true);
+    for (const e of BWF) expect(sniffAdmXml(readFileSync(samplesDir('adm_bwf', e.file)).subarray(0, 4096)), e.file).toBe(false);
+    expect(sniffAdmXml(Buffer.from('<?xml version="1.0"?><xmeml version="4">'))).toBe(false);
   });
 });

@@ -2,11 +2,11 @@
  * Dolby Atmos master file sets built by code (build-damf.ts). No public set from Dolby's tools
  * exists, so these check the reader against the format description, not against real files.
  */
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { damfRootPath, readDolbyAtmos } from '../../../native-adapters/dolby-atmos/index.js';
+import { damfRootPath, readDolbyAtmos, sniffDamf } from '../../../native-adapters/dolby-atmos/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { writeCaf, writeDamf } from './build-damf.js';
 
@@ -29,6 +29,13 @@ describe('Dolby Atmos master file set', () => {
     expect(r).toMatchObject({ version: '0.5.1', fps: '23.976', offsetSeconds: 0, ffoaSeconds: 5, sampleRate: 48000, bitDepth: 24, frames: 4800, durationSeconds: 0.1 });
     expect(r.objectDetails[0]).toEqual({ id: 10, description: 'Object 1', groupName: 'Dialogue', track: 11 });
     expect(r.metadataEventIds).toHaveLength(128);
+  });
+
+  it('sniffs a .atmos root by name and content', () => {
+    const atmos = writeDamf(dir, { name: 'sniff', bed: ['L', 'R'], objects: 1 });
+    expect(sniffDamf(readFileSync(atmos), 'sniff.atmos')).toBe(true);
+    expect(sniffDamf(readFileSync(atmos), 'sniff.yaml')).toBe(false);
+    expect(sniffDamf(Buffer.from('version: 1\n'), 'x.atmos')).toBe(false);
   });
 
   it('reads the set from the .atmos.audio or .atmos.metadata path too', async () => {
