@@ -1,4 +1,5 @@
-// `dubstage session` end to end: the command as a user runs it.
+// `dubstage session` end to end: the command as a user runs it. Each run starts tsx (seconds on a
+// busy machine), hence the long per-test timeouts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,7 @@ describe('dubstage session', () => {
     expect(r.stdout).toContain('Missing media (7):');
     expect(r.stdout).toContain('Offline in the session (1):');
     expect(r.stdout).toContain("Audio 5 (Stereo): 1 clip ('Audio 5 Offline Clip1')");
-  });
+  }, 60_000);
 
   it('--json prints the schema-1 document; --fps and --media reach the adapter', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dubstage-cli-'));
@@ -47,7 +48,7 @@ describe('dubstage session', () => {
     expect(j).toMatchObject({ schema: 1, format: 'edl', name: 'R2', frameRate: { num: 25, den: 1 }, startTimecode: '01:00:00:00', warnings: [] });
     expect(j.tracks[0].clips[0]).toMatchObject({ startSeconds: 0, durationSeconds: 2 });
     expect(j.media[0].resolvedPath).toBe(path.join(media, 'DX01.WAV'));
-  });
+  }, 60_000);
 
   it('exits 2 with a message naming the line for a garbled file, and refuses a forced wrong format', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'dubstage-cli-'));
@@ -65,5 +66,5 @@ describe('dubstage session', () => {
     const fps = dubstage('session', edl, '--fps', 'fast');
     expect(fps.status).toBe(2);
     expect(fps.stderr).toMatch(/--fps 'fast' is not a frame rate/);
-  });
+  }, 90_000);
 });
