@@ -80,27 +80,21 @@ function linearToDb(linear: number): number {
   return a > 0 ? Math.max(SILENCE_DB, 20 * Math.log10(a)) : SILENCE_DB;
 }
 
+/** Clip gain in dB from a linear volume; unity stays exactly 0. */
+function gainDb(linear: number): number {
+  return Math.abs(linear) === 1 ? 0 : linearToDb(linear);
+}
+
 function samples(seconds: number, ctx: Ctx): RationalTime {
   return { value: Math.round(seconds * ctx.sampleRate), rate: { num: ctx.sampleRate, den: 1 } };
 }
 
-/** REAPER's fade shapes in menu order: linear, fast start, fast end, fast start steep, fast end steep, slow start/end, slow start/end steep. */
+/**
+ * REAPER stores fade shapes as menu indices (0–7) whose curves we have not verified against REAPER
+ * itself; only 0 (linear) is named, the rest are reported as 'other' rather than guessed.
+ */
 function fadeShape(code: number): FadeShape {
-  switch (code) {
-    case 0:
-      return 'linear';
-    case 1:
-    case 3:
-      return 'logarithmic';
-    case 2:
-    case 4:
-      return 'exponential';
-    case 5:
-    case 6:
-      return 's-curve';
-    default:
-      return 'other';
-  }
+  return code === 0 ? 'linear' : 'other';
 }
 
 export function rppToSession(text: string, filePath: string): Session {
@@ -202,15 +196,21 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
 
 interface Take {
   name: string | null;
+  /** Take volume, linear (negative = polarity flipped). */
   volumeLinear: number;
   soffsSeconds: number;
   source: RppBlock | null;
   selected: boolean;
 }
 
-/** Split an ITEM's children into takes: the first take's fields sit in the item; `TAKE` lines start the others. */
-function readTakes(item: RppBlock, ctx: Ctx): Take[] {
+/**
+ * Split an ITEM's children into takes: the first take's fields sit in the item; `TAKE` lines start the
+ * others. The item's `VOLPAN itemVol takePan takeVol panLaw` carries the item volume and the first
+ * take's; a later take has `TAKEVOLPAN pan vol panLaw`.
+ */
+function readTakes(item: RppBlock, ctx: Ctx): { takes: Take[]; itemVolumeLinear: number } {
   const takes: Take[] = [];
+  let itemVolumeLinear = 1;
   let cur: Take = { name: null, volumeLinear: 1, soffsSeconds: 0, source: null, selected: false };
   takes.push(cur);
   for (const c of item.children) {
@@ -225,13 +225,17 @@ function readTakes(item: RppBlock, ctx: Ctx): Take[] {
       takes.push(cur);
     } else if (key === 'NAME') {
       cur.name = tokenize(c.text, { path: ctx.filePath, line: c.line })[1] ?? '';
-    } else if (key === 'VOLPAN') {
-      cur.volumeLinear = num(tokenize(c.text, { path: ctx.filePath, line: c.line }).slice(1), 0, 1);
+    } else if (key === 'VOLPAN' && takes.length === 1) {
+      const t = tokenize(c.text, { path: ctx.filePath, line: c.line }).slice(1);
+      itemVolumeLinear = num(t, 0, 1);
+      cur.volumeLinear = num(t, 2, 1);
+    } else if (key === 'TAKEVOLPAN') {
+      cur.volumeLinear = num(tokenize(c.text, { path: ctx.filePath, line: c.line }).slice(1), 1, 1);
     } else if (key === 'SOFFS') {
       cur.soffsSeconds = num(tokenize(c.text, { path: ctx.filePath, line: c.line }).slice(1), 0, 0);
     }
   }
-  return takes;
+  return { takes, itemVolumeLinear };
 }
 
 /** The file behind a source block, following SECTION wrappers; plus the extra offset a SECTION adds. */
@@ -266,7 +270,7 @@ function mediaFor(file: string, ctx: Ctx): MediaRef {
 }
 
 function readItem(item: RppBlock, ctx: Ctx, trackName: string): Clip | null {
-  const takes = readTakes(item, ctx);
+  const { takes, itemVolumeLinear } = readTakes(item, ctx);
   const active = takes.find((t) => t.selected) ?? takes[0]!;
   // empty and text items (no source, or EMPTY) are not clips
   if (!active.source) return null;
@@ -305,7 +309,8 @@ function readItem(item: RppBlock, ctx: Ctx, trackName: string): Clip | null {
     duration: samples(length, ctx),
     sourceStart: samples(active.soffsSeconds + src.offsetSeconds, ctx),
     mediaId,
-    gainDb: Math.abs(active.volumeLinear) === 1 ? 0 : linearToDb(active.volumeLinear),
+    // item and take volume both play
+    gainDb: gainDb(itemVolumeLinear) + gainDb(active.volumeLinear),
     fadeInSeconds: fadeLen(fadeIn),
     fadeOutSeconds: fadeLen(fadeOut),
     fadeInShape: fadeShape(num(fadeIn, 0, 0)),

@@ -219,7 +219,29 @@ describe('fcp-xml adapter: files written by the test', () => {
   });
 });
 
+/** Every file of the other corpus formats (recursively), for the sniffing refusal test. */
+function otherCorpusFiles(own: string): string[] {
+  const out: string[] = [];
+  const walkDir = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walkDir(p);
+      else if (e.name !== 'CATALOG.md' && e.name !== 'facts.json') out.push(p);
+    }
+  };
+  for (const f of readdirSync(samplesDir(), { withFileTypes: true })) if (f.isDirectory() && f.name !== own) walkDir(samplesDir(f.name));
+  return out;
+}
+
 describe('fcp-xml adapter: bad input', () => {
+  it('refuses every file of the other corpus formats by sniffing', () => {
+    const others = otherCorpusFiles('fcp7xml');
+    expect(others.length).toBeGreaterThan(100);
+    const claimed = others.filter((f) => fcpXmlAdapter.sniff(new Uint8Array(readFileSync(f).subarray(0, 65536)), path.basename(f)));
+    expect(claimed).toEqual([]);
+  });
+
+
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'dubstage-xmeml-'));
   const good = xmeml(`<track>${clipitem({ id: 'a', name: 'A', start: 0, end: 10, inF: 0, outF: 10, file: fileDef })}</track>`);
 

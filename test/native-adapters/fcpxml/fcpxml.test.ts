@@ -205,7 +205,29 @@ describe('fcpxml adapter: files written by the test', () => {
   });
 });
 
+/** Every file of the other corpus formats (recursively), for the sniffing refusal test. */
+function otherCorpusFiles(own: string): string[] {
+  const out: string[] = [];
+  const walkDir = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walkDir(p);
+      else if (e.name !== 'CATALOG.md' && e.name !== 'facts.json') out.push(p);
+    }
+  };
+  for (const f of readdirSync(samplesDir(), { withFileTypes: true })) if (f.isDirectory() && f.name !== own) walkDir(samplesDir(f.name));
+  return out;
+}
+
 describe('fcpxml adapter: bad input', () => {
+  it('refuses every file of the other corpus formats by sniffing', () => {
+    const others = otherCorpusFiles('fcpxml');
+    expect(others.length).toBeGreaterThan(100);
+    const claimed = others.filter((f) => fcpxmlAdapter.sniff(new Uint8Array(readFileSync(f).subarray(0, 65536)), path.basename(f)));
+    expect(claimed).toEqual([]);
+  });
+
+
   it('a truncated file is a bad-session error naming the line', async () => {
     const p = path.join(tmp, 'truncated.fcpxml');
     const text = project2398();

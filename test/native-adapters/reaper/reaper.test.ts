@@ -69,7 +69,7 @@ describe('reaper adapter: corpus', () => {
     expect(toSeconds(amb.duration)).toBe(25);
     expect(amb.fadeInSeconds).toBe(7.272917);
     expect(amb.fadeOutSeconds).toBe(13.478168);
-    expect(amb.fadeInShape).toBe('logarithmic'); // shape 1 = "fast start"
+    expect(amb.fadeInShape).toBe('other'); // shape 1: not linear, curve not named
     const gun = s.tracks[1]!.clips[0]!;
     expect(gun.name).toBe('Gunshot 2.ogg');
     expect(s.media.find((m) => m.id === gun.mediaId)!.path).toBe('Audio/Gunshot 2.ogg');
@@ -212,14 +212,14 @@ describe('reaper adapter: files written by the test', () => {
       FADEOUT 5 1.25 0 1 0 0
       MUTE 1 0
       NAME "take one"
-      VOLPAN 1 0 1 -1
+      VOLPAN 0.5 0 1 -1
       SOFFS 0
       <SOURCE WAVE
         FILE "one.wav"
       >
       TAKE SEL
       NAME "take two"
-      VOLPAN 0.5 0 1 -1
+      TAKEVOLPAN 0 0.25 -1
       SOFFS 2.5
       <SOURCE SECTION
         LENGTH 3
@@ -238,8 +238,9 @@ describe('reaper adapter: files written by the test', () => {
     expect(s.media.find((m) => m.id === c.mediaId)!.path).toBe('two.flac');
     expect(toSeconds(c.start)).toBe(10);
     expect(toSeconds(c.sourceStart)).toBe(3.5); // SOFFS 2.5 + SECTION STARTPOS 1
-    expect(c.gainDb).toBeCloseTo(-6.0206, 3);
-    expect([c.fadeInSeconds, c.fadeOutSeconds, c.fadeInShape, c.fadeOutShape]).toEqual([0.5, 1.25, 'linear', 's-curve']);
+    // item volume 0.5 (VOLPAN field 1) × take two's volume 0.25 (TAKEVOLPAN field 2) = −6.02 − 12.04 dB
+    expect(c.gainDb).toBeCloseTo(-18.0618, 3);
+    expect([c.fadeInSeconds, c.fadeOutSeconds, c.fadeInShape, c.fadeOutShape]).toEqual([0.5, 1.25, 'linear', 'other']);
     expect(c.muted).toBe(true);
   });
 
@@ -274,7 +275,29 @@ describe('reaper adapter: files written by the test', () => {
   });
 });
 
+/** Every file of the other corpus formats (recursively), for the sniffing refusal test. */
+function otherCorpusFiles(own: string): string[] {
+  const out: string[] = [];
+  const walkDir = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walkDir(p);
+      else if (e.name !== 'CATALOG.md' && e.name !== 'facts.json') out.push(p);
+    }
+  };
+  for (const f of readdirSync(samplesDir(), { withFileTypes: true })) if (f.isDirectory() && f.name !== own) walkDir(samplesDir(f.name));
+  return out;
+}
+
 describe('reaper adapter: bad input', () => {
+  it('refuses every file of the other corpus formats by sniffing', () => {
+    const others = otherCorpusFiles('rpp');
+    expect(others.length).toBeGreaterThan(100);
+    const claimed = others.filter((f) => reaperAdapter.sniff(new Uint8Array(readFileSync(f).subarray(0, 65536)), path.basename(f)));
+    expect(claimed).toEqual([]);
+  });
+
+
   const good = project(`  <TRACK
     NAME A
     <ITEM
