@@ -41,6 +41,7 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   let commOffset = 0;
   let ssnd: ChunkInfo | null = null;
   let ssndDataStart = 0;
+  let ssndCut = false;
   const info: Record<string, string> = {};
   let pos = 12;
   while (pos + 8 <= src.size) {
@@ -64,6 +65,7 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
       if (pos + 8 + size > src.size) {
         warnings.push(`SSND chunk at byte ${pos} declares ${size} bytes but the file ends after ${src.size - pos - 8}: ${pos + 8 + size - src.size} bytes missing; measured as far as it goes`);
         chunk.size = src.size - pos - 8;
+        ssndCut = true;
         break;
       }
     } else if (pos + 8 + size > src.size) {
@@ -139,7 +141,8 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   const blockAlign = channels * bytesPerSample(encoding);
   const available = ssnd ? Math.max(0, ssnd.dataOffset + ssnd.size - ssndDataStart) : 0;
   let frames = Math.min(declaredFrames, Math.floor(available / blockAlign));
-  if (frames < declaredFrames) {
+  // a cut-short SSND was already reported with its missing bytes; this is for a whole SSND that is too small
+  if (frames < declaredFrames && !ssndCut) {
     warnings.push(`COMM promises ${declaredFrames} frames but SSND holds ${frames}: ${(declaredFrames - frames) * blockAlign} bytes missing; measured as far as it goes`);
   }
   if (!Number.isFinite(frames)) frames = 0;
