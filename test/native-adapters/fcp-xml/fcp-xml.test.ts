@@ -233,6 +233,21 @@ function otherCorpusFiles(own: string): string[] {
   return out;
 }
 
+describe('fcp-xml adapter: project exports', () => {
+  it('finds a sequence inside <project><children><bin>, and picks one by name', () => {
+    const seqXml = (name: string, tb: number) =>
+      `<sequence id="${name}"><name>${name}</name>${rate(tb, false)}<media><audio><track>${clipitem({ id: `c-${name}`, name: 'FX', start: 5, end: 15, inF: 0, outF: 10, file: `<file id="f-${name}"><name>fx.wav</name><pathurl>file:///fx.wav</pathurl></file>` })}</track></audio></media></sequence>`;
+    const text = `<?xml version="1.0"?><xmeml version="4"><project><name>P</name><children><bin><name>Reels</name><children>${seqXml('R1', 25)}${seqXml('R2', 24)}</children></bin></children></project></xmeml>`;
+    const first = xmemlToSession(text, '/x/p.xml');
+    expect(first.name).toBe('R1');
+    expect(first.frameRate).toEqual({ num: 25, den: 1 });
+    expect(first.warnings.some((w) => w.includes('2 sequences'))).toBe(true);
+    const second = xmemlToSession(text, '/x/p.xml', { composition: 'R2' });
+    expect(second.frameRate).toEqual({ num: 24, den: 1 });
+    expect(second.tracks[0]!.clips[0]!.start.value).toBe(5);
+  });
+});
+
 describe('fcp-xml adapter: bad input', () => {
   it('refuses every file of the other corpus formats by sniffing', () => {
     const others = otherCorpusFiles('fcp7xml');

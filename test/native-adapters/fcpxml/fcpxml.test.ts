@@ -98,6 +98,24 @@ describe('fcpxml adapter: corpus', () => {
     expect(toSeconds(a!.duration)).toBe(415.75);
   });
 
+  it('MulticamMarkers.fcpxml: an mc-clip plays its active angle, offset by the angle\'s own gap', async () => {
+    const s = await fcpxmlAdapter.read(dawkit('MulticamMarkers.fcpxml'), {});
+    // tcStart 6918912000/1920000s = 3603.6 s = 01:00:00:00 at 23.976
+    expect(s.startTimecode).toBe('01:00:00:00');
+    expect(s.tracks.map((t) => [t.name, t.clips.length])).toEqual([['dialogue', 2]]);
+    const [a, b] = s.tracks[0]!.clips;
+    // mc-clip 1 at tcStart, duration 76876800/1920000s = 40.04 s, angle D: gap 101101/24000s then "Cam 4" (r6);
+    // mc-clip start 19299280/1920000s → 10.0517 s − 4.2125 s into Cam 4
+    expect(s.media.find((m) => m.id === a!.mediaId)!.name).toBe('Cam 4');
+    expect(toSeconds(a!.start)).toBe(0);
+    expect(toSeconds(a!.duration)).toBeCloseTo(40.04, 12);
+    expect(toSeconds(a!.sourceStart)).toBeCloseTo(19299280 / 1920000 - 101101 / 24000, 12);
+    // mc-clip 2 at 6995788800/1920000s (40.04 s in), angle B: gap 125125/24000s then "Cam 2"; start 313313/24000s
+    expect(s.media.find((m) => m.id === b!.mediaId)!.name).toBe('Cam 2');
+    expect(toSeconds(b!.start)).toBeCloseTo(40.04, 12);
+    expect(toSeconds(b!.sourceStart)).toBeCloseTo((313313 - 125125) / 24000, 12);
+  });
+
   it('29.97d.fcpxml: drop-frame from tcFormat="DF"', async () => {
     const s = await fcpxmlAdapter.read(dawkit('29.97d.fcpxml'), {});
     expect(s.frameRate).toEqual({ num: 30000, den: 1001 });
