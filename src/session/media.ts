@@ -102,8 +102,9 @@ export function mediaReport(session: Session): MediaReport {
 /**
  * A file URL as sessions write it → a path. Handles `file:///c%3a/Users/x.wav` (→ `c:/Users/x.wav`),
  * `file://localhost/Users/x.wav`, `file:///Volumes/...`, UNC hosts (`file://server/share` →
- * `//server/share`), percent-encoding including UTF-8 sequences. Text that is not a file URL is
- * returned as it is (already a path).
+ * `//server/share`), HFS paths inside the URL (`file:///Macintosh%20HD:Users:x.wav`), a volume
+ * given as host (`file://Macintosh HD/x.wav`), percent-encoding including UTF-8 sequences. Text
+ * that is not a file URL is returned as it is (already a path).
  */
 export function filePathFromUrl(url: string): string {
   const m = /^file:(\/\/([^/]*))?(\/.*)?$/i.exec(url.trim());
@@ -114,7 +115,12 @@ export function filePathFromUrl(url: string): string {
   // file:///c:/... or file:///c|/... → c:/...
   const drive = /^\/([A-Za-z])[:|](\/.*)?$/.exec(rest);
   if (drive) return `${drive[1]}:${drive[2] ?? '/'}`;
-  if (host && host.toLowerCase() !== 'localhost') return `//${safeDecode(host)}${rest}`;
+  // old Mac writers put an HFS path in the URL: file:///Macintosh%20HD:Users:me:x.wav
+  if (/^\/[^/:]+:/.test(rest)) return filePathFromHfs(rest.slice(1));
+  const hostName = safeDecode(host);
+  // a "host" with a space is a volume name (file://Macintosh HD/Users/...), never a network host
+  if (hostName.includes(' ')) return `/Volumes/${hostName}${rest}`;
+  if (host && host.toLowerCase() !== 'localhost') return `//${hostName}${rest}`;
   return rest || '/';
 }
 

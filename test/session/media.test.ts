@@ -88,6 +88,9 @@ describe('filePathFromUrl', () => {
     expect(filePathFromUrl('file:/Users/me/x.wav')).toBe('/Users/me/x.wav');
     expect(filePathFromUrl('file:///a/100%.wav')).toBe('/a/100%.wav');
     expect(filePathFromUrl('/plain/path.wav')).toBe('/plain/path.wav');
+    expect(filePathFromUrl('file://localhost/D%3a/media/track_08.wav')).toBe('D:/media/track_08.wav');
+    expect(filePathFromUrl('file:///Macintosh%20HD:Users:me:x.wav')).toBe('/Volumes/Macintosh HD/Users/me/x.wav');
+    expect(filePathFromUrl('file://Macintosh HD/Users/me/x.wav')).toBe('/Volumes/Macintosh HD/Users/me/x.wav');
   });
 
   it('turns Pro Tools HFS locations into POSIX paths', () => {
