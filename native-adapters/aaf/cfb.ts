@@ -163,7 +163,7 @@ export class CfbFile {
     }
 
     // mini-FAT: a FAT chain of its own
-    const miniChain = numMiniFatSectors === 0 ? [] : this.chain(firstMiniFatSector, 'mini-FAT', null, 0x3c);
+    const miniChain = numMiniFatSectors === 0 ? new Uint32Array(0) : this.chain(firstMiniFatSector, 'mini-FAT', null, 0x3c);
     this.miniFat = new Uint32Array(miniChain.length * perSector);
     miniChain.forEach((s, i) => {
       this.readSector(s, sbuf);
@@ -268,14 +268,16 @@ export class CfbFile {
    * (null for the directory and mini-FAT, whose length only the chain knows). Guards: index range,
    * cycles (a visited bitmap), and no more links than the table has entries.
    */
-  chain(start: number, what: string, expected: number | null, at: number | undefined, mini = false): number[] {
+  chain(start: number, what: string, expected: number | null, at: number | undefined, mini = false): Uint32Array {
     const table = mini ? this.miniFat : this.fat;
     const limit = mini ? table.length : Math.min(table.length, this.sectorCount());
-    const out: number[] = [];
+    // a stream's length is known, so its chain is one typed array (4 bytes a sector)
+    let out = new Uint32Array(expected ?? 16);
+    let count = 0;
     const visited = new Uint8Array(Math.max(1, limit));
     let s = start;
     let from = at;
-    while (s !== ENDOFCHAIN && (expected === null || out.length < expected)) {
+    while (s !== ENDOFCHAIN && (expected === null || count < expected)) {
       if (s >= limit || s > MAX_REG_SECT) {
         throw this.error(
           'bad-session',
@@ -285,14 +287,19 @@ export class CfbFile {
       }
       if (visited[s]) throw this.error('bad-session', `${what} sector chain loops back to ${mini ? 'mini ' : ''}sector ${s}`, from);
       visited[s] = 1;
-      out.push(s);
+      if (count === out.length) {
+        const grown = new Uint32Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[count++] = s;
       from = mini ? undefined : this.fatEntryOffset(s);
       s = table[s]!;
     }
-    if (expected !== null && out.length < expected) {
-      throw this.error('bad-session', `${what} sector chain ends after ${out.length} sectors; its size needs ${expected}`, from);
+    if (expected !== null && count < expected) {
+      throw this.error('bad-session', `${what} sector chain ends after ${count} sectors; its size needs ${expected}`, from);
     }
-    return out;
+    return out.subarray(0, count);
   }
 
   /** File offset of the FAT entry for a sector (for error messages). */
@@ -319,7 +326,7 @@ export class CfbFile {
 export class CfbStream implements ByteSource {
   readonly name: string;
   readonly size: number;
-  private sectors: number[] | null = null;
+  private sectors: Uint32Array | null = null;
   private readonly inMini: boolean;
   private readonly unit: number;
 
@@ -335,13 +342,13 @@ export class CfbStream implements ByteSource {
     this.unit = this.inMini ? cfb.miniSectorSize : cfb.sectorSize;
   }
 
-  private chain(): number[] {
+  private chain(): Uint32Array {
     if (!this.sectors) {
       const expected = Math.ceil(this.size / this.unit);
       if (!this.inMini && expected > this.cfb.sectorCount()) {
         throw this.cfb.error('bad-session', `stream '${this.entry.name}' claims ${this.size} bytes, more than the file holds`, undefined);
       }
-      this.sectors = expected === 0 ? [] : this.cfb.chain(this.entry.startSector, `stream '${this.entry.name}'`, expected, undefined, this.inMini);
+      this.sectors = expected === 0 ? new Uint32Array(0) : this.cfb.chain(this.entry.startSector, `stream '${this.entry.name}'`, expected, undefined, this.inMini);
     }
     return this.sectors;
   }
