@@ -2,10 +2,14 @@
  * Silence and dropouts, per channel.
  *
  * - A dropout is a run of digital zero (exact 0.0) of at least `minDropoutSeconds` INSIDE active
- *   programme: the channel carried signal above the activity level within `contextSeconds` before the
- *   run AND within `contextSeconds` after it (Netflix 016: "complete lack of signal ... abrupt and not
- *   creatively cued", qc-tools.md §1.5). Zero runs at the head or tail of a channel, and zero runs after
- *   a fade to near-silence, are not dropouts.
+ *   programme (Netflix 016: "complete lack of signal ... abrupt and not creatively cued", qc-tools.md
+ *   §1.5): the channel carried signal above the activity level within `contextSeconds` before the run
+ *   AND within `contextSeconds` after it, and either another channel stayed active during the run (the
+ *   programme went on without this channel) or the hole is shorter than `shortGapSeconds` (nobody cuts
+ *   the whole programme to digital zero for a few ms on purpose). Longer holes where every channel is
+ *   silent are `gaps` (the space between a 2-pop and FFOA, a hard cut to silence, the space between
+ *   lines on a dialogue stem): listed, never called dropouts. Zero runs at the head or tail of a channel,
+ *   and zero runs after a fade to near-silence, are neither.
  * - A channel that never reaches the activity level is `silentThroughout` (a dialogue stem's LFE): the
  *   rule reports it as info, never as a dropout.
  * - Near-silence: runs below the activity level lasting at least `minSilenceSeconds` (Etere QC's
@@ -29,12 +33,15 @@ export const MIN_SILENCE_SECONDS = 3;
 export const MIN_DROPOUT_SECONDS = 0.001;
 /** Active programme must sit this close to both ends of a zero run for it to be a dropout. */
 export const DROPOUT_CONTEXT_SECONDS = 0.05;
+/** A hole in every channel at once is a dropout only when shorter than this; longer ones are gaps. */
+export const SHORT_GAP_SECONDS = 0.1;
 
 export interface SilenceOptions {
   activeThresholdDbfs?: number;
   minSilenceSeconds?: number;
   minDropoutSeconds?: number;
   contextSeconds?: number;
+  shortGapSeconds?: number;
   maxEvents?: number;
 }
 
@@ -62,6 +69,8 @@ export interface ChannelSilence {
   digitalZeroThroughout: boolean;
   dropoutCount: number;
   longestDropoutSeconds: number;
+  /** Flanked zero runs while every other channel was silent too (see the header). */
+  gapCount: number;
   /** Near-silent runs of >= minSilenceSeconds (not counted on a silentThroughout channel). */
   silenceRunCount: number;
 }
@@ -73,6 +82,7 @@ export interface SilenceResult {
   minSilenceSeconds: number;
   channels: ChannelSilence[];
   dropouts: SilenceEvent[];
+  gaps: SilenceEvent[];
   silences: SilenceRun[];
   eventsTruncated: boolean;
   /** All channels below the activity level from the start / to the end; null when the file is silent. */
@@ -88,7 +98,10 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private readonly minSilenceSeconds: number;
   private readonly minDropoutSeconds: number;
   private readonly contextSeconds: number;
+  private readonly shortGapSeconds: number;
   private readonly maxEvents: number;
+  private shortGapFrames = 0;
+  private activeCount = new Uint8Array(0); // per frame of the block: channels above the activity level
   private sampleRate = 48000;
   private labels: ChannelLabel[] = [];
   private minSilenceFrames = 0;
@@ -101,6 +114,9 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private zeroStart = new Float64Array(0);
   private zeroLength = new Float64Array(0);
   private zeroActiveBefore = new Uint8Array(0);
+  private zeroOthersActive = new Uint8Array(0);
+  private pendingOthers = new Uint8Array(0);
+  private gapCount = new Float64Array(0);
   private quietStart = new Float64Array(0);
   private quietLength = new Float64Array(0);
   private lastActiveFrame = new Float64Array(0);
@@ -111,6 +127,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private longestDropout = new Float64Array(0);
   private silenceCount = new Float64Array(0);
   private readonly dropouts: SilenceEvent[] = [];
+  private readonly gaps: SilenceEvent[] = [];
   private readonly silences: SilenceRun[] = [];
   private truncated = false;
 
@@ -120,6 +137,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     this.minSilenceSeconds = options.minSilenceSeconds ?? MIN_SILENCE_SECONDS;
     this.minDropoutSeconds = options.minDropoutSeconds ?? MIN_DROPOUT_SECONDS;
     this.contextSeconds = options.contextSeconds ?? DROPOUT_CONTEXT_SECONDS;
+    this.shortGapSeconds = options.shortGapSeconds ?? SHORT_GAP_SECONDS;
     this.maxEvents = options.maxEvents ?? 500;
   }
 
@@ -130,6 +148,11 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     this.minSilenceFrames = Math.max(1, Math.round(this.minSilenceSeconds * this.sampleRate));
     this.minDropoutFrames = Math.max(1, Math.round(this.minDropoutSeconds * this.sampleRate));
     this.contextFrames = Math.max(1, Math.round(this.contextSeconds * this.sampleRate));
+    this.shortGapFrames = Math.round(this.shortGapSeconds * this.sampleRate);
+    this.zeroOthersActive = new Uint8Array(n);
+    this.pendingOthers = new Uint8Array(n);
+    this.gapCount = new Float64Array(n);
+    this.gaps.length = 0;
     this.frames = 0;
     this.firstActive = -1;
     this.lastActive = -1;
@@ -152,6 +175,13 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
 
   process(block: AudioBlock): void {
     const thr = this.activeLinear;
+    // Grows to the host's block size once; never reallocated after that.
+    if (this.activeCount.length < block.frames) this.activeCount = new Uint8Array(block.frames);
+    const count = this.activeCount;
+    count.fill(0, 0, block.frames);
+    for (const x of block.channels) {
+      for (let i = 0; i < block.frames; i++) if (x[i]! >= thr || x[i]! <= -thr) count[i]! += 1;
+    }
     for (let c = 0; c < block.channels.length; c++) {
       const x = block.channels[c]!;
       for (let i = 0; i < block.frames; i++) {
@@ -162,8 +192,11 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
             this.zeroStart[c] = frame;
             const last = this.lastActiveFrame[c]!;
             this.zeroActiveBefore[c] = last >= 0 && frame - last <= this.contextFrames ? 1 : 0;
+            this.zeroOthersActive[c] = 0;
           }
           this.zeroLength[c]! += 1;
+          // This channel is zero here, so any count is another channel's programme.
+          if (count[i]! > 0) this.zeroOthersActive[c] = 1;
         } else {
           this.anyNonZero[c] = 1;
           if (this.zeroLength[c]! > 0) this.closeZeroRun(c);
@@ -193,6 +226,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     // A later candidate replaces an undecided one: the earlier run was not followed by active signal.
     this.pendingStart[c] = start;
     this.pendingLength[c] = length;
+    this.pendingOthers[c] = this.zeroOthersActive[c]!;
   }
 
   private confirmPending(c: number, activeFrame: number): void {
@@ -200,6 +234,12 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     const length = this.pendingLength[c]!;
     this.pendingStart[c] = -1;
     if (activeFrame - (start + length) > this.contextFrames) return;
+    if (this.pendingOthers[c] === 0 && length >= this.shortGapFrames) {
+      this.gapCount[c]! += 1;
+      if (this.gaps.length < this.maxEvents) this.gaps.push(this.event(c, start, length));
+      else this.truncated = true;
+      return;
+    }
     this.dropoutCount[c]! += 1;
     const seconds = length / this.sampleRate;
     if (seconds > this.longestDropout[c]!) this.longestDropout[c] = seconds;
@@ -250,6 +290,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
         digitalZeroThroughout: this.anyNonZero[c] === 0,
         dropoutCount: this.dropoutCount[c]!,
         longestDropoutSeconds: this.longestDropout[c]!,
+        gapCount: this.gapCount[c]!,
         silenceRunCount: this.silenceCount[c]!,
       });
     }
@@ -262,6 +303,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
       minSilenceSeconds: this.minSilenceSeconds,
       channels,
       dropouts: this.dropouts.slice().sort(byTime),
+      gaps: this.gaps.slice().sort(byTime),
       silences: this.silences.slice().sort(byTime),
       eventsTruncated: this.truncated,
       leadingSilenceSeconds: silent ? null : this.firstActive / this.sampleRate,

@@ -75,4 +75,20 @@ describe('silence analyzer', () => {
     expect(s.startSeconds).toBeLessThan(1.52);
     expect(s.endSeconds).toBeCloseTo(6, 6);
   });
+
+  it('calls a hole in every channel a dropout only when short; a longer one is a gap', () => {
+    const chans = [programme(4, 0, 4, 300, 5), programme(4, 0, 4, 410, 6)];
+    for (const x of chans) {
+      x.fill(0, SR, SR + 960); // 20 ms in both channels at 1 s: nobody does that on purpose
+      x.fill(0, 2 * SR, 3 * SR); // 1 s in both channels at 2 s: a cut to silence
+    }
+    const r = run(new SilenceAnalyzer(), chans, ['L', 'R']);
+    expect(r.dropouts.map((d) => [d.label, d.startSeconds, d.lengthSamples])).toEqual([['L', 1, 960], ['R', 1, 960]]);
+    expect(r.gaps.map((d) => [d.label, d.startSeconds, d.endSeconds])).toEqual([['L', 2, 3], ['R', 2, 3]]);
+    expect(r.channels[0]!.gapCount).toBe(1);
+    // A mono file follows the same rule.
+    const mono = run(new SilenceAnalyzer(), [chans[0]!], ['M']);
+    expect(mono.dropouts).toHaveLength(1);
+    expect(mono.gaps).toHaveLength(1);
+  });
 });
