@@ -163,9 +163,12 @@ interface Ctx {
   warnings: string[];
   warned: Set<string>;
   usedAssets: Set<string>;
+  /** Elements placed so far: compounds used inside compounds multiply, so the walk has a budget. */
+  placed: number;
 }
 
 const MAX_DEPTH = 32;
+const MAX_PLACED = 1_000_000;
 
 function warnOnce(ctx: Ctx, key: string, message: string): void {
   if (ctx.warned.has(key)) return;
@@ -241,6 +244,9 @@ const CONTAINERS = new Set(['clip', 'sync-clip', 'gap', 'spine', 'ref-clip', 'mc
  */
 function walk(n: XmlNode, f: Frame, ctx: Ctx, defaultOffset: Rat | null): Found[] {
   if (f.depth > MAX_DEPTH) throw bad(ctx.filePath, `${label(n)}: nesting deeper than ${MAX_DEPTH} levels (a compound clip that contains itself?)`);
+  if (++ctx.placed > MAX_PLACED) {
+    throw bad(ctx.filePath, `${label(n)}: more than ${MAX_PLACED} clip instances once compound clips are expanded`);
+  }
   if (n.name === 'audition') {
     // the first child is the active pick; it takes the audition's place
     const pick = n.children.find((c) => CONTAINERS.has(c.name));
@@ -487,6 +493,7 @@ export function fcpxmlToSession(text: string, filePath: string, options: ReadOpt
     warnings,
     warned: new Set(),
     usedAssets: new Set(),
+    placed: 0,
   };
 
   const formats = new Map<string, XmlNode>();

@@ -273,6 +273,13 @@ describe('fcpxml adapter: bad input', () => {
     }
   });
 
+  it('a compound clip that contains itself is refused, not followed forever', () => {
+    const text = `<?xml version="1.0"?><fcpxml version="1.11"><resources><format id="r1" frameDuration="1/25s"/>
+<media id="r2" name="loop"><sequence format="r1"><spine><ref-clip ref="r2" offset="0s" duration="10s"/></spine></sequence></media></resources>
+<library><event><project name="P"><sequence format="r1" tcStart="0s" duration="10s"><spine><ref-clip ref="r2" offset="0s" duration="10s"/></spine></sequence></project></event></library></fcpxml>`;
+    expect(() => fcpxmlToSession(text, '/x/loop.fcpxml')).toThrow(/<ref-clip ref="r2">: nesting deeper than 32 levels/);
+  });
+
   it('other formats are refused by sniffing', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     expect(fcpxmlAdapter.sniff(enc('<?xml version="1.0"?>\n<!DOCTYPE xmeml>\n<xmeml version="4">'), 'x.fcpxml')).toBe(false);
