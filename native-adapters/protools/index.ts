@@ -315,7 +315,8 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   // ---- files per clip, channel counts ----
   for (const [, use] of clipToFile) {
     const ref = mediaByFile.get(use.file);
-    if (ref && use.channel !== null) ref.channels = Math.max(ref.channels ?? 0, use.channel);
+    // clips of a multichannel file carry [n]; a file listed without it is mono
+    if (ref) ref.channels = Math.max(ref.channels ?? 0, use.channel ?? 1);
   }
   const fileBaseNames = new Map<string, MediaRef>();
   for (const ref of media) fileBaseNames.set(ref.name.replace(/\.[^.]+$/, ''), ref);
@@ -367,7 +368,8 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         duration: subtractTime(end, start),
         sourceStart: { value: 0, rate: sampleRate },
         mediaId: ref?.id ?? null,
-        channel: use?.channel ?? null,
+        // one row is one source channel; a multichannel event plays the file's channels in order
+        channel: rows.length === 1 ? (use?.channel ?? null) : null,
         gainDb: 0,
         fadeInSeconds: 0,
         fadeOutSeconds: 0,

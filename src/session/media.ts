@@ -32,9 +32,11 @@ function components(p: string): string[] {
  */
 function candidates(written: string, sessionDir: string, mediaDirs: string[]): string[] {
   const out: string[] = [];
-  const absolute = path.isAbsolute(written) || isWindowsAbsolute(written);
-  if (absolute) out.push(written);
-  else out.push(path.resolve(sessionDir, written));
+  if (path.isAbsolute(written)) out.push(written);
+  // a Windows path is only a location on Windows; elsewhere its tail is tried below
+  else if (isWindowsAbsolute(written)) {
+    if (process.platform === 'win32') out.push(written);
+  } else out.push(path.resolve(sessionDir, written));
   const parts = components(written);
   const tails: string[] = [];
   // at most three trailing components: deep enough for "Audio Files/sub/x.wav", cheap to try

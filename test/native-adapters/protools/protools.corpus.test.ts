@@ -65,7 +65,8 @@ describe('Pro Tools text corpus', () => {
     const offline = (await readSession(dfk('SessionText_OneOfEverything_23-976fps_DefaultExportOptions_PT2020.3.txt'))).media.filter((m) => m.offline);
     expect(offline.map((m) => m.name)).toEqual(['Audio 5 Offline Clip1.wav']);
     expect(j.tracks[4]!.clips[0]!.mediaId).toBe(offline[0]!.id);
-    expect(j.media.find((m) => m.name === 'Audio 3 Clip1.wav')!.channels).toBe(2);
+    expect(j.media.find((m) => m.name === 'Audio 3 Clip1.wav')!.channels).toBe(2); // clips .L [1] and .R [2]
+    expect(j.media.find((m) => m.name === 'Audio 1 Clip1.wav')!.channels).toBe(1); // listed without [n]
     // markers: 144144 samples (3.003 s) and 01:00:00:00 (Ticks reference, so the location is used)
     expect(j.markers.map((m) => [m.name, m.timecode])).toEqual([
       ['Marker 1', '00:59:58:00'],
