@@ -107,7 +107,7 @@ function interpolatorFor(sampleRate: number): { ip: Interpolator; kernel: Kernel
 }
 
 /** Stretch length for the skip test: short enough to skip quiet passages finely, long enough to be cheap. */
-const STRETCH = 256;
+const STRETCH = 128;
 
 /** One channel's true-peak meter; feed it every sample in order. */
 export class TruePeakMeter {
