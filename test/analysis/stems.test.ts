@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
 import type { AudioHeader, AudioSource } from '../../src/audio/types.js';
-import { checkMeAgainstStems, checkStemsSum, type NullTestResult } from '../../src/analysis/stems.js';
+import { checkMeAgainstStems, checkStemsSum, summarizeNullTest, type NullTestResult } from '../../src/analysis/stems.js';
 import { DubstageError } from '../../src/errors.js';
 
 const SR = 48000;
@@ -110,6 +110,12 @@ describe('stems null test', () => {
     expect(r.partGains.find((g) => g.name === 'DX')!.stemExcessDb!).toBeCloseTo(0, 2);
     for (const ch of r.channels) expect(ch.parts.find((p) => p.name === 'FX')!.stemExcessDb!).toBeCloseTo(1, 2);
     expect(r.nulls).toBe(false);
+    const summary = summarizeNullTest(r);
+    expect(summary.stemIssues).toHaveLength(1);
+    expect(summary.stemIssues[0]!.stem).toBe('FX');
+    expect(summary.stemIssues[0]!.kind).toBe('gain');
+    expect(summary.stemIssues[0]!.gainDb!).toBeCloseTo(1, 2);
+    expect(summary.channels[0]!.regions.some((g) => !g.limiterLike)).toBe(true);
     expect(r.runs.some((x) => x.kind === 'content' && x.sustained)).toBe(true);
   });
 
@@ -124,6 +130,7 @@ describe('stems null test', () => {
     expect(mx.offsetFrames).toBe(FRAME);
     expect(mx.offsetPictureFrames).toBeCloseTo(1, 9);
     expect(r.parts.find((p) => p.name === 'DX')!.offsetFrames).toBe(0);
+    expect(summarizeNullTest(r).offsetSamples).toBe(FRAME);
     for (const ch of r.channels) expect(ch.residualPeakDbfs === null || ch.residualPeakDbfs < -90).toBe(true);
     expect(r.nulls).toBe(true);
   });
@@ -143,6 +150,7 @@ describe('stems null test', () => {
     const dx = r.partGains.find((g) => g.name === 'DX')!;
     expect(dx.polarityInverted).toBe(true);
     expect(dx.gain!).toBeCloseTo(-1, 3);
+    expect(summarizeNullTest(r).stemIssues).toEqual([{ stem: 'DX', kind: 'polarity', gainDb: expect.closeTo(0, 3) }]);
     expect(r.parts.find((p) => p.name === 'DX')!.correlation!).toBeLessThan(0);
     expect(r.nulls).toBe(false);
     expect(r.worstNullDepthDb!).toBeLessThan(10);
@@ -197,6 +205,10 @@ describe('stems null test', () => {
     expect(r.runs.length).toBeGreaterThan(0);
     expect(r.runs.every((x) => x.kind === 'limiter')).toBe(true);
     expect(r.nulls).toBe(true);
+    const summary = summarizeNullTest(r);
+    expect(summary.stemIssues).toEqual([]);
+    expect(summary.offsetSamples).toBe(0);
+    expect(summary.channels.every((c) => c.regions.every((g) => g.limiterLike))).toBe(true);
     for (const ch of r.channels) {
       expect(ch.limiterSeconds).toBeGreaterThan(0);
       expect(ch.contentDifferenceSeconds).toBe(0);
