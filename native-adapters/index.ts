@@ -2,7 +2,7 @@
  * The adapter registry: sniff content first, then read. cli and delivery call this; adapters
  * import src/session, never the other way round.
  */
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DubstageError } from '../src/errors.js';
 import type { ReadOptions, Session, SessionAdapter } from '../src/session/model.js';
@@ -26,8 +26,13 @@ export const adapters: readonly SessionAdapter[] = [
 
 const HEAD_BYTES = 64 * 1024;
 
+/**
+ * The first bytes of a session file. A bundle folder (FCPXML's .fcpxmld) is sniffed by the document
+ * inside it; the adapter itself opens the bundle.
+ */
 export function readHead(filePath: string): Uint8Array {
-  const fd = openSync(filePath, 'r');
+  const target = statSync(filePath).isDirectory() ? path.join(filePath, 'Info.fcpxml') : filePath;
+  const fd = openSync(target, 'r');
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
     const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
@@ -54,7 +59,19 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
   try {
     head = readHead(filePath);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const code = (err as NodeJS.ErrnoException).code;
+    const isFolder = (() => {
+      try {
+        return statSync(filePath).isDirectory();
+      } catch {
+        return false;
+      }
+    })();
+    const reason = isFolder
+      ? 'a folder, not a session file (only an .fcpxmld bundle with Info.fcpxml is read as a folder)'
+      : code === 'ENOENT'
+        ? 'no such file'
+        : (err as Error).message;
     throw new DubstageError({ code: 'io', message: `${filePath}: cannot read (${reason})`, path: filePath });
   }
   const name = path.basename(filePath);
