@@ -52,6 +52,8 @@ export class CfbFile {
   private miniFat: Uint32Array;
   private entries: DirEntry[];
   private childMaps = new Map<number, Map<string, DirEntry>>();
+  /** Which storage each entry was found under: an entry under two storages would make the tree a loop. */
+  private parentOf = new Map<number, number>();
   private miniStream: CfbStream | null = null;
 
   static open(filePath: string): CfbFile {
@@ -185,9 +187,14 @@ export class CfbFile {
     let node = storage.child;
     while (stack.length > 0 || node !== NOSTREAM) {
       while (node !== NOSTREAM) {
-        if (node >= this.entries.length || seen.has(node)) {
-          throw this.error('bad-session', `the directory tree under '${storage.name}' points at entry ${node} ${seen.has(node) ? 'twice (a loop)' : 'beyond the directory'}`, undefined);
+        if (node >= this.entries.length || seen.has(node) || node === 0) {
+          throw this.error('bad-session', `the directory tree under '${storage.name}' points at entry ${node} ${node < this.entries.length ? 'twice (a loop)' : 'beyond the directory'}`, undefined);
         }
+        const owner = this.parentOf.get(node);
+        if (owner !== undefined && owner !== storage.id) {
+          throw this.error('bad-session', `directory entry ${node} ('${this.entries[node]!.name}') appears under two storages (a loop in the tree)`, undefined);
+        }
+        this.parentOf.set(node, storage.id);
         seen.add(node);
         stack.push(node);
         node = this.entries[node]!.left;

@@ -199,6 +199,8 @@ function parseReferencedProperties(b: Buffer, fail: (m: string) => Error): numbe
 export class AafObject {
   readonly classId: string;
   private raw: Map<number, RawProp> | null = null;
+  private vectors = new Map<number, AafObject[]>();
+  private sets = new Map<number, Map<string, AafObject>>();
 
   constructor(
     readonly file: AafFile,
@@ -330,6 +332,15 @@ export class AafObject {
 
   /** A strong-reference vector in order (a set, which some writers use for Parameters, in index order). */
   vector(pid: number): AafObject[] {
+    let cached = this.vectors.get(pid);
+    if (!cached) {
+      cached = this.readVector(pid);
+      this.vectors.set(pid, cached);
+    }
+    return cached;
+  }
+
+  private readVector(pid: number): AafObject[] {
     const p = this.props().get(pid);
     if (p && p.form === FORM_STRONG_SET) return this.set(pid);
     const name = this.refName(pid, [FORM_STRONG_VECTOR]);
@@ -349,6 +360,15 @@ export class AafObject {
 
   /** A strong-reference set, each element with its key (AUID or MobID as hex text). */
   keyedSet(pid: number): Map<string, AafObject> {
+    let cached = this.sets.get(pid);
+    if (!cached) {
+      cached = this.readSet(pid);
+      this.sets.set(pid, cached);
+    }
+    return cached;
+  }
+
+  private readSet(pid: number): Map<string, AafObject> {
     const out = new Map<string, AafObject>();
     const name = this.refName(pid, [FORM_STRONG_SET]);
     if (name === null) return out;

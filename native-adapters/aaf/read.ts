@@ -55,7 +55,15 @@ function dataKind(ctx: Ctx, component: AafObject): DataKind {
   if (!key) return 'other';
   const known = DATA_DEF[key];
   if (known) return known;
-  // extension data definitions (Avid SoundMasterTrack, DataEssenceTrack...) are not audio tracks
+  // an unlisted definition: go by its name; Avid's SoundMasterTrack and DataEssenceTrack are not audio tracks
+  let name = '';
+  try {
+    name = component.weak(PID.DataDefinition)?.string(PID.DefinitionName) ?? '';
+  } catch {
+    return 'other';
+  }
+  if (/^(DataDef_)?(Legacy)?Sound$/i.test(name)) return 'sound';
+  if (/timecode/i.test(name)) return 'timecode';
   return 'other';
 }
 
@@ -286,7 +294,14 @@ interface Flat {
 }
 
 /** The source clips one segment plays, per channel, with gain; null when it plays nothing. */
-function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): { sources: ChannelSource[]; gainDb: number; muted: boolean } | null {
+const MAX_NESTING = 64;
+
+function tooDeep(ctx: Ctx, where: string): DubstageError {
+  return new DubstageError({ code: 'bad-session', message: `${ctx.file.path}: ${where}: effects nested more than ${MAX_NESTING} deep (a loop in the file?)`, path: ctx.file.path });
+}
+
+function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string, depth = 0): { sources: ChannelSource[]; gainDb: number; muted: boolean } | null {
+  if (depth > MAX_NESTING) throw tooDeep(ctx, where);
   if (seg.isA('SourceClip')) {
     if ((seg.mobId(PID.SourceID) ?? NULL_MOB_ID) === NULL_MOB_ID) return null;
     return { sources: [resolveSource(ctx, seg, rate, where)], gainDb: 0, muted: false };
@@ -299,7 +314,7 @@ function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): {
       let gainDb = 0;
       let muted = false;
       for (const input of inputs) {
-        const s = clipSources(ctx, input, rate, where);
+        const s = clipSources(ctx, input, rate, where, depth + 1);
         if (s) {
           sources.push(...s.sources);
           gainDb = s.gainDb;
@@ -308,7 +323,7 @@ function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): {
       }
       return sources.some((s) => s.mediaId !== null || s.masterName) ? { sources, gainDb, muted } : null;
     }
-    const inner = inputs[0] ? clipSources(ctx, inputs[0], rate, where) : null;
+    const inner = inputs[0] ? clipSources(ctx, inputs[0], rate, where, depth + 1) : null;
     if (!inner) return null;
     if (op === DEF.MonoAudioGain || op === DEF.StereoAudioGain) inner.gainDb += gainOf(ctx, seg, where);
     else warnOnce(ctx, `op:${op}`, `${where}: effect ${opName(ctx, seg)} is not applied (clip read without it)`);
@@ -317,9 +332,9 @@ function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): {
   if (seg.isA('Selector')) {
     // Media Composer mutes a clip by selecting a Filler and keeping the clip as an alternate
     const selected = seg.strong(PID.Selected);
-    if (selected && !selected.isA('Filler')) return clipSources(ctx, selected, rate, where);
+    if (selected && !selected.isA('Filler')) return clipSources(ctx, selected, rate, where, depth + 1);
     for (const alt of seg.vector(PID.Alternates)) {
-      const s = clipSources(ctx, alt, rate, where);
+      const s = clipSources(ctx, alt, rate, where, depth + 1);
       if (s) return { ...s, muted: true };
     }
     return null;
@@ -327,13 +342,13 @@ function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string): {
   if (seg.isA('Sequence')) {
     // a nested sequence inside an effect (Media Composer's Audio Warp, Motion Control) holding one clip
     const parts = seg.vector(PID.Components).filter((c) => !c.isA('Filler'));
-    if (parts.length === 1) return clipSources(ctx, parts[0]!, rate, where);
+    if (parts.length === 1) return clipSources(ctx, parts[0]!, rate, where, depth + 1);
     if (parts.length > 1) warnOnce(ctx, `nested:${where}`, `${where}: a nested sequence of ${parts.length} pieces inside an effect is read as its first piece`);
-    return parts[0] ? clipSources(ctx, parts[0], rate, where) : null;
+    return parts[0] ? clipSources(ctx, parts[0], rate, where, depth + 1) : null;
   }
   if (seg.isA('EssenceGroup')) {
     const first = seg.vector(PID.Choices)[0];
-    return first ? clipSources(ctx, first, rate, where) : null;
+    return first ? clipSources(ctx, first, rate, where, depth + 1) : null;
   }
   return null;
 }
@@ -353,7 +368,8 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
   const flat: Flat = { pieces: [], volumeDb: 0, channels: 1 };
   let seg = segment;
   // a gain group around the whole sequence is the track's volume, not a clip's gain
-  while (seg.isA('OperationGroup') && !seg.isA('Sequence')) {
+  for (let depth = 0; seg.isA('OperationGroup'); depth++) {
+    if (depth > MAX_NESTING) throw tooDeep(ctx, where);
     const op = seg.weakKey(PID.Operation);
     const input = seg.vector(PID.InputSegments)[0];
     if (!input || !(input.isA('Sequence') || input.isA('OperationGroup'))) break;

@@ -79,6 +79,13 @@ describe('agrees with LibAAF dumps (second witness)', () => {
             expect(Math.abs(toSeconds(clip.sourceStart) * sr - ec.sourceOffsetSamples), `${track.name} clip ${k + 1} source offset`).toBeLessThanOrEqual(tol);
           }
           expect(clip.muted).toBe(ec.muted);
+          // a constant clip gain as LibAAF prints it (0.1 dB); automation is read as its first point
+          if (!ec.volumeAutomation) expect(clip.gainDb, `${track.name} clip ${k + 1} gain`).toBeCloseTo(ec.gainDb ?? 0, 1);
+          // fades from Transitions; Pro Tools' rendered fades are checked by hand (readings.test.ts)
+          if (!name.startsWith('PT_')) {
+            expect(Math.abs(clip.fadeInSeconds * sr - ec.fadeInSamples), `${track.name} clip ${k + 1} fade in`).toBeLessThanOrEqual(tol);
+            expect(Math.abs(clip.fadeOutSeconds * sr - ec.fadeOutSamples), `${track.name} clip ${k + 1} fade out`).toBeLessThanOrEqual(tol);
+          }
         });
       });
     });

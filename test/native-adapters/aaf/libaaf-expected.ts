@@ -10,6 +10,11 @@ export interface ExpectedClip {
   sourceOffsetSamples: number;
   channels: number;
   muted: boolean;
+  /** Constant clip gain LibAAF printed, null when it printed none. */
+  gainDb: number | null;
+  volumeAutomation: boolean;
+  fadeInSamples: number;
+  fadeOutSamples: number;
   /** LibAAF names a subclip and counts its source offset from the subclip, not the media. */
   subclip: boolean;
 }
@@ -47,14 +52,24 @@ export function readExpected(file: string): Expected {
     samplesPerSecond = Math.round((endSamples - compStartSamples) / seconds);
   }
   const tracks: ExpectedTrack[] = [];
+  let pendingFadeIn = 0;
   for (const line of text.split('\n')) {
     const t = /AudioTrack\[\d+\] ::.*Format: (\S+)(?:\s+Name: "(.*)")?/.exec(line);
     if (t) {
       tracks.push({ format: t[1]!, name: t[2] ?? null, clips: [] });
+      pendingFadeIn = 0;
       continue;
     }
     if (/VideoTrack\[/.test(line) || /^Markers/.test(line)) {
       if (tracks.length > 0 && /VideoTrack/.test(line)) break;
+    }
+    // a crossfade between two clips: LibAAF lists it apart; it fades the clip before out and the next in
+    const x = /X-FADE: \S+\s+Length: (\d+)/.exec(line);
+    if (x && tracks.length > 0) {
+      const clips = tracks[tracks.length - 1]!.clips;
+      if (clips.length > 0) clips[clips.length - 1]!.fadeOutSamples = Number(x[1]);
+      pendingFadeIn = Number(x[1]);
+      continue;
     }
     // some dumps give positions as timecode: those are NaN here and only counted
     const c = /Clip \(\d+\):\s+Start: (\S+)\s+Len: (\S+)[^E]*End: \S+\s+SourceOffset: (\S+)\s+Channels: (\d+)(.*)$/.exec(line);
@@ -66,7 +81,12 @@ export function readExpected(file: string): Expected {
         channels: Number(c[4]),
         muted: /Mute: MUTE/.test(c[5] ?? ''),
         subclip: /ClipName:/.test(c[5] ?? ''),
+        gainDb: /Gain: ([+-]\d+(?:\.\d+)?) dB/.test(c[5] ?? '') ? Number(/Gain: ([+-]\d+(?:\.\d+)?) dB/.exec(c[5]!)![1]) : null,
+        volumeAutomation: /VolumeAutomation: YES/.test(c[5] ?? ''),
+        fadeInSamples: Number(/FadeIn: \S+ \((\d+)\)/.exec(c[5] ?? '')?.[1] ?? pendingFadeIn),
+        fadeOutSamples: Number(/FadeOut: \S+ \((\d+)\)/.exec(c[5] ?? '')?.[1] ?? 0),
       });
+      pendingFadeIn = 0;
     }
   }
   return { compStartSamples, samplesPerSecond, tracks };
