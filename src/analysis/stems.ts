@@ -322,7 +322,13 @@ function sourcePeak(source: AudioSource, scratch: Float32Array[]): number {
   for (;;) {
     const n = source.read(scratch, scratch[0]!.length);
     if (n <= 0) break;
-    for (const ch of scratch) for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(ch[i]!));
+    for (const ch of scratch) {
+      for (let i = 0; i < n; i++) {
+        const v = ch[i]!;
+        if (v > peak) peak = v;
+        else if (-v > peak) peak = -v;
+      }
+    }
   }
   return peak;
 }
@@ -388,7 +394,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   // 2. Lockstep pass. Each part is positioned so its frame n + offset lines up with reference frame n.
   const refBuf = Array.from({ length: channels }, () => new Float32Array(blockFrames));
   const partBufs = parts.map(() => Array.from({ length: channels }, () => new Float32Array(blockFrames)));
-  const cur: Float32Array[] = partBufs.map((b) => b[0]!); // the current channel of each part
+  const residual = Array.from({ length: channels }, () => new Float64Array(blockFrames));
   const leadZeros = alignments.map((a) => Math.max(0, -(a.offsetFrames ?? 0)));
   parts.forEach((p, k) => p.source.seek(Math.max(0, alignments[k]!.offsetFrames ?? 0)));
   ref.seek(0);
@@ -526,14 +532,35 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
       if (zeros < n) readInto(parts[k]!.source, partBufs[k]!, scratch, n - zeros, zeros);
       leadZeros[k]! -= zeros;
     }
+    // Per block and channel: least-squares terms, then the residual Σ parts − reference (tight loops).
+    for (let c = 0; c < channels; c++) {
+      const x = refBuf[c]!;
+      const g = gram[c]!;
+      const xc = cross[c]!;
+      const e = residual[c]!;
+      for (let j = 0; j < n; j++) e[j] = -x[j]!;
+      for (let k = 0; k < K; k++) {
+        const pk = partBufs[k]![c]!;
+        let sx = 0;
+        for (let j = 0; j < n; j++) {
+          sx += pk[j]! * x[j]!;
+          e[j]! += pk[j]!;
+        }
+        xc[k]! += sx;
+        for (let l = k; l < K; l++) {
+          const pl = partBufs[l]![c]!;
+          let sg = 0;
+          for (let j = 0; j < n; j++) sg += pk[j]! * pl[j]!;
+          g[k * K + l]! += sg;
+        }
+      }
+    }
     let i = 0;
     while (i < n) {
       const m = Math.min(n - i, windowFrames - inWindow, seriesFrames - inSeries);
       for (let c = 0; c < channels; c++) {
         const x = refBuf[c]!;
-        const g = gram[c]!;
-        const xc = cross[c]!;
-        for (let k = 0; k < K; k++) cur[k] = partBufs[k]![c]!;
+        const res = residual[c]!;
         let eRef = 0;
         let pRef = 0;
         let eRes = 0;
@@ -541,14 +568,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
         let agree = 0;
         for (let j = i; j < i + m; j++) {
           const xv = x[j]!;
-          let sum = 0;
-          for (let k = 0; k < K; k++) {
-            const pk = cur[k]![j]!;
-            sum += pk;
-            xc[k]! += pk * xv;
-            for (let l = k; l < K; l++) g[k * K + l]! += pk * cur[l]![j]!;
-          }
-          const e = sum - xv;
+          const e = res[j]!;
           eRef += xv * xv;
           eRes += e * e;
           if (e * xv > 0) agree += e * e;
