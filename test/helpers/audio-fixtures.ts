@@ -223,3 +223,110 @@ export function aiffFile(spec: AiffSpec): Buffer {
   const whole = Buffer.concat([head, body]);
   return spec.truncateTo !== undefined ? whole.subarray(0, spec.truncateTo) : whole;
 }
+
+// ---- FLAC ----
+
+class BitWriter {
+  private bytes: number[] = [];
+  private acc = 0;
+  private nbits = 0;
+  /** Write the low `n` bits of `value` (n <= 32), most significant first. */
+  bits(value: number, n: number): void {
+    for (let i = n - 1; i >= 0; i--) {
+      this.acc = (this.acc << 1) | (Math.floor(value / 2 ** i) & 1);
+      if (++this.nbits === 8) {
+        this.bytes.push(this.acc);
+        this.acc = 0;
+        this.nbits = 0;
+      }
+    }
+  }
+  /** Zero-pad to a byte boundary. */
+  align(): void {
+    while (this.nbits !== 0) this.bits(0, 1);
+  }
+  get length(): number {
+    return this.bytes.length;
+  }
+  done(): Buffer {
+    this.align();
+    return Buffer.from(this.bytes);
+  }
+}
+
+function crc8(b: Uint8Array): number {
+  let crc = 0;
+  for (const x of b) {
+    crc ^= x;
+    for (let i = 0; i < 8; i++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+  }
+  return crc;
+}
+
+function crc16(b: Uint8Array): number {
+  let crc = 0;
+  for (const x of b) {
+    crc ^= x << 8;
+    for (let i = 0; i < 8; i++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x8005) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
+}
+
+const FLAC_RATE_CODES: Record<number, number> = { 44100: 0b1001, 48000: 0b1010, 96000: 0b1011 };
+const FLAC_BITS_CODES: Record<number, number> = { 16: 0b100, 24: 0b110 };
+
+/**
+ * A valid FLAC stream with VERBATIM subframes only (no compression): STREAMINFO, then fixed-size
+ * frames with their CRC-8 and CRC-16. Enough for a decoder to return samples we chose.
+ * `planar` holds signed integers of `bits` bits; fewer than 128 frames.
+ */
+export function flacVerbatim(sampleRate: 44100 | 48000 | 96000, bits: 16 | 24, planar: number[][], blockSize = 256): Buffer {
+  const channels = planar.length;
+  const total = planar[0]!.length;
+  const info = new BitWriter();
+  info.bits(blockSize, 16);
+  info.bits(blockSize, 16);
+  info.bits(0, 24);
+  info.bits(0, 24);
+  info.bits(sampleRate, 20);
+  info.bits(channels - 1, 3);
+  info.bits(bits - 1, 5);
+  info.bits(Math.floor(total / 2 ** 32), 4);
+  info.bits(total % 2 ** 32, 32);
+  for (let i = 0; i < 4; i++) info.bits(0, 32);
+  const streaminfo = info.done();
+  const meta = Buffer.alloc(4);
+  meta[0] = 0x80; // last metadata block, type 0
+  meta.writeUIntBE(streaminfo.length, 1, 3);
+  const frames: Buffer[] = [];
+  for (let start = 0, n = 0; start < total; start += blockSize, n++) {
+    const size = Math.min(blockSize, total - start);
+    const h = new BitWriter();
+    h.bits(0b11111111111110, 14);
+    h.bits(0, 1);
+    h.bits(0, 1); // fixed block size
+    h.bits(0b0111, 4); // block size - 1 in 16 bits at the end of the header
+    h.bits(FLAC_RATE_CODES[sampleRate]!, 4);
+    h.bits(channels - 1, 4); // independent channels
+    h.bits(FLAC_BITS_CODES[bits]!, 3);
+    h.bits(0, 1);
+    h.bits(n, 8); // frame number, UTF-8 coded (one byte below 128)
+    h.bits(size - 1, 16);
+    const header = h.done();
+    const body = new BitWriter();
+    for (let c = 0; c < channels; c++) {
+      body.bits(0, 1);
+      body.bits(0b000001, 6); // VERBATIM
+      body.bits(0, 1);
+      for (let i = 0; i < size; i++) {
+        const v = planar[c]![start + i]!;
+        body.bits(v < 0 ? v + 2 ** bits : v, bits);
+      }
+    }
+    const frame = Buffer.concat([header, Buffer.from([crc8(header)]), body.done()]);
+    const crc = Buffer.alloc(2);
+    crc.writeUInt16BE(crc16(frame), 0);
+    frames.push(frame, crc);
+  }
+  return Buffer.concat([Buffer.from('fLaC', 'latin1'), meta, streaminfo, ...frames]);
+}
