@@ -226,6 +226,37 @@ function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: str
   return ref;
 }
 
+/** The first SourceClip a slot plays (directly or first in its Sequence). */
+function firstSourceClip(slot: AafObject): AafObject | null {
+  const seg = slot.strong(PID.Segment);
+  if (!seg) return null;
+  if (seg.isA('SourceClip')) return seg;
+  if (seg.isA('Sequence')) return seg.vector(PID.Components).find((c) => c.isA('SourceClip')) ?? null;
+  return null;
+}
+
+/**
+ * Which channel of a multichannel file a clip plays: a MasterMob gives each channel of one file
+ * slot its own mono slot, in PhysicalTrackNumber order (Resolve DR_Multichannel_5.1_single_source:
+ * six master slots on one 6-channel WAV). Failing that, the file slot's own track number.
+ */
+function channelInFile(master: { mob: AafObject; slot: AafObject } | null, fileMobId: string, fileSlotId: number, fileSlot: AafObject): number | null {
+  if (master) {
+    const siblings = master.mob
+      .vector(PID.Slots)
+      .filter((s) => {
+        const sc = firstSourceClip(s);
+        return sc !== null && sc.mobId(PID.SourceID) === fileMobId && sc.u32(PID.SourceMobSlotID) === fileSlotId;
+      })
+      .map((s, i) => ({ s, key: s.u32(PID.PhysicalTrackNumber) ?? i }))
+      .sort((a, b) => a.key - b.key)
+      .map((x) => x.s);
+    const index = siblings.indexOf(master.slot);
+    if (siblings.length > 1 && index >= 0) return index + 1;
+  }
+  return fileSlot.u32(PID.PhysicalTrackNumber);
+}
+
 /**
  * Follow a SourceClip down the mob chain to the file SourceMob. `start` is in `rate` units (the
  * referencing slot's edit rate) and is converted at every hop.
@@ -236,7 +267,7 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
   let start = clip.i64(PID.StartTime) ?? 0;
   let curRate = rate;
   let masterName = '';
-  let channel: number | null = null;
+  let master: { mob: AafObject; slot: AafObject } | null = null;
   for (let hop = 0; hop < 16; hop++) {
     if (mobId === NULL_MOB_ID) break;
     const mob = ctx.mobs.get(mobId);
@@ -256,14 +287,13 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
     if (hop === 0 && !mob.isA('SourceMob')) masterName = mob.string(PID.MobName) ?? '';
     if (mob.isA('MasterMob')) {
       masterName ||= mob.string(PID.MobName) ?? '';
-      channel = slot.u32(PID.PhysicalTrackNumber) ?? channel;
+      master = { mob, slot };
     }
     if (mob.isA('SourceMob')) {
       const desc = mob.strong(PID.EssenceDescription);
       if (fileDescriptor(desc)) {
         const media = mediaFor(ctx, mob, mobId, masterName);
-        if ((media.channels ?? 1) > 1) channel = slot.u32(PID.PhysicalTrackNumber) ?? channel;
-        else channel = null;
+        const channel = (media.channels ?? 1) > 1 ? channelInFile(master, mobId, slotId, slot) : null;
         return { mediaId: media.id, sourceStart: { value: start, rate: curRate }, channel, masterName };
       }
     }

@@ -148,6 +148,15 @@ describe('Resolve and Pro Tools multichannel tracks are one track of N channels'
     expect(media.path).toBe('C:/Users/user/Desktop/res/5.1-SMPTE-channel-identif.wav');
   });
 
+  it('mono tracks playing one channel of a multichannel file say which channel', async () => {
+    // Premiere: six mono tracks on one 6-channel file; Media Composer: a 2-channel and a 6-channel file
+    const pr = await read(otio('2997fps-DFTC.aaf'));
+    expect(pr.tracks.map((t) => t.clips[0]!.channel)).toEqual([1, 2, 3, 4, 5, 6]);
+    const mc = await read(libaaf('MC_Audio_Warp.aaf'));
+    expect(mc.tracks.map((t) => t.clips[0]!.channel)).toEqual([1, 2, 1, 2, 3, 4, 5, 6]);
+    expect(mc.tracks.map((t) => mc.media.find((m) => m.id === t.clips[0]!.mediaId)!.channels)).toEqual([2, 2, 6, 6, 6, 6, 6, 6]);
+  });
+
   it('Pro Tools clip gain by operation id (its name is empty), sample-rate edit units', async () => {
     const s = await read(libaaf('PT_Audio_Levels-noEMCC-noExpTracksAsMultiChannel.aaf'));
     const clip4 = s.tracks[0]!.clips[3]!;
