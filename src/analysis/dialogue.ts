@@ -8,7 +8,9 @@
  */
 import type { DialogueLoudness } from './results.js';
 import { loudnessRange } from '../analyzers/loudness.js';
-import { NOT_DOLBY_NOTE, SPEECH_DETECTOR, type SpeechActivity } from '../analyzers/speech.js';
+import { createSpeechAnalyzer, NOT_DOLBY_NOTE, SPEECH_DETECTOR, type SpeechActivity, type SpeechAnalyzer } from '../analyzers/speech.js';
+import { DubstageError } from '../errors.js';
+import { measureFile, type MeasureOptions } from './measure.js';
 
 const ABSOLUTE_GATE_LUFS = -70;
 /** Netflix, AWS MediaConvert: below this share of speech the programme loudness is judged instead. */
@@ -204,4 +206,72 @@ export function stemAnchoredDialogue(
       options.detector.gatedLufs !== null && result.gatedLufs !== null ? round(options.detector.gatedLufs - result.gatedLufs) : null;
   }
   return result;
+}
+
+/** A dialogue stem measured for anchoring (measureDialogueStem). */
+export interface DialogueStem {
+  path: string;
+  sampleRate: number;
+  frames: number;
+  blockEnergies: Float64Array;
+}
+
+/** Measure a dialogue stem's gating blocks in its own pass (for `--dialogue-stem FILE`). */
+export async function measureDialogueStem(stemPath: string, options: MeasureOptions = {}): Promise<DialogueStem> {
+  let blocks: Float64Array | null = null;
+  const m = await measureFile(stemPath, {
+    ...options,
+    analyzers: undefined,
+    series: false,
+    onLoudness: (loudness) => {
+      blocks = loudness.blockEnergies().slice();
+    },
+  });
+  if (m.error) throw new DubstageError({ ...m.error, message: `dialogue stem: ${m.error.message}` });
+  return { path: stemPath, sampleRate: m.format?.sampleRate ?? 0, frames: m.format?.frames ?? 0, blockEnergies: blocks ?? new Float64Array(0) };
+}
+
+export interface DialogueHookOptions {
+  /** Speech percentage below which the fallback applies (a profile's value; 15 by default). */
+  speechThresholdPercent?: number;
+  /** Anchor to this measured dialogue stem as well (method "stem"); the detector still runs. */
+  stem?: DialogueStem;
+}
+
+/**
+ * The two measureFile hooks that add `loudness.dialogue` to each measurement: a fresh speech analyzer
+ * per file in the same pass, and the gating once the loudness meter has finished. With a stem, the
+ * result is the stem-anchored one (method "stem", stemLufs) carrying the detector's figure beside it.
+ */
+export function dialogueHooks(hook: DialogueHookOptions = {}): Required<Pick<MeasureOptions, 'analyzers' | 'onLoudness'>> {
+  let speech: SpeechAnalyzer | null = null;
+  return {
+    analyzers: () => {
+      speech = createSpeechAnalyzer();
+      return [speech];
+    },
+    onLoudness: (loudness, m) => {
+      if (!m.loudness || !speech) return;
+      const options: DialogueOptions = { programmeLufs: m.loudness.integratedLufs };
+      if (hook.speechThresholdPercent !== undefined) options.speechThresholdPercent = hook.speechThresholdPercent;
+      const blocks = loudness.blockEnergies();
+      const detector = dialogueLoudness(blocks, speech.activity(), options);
+      const stem = hook.stem;
+      if (!stem) {
+        m.loudness.dialogue = detector;
+        return;
+      }
+      const rate = m.format?.sampleRate ?? 0;
+      if (stem.sampleRate !== rate) {
+        m.warnings.push(`dialogue stem ${stem.path} is at ${stem.sampleRate} Hz and this file at ${rate} Hz: blocks cannot be lined up, so the detector's figure is reported instead`);
+        m.loudness.dialogue = detector;
+        return;
+      }
+      const frames = m.format?.frames ?? 0;
+      if (Math.abs(stem.frames - frames) > Math.round(rate / 10)) {
+        m.warnings.push(`dialogue stem ${stem.path} is ${stem.frames} frames long and this file ${frames}: gated over the common length from the first frame`);
+      }
+      m.loudness.dialogue = stemAnchoredDialogue(blocks, stem.blockEnergies, { ...options, detector });
+    },
+  };
 }

@@ -78,6 +78,16 @@ export function trimClip(x: Float32Array): Float32Array {
 
 const TWO_PI = 2 * Math.PI;
 
+const SINE_TABLE_SIZE = 4096;
+const SINE_TABLE = Float64Array.from({ length: SINE_TABLE_SIZE + 1 }, (_, i) => Math.sin((TWO_PI * i) / SINE_TABLE_SIZE));
+
+/** sin(2π·cycles) from a table with linear interpolation (the beds need speed, not precision). */
+function sinCycles(cycles: number): number {
+  const x = (cycles - Math.floor(cycles)) * SINE_TABLE_SIZE;
+  const i = Math.floor(x);
+  return SINE_TABLE[i] + (x - i) * (SINE_TABLE[i + 1] - SINE_TABLE[i]);
+}
+
 /** Sustained chords (harmonic notes with vibrato), changing every 2 s: the music-like bed. */
 export function musicBed(rate: number, frames: number, seed: number): { front: [Float32Array, Float32Array]; bass: Float32Array } {
   const rand = rng(seed);
@@ -92,32 +102,31 @@ export function musicBed(rate: number, frames: number, seed: number): { front: [
   const bass = new Float32Array(frames);
   const chordFrames = 2 * rate;
   const fade = Math.round(0.05 * rate);
-  const phases = new Float64Array(2 * 3 * 4);
+  const phases = new Float64Array(2 * 3 * 4); // in cycles
   let bassPhase = 0;
   const vibratoRate = 5 + rand();
   for (let i = 0; i < frames; i++) {
     const chord = chords[Math.floor(i / chordFrames) % chords.length];
     const posInChord = i % chordFrames;
     const env = Math.min(1, posInChord / fade, (chordFrames - posInChord) / fade);
-    const vib = 1 + 0.006 * Math.sin((TWO_PI * vibratoRate * i) / rate);
+    const vib = 1 + 0.006 * sinCycles((vibratoRate * i) / rate);
     let l = 0;
     let r = 0;
     for (let n = 0; n < 3; n++) {
       for (let h = 1; h <= 4; h++) {
-        for (let side = 0; side < 2; side++) {
-          const k = (side * 3 + n) * 4 + (h - 1);
-          // the right side is detuned a little so the two channels are not identical
-          phases[k] += (TWO_PI * chord[n] * h * vib * (side ? 1.002 : 1)) / rate;
-          const v = Math.sin(phases[k]) / h;
-          if (side) r += v;
-          else l += v;
-        }
+        // the right side is detuned a little so the two channels are not identical
+        const kl = n * 4 + (h - 1);
+        const kr = 12 + kl;
+        phases[kl] += (chord[n] * h * vib) / rate;
+        phases[kr] += (chord[n] * h * vib * 1.002) / rate;
+        l += sinCycles(phases[kl]) / h;
+        r += sinCycles(phases[kr]) / h;
       }
     }
     L[i] = 0.05 * env * l;
     R[i] = 0.05 * env * r;
-    bassPhase += (TWO_PI * chord[0] * 0.25) / rate;
-    bass[i] = 0.1 * env * Math.sin(bassPhase);
+    bassPhase += (chord[0] * 0.25) / rate;
+    bass[i] = 0.1 * env * sinCycles(bassPhase);
   }
   return { front: [L, R], bass };
 }
@@ -257,7 +266,8 @@ export function buildMix(spec: MixSpec, speech: Float32Array[]): BuiltMix {
   // Speech at SPEECH_LUFS over its sentences.
   if (lines.length > 0) {
     const mask = spanBlockMask(spans, rate, frames);
-    const level = gatedLoudness(blockEnergies(dialogue, rate, labels), mask, null);
+    // The mono line track measures the same as the layout: C has weight 1, and L/R at −3 dB each sum to it.
+    const level = gatedLoudness(blockEnergies([mono], rate, ['C']), mask, null);
     if (level !== null) scale(dialogue, 10 ** ((SPEECH_LUFS - level) / 20));
   }
 
@@ -344,17 +354,17 @@ export function spanBlockMask(spans: Array<[number, number]>, rate: number, fram
   return mask;
 }
 
-/** Truth for the stem method: blocks that overlap a sentence at all (dialogue is audible in them). */
-export function spanOverlapMask(spans: Array<[number, number]>, rate: number, frames: number): Uint8Array {
-  const hop = Math.round(rate / 10);
-  const blocks = Math.max(0, Math.floor(frames / hop) - 3);
-  const mask = new Uint8Array(blocks);
-  for (let j = 0; j < blocks; j++) {
-    const a = j * hop;
-    const b = a + 4 * hop;
-    mask[j] = spans.some(([s, e]) => s < b && e > a) ? 1 : 0;
-  }
-  return mask;
+/**
+ * Truth for the stem method: the blocks where the dialogue placed in the mix is present at a level
+ * that counts, no more than 20 LU under the −27 LUFS it was placed at (measured on the clean lines,
+ * which the stem method never sees: its stem carries room tone, and it only knows its own loudness).
+ */
+export function dialoguePresentMask(mix: BuiltMix): Uint8Array {
+  const mono = mix.dialogue[mix.labels.indexOf(mix.labels.includes('C') ? 'C' : 'L')];
+  const gain = mix.labels.includes('C') ? 1 : Math.SQRT2;
+  const e = blockEnergies([mono.map((v) => v * gain)], mix.rate, ['C']);
+  const floor = 10 ** ((SPEECH_LUFS - 20 + 0.691) / 10);
+  return Uint8Array.from(e, (v) => (v >= floor ? 1 : 0));
 }
 
 // --- Scoring -----------------------------------------------------------------------------------
