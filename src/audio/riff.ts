@@ -103,6 +103,10 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
       if (container === 'wav' && (size32 === 0 || size32 === 0xffffffff)) {
         warnings.push(`data chunk at byte ${pos} declares size ${size32 === 0 ? 0 : '0xFFFFFFFF'}; reading to end of file (${available} bytes)`);
         size = available;
+      } else if (container === 'wav' && available > size && available - size >= 2 ** 32 && (available - size) % 2 ** 32 === 0) {
+        // a plain RIFF written past 4 GiB: the 32-bit size wrapped, and the data runs to the end of the file
+        warnings.push(`data chunk at byte ${pos} declares ${size} bytes but ${available} follow it: the 32-bit size field wrapped (a WAV over 4 GiB should be RF64/BW64); reading to end of file`);
+        size = available;
       } else if (container !== 'wav' && size32 === 0xffffffff && ds64Data === null) {
         warnings.push(`data chunk at byte ${pos} has size 0xFFFFFFFF and no ds64 chunk; reading to end of file`);
         size = available;

@@ -130,6 +130,13 @@ export class WavWriter {
   /** Append `frames` frames of planar audio. */
   append(channels: Float32Array[] | Float64Array[], frames: number): void {
     const bytes = encodeInterleaved(channels, frames, this.spec.encoding);
+    if ((this.spec.container ?? 'wav') === 'wav' && this.pos + bytes.length > 0xffffffff) {
+      // the RIFF size fields are 32 bits: past 4 GiB the file would lie about its size. Nothing is kept.
+      this.closed = true;
+      closeSync(this.fd);
+      unlinkSync(this.tmp);
+      throw new Error(`${this.path}: a plain WAV cannot hold more than 4 GiB; write it as rf64 or bw64`);
+    }
     this.write(bytes);
     this.dataBytes += bytes.length;
   }

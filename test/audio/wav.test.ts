@@ -374,3 +374,30 @@ describe('metadata', () => {
     expect([g.hasAxml, g.hasChna, g.hasDbmd]).toEqual([false, false, false]);
   });
 });
+
+describe('plain RIFF past 4 GiB', () => {
+  it('a data size that wrapped at 4 GiB is read to the end of the file, with a warning', () => {
+    const first = s16le([16384, -16384, 8192, -8192, 1, 2]);
+    const header = riffFile([{ id: 'fmt ', body: fmtBody({ channels: 2, sampleRate: 48000, bits: 16 }) }, { id: 'data', body: first }]);
+    const p = file('wrapped.wav');
+    const fd = openSync(p, 'w');
+    writeSync(fd, header);
+    // real data: 4 GiB + 12 bytes, of which the header's 32-bit field kept only the 12
+    ftruncateSync(fd, header.length + 2 ** 32);
+    closeSync(fd);
+    const h = readAudioHeader(p);
+    expect(h.format.frames).toBe((2 ** 32 + 12) / 4);
+    expect(h.warnings.some((w) => /declares 12 bytes but 4294967308 follow it: the 32-bit size field wrapped/.test(w))).toBe(true);
+    rmSync(p);
+  });
+
+  it('the writer refuses to write a plain WAV over 4 GiB', () => {
+    const p = file('toobig.wav');
+    const w = new WavWriter(p, { sampleRate: 48000, channels: 1, encoding: 's16le' });
+    // poke the writer's position instead of writing 4 GiB
+    (w as unknown as { pos: number }).pos = 0xffffffff - 10;
+    expect(() => w.append([new Float32Array(8)], 8)).toThrow(/a plain WAV cannot hold more than 4 GiB; write it as rf64 or bw64/);
+    w.close();
+    expect(() => statSync(p)).toThrow();
+  });
+});
