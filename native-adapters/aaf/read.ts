@@ -485,6 +485,18 @@ function pieceKinds(sorted: Piece[]): Map<Piece, PieceKind> {
 }
 
 /**
+ * A clip extended back over its fade plays media that much earlier, when the media has that handle
+ * (PT_Fades); without handles (PT_Fades_no_handles) the fade is only in the render, and the source
+ * start stays where the clip's own media begins (as src/session/fades.ts does).
+ */
+function moveSourceBack(p: Piece, extra: number, rate: Rational): void {
+  for (const s of p.sources) {
+    const earlier = s.sourceStart.value - convert(extra, rate, s.sourceStart.rate);
+    if (earlier >= 0) s.sourceStart = { ...s.sourceStart, value: earlier };
+  }
+}
+
+/**
  * Pro Tools (with "Enforce Media Composer Compatibility") renders fades as 'Fade ' clips and pads
  * sub-frame edits with 1-frame 'Sample accurate edit' clips. Within each run of touching pieces, the
  * rendered pieces before the first real clip are its fade-in, those after the last its fade-out,
@@ -517,7 +529,7 @@ function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warni
         first.start -= extra;
         first.length += extra;
         if (head.some((p) => kindOf(p) === 'fade')) first.fadeIn = extra;
-        for (const s of first.sources) s.sourceStart = { ...s.sourceStart, value: Math.max(0, s.sourceStart.value - convert(extra, rate, s.sourceStart.rate)) };
+        moveSourceBack(first, extra, rate);
       }
       const tail = run.slice(lastIdx + 1);
       if (tail.length > 0) {
@@ -541,7 +553,7 @@ function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warni
           b.start = from;
           b.length += extra;
           b.fadeIn = to - from;
-          for (const s of b.sources) s.sourceStart = { ...s.sourceStart, value: Math.max(0, s.sourceStart.value - convert(extra, rate, s.sourceStart.rate)) };
+          moveSourceBack(b, extra, rate);
         } else {
           // only sub-frame edit padding: the outgoing clip runs to the incoming one
           a.length = b.start - a.start;

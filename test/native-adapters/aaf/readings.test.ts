@@ -55,6 +55,15 @@ describe('Pro Tools rendered fades are folded into their clips', () => {
     expect(b.fadeOutSeconds).toBeCloseTo(17640 / sr, 9);
   });
 
+  it('without handles the extents and fades are the same; the source start stays on the media', async () => {
+    const withHandles = await read(libaaf('PT_Fades.aaf'));
+    const without = await read(libaaf('PT_Fades_no_handles.aaf'));
+    const shape = (s: Session) => s.tracks.map((t) => t.clips.map((c) => [toSeconds(c.start), toSeconds(c.duration), c.fadeInSeconds, c.fadeOutSeconds]));
+    expect(shape(without)).toEqual(shape(withHandles));
+    // each real clip's media begins one frame (1470 samples) in: no audio before it to move back to
+    for (const t of without.tracks) for (const c of t.clips) expect(toSeconds(c.sourceStart)).toBeCloseTo(1470 / sr, 9);
+  });
+
   it('localised piece names (French, Japanese) fold the same way', async () => {
     for (const f of ['PT_lang_fr.aaf', 'PT_lang_ja.aaf']) {
       const s = await read(libaaf(f));
