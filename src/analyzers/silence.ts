@@ -182,37 +182,77 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     for (const x of block.channels) {
       for (let i = 0; i < block.frames; i++) if (x[i]! >= thr || x[i]! <= -thr) count[i]! += 1;
     }
+    const n = block.frames;
+    const base = block.frameOffset;
+    let firstInBlock = -1;
+    let lastInBlock = -1;
+    for (let i = 0; i < n; i++) {
+      if (count[i]! > 0) {
+        if (firstInBlock < 0) firstInBlock = i;
+        lastInBlock = i;
+      }
+    }
+    if (firstInBlock >= 0) {
+      if (this.firstActive < 0) this.firstActive = base + firstInBlock;
+      this.lastActive = Math.max(this.lastActive, base + lastInBlock);
+    }
     for (let c = 0; c < block.channels.length; c++) {
       const x = block.channels[c]!;
-      for (let i = 0; i < block.frames; i++) {
+      // Per-channel state in locals; written back before the (rare) calls that read it.
+      let zeroLen = this.zeroLength[c]!;
+      let quietLen = this.quietLength[c]!;
+      let lastAct = this.lastActiveFrame[c]!;
+      let othersActive = this.zeroOthersActive[c]!;
+      let nonZero = this.anyNonZero[c]!;
+      for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        const frame = block.frameOffset + i;
-        if (v === 0) {
-          if (this.zeroLength[c] === 0) {
-            this.zeroStart[c] = frame;
-            const last = this.lastActiveFrame[c]!;
-            this.zeroActiveBefore[c] = last >= 0 && frame - last <= this.contextFrames ? 1 : 0;
-            this.zeroOthersActive[c] = 0;
+        if (v >= thr || v <= -thr) {
+          // Active programme: the common case costs two comparisons.
+          if (zeroLen > 0 || quietLen > 0 || this.pendingStart[c]! >= 0) {
+            if (zeroLen > 0) {
+              this.zeroLength[c] = zeroLen;
+              this.zeroOthersActive[c] = othersActive;
+              this.closeZeroRun(c);
+              zeroLen = 0;
+            }
+            if (this.pendingStart[c]! >= 0) this.confirmPending(c, base + i);
+            if (quietLen > 0) {
+              this.quietLength[c] = quietLen;
+              this.closeQuietRun(c, false);
+              quietLen = 0;
+            }
           }
-          this.zeroLength[c]! += 1;
+          lastAct = base + i;
+          nonZero = 1;
+          continue;
+        }
+        const frame = base + i;
+        if (v === 0) {
+          if (zeroLen === 0) {
+            this.zeroStart[c] = frame;
+            this.zeroActiveBefore[c] = lastAct >= 0 && frame - lastAct <= this.contextFrames ? 1 : 0;
+            othersActive = 0;
+          }
+          zeroLen++;
           // This channel is zero here, so any count is another channel's programme.
-          if (count[i]! > 0) this.zeroOthersActive[c] = 1;
+          if (count[i]! > 0) othersActive = 1;
         } else {
-          this.anyNonZero[c] = 1;
-          if (this.zeroLength[c]! > 0) this.closeZeroRun(c);
+          nonZero = 1;
+          if (zeroLen > 0) {
+            this.zeroLength[c] = zeroLen;
+            this.zeroOthersActive[c] = othersActive;
+            this.closeZeroRun(c);
+            zeroLen = 0;
+          }
         }
-        const a = v < 0 ? -v : v;
-        if (a >= thr) {
-          if (this.pendingStart[c]! >= 0) this.confirmPending(c, frame);
-          this.lastActiveFrame[c] = frame;
-          if (this.firstActive < 0 || frame < this.firstActive) this.firstActive = frame;
-          if (frame > this.lastActive) this.lastActive = frame;
-          if (this.quietLength[c]! > 0) this.closeQuietRun(c, false);
-        } else {
-          if (this.quietLength[c] === 0) this.quietStart[c] = frame;
-          this.quietLength[c]! += 1;
-        }
+        if (quietLen === 0) this.quietStart[c] = frame;
+        quietLen++;
       }
+      this.zeroLength[c] = zeroLen;
+      this.quietLength[c] = quietLen;
+      this.lastActiveFrame[c] = lastAct;
+      this.zeroOthersActive[c] = othersActive;
+      this.anyNonZero[c] = nonZero;
     }
     this.frames = Math.max(this.frames, block.frameOffset + block.frames);
   }
