@@ -4,7 +4,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { measureFile } from '../../src/analysis/measure.js';
-import { openAudio, readAudioHeader } from '../../src/audio/open.js';
+import { bufferSource } from '../../src/audio/bytesource.js';
+import { openAudio, openByteSource, readAudioHeader } from '../../src/audio/open.js';
 import { writeWav } from '../../src/audio/writer.js';
 import { DubstageError } from '../../src/errors.js';
 import { aiffFile, fmtBody, readAll, riffFile, s16le, tempDir } from '../helpers/audio-fixtures.js';
@@ -167,6 +168,79 @@ describe('measured as far as it goes', () => {
     const src = await openAudio(p);
     expect(src.header.warnings).toContain("'LIST' chunk at byte 48 declares 99 bytes, past the end of the file; ignored");
     expect(Array.from(readAll(src)[0]!)).toEqual([0.25, -0.25]);
+    src.close();
+  });
+});
+
+describe('more containers gone wrong', () => {
+  it('a ds64 chunk too short to hold its sizes', async () => {
+    const p = put(riffFile([{ id: 'ds64', body: Buffer.alloc(16) }, fmt16(), { id: 'data', body: s16le([1]), declaredSize: 0xffffffff }], { riffId: 'RF64', riffSize: 0xffffffff }));
+    await expectRefused(p, { code: 'bad-chunk', byteOffset: 12, message: /ds64 chunk at byte 12 is 16 bytes; at least 24 expected/ });
+  });
+
+  it('RF64 without ds64 and a data size of 0xFFFFFFFF is read to end of file, with a warning', async () => {
+    const p = put(riffFile([fmt16(), { id: 'data', body: s16le([4096, -4096]), declaredSize: 0xffffffff }], { riffId: 'RF64', riffSize: 0xffffffff }));
+    const src = await openAudio(p);
+    expect(src.header.format.container).toBe('rf64');
+    expect(src.header.warnings).toContain('data chunk at byte 36 has size 0xFFFFFFFF and no ds64 chunk; reading to end of file');
+    expect(Array.from(readAll(src)[0]!)).toEqual([0.125, -0.125]);
+    src.close();
+  });
+
+  it('an AIFF chunk past the end of the file before SSND', async () => {
+    const good = aiffFile({ container: 'aiff', channels: 1, sampleRate: 48000, bits: 16, frames: 1, sampleBytes: Buffer.alloc(2), chunksBefore: [{ id: 'ANNO', body: Buffer.from('ab') }] });
+    // ANNO follows COMM (12 + 8 + 18 = 38): make it claim 4000 bytes
+    good.writeUInt32BE(4000, 38 + 4);
+    const p = put(good, 'past.aif');
+    await expectRefused(p, { code: 'bad-chunk', byteOffset: 38, message: /'ANNO' chunk at byte 38 declares 4000 bytes, past the end of the file/ });
+  });
+
+  it('unreadable iXML is a warning; labels fall back to the count', () => {
+    const p = path.join(dir, 'bad-ixml.wav');
+    const xml = Buffer.from('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><BWFXML><TRACK_LIST></TRACK_LIST></BWFXML>');
+    writeWav(p, { sampleRate: 48000, channels: 2, encoding: 's16le', chunksBeforeData: [{ id: 'iXML', body: xml }] }, [new Float32Array(2), new Float32Array(2)]);
+    const h = readAudioHeader(p);
+    expect(h.ixml).toBeNull();
+    expect(h.warnings.some((w) => /iXML chunk at byte 36 is not readable XML: entity declarations are not accepted/.test(w))).toBe(true);
+    expect(h.format.labelSource).toBe('assumed-by-count');
+  });
+
+  it('a ByteSource inside a container (an AAF essence) names itself in errors and reads like a file', () => {
+    const wav = riffFile([fmt16(2), { id: 'data', body: s16le([16384, -8192, 4096, -2048]) }]);
+    const src = openByteSource(bufferSource('REEL1.aaf#essence-3', wav));
+    expect(src.header.path).toBe('REEL1.aaf#essence-3');
+    const d = readAll(src);
+    expect(Array.from(d[0]!)).toEqual([0.5, 0.125]);
+    expect(Array.from(d[1]!)).toEqual([-0.25, -0.0625]);
+    expect(() => openByteSource(bufferSource('REEL1.aaf#essence-4', wav.subarray(0, 30)))).toThrow(
+      expect.objectContaining({ code: 'bad-chunk', path: 'REEL1.aaf#essence-4', byteOffset: 12 }),
+    );
+  });
+
+  it('a file that shrinks while it is read stops with a truncated error at the byte where reading failed', () => {
+    const wav = riffFile([fmt16(1), { id: 'data', body: s16le([1, 2, 3, 4, 5, 6, 7, 8]) }]);
+    let shrunk = false;
+    const inner = bufferSource('shrinking.wav', wav);
+    const src = openByteSource({ ...inner, read: (b, o, l, p) => (shrunk ? 0 : inner.read(b, o, l, p)), close() {} });
+    const out = [new Float32Array(4)];
+    expect(src.read(out, 4)).toBe(4);
+    shrunk = true;
+    expect(() => src.read(out, 4)).toThrow(expect.objectContaining({ code: 'truncated', byteOffset: 44 + 8, message: expect.stringContaining('frame 4 of 8') }));
+  });
+
+  it('seek moves every member of a multi-mono set, and clamps past the end', async () => {
+    const l = path.join(dir, 'SK.L.wav');
+    const r = path.join(dir, 'SK.R.wav');
+    writeWav(l, { sampleRate: 48000, channels: 1, encoding: 's16le' }, [Float32Array.from([0, 1, 2, 3, 4, 5], (x) => x / 8)]);
+    writeWav(r, { sampleRate: 48000, channels: 1, encoding: 's16le' }, [Float32Array.from([0, 1, 2, 3, 4, 5], (x) => -x / 8)]);
+    const src = await openAudio({ path: l, files: [l, r], labels: ['L', 'R'] });
+    const out = [new Float32Array(8), new Float32Array(8)];
+    src.seek(4);
+    expect(src.read(out, 8)).toBe(2);
+    expect(Array.from(out[0]!.subarray(0, 2))).toEqual([0.5, 0.625]);
+    expect(Array.from(out[1]!.subarray(0, 2))).toEqual([-0.5, -0.625]);
+    src.seek(100);
+    expect(src.read(out, 8)).toBe(0);
     src.close();
   });
 });
