@@ -114,6 +114,8 @@ export interface ChannelNull {
   nullDepthOutsideLimiterDb: number | null;
   limiterSeconds: number;
   contentDifferenceSeconds: number;
+  /** Content differences lasting at least `sustainSeconds` (all of them, beyond the events kept). */
+  sustainedContentRuns: number;
   parts: PartGain[];
 }
 
@@ -154,6 +156,7 @@ export interface NullTestResult {
   /** Gains from all channels together (one gain per part). */
   partGains: PartGain[];
   channels: ChannelNull[];
+  /** Residual runs in time order; up to `maxEvents` of each kind are kept (`eventsTruncated`). */
   runs: ResidualRun[];
   eventsTruncated: boolean;
   /** No sustained content difference on any channel. */
@@ -434,6 +437,9 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   const runState: RunState[] = Array.from({ length: channels }, () => ({ kind: null, start: 0, end: 0, maxE: 0, peak: 0 }));
   const runs: ResidualRun[] = [];
   let truncated = false;
+  let limiterRunsKept = 0;
+  let contentRunsKept = 0;
+  const sustainedRuns = new Float64Array(channels);
   let window = 0; // index of the current window
   let inWindow = 0;
   let inSeries = 0;
@@ -443,7 +449,10 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
     const r = runState[c]!;
     if (r.kind === null) return;
     const sustained = r.kind === 'content' && r.end - r.start + 1 >= sustainWindows;
-    if (runs.length < maxEvents) {
+    if (sustained) sustainedRuns[c]! += 1;
+    // Limiter runs can number thousands on a loud film: each kind has its own cap, counts go on.
+    const kept = r.kind === 'limiter' ? limiterRunsKept++ : contentRunsKept++;
+    if (kept < maxEvents) {
       runs.push({
         channel: c,
         label: fmt.channelLabels[c]!,
@@ -630,6 +639,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
       nullDepthOutsideLimiterDb: refRms !== null && outside !== null ? refRms - outside : null,
       limiterSeconds: (limiterWindows[c]! * windowFrames) / rate,
       contentDifferenceSeconds: (contentWindows[c]! * windowFrames) / rate,
+      sustainedContentRuns: sustainedRuns[c]!,
       parts: gains(names, g, cross[c]!),
     };
   });
@@ -648,7 +658,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
     channels: channelResults,
     runs,
     eventsTruncated: truncated,
-    nulls: !runs.some((r) => r.sustained) && !truncated,
+    nulls: sustainedRuns.every((n) => n === 0),
     worstNullDepthDb: depths.length > 0 ? Math.min(...depths) : null,
     series,
   };

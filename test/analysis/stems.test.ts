@@ -178,6 +178,7 @@ describe('stems null test', () => {
     expect(series[4]!).toBeGreaterThan(-40);
     expect(series[3] === null || series[3] < -90).toBe(true);
     expect(r.channels[0]!.contentDifferenceSeconds).toBeCloseTo(0.5, 2);
+    expect(r.channels.map((c) => c.sustainedContentRuns)).toEqual([1, 1]);
   });
 
   it('tolerates a limited printmaster whose residual sits only at its ceiling', () => {
@@ -240,6 +241,15 @@ describe('stems null test', () => {
     expect(r.runs.every((x) => x.kind === 'limiter')).toBe(true);
     expect(r.nulls).toBe(true);
     for (const ch of r.channels) expect(ch.limiterSeconds).toBeGreaterThan(0.2);
+    // With room for one event of each kind the runs are cut short, never the verdict.
+    const few = checkStemsSum(memorySource('PM.wav', pm), [
+      { name: 'DX', source: memorySource('DX.wav', DX) },
+      { name: 'MX', source: memorySource('MX.wav', MX) },
+      { name: 'FX', source: memorySource('FX.wav', sum(FX, hits)) },
+    ], { maxEvents: 1 });
+    expect(few.eventsTruncated).toBe(true);
+    expect(few.runs).toHaveLength(1);
+    expect(few.nulls).toBe(true);
   });
 
   it('refuses parts of another layout with a clear error', () => {
