@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { filePathFromUrl } from '../../src/session/media.js';
-import type { Clip, Marker, MediaRef, ReadOptions, Session, Track } from '../../src/session/model.js';
+import type { Clip, FadeShape, Marker, MediaRef, ReadOptions, Session, Track } from '../../src/session/model.js';
 import { formatTimecode, parseFrameRate, type Rational, type RationalTime } from '../../src/session/time.js';
 import { DATA_DEF, DEF, PID } from './model.js';
 import { AafFile, NULL_MOB_ID, type AafObject } from './objects.js';
@@ -33,6 +33,8 @@ interface Piece {
   muted: boolean;
   fadeIn: number;
   fadeOut: number;
+  fadeInShape?: FadeShape;
+  fadeOutShape?: FadeShape;
 }
 
 interface Ctx {
@@ -394,6 +396,37 @@ function opName(ctx: Ctx, group: AafObject): string {
   return `{${group.weakKey(PID.Operation)}}`;
 }
 
+/** Avid's audio-dissolve curve parameter: 0 linear, 1 equal power (as Media Composer's fade dialog). */
+const AVID_DISSOLVE_CURVE = '8134fc48-3bd6-4904-9520-7a6360cc7127';
+
+/** The curve of a fade or crossfade Transition: Avid's curve parameter, else the level's interpolation. */
+function transitionShape(transition: AafObject): FadeShape | null {
+  const group = transition.strong(PID.TransitionOperationGroup);
+  if (!group) return null;
+  for (const param of group.vector(PID.Parameters)) {
+    if (param.auid(PID.ParameterDefinition) === AVID_DISSOLVE_CURVE) {
+      const v = indirectNumber(param.indirect(PID.ConstantValueValue));
+      if (v === 0) return 'linear';
+      if (v === 1) return 'equal-power';
+    }
+  }
+  for (const param of group.vector(PID.Parameters)) {
+    if (!param.has(PID.Interpolation)) continue;
+    let name = '';
+    try {
+      name = param.weak(PID.Interpolation)?.string(PID.DefinitionName) ?? '';
+    } catch {
+      continue;
+    }
+    if (/^linear/i.test(name)) return 'linear';
+    if (/^log/i.test(name)) return 'logarithmic';
+    if (/^power/i.test(name)) return 'equal-power';
+    if (/^(exp)/i.test(name)) return 'exponential';
+    if (name) return 'other';
+  }
+  return null;
+}
+
 function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string): Flat {
   const flat: Flat = { pieces: [], volumeDb: 0, channels: 1 };
   let seg = segment;
@@ -410,6 +443,7 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
   const components = seg.isA('Sequence') ? seg.vector(PID.Components) : [seg];
   let pos = 0;
   let pendingFadeIn = 0;
+  let pendingShape: FadeShape | null = null;
   let prev: 'clip' | 'gap' = 'gap';
   for (const c of components) {
     const len = c.i64(PID.Length) ?? 0;
@@ -417,8 +451,13 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
       pos -= len;
       const last = flat.pieces[flat.pieces.length - 1];
       // a transition after a clip fades it out; before a clip it fades that clip in (both = crossfade)
-      if (prev === 'clip' && last) last.fadeOut = len;
+      const shape = transitionShape(c);
+      if (prev === 'clip' && last) {
+        last.fadeOut = len;
+        if (shape) last.fadeOutShape = shape;
+      }
       pendingFadeIn = len;
+      pendingShape = shape;
       continue;
     }
     if (c.isA('Filler') || c.isA('Event')) {
@@ -440,6 +479,7 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
         muted: s.muted,
         fadeIn: pendingFadeIn,
         fadeOut: 0,
+        ...(pendingFadeIn > 0 && pendingShape ? { fadeInShape: pendingShape } : {}),
       });
       prev = 'clip';
     } else {
@@ -730,6 +770,8 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
           gainDb: p.gainDb,
           fadeInSeconds: toSec(p.fadeIn),
           fadeOutSeconds: toSec(p.fadeOut),
+          ...(p.fadeIn > 0 && p.fadeInShape ? { fadeInShape: p.fadeInShape } : {}),
+          ...(p.fadeOut > 0 && p.fadeOutShape ? { fadeOutShape: p.fadeOutShape } : {}),
           muted: p.muted,
         };
       });

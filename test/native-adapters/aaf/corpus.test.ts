@@ -85,6 +85,9 @@ describe('agrees with LibAAF dumps (second witness)', () => {
           if (!name.startsWith('PT_')) {
             expect(Math.abs(clip.fadeInSeconds * sr - ec.fadeInSamples), `${track.name} clip ${k + 1} fade in`).toBeLessThanOrEqual(tol);
             expect(Math.abs(clip.fadeOutSeconds * sr - ec.fadeOutSamples), `${track.name} clip ${k + 1} fade out`).toBeLessThanOrEqual(tol);
+            const curve = (c: string | null) => (c === null ? undefined : ({ CURV_LIN: 'linear', CURV_PWR: 'equal-power', CURV_LOG: 'logarithmic' } as Record<string, string>)[c] ?? 'other');
+            expect(clip.fadeInShape, `${track.name} clip ${k + 1} fade-in curve`).toBe(curve(ec.fadeInCurve));
+            expect(clip.fadeOutShape, `${track.name} clip ${k + 1} fade-out curve`).toBe(curve(ec.fadeOutCurve));
           }
         });
       });

@@ -15,6 +15,9 @@ export interface ExpectedClip {
   volumeAutomation: boolean;
   fadeInSamples: number;
   fadeOutSamples: number;
+  /** LibAAF's curve names: CURV_LIN, CURV_PWR, CURV_LOG; null when no fade. */
+  fadeInCurve: string | null;
+  fadeOutCurve: string | null;
   /** LibAAF names a subclip and counts its source offset from the subclip, not the media. */
   subclip: boolean;
 }
@@ -53,22 +56,28 @@ export function readExpected(file: string): Expected {
   }
   const tracks: ExpectedTrack[] = [];
   let pendingFadeIn = 0;
+  let pendingCurve: string | null = null;
   for (const line of text.split('\n')) {
     const t = /AudioTrack\[\d+\] ::.*Format: (\S+)(?:\s+Name: "(.*)")?/.exec(line);
     if (t) {
       tracks.push({ format: t[1]!, name: t[2] ?? null, clips: [] });
       pendingFadeIn = 0;
+      pendingCurve = null;
       continue;
     }
     if (/VideoTrack\[/.test(line) || /^Markers/.test(line)) {
       if (tracks.length > 0 && /VideoTrack/.test(line)) break;
     }
     // a crossfade between two clips: LibAAF lists it apart; it fades the clip before out and the next in
-    const x = /X-FADE: \S+\s+Length: (\d+)/.exec(line);
+    const x = /X-FADE: (\S+)\s+Length: (\d+)/.exec(line);
     if (x && tracks.length > 0) {
       const clips = tracks[tracks.length - 1]!.clips;
-      if (clips.length > 0) clips[clips.length - 1]!.fadeOutSamples = Number(x[1]);
-      pendingFadeIn = Number(x[1]);
+      if (clips.length > 0) {
+        clips[clips.length - 1]!.fadeOutSamples = Number(x[2]);
+        clips[clips.length - 1]!.fadeOutCurve = x[1]!;
+      }
+      pendingFadeIn = Number(x[2]);
+      pendingCurve = x[1]!;
       continue;
     }
     // some dumps give positions as timecode: those are NaN here and only counted
@@ -85,8 +94,11 @@ export function readExpected(file: string): Expected {
         volumeAutomation: /VolumeAutomation: YES/.test(c[5] ?? ''),
         fadeInSamples: Number(/FadeIn: \S+ \((\d+)\)/.exec(c[5] ?? '')?.[1] ?? pendingFadeIn),
         fadeOutSamples: Number(/FadeOut: \S+ \((\d+)\)/.exec(c[5] ?? '')?.[1] ?? 0),
+        fadeInCurve: /FadeIn: (\S+) \(/.exec(c[5] ?? '')?.[1] ?? pendingCurve,
+        fadeOutCurve: /FadeOut: (\S+) \(/.exec(c[5] ?? '')?.[1] ?? null,
       });
       pendingFadeIn = 0;
+      pendingCurve = null;
     }
   }
   return { compStartSamples, samplesPerSecond, tracks };
