@@ -131,7 +131,7 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
       break;
   }
   if (!encoding) {
-    return fail('unsupported-codec', `AIFC compression '${compression}' with ${bits} bits is not supported (NONE, sowt, in24, in32, fl32, fl64 expected)`, commOffset + 26);
+    return fail('unsupported-codec', `COMM chunk at byte ${commOffset}: AIFC compression '${compression}' with ${bits} bits is not supported (NONE, sowt, in24, in32, fl32, fl64 expected)`, commOffset + 26);
   }
   if (!ssnd) {
     if (declaredFrames === 0) {

@@ -158,15 +158,15 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   if (formatTag === WAVE_FORMAT_PCM) {
     sampleFormat = 'int';
     const e = ({ 8: 'u8', 16: 's16le', 24: 's24le', 32: 's32le' } as Record<number, SampleEncoding>)[bitsPerSample];
-    if (!e) fail('unsupported-codec', `PCM with ${bitsPerSample} bits per sample is not supported (8, 16, 24 or 32 expected)`, fmtOffset + 22);
+    if (!e) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: PCM with ${bitsPerSample} bits per sample is not supported (8, 16, 24 or 32 expected)`, fmtOffset + 22);
     encoding = e!;
   } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT) {
     sampleFormat = 'float';
-    if (bitsPerSample !== 32 && bitsPerSample !== 64) fail('unsupported-codec', `float with ${bitsPerSample} bits per sample (32 or 64 expected)`, fmtOffset + 22);
+    if (bitsPerSample !== 32 && bitsPerSample !== 64) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: float with ${bitsPerSample} bits per sample is not supported (32 or 64 expected)`, fmtOffset + 22);
     encoding = bitsPerSample === 32 ? 'f32le' : 'f64le';
   } else {
     const codecName = CODEC_NAMES[formatTag] ?? 'unknown';
-    return fail('unsupported-codec', `codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, fmtOffset + 8);
+    return fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, fmtOffset + 8);
   }
   const expectAlign = channels * (bitsPerSample / 8);
   if (blockAlign !== expectAlign) {

@@ -70,13 +70,13 @@ describe('refused with a clear error', () => {
   ] as const) {
     it(`unknown codec 0x${tag.toString(16).padStart(4, '0')} (${name})`, async () => {
       const p = put(riffFile([{ id: 'fmt ', body: fmtBody({ tag, channels: 2, sampleRate: 48000, bits: 4, blockAlign: 2048 }) }, { id: 'data', body: Buffer.alloc(2048) }]));
-      await expectRefused(p, { code: 'unsupported-codec', byteOffset: 20, message: new RegExp(`codec 0x${tag.toString(16).padStart(4, '0')} \\(${name}\\) is not supported`) });
+      await expectRefused(p, { code: 'unsupported-codec', byteOffset: 20, message: new RegExp(`'fmt ' chunk at byte 12: codec 0x${tag.toString(16).padStart(4, '0')} \\(${name}\\) is not supported`) });
     });
   }
 
   it('PCM with an unsupported bit depth (12)', async () => {
     const p = put(riffFile([{ id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 48000, bits: 12, blockAlign: 2 }) }, { id: 'data', body: Buffer.alloc(4) }]));
-    await expectRefused(p, { code: 'unsupported-codec', byteOffset: 34, message: /12 bits per sample is not supported/ });
+    await expectRefused(p, { code: 'unsupported-codec', byteOffset: 34, message: /'fmt ' chunk at byte 12: PCM with 12 bits per sample is not supported/ });
   });
 
   it('zero channels', async () => {

@@ -56,7 +56,8 @@ describe('dubstage measure', () => {
     expect(g!.loudness!.samplePeakDbfs).toBeCloseTo(-20, 2);
     expect(b!.loudness).toBeUndefined();
     expect(b!.error!.code).toBe('unsupported-codec');
-    expect(b!.error!.message).toContain(`${bad}: codec 0x0055 (MPEG Layer 3) is not supported`);
+    expect(b!.error).toMatchObject({ path: bad, byteOffset: 20 });
+    expect(b!.error!.message).toContain(`${bad}: 'fmt ' chunk at byte 12: codec 0x0055 (MPEG Layer 3) is not supported`);
   }, 240_000);
 
   it('a missing path and a cut-short file: the error and the warning, exit 2', () => {
@@ -100,5 +101,13 @@ describe('dubstage measure', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown channel label 'X'");
     expect(r.stdout).toBe('');
+  }, 240_000);
+
+  it('the readable table names the bad file, where and why', () => {
+    const bad = path.join(dir, 'table-bad.wav');
+    writeFileSync(bad, riffFile([{ id: 'fmt ', body: fmtBody({ channels: 0, sampleRate: 48000, bits: 16, blockAlign: 0 }) }, { id: 'data', body: Buffer.alloc(4) }]));
+    const r = dubstage('measure', bad);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain(`bad-format: ${bad}: 'fmt ' chunk at byte 12 says 0 channels`);
   }, 240_000);
 });
