@@ -7,7 +7,8 @@ import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
-import { LoudnessAnalyzer, type LoudnessOptions } from '../analyzers/loudness.js';
+import { LoudnessAnalyzer, summarizeLoudness, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
+import { defaultThreads, measureSegments, PARALLEL_MIN_SECONDS } from './parallel.js';
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
@@ -32,6 +33,8 @@ export interface MeasureOptions {
   onProgress?: (done: number, total: number) => void;
   noTruePeakSkip?: boolean;
   onStep?: LoudnessOptions['onStep'];
+  /** Worker threads for the loudness pass (1 = the plain single-thread path). Default: defaultThreads(). */
+  threads?: number;
 }
 
 /** Measure one input. Never throws for a bad file: the error is in the result. */
@@ -63,26 +66,54 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const toFrame = toSeconds !== undefined ? Math.round(toSeconds * f.sampleRate) : f.frames;
     if (fromFrame > f.frames) out.warnings.push(`--from is past the end of the file (${f.durationSeconds.toFixed(3)} s): nothing measured`);
     if (toFrame <= fromFrame && fromFrame <= f.frames) out.warnings.push('--to is not after --from: nothing measured');
-    const loudness = new LoudnessAnalyzer({
-      series: options.series,
-      dualMono: options.dualMono,
-      noTruePeakSkip: options.noTruePeakSkip,
-      onStep: options.onStep,
-    });
-    const extras = options.analyzers ? options.analyzers(source) : [];
-    const hostOptions: Parameters<typeof runAnalyzers>[2] = { fromFrame, toFrame };
-    if (options.onProgress) hostOptions.onProgress = options.onProgress;
-    await runAnalyzers(source, [loudness, ...extras], hostOptions);
-    const r = loudness.finish();
-    out.loudness = r.loudness;
+    const from = Math.max(0, Math.min(fromFrame, f.frames));
+    const to = Math.max(from, Math.min(toFrame, f.frames));
+    const threads = options.threads ?? defaultThreads();
+    const parallel =
+      threads > 1 &&
+      !options.analyzers &&
+      !options.onLoudness &&
+      !options.onStep &&
+      h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
+      to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
+    let r: LoudnessResult;
+    if (parallel) {
+      // the workers open the file themselves
+      source.close();
+      source = null;
+      const job = { input: inp, labels: f.channelLabels, sampleRate: f.sampleRate, options: { dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip } };
+      const seg = await measureSegments(job, from, to, threads, options.onProgress);
+      const { blockEnergies: _b, shortTermEnergies: _s, ...rest } = summarizeLoudness(
+        { sampleRate: f.sampleRate, labels: f.channelLabels, subBlocks: seg.subBlocks, channels: seg.channels, frames: seg.frames },
+        { series: options.series },
+      );
+      r = rest;
+    } else {
+      const loudness = new LoudnessAnalyzer({
+        series: options.series,
+        dualMono: options.dualMono,
+        noTruePeakSkip: options.noTruePeakSkip,
+        onStep: options.onStep,
+      });
+      const extras = options.analyzers ? options.analyzers(source) : [];
+      const hostOptions: Parameters<typeof runAnalyzers>[2] = { fromFrame: from, toFrame: to };
+      if (options.onProgress) hostOptions.onProgress = options.onProgress;
+      await runAnalyzers(source, [loudness, ...extras], hostOptions);
+      r = loudness.finish();
+      if (extras.length > 0) {
+        out.analyzers = {};
+        for (const a of extras) out.analyzers[a.id] = a.finish();
+      }
+      if (options.onLoudness) {
+        out.loudness = r.loudness;
+        out.channels = r.channels;
+        await options.onLoudness(loudness, out);
+      }
+    }
+    out.loudness = { ...r.loudness, ...(out.loudness?.dialogue ? { dialogue: out.loudness.dialogue } : {}) };
     out.channels = r.channels;
     if (r.series) out.series = r.series;
     out.warnings.push(...r.warnings);
-    if (extras.length > 0) {
-      out.analyzers = {};
-      for (const a of extras) out.analyzers[a.id] = a.finish();
-    }
-    if (options.onLoudness) await options.onLoudness(loudness, out);
   } catch (err) {
     out.error = toErrorInfo(err, inp.path);
   } finally {

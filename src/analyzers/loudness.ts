@@ -3,9 +3,13 @@
  * maxima at 10 ms resolution, loudness range (Tech 3342 V4: short-term at 10 Hz), sample and true peak,
  * per-channel peaks and RMS, and the optional 10 Hz series.
  *
- * Energy bookkeeping is on 10 ms sub-blocks: a 400 ms momentary window is 40 of them, a 3 s short-term
- * window 300, and a gating block (400 ms, 100 ms hop) is the momentary window at every tenth sub-block.
- * Sums of sub-block energies merge exactly, so a file split across workers gives the same answer.
+ * Two halves. LoudnessAccumulator does the per-sample work (K-weighting, true peak, RMS) and keeps one
+ * number per 10 ms sub-block: the channel-weighted K-weighted energy. summarizeLoudness derives
+ * everything else from that sequence: a 400 ms momentary window is 40 sub-blocks, a 3 s short-term
+ * window 300, a gating block (400 ms, 100 ms hop) the momentary window at every tenth sub-block.
+ * Sub-block sequences of consecutive time segments concatenate exactly, so a file split across worker
+ * threads (src/analysis/parallel.ts) gives the single-thread answer. The sequence costs 800 bytes per
+ * second of programme (8.6 MB for 3 hours), whatever the channel count.
  */
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
 import type { ChannelSummary, LoudnessSeries, LoudnessSummary } from '../analysis/results.js';
@@ -34,6 +38,13 @@ export interface LoudnessResult {
   warnings: string[];
 }
 
+/** What one channel contributes, mergeable across segments (max, max, sum). */
+export interface ChannelStats {
+  samplePeak: number;
+  truePeak: number;
+  sumSquares: number;
+}
+
 const ABS_GATE_LUFS = -70;
 const REL_GATE_LU = -10;
 const LRA_REL_GATE_LU = -20;
@@ -53,8 +64,17 @@ function db(x: number): number | null {
   return x > 0 ? 20 * Math.log10(x) : null;
 }
 
+function round3(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 1000) / 1000;
+}
+
+/** 10 ms at this rate, in samples (441 at 44.1 kHz, 480 at 48 kHz). */
+export function subBlockLength(sampleRate: number): number {
+  return Math.round(sampleRate / 100);
+}
+
 /** Growable Float64Array: amortised O(1) push, no per-block allocation. */
-class F64List {
+export class F64List {
   data = new Float64Array(1024);
   length = 0;
   push(v: number): void {
@@ -70,175 +90,242 @@ class F64List {
   }
 }
 
-export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
-  readonly id = 'loudness';
-  private k!: KWeighting;
-  private weights!: Float64Array;
-  private labels!: ChannelLabel[];
-  private filterState!: Float64Array[];
-  private tp!: TruePeakMeter[];
-  private sumSquares!: Float64Array;
-  private frames = 0;
-  private subLength = 0;
-  private sampleRate = 48000;
+/** The per-sample half: K-weighting, true peak and RMS per channel, sub-block energies out. */
+export class LoudnessAccumulator {
+  readonly subLength: number;
+  private readonly k: KWeighting;
+  private readonly weights: Float64Array;
+  private readonly filterState: Float64Array[];
+  readonly truePeak: TruePeakMeter[];
+  private readonly sumSquares: Float64Array;
+  private readonly subEnergy: Float64Array;
   private subFill = 0;
-  private subEnergy!: Float64Array; // per channel Σ y² of the current sub-block
-  private ring = new Float64Array(SUB_BLOCKS_S);
-  private subCount = 0;
-  private momentaryMax = 0;
-  private shortTermMax = 0;
-  private blocks = new F64List();
-  private shortTerm = new F64List();
-  private seriesM: Array<number | null> = [];
-  private seriesS: Array<number | null> = [];
-  private readonly warnings: string[] = [];
+  readonly subBlocks = new F64List();
+  /** Frames counted (after any warm-up). */
+  frames = 0;
 
-  constructor(private readonly options: LoudnessOptions = {}) {}
-
-  start(stream: StreamInfo): void {
-    const n = stream.channelCount;
-    this.k = kWeightingCoefficients(stream.sampleRate);
-    this.labels = stream.channelLabels;
-    this.weights = new Float64Array(n);
-    for (let c = 0; c < n; c++) this.weights[c] = loudnessWeight(stream.channelLabels[c] ?? (`Ch${c + 1}` as ChannelLabel));
-    if (n === 1 && this.options.dualMono) this.weights[0] = 2;
+  constructor(
+    readonly sampleRate: number,
+    readonly labels: ChannelLabel[],
+    options: { dualMono?: boolean; noTruePeakSkip?: boolean } = {},
+  ) {
+    const n = labels.length;
+    this.k = kWeightingCoefficients(sampleRate);
+    this.weights = Float64Array.from(labels, (l) => loudnessWeight(l));
+    if (n === 1 && options.dualMono) this.weights[0] = 2;
     this.filterState = Array.from({ length: n }, () => new Float64Array(8));
-    this.tp = Array.from({ length: n }, () => {
-      const m = new TruePeakMeter(stream.sampleRate);
-      m.skipEnabled = !this.options.noTruePeakSkip;
+    this.truePeak = Array.from({ length: n }, () => {
+      const m = new TruePeakMeter(sampleRate);
+      m.skipEnabled = !options.noTruePeakSkip;
       return m;
     });
     this.sumSquares = new Float64Array(n);
     this.subEnergy = new Float64Array(n);
-    this.sampleRate = stream.sampleRate;
-    this.subLength = Math.round(stream.sampleRate / 100);
-    if (stream.sampleRate % 100 !== 0) {
-      this.warnings.push(`sample rate ${stream.sampleRate} Hz is not a multiple of 100: 10 ms sub-blocks are ${this.subLength} samples`);
+    this.subLength = subBlockLength(sampleRate);
+  }
+
+  /**
+   * Settle the filters and the interpolator's history on audio before a segment (a worker's pre-roll):
+   * nothing is counted but peaks, and a peak there is also inside the previous segment (max is idempotent).
+   */
+  warmUp(channels: Float32Array[], frames: number): void {
+    const scratch = this.filterState;
+    for (let c = 0; c < channels.length; c++) {
+      kWeightSumSquares(channels[c]!, 0, frames, this.k, scratch[c]!);
+      this.truePeak[c]!.process(channels[c]!, 0, frames);
     }
   }
 
-  process(block: AudioBlock): void {
-    const n = block.channels.length;
+  process(channels: Float32Array[], frames: number): void {
+    const n = channels.length;
     let i = 0;
-    while (i < block.frames) {
-      const take = Math.min(block.frames - i, this.subLength - this.subFill);
+    while (i < frames) {
+      const take = Math.min(frames - i, this.subLength - this.subFill);
       for (let c = 0; c < n; c++) {
-        const x = block.channels[c]!;
+        const x = channels[c]!;
         this.subEnergy[c]! += kWeightSumSquares(x, i, i + take, this.k, this.filterState[c]!);
         let ss = 0;
         for (let j = i; j < i + take; j++) ss += x[j]! * x[j]!;
         this.sumSquares[c]! += ss;
-        this.tp[c]!.process(x, i, i + take);
+        this.truePeak[c]!.process(x, i, i + take);
       }
       this.subFill += take;
       i += take;
-      if (this.subFill === this.subLength) this.endSubBlock();
-    }
-    this.frames += block.frames;
-  }
-
-  private endSubBlock(): void {
-    let e = 0;
-    for (let c = 0; c < this.subEnergy.length; c++) {
-      e += this.weights[c]! * this.subEnergy[c]!;
-      this.subEnergy[c] = 0;
-    }
-    this.ring[this.subCount % SUB_BLOCKS_S] = e / this.subLength;
-    this.subCount++;
-    this.subFill = 0;
-    const m = this.subCount >= SUB_BLOCKS_M ? this.windowMean(SUB_BLOCKS_M) : -1;
-    const s = this.subCount >= SUB_BLOCKS_S ? this.windowMean(SUB_BLOCKS_S) : -1;
-    if (m > this.momentaryMax) this.momentaryMax = m;
-    if (s > this.shortTermMax) this.shortTermMax = s;
-    if (this.options.onStep) {
-      this.options.onStep((this.subCount * this.subLength) / this.sampleRate, m >= 0 ? energyToLufs(m) : null, s >= 0 ? energyToLufs(s) : null);
-    }
-    if (this.subCount % SUB_PER_HOP === 0) {
-      if (m >= 0) this.blocks.push(m);
-      if (s >= 0) this.shortTerm.push(s);
-      if (this.options.series) {
-        this.seriesM.push(m > 0 ? round3(energyToLufs(m)) : null);
-        this.seriesS.push(s > 0 ? round3(energyToLufs(s)) : null);
+      if (this.subFill === this.subLength) {
+        let e = 0;
+        for (let c = 0; c < n; c++) {
+          e += this.weights[c]! * this.subEnergy[c]!;
+          this.subEnergy[c] = 0;
+        }
+        this.subBlocks.push(e / this.subLength);
+        this.subFill = 0;
       }
     }
+    this.frames += frames;
   }
 
-  /** Mean of the last `count` sub-block mean-squares (re-summed: exact, and only every 10 ms). */
-  private windowMean(count: number): number {
-    let sum = 0;
-    for (let j = this.subCount - count; j < this.subCount; j++) sum += this.ring[j % SUB_BLOCKS_S]!;
-    return sum / count;
+  /** Interpolate past the last sample (only for the segment that ends the file). */
+  flushTruePeak(): void {
+    for (const m of this.truePeak) m.flush();
   }
 
-  /** Channel-weighted mean square of every 400 ms gating block (100 ms hop), for dialogue gating. */
-  blockEnergies(): Float64Array {
-    return this.blocks.view();
+  channelStats(): ChannelStats[] {
+    return this.truePeak.map((m, c) => ({ samplePeak: m.samplePeak, truePeak: m.truePeak, sumSquares: this.sumSquares[c]! }));
   }
 
-  /** Short-term (3 s) mean squares at 10 Hz, entry i ending at (i + 30) × 100 ms. */
-  shortTermEnergies(): Float64Array {
-    return this.shortTerm.view();
-  }
-
-  finish(): LoudnessResult {
-    for (const m of this.tp) m.flush();
-    const integrated = integratedEnergy(this.blocks.view());
-    const lra = loudnessRange(this.shortTerm.view());
-    const integratedLufs = energyToLufs(integrated);
-    let samplePeak = 0;
-    let truePeak = 0;
-    const channels: ChannelSummary[] = this.tp.map((m, c) => {
-      samplePeak = Math.max(samplePeak, m.samplePeak);
-      truePeak = Math.max(truePeak, m.truePeak);
-      return {
-        label: this.labels[c] ?? (`Ch${c + 1}` as ChannelLabel),
-        truePeakDbtp: round3(db(m.truePeak)),
-        samplePeakDbfs: round3(db(m.samplePeak)),
-        rmsDbfs: this.frames > 0 ? round3(db(Math.sqrt(this.sumSquares[c]! / this.frames))) : null,
-      };
-    });
-    const warnings = [...this.warnings];
-    const durationS = (this.subCount * this.subLength) / this.sampleRate;
-    if (lra !== null && durationS < 60) {
-      warnings.push(`loudness range over ${durationS.toFixed(1)} s: below 60 s of programme LRA is not meaningful (EBU Tech 3343)`);
-    }
-    const truePeakDbtp = round3(db(truePeak));
-    const loudness: LoudnessSummary = {
-      integratedLufs: round3(integratedLufs),
-      momentaryMaxLufs: round3(energyToLufs(this.momentaryMax)),
-      shortTermMaxLufs: round3(energyToLufs(this.shortTermMax)),
-      loudnessRangeLu: round3(lra),
-      truePeakDbtp,
-      samplePeakDbfs: round3(db(samplePeak)),
-      plrLu: truePeakDbtp !== null && integratedLufs !== null ? round3(truePeakDbtp - integratedLufs) : null,
-    };
-    const result: LoudnessResult = {
-      loudness,
-      channels,
-      gatingBlocks: this.blocks.length,
-      lraShortTermValues: this.shortTerm.length,
-      warnings,
-    };
-    if (this.options.series) {
-      result.series = { intervalSeconds: 0.1, momentaryLufs: this.seriesM, shortTermLufs: this.seriesS };
-    }
-    return result;
-  }
-
-  /** True-peak stretches oversampled and skipped (bench). */
   truePeakWork(): { oversampled: number; skipped: number } {
-    let o = 0;
-    let s = 0;
-    for (const m of this.tp) {
-      o += m.oversampled;
-      s += m.skipped;
+    let oversampled = 0;
+    let skipped = 0;
+    for (const m of this.truePeak) {
+      oversampled += m.oversampled;
+      skipped += m.skipped;
     }
-    return { oversampled: o, skipped: s };
+    return { oversampled, skipped };
   }
 }
 
-function round3(x: number | null): number | null {
-  return x === null ? null : Math.round(x * 1000) / 1000;
+export interface LoudnessSummaryInput {
+  sampleRate: number;
+  labels: ChannelLabel[];
+  /** Weighted K-energy (mean square) of every complete 10 ms sub-block, in order. */
+  subBlocks: Float64Array;
+  channels: ChannelStats[];
+  frames: number;
+}
+
+export interface LoudnessSummaryOutput extends LoudnessResult {
+  /** Channel-weighted mean square of every 400 ms gating block at a 100 ms hop. */
+  blockEnergies: Float64Array;
+  /** Short-term (3 s) mean squares at 10 Hz, entry i ending at (i + 30) × 100 ms. */
+  shortTermEnergies: Float64Array;
+}
+
+/** The windowed half: momentary/short-term maxima, gating, LRA and series from the sub-block sequence. */
+export function summarizeLoudness(input: LoudnessSummaryInput, options: LoudnessOptions = {}): LoudnessSummaryOutput {
+  const sub = input.subBlocks;
+  const subLength = subBlockLength(input.sampleRate);
+  const warnings: string[] = [];
+  if (input.sampleRate % 100 !== 0) {
+    warnings.push(`sample rate ${input.sampleRate} Hz is not a multiple of 100: 10 ms sub-blocks are ${subLength} samples`);
+  }
+  const blocks = new Float64Array(Math.max(0, Math.floor((sub.length - SUB_BLOCKS_M) / SUB_PER_HOP) + 1));
+  const shortTerm = new Float64Array(Math.max(0, Math.floor((sub.length - SUB_BLOCKS_S) / SUB_PER_HOP) + 1));
+  const seriesM: Array<number | null> = [];
+  const seriesS: Array<number | null> = [];
+  let nBlocks = 0;
+  let nShort = 0;
+  let momentaryMax = 0;
+  let shortTermMax = 0;
+  // running window sums, re-summed exactly every second so rounding never accumulates
+  let sumM = 0;
+  let sumS = 0;
+  for (let j = 0; j < sub.length; j++) {
+    const count = j + 1;
+    if (count % 100 === 0) {
+      sumM = 0;
+      sumS = 0;
+      for (let q = Math.max(0, count - SUB_BLOCKS_M); q < count; q++) sumM += sub[q]!;
+      for (let q = Math.max(0, count - SUB_BLOCKS_S); q < count; q++) sumS += sub[q]!;
+    } else {
+      sumM += sub[j]! - (count > SUB_BLOCKS_M ? sub[j - SUB_BLOCKS_M]! : 0);
+      sumS += sub[j]! - (count > SUB_BLOCKS_S ? sub[j - SUB_BLOCKS_S]! : 0);
+    }
+    const m = count >= SUB_BLOCKS_M ? Math.max(0, sumM / SUB_BLOCKS_M) : -1;
+    const s = count >= SUB_BLOCKS_S ? Math.max(0, sumS / SUB_BLOCKS_S) : -1;
+    if (m > momentaryMax) momentaryMax = m;
+    if (s > shortTermMax) shortTermMax = s;
+    if (options.onStep) options.onStep((count * subLength) / input.sampleRate, m >= 0 ? energyToLufs(m) : null, s >= 0 ? energyToLufs(s) : null);
+    if (count % SUB_PER_HOP === 0) {
+      if (m >= 0) blocks[nBlocks++] = m;
+      if (s >= 0) shortTerm[nShort++] = s;
+      if (options.series) {
+        seriesM.push(m > 0 ? round3(energyToLufs(m)) : null);
+        seriesS.push(s > 0 ? round3(energyToLufs(s)) : null);
+      }
+    }
+  }
+  const integratedLufs = energyToLufs(integratedEnergy(blocks));
+  const lra = loudnessRange(shortTerm);
+  let samplePeak = 0;
+  let truePeak = 0;
+  const channels: ChannelSummary[] = input.channels.map((st, c) => {
+    samplePeak = Math.max(samplePeak, st.samplePeak);
+    truePeak = Math.max(truePeak, st.truePeak);
+    return {
+      label: input.labels[c] ?? (`Ch${c + 1}` as ChannelLabel),
+      truePeakDbtp: round3(db(st.truePeak)),
+      samplePeakDbfs: round3(db(st.samplePeak)),
+      rmsDbfs: input.frames > 0 ? round3(db(Math.sqrt(st.sumSquares / input.frames))) : null,
+    };
+  });
+  const durationS = (sub.length * subLength) / input.sampleRate;
+  if (lra !== null && durationS < 60) {
+    warnings.push(`loudness range over ${durationS.toFixed(1)} s: below 60 s of programme LRA is not meaningful (EBU Tech 3343)`);
+  }
+  const truePeakDbtp = round3(db(truePeak));
+  const loudness: LoudnessSummary = {
+    integratedLufs: round3(integratedLufs),
+    momentaryMaxLufs: round3(energyToLufs(momentaryMax)),
+    shortTermMaxLufs: round3(energyToLufs(shortTermMax)),
+    loudnessRangeLu: round3(lra),
+    truePeakDbtp,
+    samplePeakDbfs: round3(db(samplePeak)),
+    plrLu: truePeakDbtp !== null && integratedLufs !== null ? round3(truePeakDbtp - integratedLufs) : null,
+  };
+  const out: LoudnessSummaryOutput = {
+    loudness,
+    channels,
+    gatingBlocks: nBlocks,
+    lraShortTermValues: nShort,
+    warnings,
+    blockEnergies: blocks,
+    shortTermEnergies: shortTerm,
+  };
+  if (options.series) out.series = { intervalSeconds: 0.1, momentaryLufs: seriesM, shortTermLufs: seriesS };
+  return out;
+}
+
+/** The loudness meter as a streaming Analyzer (the single-thread path). */
+export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
+  readonly id = 'loudness';
+  private acc!: LoudnessAccumulator;
+  private summary: LoudnessSummaryOutput | null = null;
+
+  constructor(private readonly options: LoudnessOptions = {}) {}
+
+  start(stream: StreamInfo): void {
+    const labels = Array.from({ length: stream.channelCount }, (_, c) => stream.channelLabels[c] ?? (`Ch${c + 1}` as ChannelLabel));
+    this.acc = new LoudnessAccumulator(stream.sampleRate, labels, this.options);
+    this.summary = null;
+  }
+
+  process(block: AudioBlock): void {
+    this.acc.process(block.channels, block.frames);
+  }
+
+  finish(): LoudnessResult {
+    this.acc.flushTruePeak();
+    this.summary = summarizeLoudness(
+      { sampleRate: this.acc.sampleRate, labels: this.acc.labels, subBlocks: this.acc.subBlocks.view(), channels: this.acc.channelStats(), frames: this.acc.frames },
+      this.options,
+    );
+    const { blockEnergies: _b, shortTermEnergies: _s, ...result } = this.summary;
+    return result;
+  }
+
+  /** Channel-weighted mean square of every 400 ms gating block (100 ms hop), for dialogue gating; after finish(). */
+  blockEnergies(): Float64Array {
+    return this.summary?.blockEnergies ?? new Float64Array(0);
+  }
+
+  /** Short-term (3 s) mean squares at 10 Hz, entry i ending at (i + 30) × 100 ms; after finish(). */
+  shortTermEnergies(): Float64Array {
+    return this.summary?.shortTermEnergies ?? new Float64Array(0);
+  }
+
+  truePeakWork(): { oversampled: number; skipped: number } {
+    return this.acc.truePeakWork();
+  }
 }
 
 /** BS.1770 gating: absolute -70 LUFS, then relative -10 LU below the abs-gated energy mean. Returns 0 if none. */
