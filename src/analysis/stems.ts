@@ -64,6 +64,11 @@ export interface NamedSource {
 export interface NullTestOptions {
   /** Picture rate for offsets in frames (default 24). */
   fps?: number;
+  /**
+   * Start the null here (seconds from the reference's first sample), e.g. at FFOA: a 2-pop printed on
+   * every stem sums to three pops against the printmaster's one. Alignment still looks at the whole file.
+   */
+  fromSeconds?: number;
   maxOffsetSeconds?: number;
   excerptSeconds?: number;
   /** Skip the search and use these offsets (frames, one per part; positive = part late). */
@@ -139,7 +144,9 @@ export interface ResidualRun {
 
 export interface ResidualSeries {
   intervalSeconds: number;
-  /** Per channel: residual and reference RMS (dBFS, null when silent), entry i covers [i·interval, (i+1)·interval). */
+  /** Where entry 0 starts (the `fromSeconds` option). */
+  startSeconds: number;
+  /** Per channel: residual and reference RMS (dBFS, null when silent); entry i covers startSeconds + [i, i+1)·interval. */
   channels: Array<{ channel: number; label: ChannelLabel; residualRmsDbfs: Array<number | null>; referenceRmsDbfs: Array<number | null> }>;
 }
 
@@ -148,7 +155,9 @@ export interface NullTestResult {
   sampleRate: number;
   fps: number;
   channelLabels: ChannelLabel[];
+  /** Frames compared, from `fromSeconds`. */
   framesCompared: number;
+  fromSeconds: number;
   thresholds: {
     residualLimitDbfs: number;
     sustainSeconds: number;
@@ -404,9 +413,11 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   const refBuf = Array.from({ length: channels }, () => new Float32Array(blockFrames));
   const partBufs = parts.map(() => Array.from({ length: channels }, () => new Float32Array(blockFrames)));
   const residual = Array.from({ length: channels }, () => new Float64Array(blockFrames));
-  const leadZeros = alignments.map((a) => Math.max(0, -(a.offsetFrames ?? 0)));
-  parts.forEach((p, k) => p.source.seek(Math.max(0, alignments[k]!.offsetFrames ?? 0)));
-  ref.seek(0);
+  const fromFrame = Math.max(0, Math.min(fmt.frames, Math.round((options.fromSeconds ?? 0) * rate)));
+  const fromSeconds = fromFrame / rate;
+  const leadZeros = alignments.map((a) => Math.max(0, -(fromFrame + (a.offsetFrames ?? 0))));
+  parts.forEach((p, k) => p.source.seek(Math.max(0, fromFrame + (alignments[k]!.offsetFrames ?? 0))));
+  ref.seek(fromFrame);
 
   const K = parts.length;
   const windowFrames = Math.max(1, Math.round(windowSeconds * rate));
@@ -438,6 +449,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   const serRefE = new Float64Array(channels);
   const series: ResidualSeries = {
     intervalSeconds: seriesSeconds,
+    startSeconds: fromSeconds,
     channels: fmt.channelLabels.map((label, channel) => ({ channel, label, residualRmsDbfs: [], referenceRmsDbfs: [] })),
   };
   const runState: RunState[] = Array.from({ length: channels }, () => ({ kind: null, start: 0, end: 0, maxE: 0, peak: 0 }));
@@ -463,8 +475,8 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
         channel: c,
         label: fmt.channelLabels[c]!,
         kind: r.kind,
-        startSeconds: (r.start * windowFrames) / rate,
-        endSeconds: Math.min(((r.end + 1) * windowFrames) / rate, framesCompared / rate),
+        startSeconds: fromSeconds + (r.start * windowFrames) / rate,
+        endSeconds: fromSeconds + Math.min(((r.end + 1) * windowFrames) / rate, framesCompared / rate),
         maxResidualRmsDbfs: dbPower(r.maxE)!,
         residualPeakDbfs: dbAmp(r.peak)!,
         sustained,
@@ -610,7 +622,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
       if (inWindow === windowFrames) closeWindow();
       if (inSeries === seriesFrames) closeSeries();
     }
-    options.onProgress?.(framesCompared, fmt.frames);
+    options.onProgress?.(framesCompared, fmt.frames - fromFrame);
   }
   if (inWindow > 0) closeWindow();
   if (window > 0) {
@@ -658,6 +670,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
     fps,
     channelLabels: fmt.channelLabels.slice(),
     framesCompared,
+    fromSeconds,
     thresholds: { residualLimitDbfs, sustainSeconds, ceilingMarginDb, limiterHoldSeconds, nullDepthWarnDb: NULL_DEPTH_WARN_DB, windowSeconds },
     referenceCeilingDbfs: dbAmp(ceiling),
     parts: alignments,

@@ -185,6 +185,14 @@ describe('stems null test', () => {
     expect(series[3] === null || series[3] < -90).toBe(true);
     expect(r.channels[0]!.contentDifferenceSeconds).toBeCloseTo(0.5, 2);
     expect(r.channels.map((c) => c.sustainedContentRuns)).toEqual([1, 1]);
+    // Started at 1 s, the times are still from the file's first sample.
+    const later = checkStemsSum(memorySource('PM.wav', sum(DX, MX, FX, extra)), [
+      { name: 'DX', source: memorySource('DX.wav', DX) },
+      { name: 'MX', source: memorySource('MX.wav', MX) },
+      { name: 'FX', source: memorySource('FX.wav', FX) },
+    ], { fromSeconds: 1 });
+    expect(later.runs.filter((x) => x.kind === 'content').map((x) => [x.startSeconds, x.endSeconds])).toEqual([[2, 2.5], [2, 2.5]]);
+    expect(later.series.channels[0]!.residualRmsDbfs[2]!).toBeGreaterThan(-40);
   });
 
   it('tolerates a limited printmaster whose residual sits only at its ceiling', () => {
@@ -256,6 +264,31 @@ describe('stems null test', () => {
     expect(few.eventsTruncated).toBe(true);
     expect(few.runs).toHaveLength(1);
     expect(few.nulls).toBe(true);
+  });
+
+  it('skips a leader whose 2-pop is on every stem when asked to start at FFOA', () => {
+    const withPop = (x: Float32Array[]) =>
+      x.map((ch) => {
+        const y = ch.slice();
+        for (let i = 0; i < FRAME; i++) y[Math.round(0.25 * SR) + i] = 0.1 * Math.sin((2 * Math.PI * 1000 * i) / SR);
+        return y;
+      });
+    const silentHead = (x: Float32Array[]) => x.map((ch) => ch.map((v, i) => (i < SR ? 0 : v)));
+    const [dx, mx, fx] = [withPop(silentHead(DX)), withPop(silentHead(MX)), withPop(silentHead(FX))];
+    const pm = withPop(sum(silentHead(DX), silentHead(MX), silentHead(FX)));
+    const whole = run(pm, dx, mx, fx);
+    expect(whole.channels[0]!.residualPeakDbfs!).toBeGreaterThan(-20); // two extra pops
+    const r = checkStemsSum(memorySource('PM.wav', pm), [
+      { name: 'DX', source: memorySource('DX.wav', dx) },
+      { name: 'MX', source: memorySource('MX.wav', mx) },
+      { name: 'FX', source: memorySource('FX.wav', fx) },
+    ], { fromSeconds: 1 });
+    expect(r.fromSeconds).toBe(1);
+    expect(r.framesCompared).toBe(N - SR);
+    expect(r.series.startSeconds).toBe(1);
+    expect(r.series.channels[0]!.residualRmsDbfs).toHaveLength(6);
+    for (const ch of r.channels) expect(ch.residualPeakDbfs === null || ch.residualPeakDbfs < -90).toBe(true);
+    expect(r.runs).toEqual([]);
   });
 
   it('refuses parts of another layout with a clear error', () => {
