@@ -37,7 +37,14 @@ export const aafAdapter: SessionAdapter = {
         byteOffset: 0,
       });
     }
-    return readAafSession(filePath, options);
+    try {
+      return readAafSession(filePath, options);
+    } catch (err) {
+      if (err instanceof DubstageError) throw err;
+      // a structure no check above foresaw (a value cut short inside a property): still a clear error
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new DubstageError({ code: 'bad-session', message: `${filePath}: the AAF structure is corrupt (${detail})`, path: filePath });
+    }
   },
 };
 

@@ -102,7 +102,9 @@ export class AafFile {
   }
 
   get header(): AafObject {
-    return this.root.strong(PID.RootHeader)!;
+    const header = this.root.strong(PID.RootHeader);
+    if (!header) throw this.cfb.error('bad-session', 'the AAF root has no Header object', undefined);
+    return header;
   }
 
   /** Local pid of a dynamic (extension) property, by AUID or by name; null when this file does not define it. */

@@ -110,7 +110,7 @@ function gainOf(ctx: Ctx, group: AafObject, where: string): number {
     const values = points.map((p) => indirectNumber(p.indirect(PID.ControlPointValue))).filter((v): v is number => v !== null);
     if (values.length > 0) {
       if (values.some((v) => Math.abs(v - values[0]!) > 1e-9)) {
-        warnOnce(ctx, `auto:${where}`, `${where}: clip gain automation (${values.length} points) read as its first value`);
+        warnOnce(ctx, `auto:${where}`, `${where}: clip gain automation is read as each clip's first point`);
       }
       return linearToDb(values[0]!);
     }

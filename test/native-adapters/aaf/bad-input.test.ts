@@ -203,3 +203,28 @@ describe('files that are not AAF', () => {
     expect(err.message).toMatch(/KLV/);
   });
 });
+
+describe('corrupted bytes anywhere', () => {
+  it('a real file with bytes overwritten reads or fails with a DubstageError, never anything else', async () => {
+    const src = readFileSync(samplesDir('aaf', 'agfline__LibAAF', 'MC_Fades.aaf'));
+    let seed = 20240131;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed / 4294967296;
+    };
+    let failures = 0;
+    for (let i = 0; i < 60; i++) {
+      const bytes = Buffer.from(src);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 4); k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      const p = write(`fuzz-${i}.aaf`, bytes);
+      try {
+        await aafAdapter.read(p, {});
+      } catch (err) {
+        expect(err).toBeInstanceOf(DubstageError);
+        failures++;
+      }
+    }
+    // the generator is fixed: some of these files must be refused, so the loop tested something
+    expect(failures).toBeGreaterThan(0);
+  });
+});
