@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runQc } from '../../src/qc/pipeline.js';
+import { loadSpec } from '../../src/specs/loader.js';
+import { buildDelivery, type Defect } from './delivery-fixture.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+async function qc(defect?: Defect) {
+  const dir = await buildDelivery(defect);
+  dirs.push(dir);
+  return runQc({ paths: [dir], spec: loadSpec('netflix').spec, fps: '24' });
+}
+
+describe('dubstage qc on deliveries built by code', () => {
+  it('the clean delivery: roles from name tokens, passes with no error finding', async () => {
+    const run = await qc();
+    expect(run.inputErrors).toEqual([]);
+    expect(run.deliverables.map((d) => d.id).sort()).toEqual(
+      ['me 5.1', 'printmaster 2.0', 'printmaster 5.1', 'stem dialogue 5.1', 'stem effects 5.1', 'stem music 5.1'],
+    );
+    expect(run.deliverables.find((d) => d.id === 'stem dialogue 5.1')!.reasons).toEqual([
+      'role stem dialogue from name token "DX"',
+      'layout 5.1 from name token "51"',
+    ]);
+    expect(run.outcome.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(run.outcome.verdict).toBe('pass');
+    // A dialogue stem's LFE silent for the whole file is info, not a dropout.
+    expect(run.outcome.findings.some((f) => f.rule === 'signal/silence' && f.severity === 'info' && f.channel === 'LFE')).toBe(true);
+  });
+
+  it('true peak over: found by loudness/true-peak on the printmaster, the effects stem and the M&E', async () => {
+    const run = await qc('true-peak');
+    const errors = run.outcome.findings.filter((f) => f.rule === 'loudness/true-peak' && f.severity === 'error');
+    for (const id of ['printmaster 5.1', 'stem effects 5.1', 'me 5.1']) expect(errors.map((f) => f.deliverable)).toContain(id);
+    expect(errors.map((f) => f.deliverable)).not.toContain('stem music 5.1');
+    expect(errors.find((f) => f.deliverable === 'printmaster 5.1')!.channel).toBe('C');
+    expect(run.outcome.verdict).toBe('fail');
+  });
+
+  it('wrong sample rate: found by format/sample-rate on the music stem', async () => {
+    const run = await qc('sample-rate');
+    const f = run.outcome.findings.filter((x) => x.rule === 'format/sample-rate');
+    expect(f).toMatchObject([{ deliverable: 'stem music 5.1', severity: 'error', measured: 44100 }]);
+  });
+
+  it('LFE carrying full band: found by lfe/band-limit on the effects stem, the printmaster and the M&E', async () => {
+    const run = await qc('lfe-full-band');
+    const f = run.outcome.findings.filter((x) => x.rule === 'lfe/band-limit' && x.severity === 'error');
+    expect(new Set(f.map((x) => x.deliverable))).toEqual(new Set(['printmaster 5.1', 'stem effects 5.1', 'me 5.1']));
+    expect(f.every((x) => x.channel === 'LFE' && x.startTimecode!.startsWith('01:00:0'))).toBe(true);
+  });
+});
