@@ -54,6 +54,15 @@ export interface SilenceEvent {
   endSeconds: number;
 }
 
+export interface Dropout extends SilenceEvent {
+  /**
+   * Another channel carried programme during the hole (this channel dropped out of a playing mix: the
+   * strong case); false for a short hole in every channel at once (a tick of dead air, or a tight edit
+   * with digital zero between clips on a stem).
+   */
+  otherChannelsActive: boolean;
+}
+
 export interface SilenceRun extends SilenceEvent {
   /** Starts at the first frame / ends at the last. */
   leading: boolean;
@@ -81,7 +90,7 @@ export interface SilenceResult {
   contextSeconds: number;
   minSilenceSeconds: number;
   channels: ChannelSilence[];
-  dropouts: SilenceEvent[];
+  dropouts: Dropout[];
   gaps: SilenceEvent[];
   silences: SilenceRun[];
   eventsTruncated: boolean;
@@ -126,7 +135,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private dropoutCount = new Float64Array(0);
   private longestDropout = new Float64Array(0);
   private silenceCount = new Float64Array(0);
-  private readonly dropouts: SilenceEvent[] = [];
+  private readonly dropouts: Dropout[] = [];
   private readonly gaps: SilenceEvent[] = [];
   private readonly silences: SilenceRun[] = [];
   private truncated = false;
@@ -287,7 +296,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
       this.truncated = true;
       return;
     }
-    this.dropouts.push(this.event(c, start, length));
+    this.dropouts.push({ ...this.event(c, start, length), otherChannelsActive: this.pendingOthers[c] === 1 });
   }
 
   private closeQuietRun(c: number, atEnd: boolean): void {

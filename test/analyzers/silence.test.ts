@@ -38,7 +38,7 @@ describe('silence analyzer', () => {
     chans[0]!.fill(0, SR, SR + 20); // 20 samples (< 1 ms) on L: not a dropout
     const r = run(new SilenceAnalyzer(), chans, LABELS_51);
     expect(r.dropouts).toHaveLength(1);
-    expect(r.dropouts[0]).toMatchObject({ channel: 2, label: 'C', startFrame: dropStart, lengthSamples: 480 });
+    expect(r.dropouts[0]).toMatchObject({ channel: 2, label: 'C', startFrame: dropStart, lengthSamples: 480, otherChannelsActive: true });
     expect(r.dropouts[0]!.startSeconds).toBeCloseTo(2, 9);
     expect(r.dropouts[0]!.endSeconds).toBeCloseTo(2.01, 9);
     const lfe = r.channels[3]!;
@@ -84,6 +84,7 @@ describe('silence analyzer', () => {
     }
     const r = run(new SilenceAnalyzer(), chans, ['L', 'R']);
     expect(r.dropouts.map((d) => [d.label, d.startSeconds, d.lengthSamples])).toEqual([['L', 1, 960], ['R', 1, 960]]);
+    expect(r.dropouts.every((d) => !d.otherChannelsActive)).toBe(true);
     expect(r.gaps.map((d) => [d.label, d.startSeconds, d.endSeconds])).toEqual([['L', 2, 3], ['R', 2, 3]]);
     expect(r.channels[0]!.gapCount).toBe(1);
     // A mono file follows the same rule.
