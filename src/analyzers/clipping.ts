@@ -4,6 +4,9 @@
  * (qc-tools.md §1.5, [V]): (1) any run of identical consecutive samples at the maximum level with a
  * threshold of -0.45 dBFS, (2) >= 10 distinct clipped segments at the asset's greatest level,
  * (3) more than 0.01 % of samples at full scale. Criteria (4) and (5) (histogram shape) are not computed.
+ * A caution for limits: in 16-bit material a low-frequency crest above -0.45 dBFS can repeat a sample
+ * value legitimately (a 40 Hz crest moves less than one 16-bit step between samples), so criterion (1)
+ * is strict there; `minRunSamples` raises the run length when a profile wants it.
  *
  * Merging across segments: NOT mergeable as-is. A run can straddle a segment boundary and criterion (2)
  * depends on the whole asset's peak, so the host must give this analyzer the whole file.
