@@ -80,6 +80,8 @@ export function speechDownmixWeights(labels: ChannelLabel[]): number[] {
 type Ort = typeof import('onnxruntime-node');
 let ortModule: Promise<Ort> | null = null;
 let sharedSession: Promise<InferenceSession> | null = null;
+/** Steps of every analyzer sharing the session run one at a time (files measured side by side). */
+let sessionQueue: Promise<unknown> = Promise.resolve();
 
 /** The Silero v5 16 kHz model file inside the installed npm package; nothing is downloaded. */
 export function sileroModelPath(): string {
@@ -194,7 +196,9 @@ export class SpeechAnalyzer implements Analyzer<SpeechSummary> {
     let pos = 0;
     while (pos < produced) {
       const take = Math.min(WINDOW - this.filled, produced - pos);
-      this.input.set(this.resampled.subarray(pos, pos + take), CONTEXT + this.filled);
+      const input = this.input;
+      const src = this.resampled;
+      for (let i = 0, o = CONTEXT + this.filled; i < take; i++, o++) input[o] = src[pos + i];
       this.filled += take;
       pos += take;
       if (this.filled === WINDOW) {
@@ -220,7 +224,10 @@ export class SpeechAnalyzer implements Analyzer<SpeechSummary> {
         sr: new ort.Tensor('int64', BigInt64Array.from([BigInt(VAD_RATE)]), []),
       };
     }
-    const out = await s.run(this.tensors);
+    const tensors = this.tensors;
+    const step = sessionQueue.then(() => s.run(tensors));
+    sessionQueue = step.catch(() => undefined);
+    const out = await step;
     const prob = out[s.outputNames[0]].data as Float32Array;
     this.state.set(out[s.outputNames[1]].data as Float32Array);
     return prob[0];

@@ -50,6 +50,17 @@ describe('SpeechAnalyzer (Silero v5 through onnxruntime-node)', () => {
     expect(Array.from(b.speechFraction)).toEqual(Array.from(a.speechFraction));
   }, 60_000);
 
+  it('gives the same answers for files measured side by side (one shared session)', async () => {
+    const [a, b] = await Promise.all([
+      detectSpeech(mix.channels, mix.rate, mix.labels),
+      detectSpeech(bedOnly.channels, bedOnly.rate, bedOnly.labels),
+    ]);
+    const a1 = await detectSpeech(mix.channels, mix.rate, mix.labels);
+    const b1 = await detectSpeech(bedOnly.channels, bedOnly.rate, bedOnly.labels);
+    expect(Array.from(a.speechFraction)).toEqual(Array.from(a1.speechFraction));
+    expect(Array.from(b.speechFraction)).toEqual(Array.from(b1.speechFraction));
+  }, 60_000);
+
   it('lines up hops the same at 44.1 kHz', async () => {
     const speech = committedClips().slice(0, 4).map((c) => trimClip(resampleClip(c, 44100)));
     const m = buildMix({ name: 'stereo 44.1', rate: 44100, layout: 'stereo', bed: 'music', speechToBedDb: 10, lines: 4, seed: 5 }, speech);
