@@ -1,0 +1,130 @@
+/**
+ * Kernel benchmark (issue 8): the true-peak oversampler in plain JS vs WASM SIMD (and the JS
+ * K-weighting for scale) on 6 channels x 60 s at 48 kHz, in Msamples/s of input and realtime factor.
+ *
+ *   npm run build:wasm && npx tsx bench/kernels.bench.ts      (or node dist/bench/kernels.bench.js)
+ *
+ * Rows: the bare kernel over whole channels; TruePeakMeter with skipping off (every 128-sample stretch
+ * oversampled: the kernel plus the meter's bookkeeping) and on (what a measurement runs). Best of 3
+ * after a warm-up on the same buffers. Never a timed test: the machine is shared.
+ */
+import { kWeightingCoefficients, kWeightSumSquares } from '../src/dsp/kweighting.js';
+import {
+  compileKernel,
+  defaultTruePeakWasm,
+  defaultWasmPath,
+  designInterpolator,
+  TruePeakMeter,
+  wasmKernel,
+  type Kernel,
+} from '../src/dsp/truepeak.js';
+
+const rate = 48000;
+const seconds = 60;
+const channels = 6;
+const frames = rate * seconds;
+
+/** Six independent pink-ish noises with slow +-6 dB envelopes (the performance-anchors signal). */
+function makeSignal(): Float32Array[] {
+  let seed = 12345;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const periods = [23, 29, 31, 37, 41, 27];
+  return Array.from({ length: channels }, (_, c) => {
+    const x = new Float32Array(frames);
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    for (let i = 0; i < frames; i++) {
+      const white = rand() * 2 - 1;
+      p0 = 0.99765 * p0 + white * 0.099046;
+      p1 = 0.963 * p1 + white * 0.2965164;
+      p2 = 0.57 * p2 + white * 1.0526913;
+      const v = (p0 + p1 + p2 + white * 0.1848) * 0.05;
+      x[i] = v * Math.pow(10, (6 * Math.sin((2 * Math.PI * i) / rate / periods[c]!)) / 20);
+    }
+    return x;
+  });
+}
+
+function best(run: () => number): { seconds: number; value: number } {
+  let value = run(); // warm-up on correctly sized input
+  let bestSeconds = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = process.hrtime.bigint();
+    value = run();
+    bestSeconds = Math.min(bestSeconds, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return { seconds: bestSeconds, value };
+}
+
+function row(name: string, r: { seconds: number; value: number }, note = ''): void {
+  const msps = (channels * frames) / r.seconds / 1e6;
+  const realtime = seconds / r.seconds;
+  console.log(
+    `${name.padEnd(44)} ${r.seconds.toFixed(3).padStart(7)} s ${msps.toFixed(0).padStart(6)} Msamples/s ${realtime
+      .toFixed(0)
+      .padStart(6)}x realtime  ${note}`,
+  );
+}
+
+const signal = makeSignal();
+const ip = designInterpolator(4);
+const H = ip.tapsPerPhase - 1;
+const exts = signal.map((x) => {
+  const ext = new Float32Array(H + frames);
+  ext.set(x, H);
+  return ext;
+});
+
+function bareKernel(kernel: Kernel): number {
+  let peak = 0;
+  for (const ext of exts) peak = Math.max(peak, kernel(ext, frames));
+  return peak;
+}
+
+function meters(useWasm: boolean, skip: boolean): number {
+  let peak = 0;
+  for (const x of signal) {
+    const m = new TruePeakMeter(rate, { useWasm });
+    m.skipEnabled = skip;
+    // 10 ms sub-blocks, as the loudness analyzer feeds it
+    for (let i = 0; i < frames; i += 480) m.process(x, i, Math.min(frames, i + 480));
+    peak = Math.max(peak, m.truePeak);
+  }
+  return peak;
+}
+
+const db = (v: number) => `${(20 * Math.log10(v)).toFixed(6)} dB`;
+const module = defaultTruePeakWasm();
+console.log(`true peak, 4x, ${ip.tapsPerPhase} taps x ${ip.factor - 1} fractional phases; ${channels} ch x ${seconds} s @ ${rate} Hz`);
+console.log(`wasm: ${module ? defaultWasmPath() : 'not built (npm run build:wasm): JS rows only'}`);
+
+const js = best(() => bareKernel(compileKernel(ip)));
+row('TP kernel, JS (taps inlined, double)', js, db(js.value));
+const wasm = module ? wasmKernel(module, ip) : null;
+if (wasm) {
+  const w = best(() => bareKernel(wasm));
+  row('TP kernel, WASM SIMD (f64x2, same sums)', w, `${db(w.value)}  ${(js.seconds / w.seconds).toFixed(2)}x JS, ${w.value === js.value ? 'bit-identical' : 'DIFFERS'}`);
+}
+for (const skip of [false, true]) {
+  const mj = best(() => meters(false, skip));
+  row(`TruePeakMeter JS, skip ${skip ? 'on' : 'off'}`, mj, db(mj.value));
+  if (module) {
+    const mw = best(() => meters(true, skip));
+    row(`TruePeakMeter WASM, skip ${skip ? 'on' : 'off'}`, mw, `${db(mw.value)}  ${(mj.seconds / mw.seconds).toFixed(2)}x JS, ${mw.value === mj.value ? 'bit-identical' : 'DIFFERS'}`);
+  }
+}
+
+const k = kWeightingCoefficients(rate);
+const kw = best(() => {
+  let sum = 0;
+  for (const x of signal) {
+    const state = new Float64Array(8);
+    for (let i = 0; i < frames; i += 480) sum += kWeightSumSquares(x, i, Math.min(frames, i + 480), k, state);
+  }
+  return sum;
+});
+row('K-weighting, JS (2 biquads, double)', kw);

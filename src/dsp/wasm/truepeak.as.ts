@@ -1,0 +1,173 @@
+// AssemblyScript (compiled by `npm run build:wasm`, not by tsc): the true-peak polyphase FIR with
+// f64x2 SIMD across time. Each vector holds two consecutive outputs of one phase; every output is
+// summed tap by tap in the same order and in the same double precision as the plain-JS kernel
+// (compileKernel in ../truepeak.ts), so both return bit-identical peaks.
+//
+// Memory (fixed, no allocator): TAPS holds each tap splatted into both lanes, phase-major
+// (phase p, tap k at TAPS + (p * taps + k) * 16); INPUT holds the Float32 stretch with its
+// taps-1 history samples first. The caller writes both, then calls init() once and peak() per stretch.
+
+const MAX_PHASES: i32 = 15;
+const MAX_TAPS: i32 = 64;
+const CAPACITY: i32 = 16384;
+
+const TAPS: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
+const INPUT: usize = memory.data(CAPACITY * 4 + 16, 16);
+
+let phaseCount: i32 = 0;
+let tapCount: i32 = 0;
+
+export function tapsPointer(): usize {
+  return TAPS;
+}
+export function inputPointer(): usize {
+  return INPUT;
+}
+/** Samples INPUT holds, history included. */
+export function inputCapacity(): i32 {
+  return CAPACITY;
+}
+export function maxPhases(): i32 {
+  return MAX_PHASES;
+}
+export function maxTaps(): i32 {
+  return MAX_TAPS;
+}
+
+export function init(phases: i32, taps: i32): void {
+  phaseCount = phases;
+  tapCount = taps;
+}
+
+@inline function tapAt(p: i32, k: i32): v128 {
+  return v128.load(TAPS + (<usize>(p * tapCount + k) << 4));
+}
+
+/** Input samples n-k and n-k+1 as doubles. */
+@inline function pairAt(n: i32, k: i32): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(INPUT + (<usize>(n - k) << 2)));
+}
+
+/** Max |y| over outputs n..n+3 of three phases (4x oversampling): six independent sums per tap. */
+@inline function group3(n: i32): v128 {
+  const T = tapCount;
+  let xa = pairAt(n, 0);
+  let xb = pairAt(n + 2, 0);
+  let t0 = tapAt(0, 0);
+  let t1 = tapAt(1, 0);
+  let t2 = tapAt(2, 0);
+  let a0 = f64x2.mul(t0, xa);
+  let b0 = f64x2.mul(t0, xb);
+  let a1 = f64x2.mul(t1, xa);
+  let b1 = f64x2.mul(t1, xb);
+  let a2 = f64x2.mul(t2, xa);
+  let b2 = f64x2.mul(t2, xb);
+  for (let k = 1; k < T; k++) {
+    xa = pairAt(n, k);
+    xb = pairAt(n + 2, k);
+    t0 = tapAt(0, k);
+    t1 = tapAt(1, k);
+    t2 = tapAt(2, k);
+    a0 = f64x2.add(a0, f64x2.mul(t0, xa));
+    b0 = f64x2.add(b0, f64x2.mul(t0, xb));
+    a1 = f64x2.add(a1, f64x2.mul(t1, xa));
+    b1 = f64x2.add(b1, f64x2.mul(t1, xb));
+    a2 = f64x2.add(a2, f64x2.mul(t2, xa));
+    b2 = f64x2.add(b2, f64x2.mul(t2, xb));
+  }
+  let m = f64x2.pmax(f64x2.abs(a0), f64x2.abs(b0));
+  m = f64x2.pmax(m, f64x2.abs(a1));
+  m = f64x2.pmax(m, f64x2.abs(b1));
+  m = f64x2.pmax(m, f64x2.abs(a2));
+  return f64x2.pmax(m, f64x2.abs(b2));
+}
+
+/** Max |y| over outputs n..n+7 of one phase (2x oversampling): four independent sums per tap. */
+@inline function group1(n: i32): v128 {
+  const T = tapCount;
+  let t = tapAt(0, 0);
+  let a = f64x2.mul(t, pairAt(n, 0));
+  let b = f64x2.mul(t, pairAt(n + 2, 0));
+  let c = f64x2.mul(t, pairAt(n + 4, 0));
+  let d = f64x2.mul(t, pairAt(n + 6, 0));
+  for (let k = 1; k < T; k++) {
+    t = tapAt(0, k);
+    a = f64x2.add(a, f64x2.mul(t, pairAt(n, k)));
+    b = f64x2.add(b, f64x2.mul(t, pairAt(n + 2, k)));
+    c = f64x2.add(c, f64x2.mul(t, pairAt(n + 4, k)));
+    d = f64x2.add(d, f64x2.mul(t, pairAt(n + 6, k)));
+  }
+  let m = f64x2.pmax(f64x2.abs(a), f64x2.abs(b));
+  m = f64x2.pmax(m, f64x2.abs(c));
+  return f64x2.pmax(m, f64x2.abs(d));
+}
+
+/** Any phase count: outputs n..n+3, one phase at a time. */
+@inline function groupAny(n: i32): v128 {
+  const T = tapCount;
+  let m = f64x2.splat(0);
+  for (let p = 0; p < phaseCount; p++) {
+    let t = tapAt(p, 0);
+    let a = f64x2.mul(t, pairAt(n, 0));
+    let b = f64x2.mul(t, pairAt(n + 2, 0));
+    for (let k = 1; k < T; k++) {
+      t = tapAt(p, k);
+      a = f64x2.add(a, f64x2.mul(t, pairAt(n, k)));
+      b = f64x2.add(b, f64x2.mul(t, pairAt(n + 2, k)));
+    }
+    m = f64x2.pmax(m, f64x2.pmax(f64x2.abs(a), f64x2.abs(b)));
+  }
+  return m;
+}
+
+/** One output of every phase, scalar, same summation order. */
+function single(n: i32): f64 {
+  const T = tapCount;
+  let peak: f64 = 0;
+  for (let p = 0; p < phaseCount; p++) {
+    const base = TAPS + (<usize>(p * T) << 4);
+    let y: f64 = f64.load(base) * <f64>f32.load(INPUT + (<usize>n << 2));
+    for (let k = 1; k < T; k++) {
+      y += f64.load(base + (<usize>k << 4)) * <f64>f32.load(INPUT + (<usize>(n - k) << 2));
+    }
+    const a = abs<f64>(y);
+    if (a > peak) peak = a;
+  }
+  return peak;
+}
+
+/**
+ * Max |y| over every fractional phase for the `count` samples after the taps-1 history in INPUT.
+ * The last group overlaps the one before it instead of reading past the stretch (max is idempotent).
+ */
+export function peak(count: i32): f64 {
+  const first = tapCount - 1;
+  const end = first + count;
+  let m = f64x2.splat(0);
+  if (phaseCount == 3) {
+    if (count >= 4) {
+      let n = first;
+      for (; n + 4 <= end; n += 4) m = f64x2.pmax(m, group3(n));
+      if (n < end) m = f64x2.pmax(m, group3(end - 4));
+    }
+  } else if (phaseCount == 1) {
+    if (count >= 8) {
+      let n = first;
+      for (; n + 8 <= end; n += 8) m = f64x2.pmax(m, group1(n));
+      if (n < end) m = f64x2.pmax(m, group1(end - 8));
+    }
+  } else if (count >= 4) {
+    let n = first;
+    for (; n + 4 <= end; n += 4) m = f64x2.pmax(m, groupAny(n));
+    if (n < end) m = f64x2.pmax(m, groupAny(end - 4));
+  }
+  let result = max<f64>(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
+  const groupSize = phaseCount == 1 ? 8 : 4;
+  if (count < groupSize) {
+    for (let n = first; n < end; n++) {
+      const y = single(n);
+      if (y > result) result = y;
+    }
+  }
+  return result;
+}
