@@ -7,6 +7,71 @@ import type { AudioHeader, BextInfo, ChunkInfo, IxmlInfo } from '../audio/types.
 import type { ErrorInfo } from '../errors.js';
 import { formatTimecode, parseFrameRate, type Rational } from '../session/time.js';
 import type { FormatSummary } from './results.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { readAdm, sniffAdmXml, type AdmReport } from '../../native-adapters/adm/index.js';
+import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../../native-adapters/dolby-atmos/index.js';
+import { readAudioHeader } from '../audio/open.js';
+import { toErrorInfo } from '../errors.js';
+
+/** The `"adm"` object of inspect --json (a contract: see the layouts/ADM issue). */
+export interface AdmSummary {
+  programmes: string[];
+  beds: Array<{ layout: string; channels: number }>;
+  bedChannels: number;
+  objects: number;
+  tracks: number;
+  unusedTracks: number;
+  problems: Array<{ code: string; message: string }>;
+}
+
+function splitAdm(report: AdmReport | DolbyAtmosReport): { adm: AdmSummary; detail: Record<string, unknown> } {
+  const { programmes, beds, bedChannels, objects, tracks, unusedTracks, problems, ...detail } = report;
+  return { adm: { programmes, beds, bedChannels, objects, tracks, unusedTracks, problems }, detail };
+}
+
+function head(filePath: string): Uint8Array {
+  const fd = openSync(filePath, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Inspect an audio file (with its ADM when present), a bare ADM XML file, or a Dolby Atmos master set. */
+export async function inspectAny(filePath: string, channels?: ChannelLabel[], fps?: Rational): Promise<InspectResult> {
+  const bytes = head(filePath);
+  if (sniffAdmXml(bytes)) {
+    const { adm, detail } = splitAdm(await readAdm(filePath));
+    return { path: filePath, kind: 'adm-xml', adm, admDetail: detail, warnings: [] };
+  }
+  if (sniffDamf(bytes, path.basename(filePath)) || /\.atmos\.(audio|metadata)$/i.test(filePath)) {
+    const { adm, detail } = splitAdm(await readDolbyAtmos(filePath));
+    return {
+      path: filePath,
+      kind: 'dolby-atmos',
+      adm,
+      admDetail: detail,
+      warnings: ['Dolby Atmos master sets are read from the published format description; not yet tested against files written by Dolby tools'],
+    };
+  }
+  const header = readAudioHeader(filePath, channels ? { channels } : {});
+  const result = await inspectFile(header, fps);
+  result.kind = 'audio';
+  if (header.hasAxml) {
+    try {
+      const { adm, detail } = splitAdm(await readAdm(filePath, header));
+      result.adm = adm;
+      result.admDetail = detail;
+    } catch (err) {
+      const e = toErrorInfo(err, filePath);
+      result.adm = { programmes: [], beds: [], bedChannels: 0, objects: 0, tracks: header.format.channels, unusedTracks: 0, problems: [{ code: e.code, message: e.message }] };
+    }
+  }
+  return result;
+}
 
 export interface InspectResult {
   path: string;
@@ -23,8 +88,12 @@ export interface InspectResult {
   axml?: boolean;
   chna?: boolean;
   dbmd?: boolean;
-  /** ADM report (native-adapters/adm) when the file carries axml/chna. */
-  adm?: unknown;
+  /** The ADM summary (issue contract) when the file carries axml, is bare ADM XML, or is a Dolby Atmos master. */
+  adm?: AdmSummary;
+  /** Everything else the ADM / DAMF reader found (beds and objects one by one, timing, unused track indices). */
+  admDetail?: Record<string, unknown>;
+  /** What kind of file this is when it is not audio: 'adm-xml' or 'dolby-atmos'. */
+  kind?: 'audio' | 'adm-xml' | 'dolby-atmos';
   warnings: string[];
   error?: ErrorInfo;
 }

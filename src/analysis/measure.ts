@@ -5,14 +5,16 @@
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
-import type { AudioSource } from '../audio/types.js';
+import type { AudioFormat, AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
+import { admLoudnessScope, admTrackLabels, readAdm } from '../../native-adapters/adm/index.js';
+import { selectChannels } from '../audio/select.js';
 import { LoudnessAnalyzer, summarizeLoudness, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, PARALLEL_MIN_SECONDS } from './parallel.js';
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
-import type { FileMeasurement } from './results.js';
+import type { FileMeasurement, FormatSummary } from './results.js';
 import type { Analyzer } from './types.js';
 
 export interface MeasureOptions {
@@ -37,6 +39,19 @@ export interface MeasureOptions {
   threads?: number;
 }
 
+function formatSummary(f: AudioFormat): FormatSummary {
+  return {
+    container: f.container,
+    sampleRate: f.sampleRate,
+    bitDepth: f.bitDepth,
+    sampleFormat: f.sampleFormat,
+    channels: f.channels,
+    channelLabels: f.channelLabels,
+    frames: f.frames,
+    durationSeconds: f.durationSeconds,
+  };
+}
+
 /** Measure one input. Never throws for a bad file: the error is in the result. */
 export async function measureFile(input: AudioInput | string, options: MeasureOptions = {}): Promise<FileMeasurement> {
   const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
@@ -45,18 +60,38 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
   let source: AudioSource | null = null;
   try {
     source = await openAudio(inp, options.channels ? { channels: options.channels } : {});
+    let admMaster = false;
+    let fileFormat: FormatSummary | null = null;
+    if (source.header.hasAxml && !options.channels) {
+      // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
+      admMaster = true;
+      const report = await readAdm(inp.path, source.header);
+      const labels = admTrackLabels(report);
+      const scope = admLoudnessScope(report);
+      if (labels) {
+        source.header.format.channelLabels = labels;
+        source.header.format.labelSource = 'adm';
+      } else if (scope.indices.length > 0) {
+        fileFormat = formatSummary(source.header.format);
+        source = selectChannels(source, scope.indices, scope.labels);
+      }
+      out.warnings.push(`ADM: ${scope.note}`);
+      // the count-based guess is moot once the ADM has spoken
+      source.header.warnings = source.header.warnings.filter((w) => !w.startsWith('channel layout assumed'));
+      if (scope.indices.length === 0) {
+        const f = source.header.format;
+        out.format = formatSummary(f);
+        out.channelLabelSource = 'adm';
+        out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
+        out.channels = [];
+        out.warnings.push(...source.header.warnings);
+        return out;
+      }
+    }
+    fileFormat ??= formatSummary(source.header.format);
     const h = source.header;
     const f = h.format;
-    out.format = {
-      container: f.container,
-      sampleRate: f.sampleRate,
-      bitDepth: f.bitDepth,
-      sampleFormat: f.sampleFormat,
-      channels: f.channels,
-      channelLabels: f.channelLabels,
-      frames: f.frames,
-      durationSeconds: f.durationSeconds,
-    };
+    out.format = fileFormat;
     out.channelLabelSource = f.labelSource;
     out.warnings.push(...h.warnings);
     const fps = options.fps ?? { num: 24, den: 1 };
@@ -74,6 +109,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       !options.analyzers &&
       !options.onLoudness &&
       !options.onStep &&
+      !admMaster &&
       h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
       to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
     let r: LoudnessResult;

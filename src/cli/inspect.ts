@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { readAudioHeader } from '../audio/open.js';
 import { parseChannelList } from '../audio/channels.js';
 import { groupInputs } from '../audio/multimono.js';
 import { toErrorInfo } from '../errors.js';
-import { inspectFile, type InspectResult } from '../analysis/inspect.js';
+import { inspectAny, type InspectResult } from '../analysis/inspect.js';
 import { renderInspectText } from '../report/inspect-text.js';
 import { parseFrameRate } from '../session/time.js';
 
@@ -11,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description('show what an audio file holds: container, chunks, format, channel layout, bext/iXML, duration')
-    .argument('<files...>', 'WAV, RF64, BW64, AIFF or AIFC files')
+    .argument('<files...>', 'WAV, RF64, BW64 (with ADM), AIFF, AIFC, bare ADM XML, or a Dolby Atmos master (.atmos)')
     .option('--json', 'print one JSON document (schema 1)')
     .option('--channels <labels>', 'channel labels in file order, e.g. L,R,C,LFE,Ls,Rs')
     .option('--fps <rate>', 'frame rate for timecode (default: the iXML timecode rate, else 24)')
@@ -29,7 +28,7 @@ export function register(program: Command): void {
       const results: InspectResult[] = [];
       for (const input of groupInputs(files, { group: false })) {
         try {
-          results.push(await inspectFile(readAudioHeader(input.path, channels ? { channels } : {}), fps));
+          results.push(await inspectAny(input.path, channels, fps));
         } catch (err) {
           results.push({ path: input.path, warnings: [], error: toErrorInfo(err, input.path) });
         }

@@ -9,6 +9,13 @@ export function renderInspectText(results: InspectResult[]): string {
       lines.push(`  ERROR ${r.error.code}: ${r.error.message}`, '');
       continue;
     }
+    if (r.kind === 'adm-xml' || r.kind === 'dolby-atmos') {
+      lines.push(`  ${r.kind === 'adm-xml' ? 'bare ADM XML' : 'Dolby Atmos master set'}`);
+      lines.push(...admLines(r));
+      for (const w of r.warnings) lines.push(`  warning: ${w}`);
+      lines.push('');
+      continue;
+    }
     const f = r.format!;
     lines.push(`  container   ${f.container} (${r.codec}), ${f.sampleRate} Hz, ${f.bitDepth}-bit ${f.sampleFormat}, ${f.channels} ch`);
     const mask = r.channelMask !== null && r.channelMask !== undefined ? `, mask 0x${r.channelMask.toString(16)}` : '';
@@ -36,8 +43,23 @@ export function renderInspectText(results: InspectResult[]): string {
     }
     for (const [k, v] of Object.entries(r.info ?? {})) lines.push(`  INFO ${k}  '${v}'`);
     if (r.axml || r.chna || r.dbmd) lines.push(`  ADM  axml ${r.axml ? 'yes' : 'no'}, chna ${r.chna ? 'yes' : 'no'}, dbmd ${r.dbmd ? 'yes' : 'no'}`);
+    lines.push(...admLines(r));
     for (const w of r.warnings) lines.push(`  warning: ${w}`);
     lines.push('');
   }
   return lines.join('\n');
+}
+
+function admLines(r: InspectResult): string[] {
+  const a = r.adm;
+  if (!a) return [];
+  const beds = a.beds.map((b) => `${b.layout} (${b.channels} ch)`).join(', ') || 'none';
+  const out = [
+    `  programmes  ${a.programmes.join(', ') || '(none)'}`,
+    `  beds        ${beds}; ${a.bedChannels} bed channels`,
+    `  objects     ${a.objects}`,
+    `  tracks      ${a.tracks}, unused ${a.unusedTracks}`,
+  ];
+  for (const p of a.problems) out.push(`  problem     ${p.code}: ${p.message}`);
+  return out;
 }
