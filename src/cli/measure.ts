@@ -16,6 +16,7 @@ export interface MeasureCliOptions {
   fps?: string;
   dualMono?: boolean;
   group?: boolean;
+  threads?: string;
 }
 
 export function register(program: Command): void {
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .option('--fps <rate>', 'frame rate for timecode in --from/--to (default 24)')
     .option('--dual-mono', 'count a mono file as two channels (BS.1770 dual mono)')
     .option('--no-group', 'do not group multi-mono sets (TITLE.L.wav TITLE.R.wav ...)')
+    .option('--threads <n>', 'worker threads for long files (default: the cores; 1 = single thread)')
     .action(async (files: string[], opts: MeasureCliOptions) => {
       let options: MeasureOptions;
       try {
@@ -41,6 +43,11 @@ export function register(program: Command): void {
         if (opts.fps) options.fps = parseFrameRate(opts.fps);
         if (opts.series) options.series = true;
         if (opts.dualMono) options.dualMono = true;
+        if (opts.threads !== undefined) {
+          const t = Number(opts.threads);
+          if (!Number.isInteger(t) || t < 1) throw new Error(`--threads '${opts.threads}': expected a whole number of at least 1`);
+          options.threads = t;
+        }
       } catch (err) {
         process.stderr.write(`dubstage measure: ${(err as Error).message}\n`);
         process.exitCode = 2;
