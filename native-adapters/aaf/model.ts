@@ -113,138 +113,160 @@ export type PropType =
   | 'Rational' | 'String' | 'AUID' | 'MobID' | 'Indirect' | 'Stream' | 'DataValue' | 'UInt32Array'
   | 'StrongRef' | 'StrongRefVector' | 'StrongRefSet' | 'WeakRef' | 'WeakRefVector' | 'WeakRefSet';
 
-/** Fixed property ids (AAF object model), with the class that defines them and their type. */
-export const PID = {
+/** Fixed property ids (AAF object model, unique across classes) with their value types, by the class that defines them. */
+const PROPS = {
   // MetaDictionary / MetaDefinition
-  ClassDefinitions: 0x0003,
-  TypeDefinitions: 0x0004,
-  MetaIdentification: 0x0005,
-  MetaName: 0x0006,
-  ParentClass: 0x0008,
-  Properties: 0x0009,
-  PropertyType: 0x000b,
-  LocalIdentification: 0x000d,
+  ClassDefinitions: [0x0003, 'StrongRefSet'],
+  TypeDefinitions: [0x0004, 'StrongRefSet'],
+  MetaIdentification: [0x0005, 'AUID'],
+  MetaName: [0x0006, 'String'],
+  ParentClass: [0x0008, 'WeakRef'],
+  Properties: [0x0009, 'StrongRefSet'],
+  PropertyType: [0x000b, 'AUID'],
+  LocalIdentification: [0x000d, 'UInt16'],
   // Root
-  RootMetaDictionary: 0x0001,
-  RootHeader: 0x0002,
+  RootMetaDictionary: [0x0001, 'StrongRef'],
+  RootHeader: [0x0002, 'StrongRef'],
   // Component
-  DataDefinition: 0x0201,
-  Length: 0x0202,
-  ComponentAttributes: 0x0205,
-  ComponentUserComments: 0x0204,
+  DataDefinition: [0x0201, 'WeakRef'],
+  Length: [0x0202, 'Int64'],
+  ComponentAttributes: [0x0205, 'StrongRefVector'],
+  ComponentUserComments: [0x0204, 'StrongRefVector'],
   // EssenceGroup
-  Choices: 0x0501,
+  Choices: [0x0501, 'StrongRefVector'],
   // Event
-  EventPosition: 0x0601,
-  EventComment: 0x0602,
+  EventPosition: [0x0601, 'Int64'],
+  EventComment: [0x0602, 'String'],
   // OperationGroup
-  Operation: 0x0b01,
-  InputSegments: 0x0b02,
-  Parameters: 0x0b03,
-  BypassOverride: 0x0b04,
-  Rendering: 0x0b05,
+  Operation: [0x0b01, 'WeakRef'],
+  InputSegments: [0x0b02, 'StrongRefVector'],
+  Parameters: [0x0b03, 'StrongRefVector'],
+  BypassOverride: [0x0b04, 'UInt32'],
+  Rendering: [0x0b05, 'StrongRef'],
   // NestedScope
-  NestedSlots: 0x0c01,
+  NestedSlots: [0x0c01, 'StrongRefVector'],
   // Pulldown
-  PulldownInput: 0x0d01,
+  PulldownInput: [0x0d01, 'StrongRef'],
   // ScopeReference
-  RelativeScope: 0x0e01,
-  RelativeSlot: 0x0e02,
+  RelativeScope: [0x0e01, 'UInt32'],
+  RelativeSlot: [0x0e02, 'UInt32'],
   // Selector
-  Selected: 0x0f01,
-  Alternates: 0x0f02,
+  Selected: [0x0f01, 'StrongRef'],
+  Alternates: [0x0f02, 'StrongRefVector'],
   // Sequence
-  Components: 0x1001,
+  Components: [0x1001, 'StrongRefVector'],
   // SourceReference / SourceClip
-  SourceID: 0x1101,
-  SourceMobSlotID: 0x1102,
-  ChannelIDs: 0x1103,
-  StartTime: 0x1201,
-  FadeInLength: 0x1202,
-  FadeInType: 0x1203,
-  FadeOutLength: 0x1204,
-  FadeOutType: 0x1205,
+  SourceID: [0x1101, 'MobID'],
+  SourceMobSlotID: [0x1102, 'UInt32'],
+  ChannelIDs: [0x1103, 'UInt32Array'],
+  StartTime: [0x1201, 'Int64'],
+  FadeInLength: [0x1202, 'Int64'],
+  FadeInType: [0x1203, 'UInt8'],
+  FadeOutLength: [0x1204, 'Int64'],
+  FadeOutType: [0x1205, 'UInt8'],
   // Timecode
-  TimecodeStart: 0x1501,
-  TimecodeFPS: 0x1502,
-  TimecodeDrop: 0x1503,
+  TimecodeStart: [0x1501, 'Int64'],
+  TimecodeFPS: [0x1502, 'UInt16'],
+  TimecodeDrop: [0x1503, 'Boolean'],
   // Transition
-  TransitionOperationGroup: 0x1801,
-  CutPoint: 0x1802,
+  TransitionOperationGroup: [0x1801, 'StrongRef'],
+  CutPoint: [0x1802, 'Int64'],
   // ContentStorage
-  Mobs: 0x1901,
-  EssenceDataSet: 0x1902,
+  Mobs: [0x1901, 'StrongRefSet'],
+  EssenceDataSet: [0x1902, 'StrongRefSet'],
   // ControlPoint
-  ControlPointValue: 0x1a02,
-  ControlPointTime: 0x1a03,
+  ControlPointValue: [0x1a02, 'Indirect'],
+  ControlPointTime: [0x1a03, 'Rational'],
   // DefinitionObject
-  DefinitionIdentification: 0x1b01,
-  DefinitionName: 0x1b02,
+  DefinitionIdentification: [0x1b01, 'AUID'],
+  DefinitionName: [0x1b02, 'String'],
   // Dictionary
-  OperationDefinitions: 0x2603,
-  ParameterDefinitions: 0x2604,
-  DataDefinitions: 0x2605,
+  OperationDefinitions: [0x2603, 'StrongRefSet'],
+  ParameterDefinitions: [0x2604, 'StrongRefSet'],
+  DataDefinitions: [0x2605, 'StrongRefSet'],
   // EssenceData
-  EssenceDataMobID: 0x2701,
-  EssenceDataData: 0x2702,
+  EssenceDataMobID: [0x2701, 'MobID'],
+  EssenceDataData: [0x2702, 'Stream'],
   // EssenceDescriptor / FileDescriptor
-  Locator: 0x2f01,
-  SampleRate: 0x3001,
-  FileLength: 0x3002,
-  ContainerFormat: 0x3004,
+  Locator: [0x2f01, 'StrongRefVector'],
+  SampleRate: [0x3001, 'Rational'],
+  FileLength: [0x3002, 'Int64'],
+  ContainerFormat: [0x3004, 'WeakRef'],
   // WAVEDescriptor / AIFCDescriptor
-  WaveSummary: 0x3801,
-  AifcSummary: 0x3901,
+  WaveSummary: [0x3801, 'DataValue'],
+  AifcSummary: [0x3901, 'DataValue'],
   // Header
-  ByteOrder: 0x3b01,
-  LastModified: 0x3b02,
-  Content: 0x3b03,
-  Dictionary: 0x3b04,
-  IdentificationList: 0x3b06,
+  ByteOrder: [0x3b01, 'Int16'],
+  LastModified: [0x3b02, 'DataValue'],
+  Content: [0x3b03, 'StrongRef'],
+  Dictionary: [0x3b04, 'StrongRef'],
+  IdentificationList: [0x3b06, 'StrongRefVector'],
   // Identification
-  CompanyName: 0x3c01,
-  ProductName: 0x3c02,
-  ProductVersionString: 0x3c04,
+  CompanyName: [0x3c01, 'String'],
+  ProductName: [0x3c02, 'String'],
+  ProductVersionString: [0x3c04, 'String'],
   // SoundDescriptor / PCMDescriptor
-  QuantizationBits: 0x3d01,
-  AudioSamplingRate: 0x3d03,
-  Channels: 0x3d07,
+  QuantizationBits: [0x3d01, 'UInt32'],
+  AudioSamplingRate: [0x3d03, 'Rational'],
+  Channels: [0x3d07, 'UInt32'],
   // MultipleDescriptor
-  FileDescriptors: 0x3f01,
+  FileDescriptors: [0x3f01, 'StrongRefVector'],
   // NetworkLocator
-  URLString: 0x4001,
+  URLString: [0x4001, 'String'],
   // Mob
-  MobID: 0x4401,
-  MobName: 0x4402,
-  Slots: 0x4403,
-  MobUserComments: 0x4406,
-  UsageCode: 0x4408,
-  MobAttributes: 0x4409,
+  MobID: [0x4401, 'MobID'],
+  MobName: [0x4402, 'String'],
+  Slots: [0x4403, 'StrongRefVector'],
+  MobUserComments: [0x4406, 'StrongRefVector'],
+  UsageCode: [0x4408, 'AUID'],
+  MobAttributes: [0x4409, 'StrongRefVector'],
   // SourceMob
-  EssenceDescription: 0x4701,
+  EssenceDescription: [0x4701, 'StrongRef'],
   // MobSlot
-  SlotID: 0x4801,
-  SlotName: 0x4802,
-  Segment: 0x4803,
-  PhysicalTrackNumber: 0x4804,
+  SlotID: [0x4801, 'UInt32'],
+  SlotName: [0x4802, 'String'],
+  Segment: [0x4803, 'StrongRef'],
+  PhysicalTrackNumber: [0x4804, 'UInt32'],
   // EventMobSlot
-  EventEditRate: 0x4901,
+  EventEditRate: [0x4901, 'Rational'],
   // TimelineMobSlot
-  EditRate: 0x4b01,
-  Origin: 0x4b02,
+  EditRate: [0x4b01, 'Rational'],
+  Origin: [0x4b02, 'Int64'],
   // Parameter
-  ParameterDefinition: 0x4c01,
+  ParameterDefinition: [0x4c01, 'AUID'],
   // ConstantValue / VaryingValue
-  ConstantValueValue: 0x4d01,
-  Interpolation: 0x4e01,
-  PointList: 0x4e02,
+  ConstantValueValue: [0x4d01, 'Indirect'],
+  Interpolation: [0x4e01, 'WeakRef'],
+  PointList: [0x4e02, 'StrongRefVector'],
   // TaggedValue
-  TaggedName: 0x5001,
-  TaggedValue: 0x5003,
+  TaggedName: [0x5001, 'String'],
+  TaggedValue: [0x5003, 'Indirect'],
   // DescriptiveMarker
-  DescriptiveDescription: 0x6101,
-  DescribedSlots: 0x6102,
-} as const;
+  DescriptiveDescription: [0x6101, 'StrongRef'],
+  DescribedSlots: [0x6102, 'DataValue'],
+} as const satisfies Record<string, readonly [number, PropType]>;
+
+/** Fixed property ids by name. */
+export const PID = Object.fromEntries(Object.entries(PROPS).map(([name, [pid]]) => [name, pid])) as {
+  readonly [K in keyof typeof PROPS]: (typeof PROPS)[K][0];
+};
+
+/** The value type of a fixed property id. */
+export const PROP_TYPE: ReadonlyMap<number, PropType> = new Map(Object.values(PROPS).map(([pid, type]) => [pid, type as PropType]));
+
+/** Bytes a plain-data value of a fixed-size type takes (Int64 positions are sometimes written in 4). */
+export const TYPE_SIZES: Partial<Record<PropType, readonly number[]>> = {
+  UInt8: [1],
+  Boolean: [1],
+  UInt16: [2],
+  Int16: [2],
+  UInt32: [4],
+  Int32: [4],
+  Int64: [8, 4],
+  Rational: [8],
+  AUID: [16],
+  MobID: [32],
+};
 
 /** Definition AUIDs a sound reader matches on (never names: Pro Tools leaves them empty). */
 export const DEF = {

@@ -5,7 +5,7 @@
  * AUIDs through the file's own MetaDictionary. Objects are read lazily and cached per storage.
  */
 import { CfbFile, type DirEntry } from './cfb.js';
-import { CLASS_BY_ID, CLASS_ID, PID } from './model.js';
+import { CLASS_BY_ID, CLASS_ID, PID, PROP_TYPE, TYPE_SIZES } from './model.js';
 
 const FORM_DATA = 0x82;
 const FORM_STRONG = 0x22;
@@ -258,7 +258,14 @@ export class AafObject {
   /** Plain data bytes of a property (null when absent or not plain data). */
   data(pid: number): Buffer | null {
     const p = this.props().get(pid);
-    return p && p.form === FORM_DATA ? p.value : null;
+    if (!p || p.form !== FORM_DATA) return null;
+    // a fixed-size value of the wrong size is corruption, said here rather than read as garbage
+    const type = PROP_TYPE.get(pid);
+    const sizes = type ? TYPE_SIZES[type] : undefined;
+    if (sizes && !sizes.includes(p.value.length)) {
+      throw this.fail(`property 0x${pid.toString(16)} is ${p.value.length} bytes; a ${type} takes ${sizes.join(' or ')}`);
+    }
+    return p.value;
   }
 
   u8(pid: number): number | null {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CfbFile } from '../../../native-adapters/aaf/cfb.js';
 import { aafAdapter } from '../../../native-adapters/aaf/index.js';
+import { AafFile } from '../../../native-adapters/aaf/objects.js';
 import { readSession } from '../../../native-adapters/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { samplesDir } from '../../helpers/corpus.js';
@@ -177,6 +178,20 @@ describe('references to missing objects', () => {
     const p = write('noslot.aaf', bytes);
     const err = await failure(() => aafAdapter.read(p, {}));
     expect(err.message).toMatch(/'Slots-4403\{0\}'.*missing object/);
+  });
+});
+
+describe('values of the wrong size', () => {
+  it('a Rational written in 4 bytes is named, not read as garbage', async () => {
+    const props = propertiesStream([{ pid: 0x4b01, form: 0x82, value: Buffer.from([30, 0, 0, 0]) }]);
+    const p = write('rational.aaf', writeCfb(AAF_ROOT_CLSID, [{ name: 'properties', data: props }]).bytes);
+    const f = AafFile.open(p);
+    try {
+      const err = await failure(() => f.root.rational(0x4b01));
+      expect(err.message).toMatch(/property 0x4b01 is 4 bytes; a Rational takes 8/);
+    } finally {
+      f.close();
+    }
   });
 });
 
