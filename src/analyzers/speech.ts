@@ -148,7 +148,7 @@ export class SpeechAnalyzer implements Analyzer<SpeechSummary> {
   private inputFrames = 0;
   private fraction = new Float32Array(0);
   private speechSamples = 0;
-  /** Input frames per 16 kHz sample (exact for the hop mapping). */
+  /** 16 kHz samples per hop (exact, fractional for odd rates). */
   private hopIn16k = 0;
 
   constructor(options: SpeechOptions = {}) {

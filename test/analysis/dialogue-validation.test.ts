@@ -258,6 +258,7 @@ describe('stem-anchored gating on a delivery built by code (files through measur
   }, 120_000);
 });
 
+// Skipped, not failed, where espeak-ng is absent: the committed clips above carry the assertions.
 describe('fresh espeak-ng voices (only where espeak-ng is installed)', () => {
   const present = espeakAvailable();
   it.runIf(present)('finds new sentences in other voices over music within 1 LU', async () => {
@@ -273,7 +274,4 @@ describe('fresh espeak-ng voices (only where espeak-ng is installed)', () => {
     expect(r.precision!).toBeGreaterThanOrEqual(0.85);
     expect(r.recall!).toBeGreaterThanOrEqual(0.85);
   }, 120_000);
-  it.runIf(!present)('uses the committed clips only (espeak-ng is not installed here)', () => {
-    expect(committedClips().length).toBe(8);
-  });
 });
