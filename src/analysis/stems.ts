@@ -179,6 +179,8 @@ export interface NullTestResult {
   /** Shallowest null depth across channels that carry programme. */
   worstNullDepthDb: number | null;
   series: ResidualSeries;
+  /** What the engine noticed but does not judge (channel labels that differ between files). */
+  warnings: string[];
 }
 
 const DB_FLOOR = 1e-30;
@@ -375,6 +377,13 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
     }
     if (f.sampleRate !== rate) {
       throw new DubstageError({ code: 'mismatch', path: p.source.header.path, message: `${p.source.header.path}: ${p.name} is ${f.sampleRate} Hz but ${reference.name} (${ref.header.path}) is ${rate} Hz` });
+    }
+  }
+  const warnings: string[] = [];
+  for (const p of parts) {
+    const labels = p.source.header.format.channelLabels;
+    if (labels.join(' ') !== fmt.channelLabels.join(' ')) {
+      warnings.push(`${p.name} (${p.source.header.path}) is labelled ${labels.join(' ')} but ${reference.name} is ${fmt.channelLabels.join(' ')}: channels are compared by position`);
     }
   }
   const fps = options.fps ?? 24;
@@ -681,6 +690,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
     nulls: sustainedRuns.every((n) => n === 0),
     worstNullDepthDb: depths.length > 0 ? Math.min(...depths) : null,
     series,
+    warnings,
   };
 }
 

@@ -106,6 +106,7 @@ describe('stems null test', () => {
     expect(r.nulls).toBe(true);
     expect(r.framesCompared).toBe(N);
     expect(r.series.channels[0]!.residualRmsDbfs).toHaveLength(8);
+    expect(r.warnings).toEqual([]);
   });
 
   it('measures a stem printed 1 dB hot', () => {
@@ -289,6 +290,16 @@ describe('stems null test', () => {
     expect(r.series.channels[0]!.residualRmsDbfs).toHaveLength(6);
     for (const ch of r.channels) expect(ch.residualPeakDbfs === null || ch.residualPeakDbfs < -90).toBe(true);
     expect(r.runs).toEqual([]);
+  });
+
+  it('compares by position and says so when a part is labelled differently', () => {
+    const r = checkStemsSum(memorySource('PM.wav', sum(DX, MX, FX)), [
+      { name: 'DX', source: memorySource('DX.wav', DX) },
+      { name: 'MX', source: memorySource('MX.wav', MX, ['Ls', 'Rs']) },
+      { name: 'FX', source: memorySource('FX.wav', FX) },
+    ]);
+    expect(r.warnings).toEqual(['MX (MX.wav) is labelled Ls Rs but printmaster is L R: channels are compared by position']);
+    expect(r.nulls).toBe(true);
   });
 
   it('refuses parts of another layout with a clear error', () => {
