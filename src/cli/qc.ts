@@ -1,14 +1,55 @@
-// Placeholder until `dubstage qc` lands: the command is listed but says it is not built yet.
+// `dubstage qc PATH... --spec NAME`: check a delivery against a spec profile and report.
+// Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
 import type { Command } from 'commander';
+import { DubstageError } from '../errors.js';
+import { runQc } from '../qc/pipeline.js';
+import { qcHtml } from '../report/html.js';
+import { qcJson } from '../report/json.js';
+import { qcJunit } from '../report/junit.js';
+import { qcMarkers } from '../report/markers.js';
+import { qcTerminal } from '../report/terminal.js';
+import { writeWhole } from '../report/write.js';
+import { loadSpec } from '../specs/loader.js';
+
+interface QcOptions {
+  spec: string;
+  manifest?: string;
+  fps?: string;
+  json?: boolean;
+  html?: string;
+  junit?: string;
+  markers?: string;
+}
 
 export function register(program: Command): void {
   program
     .command('qc')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .argument('[args...]')
-    .action(() => {
-      process.stderr.write('dubstage qc is not built yet\n');
-      process.exitCode = 2;
+    .description('check a delivery (folders, files, or a session whose media are the deliverables) against a spec')
+    .argument('<paths...>', 'delivery folders, audio files or a session file')
+    .requiredOption('--spec <name>', 'built-in spec (see `dubstage specs`) or a YAML file')
+    .option('--manifest <file>', 'YAML manifest: deliverables: [{ role, stem?, layout?, files: [...] }]')
+    .option('--fps <rate>', 'frame rate for timecodes and the one-frame tolerance (e.g. 24, 23.976, 29.97DF)')
+    .option('--json', 'print the result as JSON (schema 1)')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--junit <file>', 'write JUnit XML (one test case per rule per deliverable)')
+    .option('--markers <file>', 'write findings as a REAPER region/marker CSV')
+    .action(async (paths: string[], opts: QcOptions) => {
+      try {
+        const { spec } = loadSpec(opts.spec);
+        const run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps });
+        if (opts.html) writeWhole(opts.html, qcHtml(run));
+        if (opts.junit) writeWhole(opts.junit, qcJunit(run));
+        if (opts.markers) writeWhole(opts.markers, qcMarkers(run));
+        process.stdout.write(opts.json ? `${JSON.stringify(qcJson(run), null, 2)}\n` : qcTerminal(run));
+        process.exitCode = run.inputErrors.length > 0 ? 2 : run.outcome.verdict === 'fail' ? 1 : 0;
+      } catch (err) {
+        if (err instanceof DubstageError) {
+          const where = [err.path, err.line !== undefined ? `line ${err.line}` : undefined].filter(Boolean).join(', ');
+          process.stderr.write(`dubstage: ${err.message}${where ? ` (${where})` : ''}\n`);
+        } else {
+          process.stderr.write(`dubstage: ${(err as Error).message ?? String(err)}\n`);
+        }
+        process.exitCode = 2;
+      }
     });
 }

@@ -118,8 +118,18 @@ export function assignOne(c: Candidate): Assigned {
 }
 
 /** Assign every candidate and give each a unique id for reports ("printmaster 5.1", "me 2.0 (2)"). */
+const ROLE_ORDER = ['printmaster', 'atmos', 'stem', 'me'];
+const STEM_ORDER = ['dialogue', 'music', 'effects', 'foley'];
+const rank = (d: Assigned) => [d.role === null ? 9 : ROLE_ORDER.indexOf(d.role), d.stem ? STEM_ORDER.indexOf(d.stem) : 0, -(d.header?.format.channels ?? 0)];
+
 export function assignDeliverables(candidates: Candidate[]): Assigned[] {
-  const out = candidates.map(assignOne);
+  // Report order: printmasters (widest first), Atmos, stems D/M/E/F, M&E, then unassigned.
+  const out = candidates.map(assignOne).sort((a, b) => {
+    const ra = rank(a);
+    const rb = rank(b);
+    for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+    return 0;
+  });
   const seen = new Map<string, number>();
   for (const d of out) {
     const base = d.role === null ? `unassigned ${displayName(d.input)}` : [d.role, d.stem, d.layout].filter(Boolean).join(' ');

@@ -29,7 +29,7 @@ describe('dubstage qc on deliveries built by code', () => {
     expect(run.outcome.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(run.outcome.verdict).toBe('pass');
     // A dialogue stem's LFE silent for the whole file is info, not a dropout.
-    expect(run.outcome.findings.some((f) => f.rule === 'signal/silence' && f.severity === 'info' && f.channel === 'LFE')).toBe(true);
+    expect(run.outcome.findings.some((f) => f.rule === 'signal/silence' && f.severity === 'info' && f.deliverable === 'stem dialogue 5.1' && f.channel === 'L, R, LFE, Ls, Rs')).toBe(true);
   });
 
   it('true peak over: found by loudness/true-peak on the printmaster, the effects stem and the M&E', async () => {

@@ -20,14 +20,17 @@ export const rule: Rule = {
     for (const d of ctx.deliverables) {
       const r = analyzerResult<SilenceInput>(d, 'silence');
       if (!r) continue;
-      for (const ch of r.channels) {
-        if (!ch.silentThroughout) continue;
+      // One info per file: which channels never carry signal (a dialogue stem's LFE, a music stem's C).
+      const silent = r.channels.filter((ch) => ch.silentThroughout);
+      if (silent.length > 0) {
+        const labels = silent.map((ch) => ch.label).join(', ');
+        const zero = silent.every((ch) => ch.digitalZeroThroughout);
         out.push(
           findingWhole(ctx, d, {
             severity: 'info',
-            channel: ch.label,
-            file: fileForChannel(d, ch.channel),
-            message: `${ch.label} is ${ch.digitalZeroThroughout ? 'digital zero' : 'silent'} for the whole file`,
+            channel: labels,
+            file: silent.length === 1 ? fileForChannel(d, silent[0]!.channel) : undefined,
+            message: `${labels} ${silent.length === 1 ? 'is' : 'are'} ${zero ? 'digital zero' : 'silent'} for the whole file`,
           }),
         );
       }

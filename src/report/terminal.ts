@@ -1,0 +1,64 @@
+/** The terminal summary: verdict, a table of deliverables with their key numbers, findings by severity. */
+import path from 'node:path';
+import type { QcRun } from '../qc/pipeline.js';
+import type { Finding, Severity } from '../qc/types.js';
+
+function num(v: number | null | undefined, digits = 1): string {
+  return v === null || v === undefined ? '—' : v.toFixed(digits);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+function where(f: Finding): string {
+  const tc = f.startTimecode ? (f.endTimecode && f.endTimecode !== f.startTimecode ? `${f.startTimecode}–${f.endTimecode}` : f.startTimecode) : '';
+  return [f.deliverable, f.channel, tc].filter(Boolean).join(' · ');
+}
+
+export function qcTerminal(run: QcRun): string {
+  const lines: string[] = [];
+  const errors = run.outcome.findings.filter((f) => f.severity === 'error').length;
+  const warnings = run.outcome.findings.filter((f) => f.severity === 'warning').length;
+  lines.push(
+    `${run.outcome.verdict === 'pass' ? 'PASS' : 'FAIL'} — ${run.spec.name} (${run.spec.version}): ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+  );
+  const fpsText = run.fps.den === 1 ? `${run.fps.num}` : (run.fps.num / run.fps.den).toFixed(3);
+  lines.push(`timecode at ${fpsText} fps${run.dropFrame ? ' DF' : ''} (${run.fpsSource})`, '');
+  const rows = [['deliverable', 'files', 'ch', 'rate', 'bits', 'integrated', 'dialogue', 'TP dBTP', 'LRA', 'duration s']];
+  for (const d of run.deliverables) {
+    const m = d.measurement;
+    const f = m?.format;
+    const l = m?.loudness;
+    rows.push([
+      d.id,
+      d.files.length > 1 ? `${path.basename(d.files[0]!)} +${d.files.length - 1}` : path.basename(d.files[0] ?? ''),
+      f ? String(f.channels) : '—',
+      f ? String(f.sampleRate) : '—',
+      f ? String(f.bitDepth) : '—',
+      m?.error ? 'unreadable' : num(l?.integratedLufs),
+      num(l?.dialogue?.gatedLufs),
+      num(l?.truePeakDbtp),
+      num(l?.loudnessRangeLu),
+      num(f?.durationSeconds, 3),
+    ]);
+  }
+  lines.push(table(rows), '');
+  for (const d of run.deliverables) lines.push(`  ${d.id}: ${d.reasons.join('; ')}`);
+  for (const sev of ['error', 'warning', 'info'] as Severity[]) {
+    const list = run.outcome.findings.filter((f) => f.severity === sev);
+    if (list.length === 0) continue;
+    lines.push('', `${sev.toUpperCase()}S (${list.length})`);
+    for (const f of list) lines.push(`  ${f.rule}  ${f.message}${where(f) ? `  [${where(f)}]` : ''}`);
+  }
+  if (run.inputErrors.length > 0) {
+    lines.push('', `UNREADABLE INPUT (${run.inputErrors.length})`);
+    for (const e of run.inputErrors) lines.push(`  ${e.path ?? ''}: ${e.message}`);
+  }
+  if (run.warnings.length > 0) {
+    lines.push('', 'NOTES');
+    for (const w of run.warnings) lines.push(`  ${w}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
