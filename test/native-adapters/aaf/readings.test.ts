@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { aafAdapter, openEmbeddedEssence } from '../../../native-adapters/aaf/index.js';
 import { readSession } from '../../../native-adapters/index.js';
 import { openByteSource, readHeaderFrom } from '../../../src/audio/open.js';
+import { sessionToJson } from '../../../src/session/json.js';
 import type { Session } from '../../../src/session/model.js';
 import { toSeconds } from '../../../src/session/time.js';
 import { samplesDir } from '../../helpers/corpus.js';
@@ -232,6 +233,29 @@ describe('media references', () => {
     } finally {
       audio.close();
     }
+  });
+});
+
+describe('the Session JSON edge', () => {
+  it('markers carry the timecode their own comments state', async () => {
+    // MC_Markers' comments say where the editor put them: "at pos 01:00:00:10", "01:00:00:29", "01:00:00:00"
+    const session = await readSession(libaaf('MC_Markers.aaf'));
+    const json = sessionToJson(session);
+    expect(json.format).toBe('aaf');
+    expect(json.markers).toHaveLength(3);
+    json.markers.forEach((m, i) => {
+      const stated = /at pos (\d\d:\d\d:\d\d:\d\d)/.exec(session.markers[i]!.comment ?? '')?.[1];
+      expect([m.name, m.timecode]).toEqual([session.markers[i]!.name, stated]);
+    });
+  });
+
+  it('Pro Tools clips in seconds from the session start', async () => {
+    const json = sessionToJson(await readSession(libaaf('PT_Fades.aaf')));
+    const clip = json.tracks[0]!.clips[0]!;
+    expect(clip.startSeconds).toBeCloseTo(1295070 / 44100, 9);
+    expect(clip.fadeInSeconds).toBeCloseTo(0.5, 9);
+    expect(json.startTimecode).toBe('00:00:00:00');
+    expect(json.media.every((m) => m.path!.startsWith('c:/Users/user/localshare/aaf/'))).toBe(true);
   });
 });
 
