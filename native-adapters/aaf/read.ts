@@ -82,8 +82,11 @@ function convert(value: number, from: Rational, to: Rational): number {
   return Math.abs(v - r) < 1e-6 ? r : v;
 }
 
+/** A gain of zero is silence: −144 dB (below 24-bit resolution) keeps the value a finite JSON number. */
+const SILENCE_DB = -144;
+
 function linearToDb(x: number): number {
-  return x > 0 ? 20 * Math.log10(x) : -Infinity;
+  return x > 0 ? Math.max(SILENCE_DB, 20 * Math.log10(x)) : SILENCE_DB;
 }
 
 /** A gain parameter value (Rational or integer, as an Indirect) → linear. */
@@ -325,13 +328,13 @@ interface Flat {
   channels: number;
 }
 
-/** The source clips one segment plays, per channel, with gain; null when it plays nothing. */
 const MAX_NESTING = 64;
 
 function tooDeep(ctx: Ctx, where: string): DubstageError {
   return new DubstageError({ code: 'bad-session', message: `${ctx.file.path}: ${where}: effects nested more than ${MAX_NESTING} deep (a loop in the file?)`, path: ctx.file.path });
 }
 
+/** The source clips one segment plays, per channel, with gain; null when it plays nothing. */
 function clipSources(ctx: Ctx, seg: AafObject, rate: Rational, where: string, depth = 0): { sources: ChannelSource[]; gainDb: number; muted: boolean } | null {
   if (depth > MAX_NESTING) throw tooDeep(ctx, where);
   if (seg.isA('SourceClip')) {
