@@ -35,6 +35,15 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   const head = readBytes(src, 0, 12);
   if (isRiffWave(head)) return readRiffHeader(src);
   if (isAiff(head)) return readAiffHeader(src);
+  const compressed = sniffCompressed(head);
+  if (compressed) {
+    throw new DubstageError({
+      code: 'not-audio',
+      message: `${src.name}: a ${compressed.toUpperCase()} file has no chunk table to read; \`dubstage measure\` decodes short ${compressed.toUpperCase()} reference files whole, everything else reads WAV, RF64, BW64, AIFF or AIFC`,
+      path: src.name,
+      byteOffset: 0,
+    });
+  }
   if (src.size === 0) {
     throw new DubstageError({ code: 'not-audio', message: `${src.name}: the file is empty (0 bytes); expected a WAV, RF64, BW64, AIFF or AIFC header`, path: src.name, byteOffset: 0 });
   }

@@ -401,3 +401,21 @@ describe('plain RIFF past 4 GiB', () => {
     expect(() => statSync(p)).toThrow();
   });
 });
+
+describe('unusual order', () => {
+  it("a 'fmt ' chunk after the data chunk is still found", async () => {
+    const p = file('fmt-after.wav');
+    writeFileSync(p, riffFile([{ id: 'data', body: s16le([-32768, 16384, 8192]) }, { id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 44100, bits: 16 }) }]));
+    const src = await openAudio(p);
+    expect(src.header.chunks.map((c) => c.id)).toEqual(['data', 'fmt ']);
+    expect(src.header.format).toMatchObject({ frames: 3, sampleRate: 44100 });
+    expect(Array.from(readAll(src)[0]!)).toEqual([-1, 0.5, 0.25]);
+    src.close();
+  });
+
+  it('readAudioHeader on a FLAC says why it has no chunk table', () => {
+    const p = file('ref.flac');
+    writeFileSync(p, Buffer.concat([Buffer.from('fLaC', 'latin1'), Buffer.alloc(40)]));
+    expect(() => readAudioHeader(p)).toThrow(expect.objectContaining({ code: 'not-audio', message: expect.stringContaining('a FLAC file has no chunk table to read') }));
+  });
+});
