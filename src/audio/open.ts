@@ -17,7 +17,7 @@ import {
 } from './channels.js';
 import { decodeCompressed, sniffCompressed } from './compressed.js';
 import type { AudioInput } from './multimono.js';
-import { bytesPerSample, decodeInterleaved, type SampleEncoding } from './pcm.js';
+import { decodeInterleaved, type SampleEncoding } from './pcm.js';
 import { isRiffWave, readRiffHeader } from './riff.js';
 import type { AudioHeader, AudioSource, ByteSource } from './types.js';
 
@@ -141,14 +141,12 @@ class PcmSource implements AudioSource {
   readonly files: string[];
   private position = 0;
   private scratch = new Uint8Array(0);
-  private readonly bps: number;
 
   constructor(
     readonly header: PcmHeader,
     private readonly src: ByteSource,
   ) {
     this.files = [header.path];
-    this.bps = bytesPerSample(header.encoding);
   }
 
   seek(frame: number): void {
@@ -174,7 +172,6 @@ class PcmSource implements AudioSource {
         });
       }
     }
-    void this.bps;
     decodeInterleaved(this.scratch, whole, h.format.channels, h.blockAlign, h.encoding, out, 0);
     this.position += whole;
     return whole;

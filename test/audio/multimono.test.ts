@@ -150,4 +150,14 @@ describe('opening and measuring a set', () => {
     writeWav(r, { sampleRate: rate, channels: 2, encoding: 's16le' }, [new Float32Array(10), new Float32Array(10)]);
     await expect(openAudio(groupInputs([l, r])[0]!)).rejects.toMatchObject({ code: 'mismatch', path: r, message: expect.stringContaining('has 2 channels; 1 expected') });
   });
+
+  it('--channels relabels a set; the wrong count is a usage error', async () => {
+    const files = writeSet('CH', '.');
+    const [set] = groupInputs(files);
+    const src = await openAudio(set!, { channels: ['L', 'R', 'C', 'LFE', 'Lss', 'Rss'] });
+    expect(src.header.format.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Lss', 'Rss']);
+    expect(src.header.format.labelSource).toBe('user');
+    src.close();
+    await expect(openAudio(set!, { channels: ['L', 'R'] })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('--channels names 2 channels but the file has 6') });
+  });
 });
