@@ -91,7 +91,6 @@ export class CfbFile {
     const firstMiniFatSector = h.readUInt32LE(0x3c);
     const numMiniFatSectors = h.readUInt32LE(0x40);
     const firstDifatSector = h.readUInt32LE(0x44);
-    const numDifatSectors = h.readUInt32LE(0x48);
     if (this.fileSize < this.sectorSize * 2) {
       throw this.error('truncated', `the file is ${this.fileSize} bytes, shorter than a header and one sector`, this.fileSize);
     }
@@ -112,7 +111,9 @@ export class CfbFile {
     const sbuf = Buffer.alloc(this.sectorSize);
     while (fatSectors.length < numFatSectors && difat !== ENDOFCHAIN && difat !== FREESECT) {
       this.checkSector(difat, 'DIFAT', 0x44);
-      if (seenDifat.has(difat) || seenDifat.size > numDifatSectors + 1) {
+      // distinct sectors only, so the walk ends within the file's sector count even when the
+      // header's DIFAT count is wrong (writers get it wrong; the chain is what counts)
+      if (seenDifat.has(difat)) {
         throw this.error('bad-session', `the DIFAT sector chain loops back to sector ${difat}`, this.sectorOffset(difat));
       }
       seenDifat.add(difat);

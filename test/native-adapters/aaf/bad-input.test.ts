@@ -89,6 +89,19 @@ describe('broken sector chains', () => {
     expect(err.byteOffset).toBe(fatSlotOffset(layout, start + 4));
   });
 
+  it('a loop in the DIFAT chain stops the open', async () => {
+    // 8 MB in 512-byte sectors needs DIFAT sectors; the last one is made to name itself as next,
+    // and the header to want more FAT sectors than the chain holds
+    const layout = writeCfb(new Uint8Array(16), [{ name: 'essence', data: Buffer.alloc(8 * 1024 * 1024, 1) }], 512);
+    const last = layout.difatSectors[layout.difatSectors.length - 1]!;
+    const bytes = Buffer.from(layout.bytes);
+    bytes.writeUInt32LE(last, (last + 1) * 512 + 127 * 4);
+    bytes.writeUInt32LE(layout.fatSectors.length + 50, 0x2c);
+    const p = write('difatloop.cfb', bytes);
+    const err = await failure(() => CfbFile.open(p));
+    expect(err.message).toMatch(/DIFAT sector chain loops back to sector/);
+  });
+
   it('a loop in the directory chain stops the open', async () => {
     const layout = plain();
     const bytes = Buffer.from(layout.bytes);
