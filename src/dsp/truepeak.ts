@@ -79,11 +79,17 @@ export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5):
   return { factor, tapsPerPhase, phases, worstCaseGain };
 }
 
-export type Kernel = (ext: Float32Array, count: number) => number;
+/**
+ * ext holds tapsPerPhase-1 history samples then `count` new ones; inputPeak bounds |x| over all of ext.
+ * Returns the max |y| over all fractional phases, exactly (in double), whenever that exceeds
+ * runningMax; otherwise any value not above runningMax (so a caller keeping a running maximum gets
+ * the same result from every kernel).
+ */
+export type Kernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number) => number;
 
 /**
  * The FIR loop with the taps inlined as constants (measured 3x faster than a loop over a tap array in V8).
- * ext holds tapsPerPhase-1 history samples then `count` new ones; returns max |y| over all fractional phases.
+ * Always computes the exact max (ignores runningMax and inputPeak).
  */
 export function compileKernel(ip: Interpolator): Kernel {
   const T = ip.tapsPerPhase;
@@ -129,15 +135,20 @@ interface WasmExports {
   inputCapacity(): number;
   maxPhases(): number;
   maxTaps(): number;
+  taps32Pointer(): number;
   init(phases: number, taps: number): void;
   peak(count: number): number;
+  peakAbove(count: number, runningMax: number, errorBound: number): number;
 }
 
 /**
  * The WASM twin of compileKernel: one instance per interpolator (its taps live in the instance's
- * memory, splatted for f64x2). Same contract: ext = tapsPerPhase-1 history samples then `count` new.
+ * memory, splatted for the SIMD lanes). Same contract. With `screen`, an f32x4 pass first rules out
+ * stretches that cannot beat runningMax: its error on any output is at most (T+1)·2^-24·Σ|taps·x|
+ * (T products summed in f32, each tap rounded to f32), and Σ|taps·x| ≤ worstCaseGain · inputPeak.
+ * Without it, every stretch runs the exact f64x2 kernel.
  */
-export function wasmKernel(module: WebAssembly.Module, ip: Interpolator): Kernel | null {
+export function wasmKernel(module: WebAssembly.Module, ip: Interpolator, screen = true): Kernel | null {
   const T = ip.tapsPerPhase;
   const P = ip.phases.length;
   if (P === 0) return null;
@@ -156,22 +167,27 @@ export function wasmKernel(module: WebAssembly.Module, ip: Interpolator): Kernel
       taps[(p * T + k) * 2 + 1] = phase[k]!;
     }
   });
+  const taps32 = new Float32Array(e.memory.buffer, e.taps32Pointer(), P * T * 4);
+  for (let i = 0; i < P * T; i++) taps32.fill(taps[i * 2]!, i * 4, i * 4 + 4);
   e.init(P, T);
   const input = new Float32Array(e.memory.buffer, e.inputPointer(), e.inputCapacity());
   const H = T - 1;
   const chunk = input.length - H;
-  const peak = e.peak;
-  return (ext, count) => {
+  // (T+2) ulps of f32 with 1% to spare covers the f32 pass, the f64 kernel's own rounding and this
+  // product's; 1e-37 covers f32 underflow of tiny products
+  const errorPerPeak = ip.worstCaseGain * (T + 2) * 2 ** -24 * 1.01;
+  const peak = screen ? (c: number, max: number, inputPeak: number) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37) : e.peak;
+  return (ext, count, runningMax, inputPeak) => {
     // the meter's stretch fits whole (samples past H + count are copied but never read)
     if (ext.length <= input.length) {
       input.set(ext);
-      return peak(count);
+      return peak(count, runningMax, inputPeak);
     }
-    let result = 0;
+    let result = runningMax;
     for (let off = 0; off < count; off += chunk) {
       const c = Math.min(chunk, count - off);
       input.set(ext.subarray(off, off + H + c));
-      const p = peak(c);
+      const p = peak(c, result, inputPeak);
       if (p > result) result = p;
     }
     return result;
@@ -278,10 +294,10 @@ export class TruePeakMeter {
       }
       if (peak > this.samplePeak) this.samplePeak = peak;
       if (this.ip.factor === 1) continue;
-      const bound = Math.max(peak, this.historyPeak) * gain;
-      if (!this.skipEnabled || bound > this.interpolatedPeak) {
+      const inputPeak = Math.max(peak, this.historyPeak);
+      if (!this.skipEnabled || inputPeak * gain > this.interpolatedPeak) {
         ext.set(x.subarray(start, end), H);
-        const p = this.kernel(ext, count);
+        const p = this.kernel(ext, count, this.interpolatedPeak, inputPeak);
         if (p > this.interpolatedPeak) this.interpolatedPeak = p;
         this.oversampled++;
         // keep the last H samples as history for the next stretch

@@ -45,19 +45,35 @@ describe('WASM true-peak kernel build', () => {
   });
 });
 
+function absPeak(ext: Float32Array, length: number): number {
+  let p = 0;
+  for (let i = 0; i < length; i++) p = Math.max(p, Math.abs(ext[i]!));
+  return p;
+}
+
 describe('WASM kernel = JS kernel, stretch by stretch', () => {
   // factor 4 (3 phases) and 2 (1 phase) are the specialised paths; 8 (7 phases) and 12 taps the generic one
   const designs = [designInterpolator(4), designInterpolator(2), designInterpolator(8), designInterpolator(4, 12), designInterpolator(2, 32)];
   for (const ip of designs) {
     it(`factor ${ip.factor}, ${ip.tapsPerPhase} taps: every count 1..40, 128, 1000 and past the wasm buffer`, () => {
       const js = compileKernel(ip);
-      const simd = wasmKernel(wasm!, ip)!;
-      expect(simd).not.toBeNull();
+      const exact = wasmKernel(wasm!, ip, false)!;
+      const screened = wasmKernel(wasm!, ip)!;
+      expect(exact).not.toBeNull();
       const H = ip.tapsPerPhase - 1;
       const counts = [...Array.from({ length: 40 }, (_, i) => i + 1), 127, 128, 129, 1000, 40000];
       for (const [s, count] of counts.entries()) {
-        for (const ext of [random(H + count, 17 + s), square(H + count, 2), square(H + count, 5), constant(H + count, -1)]) {
-          expect(simd(ext, count)).toBe(js(ext, count));
+        const signals = [random(H + count, 17 + s), random(H + count, 99 + s, 1e-30), square(H + count, 2), square(H + count, 5), constant(H + count, -1)];
+        for (const ext of signals) {
+          const inputPeak = absPeak(ext, H + count);
+          const want = js(ext, count, 0, inputPeak);
+          expect(exact(ext, count, 0, inputPeak)).toBe(want);
+          // the f32 screen: exact whenever the result beats the running maximum, never above it otherwise
+          for (const runningMax of [-1, 0, want * (1 - 1e-5), want * (1 - 1e-7), want * (1 - 1e-9), want, want * (1 + 1e-9), want * 1.5]) {
+            const got = screened(ext, count, runningMax, inputPeak);
+            if (want > runningMax) expect(got).toBe(want);
+            else expect(got).toBeLessThanOrEqual(runningMax);
+          }
         }
       }
     });
@@ -66,13 +82,16 @@ describe('WASM kernel = JS kernel, stretch by stretch', () => {
   it('an isolated full-scale sample at every position of a stretch (the last output lanes and the overlap)', () => {
     const ip = designInterpolator(4);
     const js = compileKernel(ip);
-    const simd = wasmKernel(wasm!, ip)!;
+    const exact = wasmKernel(wasm!, ip, false)!;
+    const screened = wasmKernel(wasm!, ip)!;
     const H = ip.tapsPerPhase - 1;
     for (const count of [5, 9, 128]) {
       for (let at = 0; at < H + count; at++) {
         const ext = new Float32Array(H + count);
         ext[at] = at % 2 ? -1 : 1;
-        expect(simd(ext, count)).toBe(js(ext, count));
+        const want = js(ext, count, 0, 1);
+        expect(exact(ext, count, 0, 1)).toBe(want);
+        expect(screened(ext, count, 0, 1)).toBe(want);
       }
     }
   });

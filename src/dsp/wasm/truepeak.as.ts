@@ -1,17 +1,22 @@
-// AssemblyScript (compiled by `npm run build:wasm`, not by tsc): the true-peak polyphase FIR with
-// f64x2 SIMD across time. Each vector holds two consecutive outputs of one phase; every output is
-// summed tap by tap in the same order and in the same double precision as the plain-JS kernel
-// (compileKernel in ../truepeak.ts), so both return bit-identical peaks.
+// AssemblyScript (compiled by `npm run build:wasm`, not by tsc): the true-peak polyphase FIR in SIMD
+// across time (each vector holds consecutive outputs of one phase), two ways:
+// - peak(): f64x2, every output summed tap by tap in the same order and the same double precision as
+//   the plain-JS kernel (compileKernel in ../truepeak.ts), so both return bit-identical peaks;
+// - peakAbove(): an f32x4 pass twice as fast whose rounding error is bounded (errorBound from the
+//   caller); only when it cannot rule out beating the running maximum does it run peak(). Either way
+//   a value above the running maximum is the exact double one.
 //
-// Memory (fixed, no allocator): TAPS holds each tap splatted into both lanes, phase-major
-// (phase p, tap k at TAPS + (p * taps + k) * 16); INPUT holds the Float32 stretch with its
-// taps-1 history samples first. The caller writes both, then calls init() once and peak() per stretch.
+// Memory (fixed, no allocator): TAPS holds each tap splatted into both f64 lanes, phase-major
+// (phase p, tap k at TAPS + (p * taps + k) * 16), TAPS32 the same in four f32 lanes; INPUT holds the
+// Float32 stretch with its taps-1 history samples first. The caller writes taps, calls init() once,
+// then writes INPUT and calls peak() or peakAbove() per stretch.
 
 const MAX_PHASES: i32 = 15;
 const MAX_TAPS: i32 = 64;
 const CAPACITY: i32 = 16384;
 
 const TAPS: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
+const TAPS32: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
 const INPUT: usize = memory.data(CAPACITY * 4 + 16, 16);
 
 let phaseCount: i32 = 0;
@@ -19,6 +24,9 @@ let tapCount: i32 = 0;
 
 export function tapsPointer(): usize {
   return TAPS;
+}
+export function taps32Pointer(): usize {
+  return TAPS32;
 }
 export function inputPointer(): usize {
   return INPUT;
@@ -170,4 +178,117 @@ export function peak(count: i32): f64 {
     }
   }
   return result;
+}
+
+// ---- f32x4 screening pass -------------------------------------------------------------------------
+
+@inline function tap32At(p: i32, k: i32): v128 {
+  return v128.load(TAPS32 + (<usize>(p * tapCount + k) << 4));
+}
+
+/** Input samples n-k .. n-k+3. */
+@inline function quadAt(n: i32, k: i32): v128 {
+  return v128.load(INPUT + (<usize>(n - k) << 2));
+}
+
+/** Max |y| (f32) over outputs n..n+7 of three phases. */
+@inline function group3f(n: i32): v128 {
+  const T = tapCount;
+  let xa = quadAt(n, 0);
+  let xb = quadAt(n + 4, 0);
+  let t0 = tap32At(0, 0);
+  let t1 = tap32At(1, 0);
+  let t2 = tap32At(2, 0);
+  let a0 = f32x4.mul(t0, xa);
+  let b0 = f32x4.mul(t0, xb);
+  let a1 = f32x4.mul(t1, xa);
+  let b1 = f32x4.mul(t1, xb);
+  let a2 = f32x4.mul(t2, xa);
+  let b2 = f32x4.mul(t2, xb);
+  for (let k = 1; k < T; k++) {
+    xa = quadAt(n, k);
+    xb = quadAt(n + 4, k);
+    t0 = tap32At(0, k);
+    t1 = tap32At(1, k);
+    t2 = tap32At(2, k);
+    a0 = f32x4.add(a0, f32x4.mul(t0, xa));
+    b0 = f32x4.add(b0, f32x4.mul(t0, xb));
+    a1 = f32x4.add(a1, f32x4.mul(t1, xa));
+    b1 = f32x4.add(b1, f32x4.mul(t1, xb));
+    a2 = f32x4.add(a2, f32x4.mul(t2, xa));
+    b2 = f32x4.add(b2, f32x4.mul(t2, xb));
+  }
+  let m = f32x4.pmax(f32x4.abs(a0), f32x4.abs(b0));
+  m = f32x4.pmax(m, f32x4.abs(a1));
+  m = f32x4.pmax(m, f32x4.abs(b1));
+  m = f32x4.pmax(m, f32x4.abs(a2));
+  return f32x4.pmax(m, f32x4.abs(b2));
+}
+
+/** Max |y| (f32) over outputs n..n+15 of one phase. */
+@inline function group1f(n: i32): v128 {
+  const T = tapCount;
+  let t = tap32At(0, 0);
+  let a = f32x4.mul(t, quadAt(n, 0));
+  let b = f32x4.mul(t, quadAt(n + 4, 0));
+  let c = f32x4.mul(t, quadAt(n + 8, 0));
+  let d = f32x4.mul(t, quadAt(n + 12, 0));
+  for (let k = 1; k < T; k++) {
+    t = tap32At(0, k);
+    a = f32x4.add(a, f32x4.mul(t, quadAt(n, k)));
+    b = f32x4.add(b, f32x4.mul(t, quadAt(n + 4, k)));
+    c = f32x4.add(c, f32x4.mul(t, quadAt(n + 8, k)));
+    d = f32x4.add(d, f32x4.mul(t, quadAt(n + 12, k)));
+  }
+  let m = f32x4.pmax(f32x4.abs(a), f32x4.abs(b));
+  m = f32x4.pmax(m, f32x4.abs(c));
+  return f32x4.pmax(m, f32x4.abs(d));
+}
+
+/** Any phase count: outputs n..n+7, one phase at a time. */
+@inline function groupAnyf(n: i32): v128 {
+  const T = tapCount;
+  let m = f32x4.splat(0);
+  for (let p = 0; p < phaseCount; p++) {
+    let t = tap32At(p, 0);
+    let a = f32x4.mul(t, quadAt(n, 0));
+    let b = f32x4.mul(t, quadAt(n + 4, 0));
+    for (let k = 1; k < T; k++) {
+      t = tap32At(p, k);
+      a = f32x4.add(a, f32x4.mul(t, quadAt(n, k)));
+      b = f32x4.add(b, f32x4.mul(t, quadAt(n + 4, k)));
+    }
+    m = f32x4.pmax(m, f32x4.pmax(f32x4.abs(a), f32x4.abs(b)));
+  }
+  return m;
+}
+
+/**
+ * Like peak(count) wherever the result matters: returns the exact double max |y| when it exceeds
+ * `runningMax`, otherwise some value not above it. errorBound must bound |f32 output - exact output|
+ * for every output of the stretch (the caller derives it from the taps and the stretch's sample peak).
+ */
+export function peakAbove(count: i32, runningMax: f64, errorBound: f64): f64 {
+  const first = tapCount - 1;
+  const end = first + count;
+  const groupSize = phaseCount == 1 ? 16 : 8;
+  if (count < groupSize) return peak(count);
+  let m = f32x4.splat(0);
+  let n = first;
+  if (phaseCount == 3) {
+    for (; n + 8 <= end; n += 8) m = f32x4.pmax(m, group3f(n));
+    if (n < end) m = f32x4.pmax(m, group3f(end - 8));
+  } else if (phaseCount == 1) {
+    for (; n + 16 <= end; n += 16) m = f32x4.pmax(m, group1f(n));
+    if (n < end) m = f32x4.pmax(m, group1f(end - 16));
+  } else {
+    for (; n + 8 <= end; n += 8) m = f32x4.pmax(m, groupAnyf(n));
+    if (n < end) m = f32x4.pmax(m, groupAnyf(end - 8));
+  }
+  const lo = max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1));
+  const hi = max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3));
+  const approx = <f64>max<f32>(lo, hi);
+  // not provably below the running maximum (an overflow to infinity lands here too): compute exactly
+  if (!(approx + errorBound <= runningMax)) return peak(count);
+  return approx;
 }
