@@ -13,6 +13,12 @@ import { dcOffsetAnalyzer } from '../analyzers/dc-offset.js';
 import { lfeBandAnalyzer } from '../analyzers/lfe-band.js';
 import { phaseAnalyzer } from '../analyzers/phase.js';
 import { silenceAnalyzer } from '../analyzers/silence.js';
+import { createSpeechAnalyzer, type SpeechAnalyzer } from '../analyzers/speech.js';
+import { twoPopAnalyzer } from '../analyzers/two-pop.js';
+import { dialogueLoudness } from '../analysis/dialogue.js';
+import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems.js';
+import { openAudio } from '../audio/open.js';
+import type { AudioSource } from '../audio/types.js';
 import { groupInputs, type AudioInput } from '../audio/multimono.js';
 import { readAudioHeader } from '../audio/open.js';
 import type { AudioHeader } from '../audio/types.js';
@@ -26,7 +32,7 @@ import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { runRules, type QcOutcome } from './engine.js';
 import { thresholds } from './kit.js';
-import type { AdmSummary, CheckedDeliverable, QcContext } from './types.js';
+import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext, StemsNullResult } from './types.js';
 
 const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
 
@@ -166,6 +172,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const lfeT = thresholds(specStub, 'lfe');
   const clipT = thresholds(specStub, 'clipping');
   const deliverables: CheckedDeliverable[] = [];
+  const inputs = new Map<string, AudioInput>();
   for (const a of assigned) {
     const { input, header, adm, ...d } = a;
     if (!header) {
@@ -173,25 +180,120 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       continue;
     }
     opts.onProgress?.(`measuring ${d.id}`);
-    const analyzers = (): Analyzer<unknown>[] => [
-      clippingAnalyzer({ thresholdDbfs: clipT.ceilingDbfs }),
-      silenceAnalyzer(),
-      dcOffsetAnalyzer(),
-      phaseAnalyzer({ negativeLimit: phaseT.minCorrelation }),
-      lfeBandAnalyzer({ cutoffsHz: [lfeT.cutoffHz], limitDb: lfeT.maxAboveCutoffDb }),
-    ];
-    const measurement = await measureFile(input, { series: d.role === 'printmaster', fps, analyzers });
+    // Speech rides the same pass on printmasters (dialogue-gated loudness) and M&Es (dialogue leak).
+    const wantSpeech = d.role === 'printmaster' || d.role === 'me';
+    let speech: SpeechAnalyzer | null = null;
+    const analyzers = (): Analyzer<unknown>[] => {
+      speech = wantSpeech ? createSpeechAnalyzer() : null;
+      return [
+        clippingAnalyzer({ thresholdDbfs: clipT.ceilingDbfs }),
+        silenceAnalyzer(),
+        dcOffsetAnalyzer(),
+        phaseAnalyzer({ negativeLimit: phaseT.minCorrelation }),
+        lfeBandAnalyzer({ cutoffsHz: [lfeT.cutoffHz], limitDb: lfeT.maxAboveCutoffDb }),
+        twoPopAnalyzer({ fps: fps.num / fps.den }),
+        ...(speech ? [speech] : []),
+      ];
+    };
+    const measurement = await measureFile(input, {
+      series: d.role === 'printmaster',
+      fps,
+      analyzers,
+      onLoudness: (loudness, m) => {
+        if (!speech || !m.loudness) return;
+        const activity = (speech as SpeechAnalyzer).activity();
+        if (d.role === 'printmaster') {
+          m.loudness.dialogue = dialogueLoudness(loudness.blockEnergies(), activity, { programmeLufs: m.loudness.integratedLufs });
+        }
+        const summary = m.analyzers?.speech as Record<string, unknown> | undefined;
+        if (summary) summary.regions = speechRegions(activity.speechFraction, activity.hopFrames / activity.sampleRate);
+      },
+    });
     if (measurement.error) inputErrors.push(measurement.error);
     const cd: CheckedDeliverable = { ...d, measurement, timeReferenceSamples: header.bext ? header.bext.timeReferenceSamples : null };
     if (adm) cd.adm = adm;
     deliverables.push(cd);
+    inputs.set(cd.id, input);
   }
 
-  const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: { stems: [], me: [] } };
-  const hasStems = deliverables.some((d) => d.role === 'stem');
-  if (hasStems) warnings.push('stems and M&E null tests not run: the stems engine (src/analysis/stems.ts) is not in this build');
-  if (opts.spec.loudness?.mode === 'dialogue-gated') {
-    warnings.push('dialogue-gated loudness not measured in this build: printmasters judged on full-programme loudness');
-  }
+  const cross = await crossFile(deliverables, inputs, opts.spec, fps, specStub, warnings);
+  const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross };
   return { spec: opts.spec, outcome: runRules(ctx), deliverables, fps, dropFrame, fpsSource, warnings, inputErrors };
+}
+
+/** Merge speech hops (share >= 0.5) into stretches, for findings that point at the speech. */
+function speechRegions(fraction: Float32Array, hopSeconds: number): Array<{ startSeconds: number; endSeconds: number }> {
+  const out: Array<{ startSeconds: number; endSeconds: number }> = [];
+  let start = -1;
+  for (let h = 0; h <= fraction.length; h++) {
+    const on = h < fraction.length && fraction[h]! >= 0.5;
+    if (on && start < 0) start = h;
+    if (!on && start >= 0) {
+      const prev = out[out.length - 1];
+      // Gaps under half a second belong to the same line.
+      if (prev && start * hopSeconds - prev.endSeconds < 0.5) prev.endSeconds = h * hopSeconds;
+      else out.push({ startSeconds: start * hopSeconds, endSeconds: h * hopSeconds });
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** Stems vs printmaster and M&E vs music + effects, per layout, with the stems engine. */
+async function crossFile(
+  deliverables: CheckedDeliverable[],
+  inputs: Map<string, AudioInput>,
+  spec: Spec,
+  fps: Rational,
+  specStub: QcContext,
+  warnings: string[],
+): Promise<CrossFileResults> {
+  const cross: CrossFileResults = { stems: [], me: [] };
+  const ok = deliverables.filter((d) => d.measurement && !d.measurement.error && d.measurement.format);
+  const stemsT = thresholds(specStub, 'stems');
+  const meT = thresholds(specStub, 'me');
+  const run = async (ref: CheckedDeliverable, parts: CheckedDeliverable[], residualLimitDbfs: number): Promise<{ result: StemsNullResult | null; error?: string }> => {
+    const opened: AudioSource[] = [];
+    try {
+      const refSource = await openAudio(inputs.get(ref.id)!);
+      opened.push(refSource);
+      const named: NamedSource[] = [];
+      for (const p of parts) {
+        const source = await openAudio(inputs.get(p.id)!);
+        opened.push(source);
+        named.push({ name: p.id, source });
+      }
+      const full: NullTestResult = nullTest({ name: ref.id, source: refSource }, named, {
+        fps: fps.num / fps.den,
+        residualLimitDbfs,
+        sustainSeconds: stemsT.sustainMs / 1000,
+        ceilingMarginDb: stemsT.limiterMarginDb,
+      });
+      for (const w of full.warnings) warnings.push(`${ref.id}: ${w}`);
+      const summary = summarizeNullTest(full);
+      const partOffsets = full.parts
+        .filter((p) => p.offsetFrames !== null && p.offsetFrames !== 0)
+        .map((p) => ({ stem: p.name, offsetSamples: p.offsetFrames! }));
+      return { result: { ...summary, partOffsets } };
+    } catch (err) {
+      return { result: null, error: (err as Error).message };
+    } finally {
+      for (const s of opened) s.close();
+    }
+  };
+  for (const pm of ok.filter((d) => d.role === 'printmaster')) {
+    const stems = ok.filter((d) => d.role === 'stem' && d.layout === pm.layout);
+    if (stems.length === 0) continue;
+    const r = await run(pm, stems, stemsT.residualRmsMaxDbfs);
+    cross.stems.push({ printmaster: pm.id, stems: stems.map((s) => s.id), ...r });
+  }
+  for (const me of ok.filter((d) => d.role === 'me')) {
+    const music = ok.find((d) => d.role === 'stem' && d.stem === 'music' && d.layout === me.layout);
+    const effects = ok.find((d) => d.role === 'stem' && d.stem === 'effects' && d.layout === me.layout);
+    if (!music || !effects) continue;
+    const r = await run(me, [music, effects], meT.residualRmsMaxDbfs);
+    cross.me.push({ me: me.id, stems: [music.id, effects.id], ...r });
+  }
+  void spec;
+  return cross;
 }

@@ -78,6 +78,8 @@ export interface StemsNullResult {
   channels: NullChannel[];
   /** A stem that nulls better when inverted or re-gained: polarity or gain mismatch. */
   stemIssues: Array<{ stem: string; kind: 'polarity' | 'gain'; gainDb: number | null }>;
+  /** Each part's own offset when it differs from zero (a stem one frame late). */
+  partOffsets?: Array<{ stem: string; offsetSamples: number }>;
 }
 
 export interface NullChannel {

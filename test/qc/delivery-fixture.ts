@@ -10,7 +10,14 @@ import path from 'node:path';
 import { measureFile } from '../../src/analysis/measure.js';
 import { noise, sine, writeTestWav } from '../helpers/wav-writer.js';
 
-export type Defect = 'true-peak' | 'sample-rate' | 'lfe-full-band';
+export type Defect =
+  | 'true-peak'
+  | 'sample-rate'
+  | 'lfe-full-band'
+  | 'stem-gain'
+  | 'stem-late'
+  | 'missing-effect'
+  | 'two-pop-sync';
 
 export const RATE = 48000;
 export const SECONDS = 4;
@@ -63,6 +70,33 @@ function effects(defect?: Defect): Planar {
   return p;
 }
 
+/** A 300 ms effect (a door) in L at 2.0 s: in the printmaster, left out of the delivered FX stem. */
+function door(): Planar {
+  const p = zeros(6);
+  const n = noise(FRAMES, 41);
+  for (let i = RATE * 2; i < RATE * 2.3; i++) p[0]![i] = 0.2 * n[i]!;
+  return p;
+}
+
+/** Leader for the 2-pop case: nothing before FFOA at 3 s but a one-frame 1 kHz pop at 1 s (-20 dBFS). */
+function withLeader(p: Planar, popAtSeconds: number): Planar {
+  return p.map((ch) => {
+    const out = ch.slice();
+    out.fill(0, 0, RATE * 3);
+    const from = Math.round(popAtSeconds * RATE);
+    for (let i = 0; i < RATE / 24; i++) out[from + i] = 0.1 * Math.sin((2 * Math.PI * 1000 * i) / RATE);
+    return out;
+  });
+}
+
+function shift(p: Planar, frames: number): Planar {
+  return p.map((ch) => {
+    const out = new Float32Array(ch.length);
+    out.set(ch.subarray(0, ch.length - frames), frames);
+    return out;
+  });
+}
+
 function downmix20(pm: Planar): Planar {
   const g = Math.SQRT1_2;
   const [l, r, c, , ls, rs] = pm as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
@@ -93,8 +127,19 @@ export async function buildDelivery(defect?: Defect): Promise<string> {
     fx[2]![RATE * 2.5] = 0.98;
     fx[2]![RATE * 2.5 + 1] = -0.98;
   }
-  const pm51 = add(add(dx, mx), fx);
-  const me = add(mx, fx);
+  if (defect === 'two-pop-sync') {
+    dx = withLeader(dx, 1);
+    mx = withLeader(mx, 1);
+    fx = withLeader(fx, 1);
+  }
+  // What the printmaster and M&E were made from (the stems as mixed).
+  const fxMixed = defect === 'missing-effect' ? add(fx, scale(door(), g51)) : fx;
+  const pm51 = add(add(dx, mx), fxMixed);
+  const me = add(mx, fxMixed);
+  // The stems as delivered, with the planted defect.
+  const dxOut = defect === 'two-pop-sync' ? withLeader(dx.map((ch) => ch.slice()), 1 + 1 / 24) : dx;
+  const mxOut = defect === 'stem-gain' ? scale(mx, 10 ** (3 / 20)) : mx;
+  const fxOut = defect === 'stem-late' ? shift(fx, RATE / 24) : fx;
   let pm20 = downmix20(pm51);
   pm20 = scale(pm20, 10 ** ((-24 - (await integratedOf(path.join(dir, 'cal.wav'), pm20, MASK_20))) / 20));
   fs.unlinkSync(path.join(dir, 'cal.wav'));
@@ -102,9 +147,9 @@ export async function buildDelivery(defect?: Defect): Promise<string> {
   const files: Array<[string, Planar, number, number?]> = [
     ['SHOW_PM_51.wav', pm51, MASK_51],
     ['SHOW_PM_20.wav', pm20, MASK_20],
-    ['SHOW_DX_51.wav', dx, MASK_51],
-    ['SHOW_MX_51.wav', mx, MASK_51, defect === 'sample-rate' ? 44100 : undefined],
-    ['SHOW_FX_51.wav', fx, MASK_51],
+    ['SHOW_DX_51.wav', dxOut, MASK_51],
+    ['SHOW_MX_51.wav', mxOut, MASK_51, defect === 'sample-rate' ? 44100 : undefined],
+    ['SHOW_FX_51.wav', fxOut, MASK_51],
     ['SHOW_ME_51.wav', me, MASK_51],
   ];
   for (const [name, channels, mask, rate] of files) {

@@ -9,11 +9,14 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function qc(defect?: Defect) {
+async function qc(defect?: Defect, spec = loadSpec('netflix').spec) {
   const dir = await buildDelivery(defect);
   dirs.push(dir);
-  return runQc({ paths: [dir], spec: loadSpec('netflix').spec, fps: '24' });
+  return runQc({ paths: [dir], spec, fps: '24' });
 }
+
+const errorsOf = (run: Awaited<ReturnType<typeof qc>>, rule: string) =>
+  run.outcome.findings.filter((f) => f.rule === rule && f.severity === 'error');
 
 describe('dubstage qc on deliveries built by code', () => {
   it('the clean delivery: roles from name tokens, passes with no error finding', async () => {
@@ -52,5 +55,38 @@ describe('dubstage qc on deliveries built by code', () => {
     const f = run.outcome.findings.filter((x) => x.rule === 'lfe/band-limit' && x.severity === 'error');
     expect(new Set(f.map((x) => x.deliverable))).toEqual(new Set(['printmaster 5.1', 'stem effects 5.1', 'me 5.1']));
     expect(f.every((x) => x.channel === 'LFE' && x.startTimecode!.startsWith('01:00:0'))).toBe(true);
+  });
+
+  it('a stem at the wrong gain: found by stems/sum-to-printmaster, naming the stem and its gain', async () => {
+    const run = await qc('stem-gain');
+    const f = errorsOf(run, 'stems/sum-to-printmaster');
+    const gain = f.find((x) => x.message.startsWith('stem music 5.1 is +'));
+    expect(gain).toBeDefined();
+    expect(gain!.measured as number).toBeCloseTo(3, 0);
+    expect(errorsOf(run, 'me/music-effects-match').length).toBeGreaterThan(0);
+  });
+
+  it('a stem one frame late: found by stems/sum-to-printmaster with the 2000-sample offset', async () => {
+    const run = await qc('stem-late');
+    const f = errorsOf(run, 'stems/sum-to-printmaster');
+    expect(f.find((x) => x.measured === 2000)?.message).toBe('stem effects 5.1 is 2000 samples (1.00 frames) late against printmaster 5.1');
+  });
+
+  it('an effect missing from the stems: found by stems/sum-to-printmaster on L at the door, 01:00:02:00', async () => {
+    const run = await qc('missing-effect');
+    const f = errorsOf(run, 'stems/sum-to-printmaster');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f[0]).toMatchObject({ deliverable: 'printmaster 5.1', channel: 'L' });
+    expect(f[0]!.startTimecode!.startsWith('01:00:02:0')).toBe(true);
+    expect(errorsOf(run, 'stems/sum-to-printmaster').every((x) => x.channel === 'L')).toBe(true);
+  });
+
+  it('a 2-pop out of sync: found by leader/two-pop on the dialogue stem (pops required)', async () => {
+    const spec = { ...loadSpec('netflix').spec, leader: { twoPop: 'required' as const } };
+    const run = await qc('two-pop-sync', spec);
+    const f = errorsOf(run, 'leader/two-pop');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.every((x) => x.deliverable === 'stem dialogue 5.1')).toBe(true);
+    expect(f.some((x) => x.message.includes('out of sync') && x.startTimecode === '01:00:01:01')).toBe(true);
   });
 });

@@ -17,7 +17,12 @@ export function nullFindings(
   const out: RuleFinding[] = [];
   const rate = ref.measurement?.format?.sampleRate ?? 48000;
   const frameSeconds = ctx.fps.den / ctx.fps.num;
-  if (result.offsetSamples !== 0) {
+  const late = (samples: number) => `${Math.abs(samples)} samples (${Math.abs(samples / rate / frameSeconds).toFixed(2)} frames) ${samples > 0 ? 'late' : 'early'}`;
+  if (result.partOffsets && result.partOffsets.length > 0) {
+    for (const p of result.partOffsets) {
+      out.push(findingWhole(ctx, ref, { message: `${p.stem} is ${late(p.offsetSamples)} against ${ref.id}`, measured: p.offsetSamples, limit: 0 }));
+    }
+  } else if (result.offsetSamples !== 0) {
     const frames = result.offsetSamples / rate / frameSeconds;
     out.push(
       findingWhole(ctx, ref, {
