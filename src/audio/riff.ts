@@ -157,8 +157,9 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   let sampleFormat: 'int' | 'float';
   if (formatTag === WAVE_FORMAT_PCM) {
     sampleFormat = 'int';
-    const e = ({ 8: 'u8', 16: 's16le', 24: 's24le', 32: 's32le' } as Record<number, SampleEncoding>)[bitsPerSample];
-    if (!e) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: PCM with ${bitsPerSample} bits per sample is not supported (8, 16, 24 or 32 expected)`, fmtOffset + 22);
+    // 12- or 20-bit samples sit left-justified in whole bytes: decode the container width
+    const e = ({ 1: 'u8', 2: 's16le', 3: 's24le', 4: 's32le' } as Record<number, SampleEncoding>)[Math.ceil(bitsPerSample / 8)];
+    if (!e || bitsPerSample < 8) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: PCM with ${bitsPerSample} bits per sample is not supported (8 to 32 expected)`, fmtOffset + 22);
     encoding = e!;
   } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT) {
     sampleFormat = 'float';
@@ -168,7 +169,7 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
     const codecName = CODEC_NAMES[formatTag] ?? 'unknown';
     return fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, fmtOffset + 8);
   }
-  const expectAlign = channels * (bitsPerSample / 8);
+  const expectAlign = channels * Math.ceil(bitsPerSample / 8);
   if (blockAlign !== expectAlign) {
     fail('bad-format', `'fmt ' chunk says block align ${blockAlign}; ${channels} channels of ${bitsPerSample} bits need ${expectAlign}`, fmtOffset + 20);
   }

@@ -74,9 +74,9 @@ describe('refused with a clear error', () => {
     });
   }
 
-  it('PCM with an unsupported bit depth (12)', async () => {
-    const p = put(riffFile([{ id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 48000, bits: 12, blockAlign: 2 }) }, { id: 'data', body: Buffer.alloc(4) }]));
-    await expectRefused(p, { code: 'unsupported-codec', byteOffset: 34, message: /'fmt ' chunk at byte 12: PCM with 12 bits per sample is not supported/ });
+  it('PCM with an unsupported bit depth (40)', async () => {
+    const p = put(riffFile([{ id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 48000, bits: 40, blockAlign: 5 }) }, { id: 'data', body: Buffer.alloc(10) }]));
+    await expectRefused(p, { code: 'unsupported-codec', byteOffset: 34, message: /'fmt ' chunk at byte 12: PCM with 40 bits per sample is not supported \(8 to 32 expected\)/ });
   });
 
   it('zero channels', async () => {

@@ -419,3 +419,30 @@ describe('unusual order', () => {
     expect(() => readAudioHeader(p)).toThrow(expect.objectContaining({ code: 'not-audio', message: expect.stringContaining('a FLAC file has no chunk table to read') }));
   });
 });
+
+describe('bit depths between whole bytes', () => {
+  it('20-bit plain PCM in 3-byte containers reports 20 bits and decodes the left-justified samples', async () => {
+    // 20-bit values shifted up 4 bits into 24-bit slots
+    const values = [-(2 ** 19), 2 ** 18, 1, 2 ** 19 - 1];
+    const data = Buffer.alloc(values.length * 3);
+    values.forEach((v, i) => data.writeIntLE(v * 16, i * 3, 3));
+    const p = file('pcm20.wav');
+    writeFileSync(p, riffFile([{ id: 'fmt ', body: fmtBody({ channels: 2, sampleRate: 48000, bits: 20, blockAlign: 6 }) }, { id: 'data', body: data }]));
+    const src = await openAudio(p);
+    expect(src.header.format).toMatchObject({ bitDepth: 20, sampleFormat: 'int', frames: 2 });
+    const d = readAll(src);
+    src.close();
+    expect(Array.from(d[0]!)).toEqual([-1, 1 / 2 ** 19]);
+    expect(Array.from(d[1]!)).toEqual([0.5, (2 ** 19 - 1) / 2 ** 19]);
+  });
+
+  it('12-bit plain PCM in 2-byte containers', async () => {
+    const data = s16le([-2048 * 16, 1024 * 16]);
+    const p = file('pcm12.wav');
+    writeFileSync(p, riffFile([{ id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 32000, bits: 12, blockAlign: 2 }) }, { id: 'data', body: data }]));
+    const src = await openAudio(p);
+    expect(src.header.format.bitDepth).toBe(12);
+    expect(Array.from(readAll(src)[0]!)).toEqual([-1, 0.5]);
+    src.close();
+  });
+});
