@@ -101,8 +101,11 @@ async function discover(paths: string[]): Promise<Discovered> {
   return out;
 }
 
-function admSummary(report: { beds: { layout: string; channels: number }[]; bedChannels: number; objects: number }): AdmSummary {
-  return { bedLayout: report.beds[0]?.layout ?? null, bedChannels: report.bedChannels, objectCount: report.objects };
+/** ADM counts for the Atmos rules; the reader's bed names ("7.1.2-smpte") become profile names ("7.1.2"). */
+export function admSummary(report: { beds: { layout: string; channels: number }[]; bedChannels: number; objects: number }): AdmSummary {
+  const raw = report.beds[0]?.layout ?? null;
+  const bedLayout = raw === null ? null : (/^(LCR|mono|\d+\.\d+(?:\.\d+)?)/i.exec(raw)?.[1] ?? raw);
+  return { bedLayout, bedChannels: report.bedChannels, objectCount: report.objects };
 }
 
 function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discovered, warnings: string[]): { fps: Rational; dropFrame: boolean; source: string } {
