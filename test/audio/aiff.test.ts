@@ -124,6 +124,20 @@ describe('AIFC', () => {
     b.close();
   });
 
+  it('twos 8-bit (signed), in24, and 8-bit AIFF', async () => {
+    const twos = await open({ container: 'aifc', compression: 'twos', channels: 1, sampleRate: 48000, bits: 8, frames: 3, sampleBytes: ints([-128, 64, 127], 1) });
+    expect(Array.from(readAll(twos)[0]!)).toEqual(f32([-1, 0.5, 127 / 128]));
+    twos.close();
+    const in24 = await open({ container: 'aifc', compression: 'in24', channels: 1, sampleRate: 48000, bits: 24, frames: 2, sampleBytes: ints([2 ** 21, -(2 ** 22)], 3) });
+    expect(in24.header.format.bitDepth).toBe(24);
+    expect(Array.from(readAll(in24)[0]!)).toEqual(f32([0.25, -0.5]));
+    in24.close();
+    const a8 = await open({ container: 'aiff', channels: 2, sampleRate: 22050, bits: 8, frames: 1, sampleBytes: ints([-64, 32], 1) });
+    const d8 = readAll(a8);
+    a8.close();
+    expect([d8[0]![0], d8[1]![0]]).toEqual([-0.5, 0.25]);
+  });
+
   it('a compressed AIFC (ima4) is refused by name, at the compression field', async () => {
     const p = path.join(dir, 'ima4.aifc');
     writeFileSync(p, aiffFile({ container: 'aifc', compression: 'ima4', channels: 1, sampleRate: 48000, bits: 16, frames: 2, sampleBytes: Buffer.alloc(4) }));
