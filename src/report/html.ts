@@ -23,7 +23,7 @@ function chart(run: QcRun, d: CheckedDeliverable, findings: Finding[]): string {
   const W = 900;
   const H = 240;
   const L = 56;
-  const R = 12;
+  const R = 44;
   const T = 22;
   const B = 34;
   const loud = run.spec.loudness;
