@@ -446,3 +446,18 @@ describe('bit depths between whole bytes', () => {
     src.close();
   });
 });
+
+describe('BW64 under 4 GiB', () => {
+  it('BW64 with ordinary 32-bit sizes and a JUNK placeholder instead of ds64', async () => {
+    const p = file('bw64-small.wav');
+    writeFileSync(
+      p,
+      riffFile([{ id: 'JUNK', body: Buffer.alloc(28) }, { id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 48000, bits: 16 }) }, { id: 'data', body: s16le([8192, -16384]) }], { riffId: 'BW64' }),
+    );
+    const src = await openAudio(p);
+    expect(src.header.format).toMatchObject({ container: 'bw64', frames: 2 });
+    expect(src.header.warnings).toEqual([]);
+    expect(Array.from(readAll(src)[0]!)).toEqual([0.25, -0.5]);
+    src.close();
+  });
+});
