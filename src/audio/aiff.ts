@@ -4,6 +4,7 @@
  */
 import { DubstageError } from '../errors.js';
 import { readBytes } from './bytesource.js';
+import { MAX_CHUNKS } from './riff.js';
 import { bytesPerSample, type SampleEncoding } from './pcm.js';
 import type { AudioHeader, ByteSource, ChunkInfo, Container } from './types.js';
 
@@ -45,6 +46,13 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   const info: Record<string, string> = {};
   let pos = 12;
   while (pos + 8 <= src.size) {
+    if (chunks.length >= MAX_CHUNKS) {
+      if (ssnd && comm) {
+        warnings.push(`more than ${MAX_CHUNKS} chunks; the rest from byte ${pos} ignored`);
+        break;
+      }
+      fail('bad-chunk', `more than ${MAX_CHUNKS} chunks before the audio was found (at byte ${pos}); not an AIFF file dubstage can trust`, pos);
+    }
     const hdr = readBytes(src, pos, 8);
     const id = hdr.toString('latin1', 0, 4);
     const size = hdr.readUInt32BE(4);

@@ -14,6 +14,8 @@ const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 /** Metadata chunks larger than this are listed but not parsed (an iXML is a few KB). */
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+/** Real files have a handful of chunks; a file of millions of empty ones is refused, not walked. */
+export const MAX_CHUNKS = 10000;
 
 export interface RiffHeader extends AudioHeader {
   encoding: SampleEncoding;
@@ -59,6 +61,13 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   let pos = 12;
   const fileSize = src.size;
   while (pos + 8 <= fileSize) {
+    if (chunks.length >= MAX_CHUNKS) {
+      if (data && fmt) {
+        warnings.push(`more than ${MAX_CHUNKS} chunks; the rest from byte ${pos} ignored`);
+        break;
+      }
+      fail('bad-chunk', `more than ${MAX_CHUNKS} chunks before the audio was found (at byte ${pos}); not a WAV file dubstage can trust`, pos);
+    }
     const hdr = readBytes(src, pos, 8);
     const id = fourcc(hdr, 0);
     const size32 = hdr.readUInt32LE(4);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { measureFile } from '../../src/analysis/measure.js';
 import { bufferSource } from '../../src/audio/bytesource.js';
 import { openAudio, openByteSource, readAudioHeader } from '../../src/audio/open.js';
+import { MAX_CHUNKS } from '../../src/audio/riff.js';
 import { writeWav } from '../../src/audio/writer.js';
 import { DubstageError } from '../../src/errors.js';
 import { aiffFile, fmtBody, readAll, riffFile, s16le, tempDir } from '../helpers/audio-fixtures.js';
@@ -241,6 +242,23 @@ describe('more containers gone wrong', () => {
     expect(Array.from(out[1]!.subarray(0, 2))).toEqual([-0.5, -0.625]);
     src.seek(100);
     expect(src.read(out, 8)).toBe(0);
+    src.close();
+  });
+});
+
+describe('bounded work', () => {
+  it('a file of more than MAX_CHUNKS empty chunks before the audio is refused', async () => {
+    const empties = Array.from({ length: MAX_CHUNKS + 1 }, () => ({ id: 'JUNK', body: Buffer.alloc(0) }));
+    const p = put(riffFile([...empties, fmt16(), { id: 'data', body: s16le([1]) }]));
+    await expectRefused(p, { code: 'bad-chunk', byteOffset: 12 + MAX_CHUNKS * 8, message: new RegExp(`more than ${MAX_CHUNKS} chunks before the audio was found`) });
+  });
+
+  it('after the audio, extra chunks beyond the limit are ignored with a warning', async () => {
+    const empties = Array.from({ length: MAX_CHUNKS }, () => ({ id: 'JUNK', body: Buffer.alloc(0) }));
+    const p = put(riffFile([fmt16(), { id: 'data', body: s16le([16384]) }, ...empties]));
+    const src = await openAudio(p);
+    expect(src.header.warnings.some((w) => w.startsWith(`more than ${MAX_CHUNKS} chunks`))).toBe(true);
+    expect(Array.from(readAll(src)[0]!)).toEqual([0.5]);
     src.close();
   });
 });
