@@ -9,6 +9,7 @@ import type { AudioFormat, AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
 import { admLoudnessScope, admTrackLabels, readAdm } from '../../native-adapters/adm/index.js';
 import { selectChannels } from '../audio/select.js';
+import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, summarizeLoudness, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, PARALLEL_MIN_SECONDS } from './parallel.js';
 import { runAnalyzers } from './host.js';
@@ -59,7 +60,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
   if (inp.files && inp.files.length > 1) out.files = inp.files;
   let source: AudioSource | null = null;
   try {
-    source = await openAudio(inp, options.channels ? { channels: options.channels } : {});
+    const openOptions = options.channels ? { channels: options.channels } : {};
+    source = isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
     let fileFormat: FormatSummary | null = null;
     if (source.header.hasAxml && !options.channels) {
@@ -110,6 +112,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       !options.onLoudness &&
       !options.onStep &&
       !admMaster &&
+      !isEmbeddedPath(inp.path) &&
       h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
       to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
     let r: LoudnessResult;

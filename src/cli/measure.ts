@@ -6,6 +6,8 @@ import { groupInputs } from '../audio/multimono.js';
 import { renderMeasureText } from '../report/measure-text.js';
 import { parseFrameRate } from '../session/time.js';
 import { progressBar } from './progress.js';
+import { embeddedMediaPaths } from '../analysis/embedded.js';
+import { toErrorInfo } from '../errors.js';
 
 export interface MeasureCliOptions {
   json?: boolean;
@@ -54,11 +56,33 @@ export function register(program: Command): void {
         return;
       }
       const results: FileMeasurement[] = [];
-      for (const input of groupInputs(files, { group: opts.group !== false })) {
-        const bar = progressBar(input.path);
-        results.push(await measureFile(input, { ...options, onProgress: bar }));
-        bar.end();
+      const measureAll = async (paths: string[]) => {
+        for (const input of groupInputs(paths, { group: opts.group !== false })) {
+          const bar = progressBar(input.path);
+          results.push(await measureFile(input, { ...options, onProgress: bar }));
+          bar.end();
+        }
+      };
+      let pending: string[] = [];
+      for (const f of files) {
+        if (!/\.aaf$/i.test(f)) {
+          pending.push(f);
+          continue;
+        }
+        await measureAll(pending);
+        pending = [];
+        // an AAF stands for the audio embedded in it
+        try {
+          const embedded = await embeddedMediaPaths(f);
+          if (embedded.length === 0) {
+            results.push({ path: f, warnings: [], error: { code: 'not-audio', message: `${f}: this AAF links its media instead of embedding it; measure the linked files (dubstage session ${f} lists them)`, path: f } });
+          }
+          await measureAll(embedded);
+        } catch (err) {
+          results.push({ path: f, warnings: [], error: toErrorInfo(err, f) });
+        }
       }
+      await measureAll(pending);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ schema: 1, files: results }, null, 2)}\n`);
       } else {
