@@ -16,7 +16,7 @@ import {
   defaultWasmPath,
   designInterpolator,
   TruePeakMeter,
-  wasmKernel,
+  wasmOversampler,
   type Kernel,
 } from '../src/dsp/truepeak.js';
 
@@ -108,12 +108,13 @@ console.log(`wasm: ${module ? defaultWasmPath() : 'not built (npm run build:wasm
 
 const js = best(() => bareKernel(compileKernel(ip)));
 row('TP kernel, JS (taps inlined, double)', js, db(js.value));
-const wasm = module ? wasmKernel(module, ip, false) : null;
+const oversampler = module ? wasmOversampler(module, ip) : null;
+const wasm = oversampler?.exact;
 if (wasm) {
   const w = best(() => bareKernel(wasm));
   row('TP kernel, WASM SIMD (f64x2, same sums)', w, `${db(w.value)}  ${(js.seconds / w.seconds).toFixed(2)}x JS, ${w.value === js.value ? 'bit-identical' : 'DIFFERS'}`);
   // the f32x4 screen alone: a running maximum nothing beats, so no stretch falls through to f64x2
-  const screened = wasmKernel(module!, ip)!;
+  const screened = oversampler!.screened;
   const f = best(() => {
     let peak = 0;
     exts.forEach((ext, c) => {

@@ -131,24 +131,41 @@ export function loadTruePeakWasm(file: string | null): WebAssembly.Module | null
 interface WasmExports {
   memory: WebAssembly.Memory;
   tapsPointer(): number;
+  taps32Pointer(): number;
   inputPointer(): number;
+  meterPointer(): number;
   inputCapacity(): number;
   maxPhases(): number;
   maxTaps(): number;
-  taps32Pointer(): number;
   init(phases: number, taps: number): void;
   peak(count: number): number;
   peakAbove(count: number, runningMax: number, errorBound: number): number;
+  meter(count: number): void;
+}
+
+/** One WASM instance set up for one interpolator (its taps live in the instance's memory). */
+export interface WasmOversampler {
+  /** The exact f64x2 kernel alone (the Kernel contract, always exact). */
+  exact: Kernel;
+  /** f32x4 screen, then the exact kernel where the result could beat runningMax. */
+  screened: Kernel;
+  /** INPUT: taps-1 history samples, then up to `chunk` new ones. */
+  input: Float32Array;
+  /** The meter's state block (see meter() in wasm/truepeak.as.ts). */
+  state: Float64Array;
+  /** New samples per meter() call: a whole number of skip stretches. */
+  chunk: number;
+  /** Bound on the f32 screen's error per unit of input peak. */
+  errorPerPeak: number;
+  meter(count: number): void;
 }
 
 /**
- * The WASM twin of compileKernel: one instance per interpolator (its taps live in the instance's
- * memory, splatted for the SIMD lanes). Same contract. With `screen`, an f32x4 pass first rules out
- * stretches that cannot beat runningMax: its error on any output is at most (T+1)·2^-24·Σ|taps·x|
- * (T products summed in f32, each tap rounded to f32), and Σ|taps·x| ≤ worstCaseGain · inputPeak.
- * Without it, every stretch runs the exact f64x2 kernel.
+ * Instantiate the SIMD kernels for `ip`. The f32x4 screen's error on any output is at most
+ * (T+1)·2^-24·Σ|taps·x| (T products summed in f32, each tap rounded to f32), and
+ * Σ|taps·x| ≤ worstCaseGain · inputPeak; only stretches it cannot rule out run the exact f64x2 kernel.
  */
-export function wasmKernel(module: WebAssembly.Module, ip: Interpolator, screen = true): Kernel | null {
+export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): WasmOversampler | null {
   const T = ip.tapsPerPhase;
   const P = ip.phases.length;
   if (P === 0) return null;
@@ -161,36 +178,45 @@ export function wasmKernel(module: WebAssembly.Module, ip: Interpolator, screen 
   if (P > e.maxPhases() || T > e.maxTaps()) return null;
   // the module has no allocator and never grows its memory, so these views stay valid
   const taps = new Float64Array(e.memory.buffer, e.tapsPointer(), P * T * 2);
+  const taps32 = new Float32Array(e.memory.buffer, e.taps32Pointer(), P * T * 4);
   ip.phases.forEach((phase, p) => {
     for (let k = 0; k < T; k++) {
-      taps[(p * T + k) * 2] = phase[k]!;
-      taps[(p * T + k) * 2 + 1] = phase[k]!;
+      taps.fill(phase[k]!, (p * T + k) * 2, (p * T + k) * 2 + 2);
+      taps32.fill(phase[k]!, (p * T + k) * 4, (p * T + k) * 4 + 4);
     }
   });
-  const taps32 = new Float32Array(e.memory.buffer, e.taps32Pointer(), P * T * 4);
-  for (let i = 0; i < P * T; i++) taps32.fill(taps[i * 2]!, i * 4, i * 4 + 4);
   e.init(P, T);
   const input = new Float32Array(e.memory.buffer, e.inputPointer(), e.inputCapacity());
   const H = T - 1;
-  const chunk = input.length - H;
   // (T+2) ulps of f32 with 1% to spare covers the f32 pass, the f64 kernel's own rounding and this
-  // product's; 1e-37 covers f32 underflow of tiny products
+  // product's; meter() and the screened kernel add 1e-37 for f32 underflow of tiny products
   const errorPerPeak = ip.worstCaseGain * (T + 2) * 2 ** -24 * 1.01;
-  const peak = screen ? (c: number, max: number, inputPeak: number) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37) : e.peak;
-  return (ext, count, runningMax, inputPeak) => {
-    // the meter's stretch fits whole (samples past H + count are copied but never read)
-    if (ext.length <= input.length) {
-      input.set(ext);
-      return peak(count, runningMax, inputPeak);
-    }
-    let result = runningMax;
-    for (let off = 0; off < count; off += chunk) {
-      const c = Math.min(chunk, count - off);
-      input.set(ext.subarray(off, off + H + c));
-      const p = peak(c, result, inputPeak);
-      if (p > result) result = p;
-    }
-    return result;
+  const wrap = (run: (count: number, runningMax: number, inputPeak: number) => number): Kernel => {
+    const chunk = input.length - H;
+    return (ext, count, runningMax, inputPeak) => {
+      // a meter-sized stretch fits whole (samples past H + count are copied but never read)
+      if (ext.length <= input.length) {
+        input.set(ext);
+        return run(count, runningMax, inputPeak);
+      }
+      let result = runningMax;
+      for (let off = 0; off < count; off += chunk) {
+        const c = Math.min(chunk, count - off);
+        input.set(ext.subarray(off, off + H + c));
+        const p = run(c, result, inputPeak);
+        if (p > result) result = p;
+      }
+      return result;
+    };
+  };
+  return {
+    exact: wrap((c) => e.peak(c)),
+    screened: wrap((c, max, inputPeak) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37)),
+    input,
+    state: new Float64Array(e.memory.buffer, e.meterPointer(), 9),
+    chunk: Math.floor((input.length - H) / STRETCH) * STRETCH,
+    errorPerPeak,
+    meter: e.meter,
   };
 }
 
@@ -207,7 +233,7 @@ export function defaultTruePeakWasm(): WebAssembly.Module | null {
 interface Kernels {
   ip: Interpolator;
   js: Kernel;
-  wasm: Map<WebAssembly.Module, Kernel | null>;
+  wasm: Map<WebAssembly.Module, WasmOversampler | null>;
 }
 
 const kernelCache = new Map<number, Kernels>();
@@ -223,8 +249,9 @@ function kernelsFor(sampleRate: number): Kernels {
   return k;
 }
 
-function wasmKernelFor(k: Kernels, module: WebAssembly.Module): Kernel | null {
-  if (!k.wasm.has(module)) k.wasm.set(module, wasmKernel(module, k.ip));
+/** One instance per module and interpolator, shared by every meter of this thread (calls never interleave). */
+function wasmOversamplerFor(k: Kernels, module: WebAssembly.Module): WasmOversampler | null {
+  if (!k.wasm.has(module)) k.wasm.set(module, wasmOversampler(module, k.ip));
   return k.wasm.get(module)!;
 }
 
@@ -248,6 +275,9 @@ export class TruePeakMeter {
   private readonly history: number;
   private readonly ip: Interpolator;
   private readonly kernel: Kernel;
+  private readonly wasm: WasmOversampler | null;
+  /** ext's first `history` samples: the last samples seen, which the next outputs still need. */
+  private readonly historySamples: Float32Array;
   /** Peak of the history samples currently at the head of ext. */
   private historyPeak = 0;
   /** Stretches oversampled vs skipped (for the bench and the skip test). */
@@ -262,12 +292,13 @@ export class TruePeakMeter {
   constructor(sampleRate: number, options: TruePeakOptions = {}) {
     const k = kernelsFor(sampleRate);
     const module = options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultTruePeakWasm();
-    const wasm = module !== null && k.ip.factor > 1 ? wasmKernelFor(k, module) : null;
+    this.wasm = module !== null && k.ip.factor > 1 ? wasmOversamplerFor(k, module) : null;
     this.ip = k.ip;
-    this.kernel = wasm ?? k.js;
-    this.usingWasm = wasm !== null;
+    this.kernel = k.js;
+    this.usingWasm = this.wasm !== null;
     this.history = Math.max(0, k.ip.tapsPerPhase - 1);
     this.ext = new Float32Array(this.history + STRETCH);
+    this.historySamples = this.ext.subarray(0, this.history);
   }
 
   get truePeak(): number {
@@ -280,10 +311,42 @@ export class TruePeakMeter {
   }
 
   process(x: Float32Array, from: number, to: number): void {
-    const ext = this.ext;
-    const H = this.history;
     // the kernel's double sums may round a few ulp above Σ|h|·max|x|: the margin keeps skipping exact
     const gain = this.ip.worstCaseGain * (1 + 1e-9);
+    if (this.wasm) this.processWasm(this.wasm, x, from, to, gain);
+    else this.processJs(x, from, to, gain);
+  }
+
+  /** The same stretches and decisions as processJs, run by meter() in the WASM module. */
+  private processWasm(w: WasmOversampler, x: Float32Array, from: number, to: number, gain: number): void {
+    const H = this.history;
+    const { input, state } = w;
+    for (let start = from; start < to; start += w.chunk) {
+      const count = Math.min(to, start + w.chunk) - start;
+      input.set(this.historySamples, 0);
+      input.set(x.subarray(start, start + count), H);
+      state[0] = this.interpolatedPeak;
+      state[1] = this.samplePeak;
+      state[2] = this.historyPeak;
+      state[3] = gain;
+      state[4] = w.errorPerPeak;
+      state[5] = this.oversampled;
+      state[6] = this.skipped;
+      state[7] = this.skipEnabled ? 1 : 0;
+      state[8] = STRETCH;
+      w.meter(count);
+      this.interpolatedPeak = state[0]!;
+      this.samplePeak = state[1]!;
+      this.historyPeak = state[2]!;
+      this.oversampled = state[5]!;
+      this.skipped = state[6]!;
+      this.historySamples.set(input.subarray(count, count + H));
+    }
+  }
+
+  private processJs(x: Float32Array, from: number, to: number, gain: number): void {
+    const ext = this.ext;
+    const H = this.history;
     for (let start = from; start < to; start += STRETCH) {
       const end = Math.min(to, start + STRETCH);
       const count = end - start;

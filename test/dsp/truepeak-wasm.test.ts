@@ -9,7 +9,7 @@ import {
   designInterpolator,
   loadTruePeakWasm,
   oversamplingFactor,
-  wasmKernel,
+  wasmOversampler,
 } from '../../src/dsp/truepeak.js';
 import { constant, measure, offCrestBurst, random, RATES, square, writeWorstCase } from './truepeak-signals.js';
 
@@ -57,8 +57,8 @@ describe('WASM kernel = JS kernel, stretch by stretch', () => {
   for (const ip of designs) {
     it(`factor ${ip.factor}, ${ip.tapsPerPhase} taps: every count 1..40, 128, 1000 and past the wasm buffer`, () => {
       const js = compileKernel(ip);
-      const exact = wasmKernel(wasm!, ip, false)!;
-      const screened = wasmKernel(wasm!, ip)!;
+      const exact = wasmOversampler(wasm!, ip)!.exact;
+      const screened = wasmOversampler(wasm!, ip)!.screened;
       expect(exact).not.toBeNull();
       const H = ip.tapsPerPhase - 1;
       const counts = [...Array.from({ length: 40 }, (_, i) => i + 1), 127, 128, 129, 1000, 40000];
@@ -82,8 +82,8 @@ describe('WASM kernel = JS kernel, stretch by stretch', () => {
   it('an isolated full-scale sample at every position of a stretch (the last output lanes and the overlap)', () => {
     const ip = designInterpolator(4);
     const js = compileKernel(ip);
-    const exact = wasmKernel(wasm!, ip, false)!;
-    const screened = wasmKernel(wasm!, ip)!;
+    const exact = wasmOversampler(wasm!, ip)!.exact;
+    const screened = wasmOversampler(wasm!, ip)!.screened;
     const H = ip.tapsPerPhase - 1;
     for (const count of [5, 9, 128]) {
       for (let at = 0; at < H + count; at++) {
@@ -129,10 +129,28 @@ describe('TruePeakMeter: WASM path = plain path', () => {
             expect(fast.usingWasm, name).toBe(oversamplingFactor(rate) > 1);
             expect(fast.truePeak, `${name} ${rate} Hz blocks ${blocks} skip ${skip}`).toBe(plain.truePeak);
             expect(fast.samplePeak).toBe(plain.samplePeak);
-            expect(fast.oversampled).toBe(plain.oversampled);
+            expect([fast.oversampled, fast.skipped]).toEqual([plain.oversampled, plain.skipped]);
           }
         }
       }
     });
   }
+
+  it('blocks longer than the WASM input buffer (several meter() calls per block), every rate', () => {
+    const n = 100000;
+    const x = random(n, 21, 0.3);
+    writeWorstCase(x, 48000, 16255, 0.6);
+    x.set(offCrestBurst(8, 0, 2, 0.9), 16250);
+    x.set(offCrestBurst(8, 0, 2, 0.95), 32510);
+    for (const rate of RATES) {
+      for (const blocks of [[n], [48000], [16256], [16257, 5]]) {
+        for (const skip of [false, true]) {
+          const plain = measure(x, rate, blocks, skip, { useWasm: false });
+          const fast = measure(x, rate, blocks, skip, { useWasm: true });
+          expect(fast.truePeak, `${rate} Hz blocks ${blocks} skip ${skip}`).toBe(plain.truePeak);
+          expect([fast.samplePeak, fast.oversampled, fast.skipped]).toEqual([plain.samplePeak, plain.oversampled, plain.skipped]);
+        }
+      }
+    }
+  });
 });

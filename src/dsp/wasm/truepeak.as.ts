@@ -149,7 +149,11 @@ function single(n: i32): f64 {
  * The last group overlaps the one before it instead of reading past the stretch (max is idempotent).
  */
 export function peak(count: i32): f64 {
-  const first = tapCount - 1;
+  return peakFrom(tapCount - 1, count);
+}
+
+/** peak() for the outputs first .. first+count-1 of INPUT. */
+function peakFrom(first: i32, count: i32): f64 {
   const end = first + count;
   let m = f64x2.splat(0);
   if (phaseCount == 3) {
@@ -269,10 +273,13 @@ export function peak(count: i32): f64 {
  * for every output of the stretch (the caller derives it from the taps and the stretch's sample peak).
  */
 export function peakAbove(count: i32, runningMax: f64, errorBound: f64): f64 {
-  const first = tapCount - 1;
+  return peakAboveFrom(tapCount - 1, count, runningMax, errorBound);
+}
+
+function peakAboveFrom(first: i32, count: i32, runningMax: f64, errorBound: f64): f64 {
   const end = first + count;
   const groupSize = phaseCount == 1 ? 16 : 8;
-  if (count < groupSize) return peak(count);
+  if (count < groupSize) return peakFrom(first, count);
   let m = f32x4.splat(0);
   let n = first;
   if (phaseCount == 3) {
@@ -289,6 +296,66 @@ export function peakAbove(count: i32, runningMax: f64, errorBound: f64): f64 {
   const hi = max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3));
   const approx = <f64>max<f32>(lo, hi);
   // not provably below the running maximum (an overflow to infinity lands here too): compute exactly
-  if (!(approx + errorBound <= runningMax)) return peak(count);
+  if (!(approx + errorBound <= runningMax)) return peakFrom(first, count);
   return approx;
+}
+
+// ---- the whole meter (TruePeakMeter.process in ../truepeak.ts, step for step) ------------------------
+
+// METER (f64 each): 0 interpolated peak (running max), 1 sample peak, 2 history peak, 3 skip gain
+// (worstCaseGain with its margin), 4 error per unit input peak, 5 stretches oversampled, 6 skipped,
+// 7 skipping enabled (0/1), 8 stretch length. The caller writes them all, calls meter(), reads 0, 1, 2, 5, 6.
+const METER: usize = memory.data(9 * 8, 16);
+
+export function meterPointer(): usize {
+  return METER;
+}
+
+/** Max |x| over INPUT[from, to): NaN ignored as the JS loop does (pmax keeps the old value). */
+function absPeak(from: i32, to: i32): f64 {
+  let m = f32x4.splat(0);
+  let i = from;
+  for (; i + 4 <= to; i += 4) m = f32x4.pmax(m, f32x4.abs(v128.load(INPUT + (<usize>i << 2))));
+  let peak = max<f32>(max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i < to; i++) {
+    const a = abs<f32>(f32.load(INPUT + (<usize>i << 2)));
+    if (a > peak) peak = a;
+  }
+  return <f64>peak;
+}
+
+/**
+ * Meter the `count` samples after the taps-1 history in INPUT, stretch by stretch: sample peak, skip
+ * test, screened oversampling, history peak. Afterwards the last taps-1 samples are INPUT[count ..].
+ */
+export function meter(count: i32): void {
+  const H = tapCount - 1;
+  let interpolated = f64.load(METER);
+  let samplePeak = f64.load(METER, 8);
+  let historyPeak = f64.load(METER, 16);
+  const gain = f64.load(METER, 24);
+  const errorPerPeak = f64.load(METER, 32);
+  let oversampled = f64.load(METER, 40);
+  let skipped = f64.load(METER, 48);
+  const skip = f64.load(METER, 56) != 0;
+  const stretch = <i32>f64.load(METER, 64);
+  for (let start = 0; start < count; start += stretch) {
+    const c = min<i32>(stretch, count - start);
+    const peak = absPeak(H + start, H + start + c);
+    if (peak > samplePeak) samplePeak = peak;
+    const inputPeak = max<f64>(peak, historyPeak);
+    if (!skip || inputPeak * gain > interpolated) {
+      const p = peakAboveFrom(H + start, c, interpolated, inputPeak * errorPerPeak + 1e-37);
+      if (p > interpolated) interpolated = p;
+      oversampled += 1;
+    } else {
+      skipped += 1;
+    }
+    historyPeak = absPeak(start + c, start + c + H);
+  }
+  f64.store(METER, interpolated);
+  f64.store(METER, samplePeak, 8);
+  f64.store(METER, historyPeak, 16);
+  f64.store(METER, oversampled, 40);
+  f64.store(METER, skipped, 48);
 }
