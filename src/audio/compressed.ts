@@ -10,6 +10,8 @@ import type { AudioHeader, AudioSource, Container } from './types.js';
 
 /** 64 MiB of compressed input decodes to roughly 300 MB of float samples; beyond that, refuse. */
 export const COMPRESSED_MAX_BYTES = 64 * 1024 * 1024;
+/** Decoded float samples allowed in memory: about 46 minutes of 48 kHz stereo, 15 of 5.1. */
+export const COMPRESSED_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
 
 export type CompressedKind = 'flac' | 'mp3' | 'ogg';
 
@@ -29,7 +31,17 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
       path,
     });
   }
-  let native: NativeFormat | null = null;
+  const bytes = readFileSync(path);
+  const native = nativeFormat(kind, bytes);
+  // a small file of near-silence can decode to gigabytes: bound the decoded size before decoding
+  const decodedBytes = native?.decodedBytes;
+  if (decodedBytes !== undefined && decodedBytes > COMPRESSED_MAX_DECODED_BYTES) {
+    throw new DubstageError({
+      code: 'too-large',
+      message: `${path}: ${kind.toUpperCase()} file would decode to about ${(decodedBytes / 1048576).toFixed(0)} MiB of samples; compressed files are decoded whole into memory, so dubstage decodes them only up to ${COMPRESSED_MAX_DECODED_BYTES / 1048576} MiB (short reference files). Convert deliverables to WAV/BW64 to measure them in a streaming pass.`,
+      path,
+    });
+  }
   let decoded: { numberOfChannels: number; sampleRate: number; length: number; getChannelData(c: number): Float32Array };
   try {
     const wa = (await import('node-web-audio-api')) as unknown as {
@@ -37,8 +49,6 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
         decodeAudioData(b: ArrayBuffer): Promise<typeof decoded>;
       };
     };
-    const bytes = readFileSync(path);
-    native = nativeFormat(kind, bytes);
     // decodeAudioData resamples to the context's rate: open the context at the file's own rate
     const ctx = new wa.OfflineAudioContext(1, 1, native?.sampleRate ?? 48000);
     decoded = await ctx.decodeAudioData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -84,36 +94,63 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
   return memorySource(header, data);
 }
 
-interface NativeFormat {
+export interface NativeFormat {
   sampleRate: number;
   /** FLAC only: the integer bit depth from STREAMINFO (lossy formats have none). */
   bitDepth?: number;
+  /** Float32 bytes the whole stream decodes to, from the header (estimated for MP3), when known. */
+  decodedBytes?: number;
 }
 
 const MP3_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+/** Layer III bitrates in kbit/s by index: MPEG-1, then MPEG-2/2.5. */
+const MP3_KBPS_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+const MP3_KBPS_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 
-/** The stream's own sample rate (and FLAC bit depth) from its header, or null when not found. */
-export function nativeFormat(kind: CompressedKind, b: Uint8Array): NativeFormat | null {
+/** The stream's own sample rate (and FLAC bit depth, decoded size) from its header, or null when not found. */
+export function nativeFormat(kind: CompressedKind, bytes: Uint8Array): NativeFormat | null {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (kind === 'flac') {
-    // 'fLaC', a metadata block header, then STREAMINFO: rate is 20 bits at byte 18, bits-1 is 5 bits after channels
-    if (b.length < 22 || (b[4]! & 0x7f) !== 0) return null;
+    // 'fLaC', a metadata block header, then STREAMINFO: rate 20 bits at byte 18, channels-1 3 bits,
+    // bits-1 5 bits, total samples 36 bits
+    if (b.length < 26 || (b[4]! & 0x7f) !== 0) return null;
     const sampleRate = (b[18]! << 12) | (b[19]! << 4) | (b[20]! >> 4);
+    const channels = ((b[20]! >> 1) & 7) + 1;
     const bitDepth = (((b[20]! & 1) << 4) | (b[21]! >> 4)) + 1;
-    return sampleRate > 0 ? { sampleRate, bitDepth } : null;
+    const totalSamples = (b[21]! & 0x0f) * 2 ** 32 + b.readUInt32BE(22);
+    if (sampleRate <= 0) return null;
+    const out: NativeFormat = { sampleRate, bitDepth };
+    if (totalSamples > 0) out.decodedBytes = totalSamples * channels * 4;
+    return out;
   }
   if (kind === 'ogg') {
     // first page: 27-byte header, segment table, then the identification packet
     if (b.length < 28) return null;
     const packet = 27 + b[26]!;
-    const id = Buffer.from(b.subarray(packet, packet + 8)).toString('latin1');
-    if (id === 'OpusHead') return { sampleRate: 48000 }; // Opus always decodes at 48 kHz
-    if (id.startsWith('\x01vorbis') && b.length >= packet + 16) {
-      const rate = Buffer.from(b.subarray(packet + 12, packet + 16)).readUInt32LE(0);
-      return rate > 0 ? { sampleRate: rate } : null;
+    const id = b.toString('latin1', packet, packet + 8);
+    let out: NativeFormat | null = null;
+    let channels = 0;
+    if (id === 'OpusHead' && b.length >= packet + 10) {
+      out = { sampleRate: 48000 }; // Opus always decodes at 48 kHz, and its granule counts 48 kHz samples
+      channels = b[packet + 9]!;
+    } else if (id.startsWith('\x01vorbis') && b.length >= packet + 16) {
+      const rate = b.readUInt32LE(packet + 12);
+      if (rate > 0) out = { sampleRate: rate };
+      channels = b[packet + 11]!;
     }
-    return null;
+    if (!out) return null;
+    // the last page's granule position is the stream's length in samples
+    for (let p = b.length - 27; p >= Math.max(0, b.length - 65536); p--) {
+      if (b[p] !== 0x4f || b.toString('latin1', p, p + 4) !== 'OggS') continue;
+      const granule = b.readBigInt64LE(p + 6);
+      if (granule > 0n) {
+        out.decodedBytes = Number(granule) * channels * 4;
+        break;
+      }
+    }
+    return out;
   }
-  // MP3: skip an ID3v2 tag (syncsafe size), then the first frame header's version and rate index
+  // MP3: skip an ID3v2 tag (syncsafe size), then the first frame header's version, rate and bitrate
   let p = 0;
   if (b.length >= 10 && b[0] === 0x49 && b[1] === 0x44 && b[2] === 0x33) {
     p = 10 + ((b[6]! & 0x7f) << 21) + ((b[7]! & 0x7f) << 14) + ((b[8]! & 0x7f) << 7) + (b[9]! & 0x7f) + (b[5]! & 0x10 ? 10 : 0);
@@ -122,9 +159,16 @@ export function nativeFormat(kind: CompressedKind, b: Uint8Array): NativeFormat 
     if (b[p] !== 0xff || (b[p + 1]! & 0xe0) !== 0xe0) continue;
     const version = (b[p + 1]! >> 3) & 3;
     const layer = (b[p + 1]! >> 1) & 3;
-    const rateIndex = (b[p + 2]! >> 2) & 3;
-    const rate = MP3_RATES[version]?.[rateIndex];
-    if (layer !== 0 && rate) return { sampleRate: rate };
+    const rate = MP3_RATES[version]?.[(b[p + 2]! >> 2) & 3];
+    if (layer === 0 || !rate) continue;
+    const out: NativeFormat = { sampleRate: rate };
+    const kbps = layer === 1 ? (version === 3 ? MP3_KBPS_V1 : MP3_KBPS_V2)[b[p + 2]! >> 4] : undefined;
+    if (kbps) {
+      // constant-bitrate estimate from the first frame (a VBR file's first frame is close enough for a bound)
+      const channels = b[p + 3]! >> 6 === 3 ? 1 : 2;
+      out.decodedBytes = Math.round((((b.length - p) * 8) / (kbps * 1000)) * rate) * channels * 4;
+    }
+    return out;
   }
   return null;
 }
