@@ -1,14 +1,15 @@
 /**
  * Short compressed reference files (FLAC, MP3, Ogg) decoded through node-web-audio-api. It decodes the
- * whole file into memory (about 4.5x the file size) and cannot stream, so it is refused above a size limit:
- * delivery masters are PCM and go through the streaming readers.
+ * whole file into memory and cannot stream, so a file is refused above a size limit, and above a limit on
+ * what its header says it decodes to (a small file of near-silence can hold hours): delivery masters are
+ * PCM and go through the streaming readers.
  */
 import { readFileSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import { applyLabels, type OpenOptions } from './open.js';
 import type { AudioHeader, AudioSource, Container } from './types.js';
 
-/** 64 MiB of compressed input decodes to roughly 300 MB of float samples; beyond that, refuse. */
+/** 64 MiB of typical compressed input decodes to a few hundred MB of float samples; beyond that, refuse. */
 export const COMPRESSED_MAX_BYTES = 64 * 1024 * 1024;
 /** Decoded float samples allowed in memory: about 46 minutes of 48 kHz stereo, 15 of 5.1. */
 export const COMPRESSED_MAX_DECODED_BYTES = 1024 * 1024 * 1024;
