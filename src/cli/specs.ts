@@ -48,7 +48,8 @@ export function register(program: Command): void {
     .action((name: string, opts: { json?: boolean }) => {
       try {
         const { spec, file } = loadSpec(name);
-        if (opts.json) process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
+        // `specs --json` and `specs show --json` both mean JSON (commander hands the flag to the parent).
+        if (opts.json || specs.opts<{ json?: boolean }>().json) process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         else process.stdout.write(`# ${spec.name} (from ${file})\n${stringify(spec, { lineWidth: 0 })}`);
       } catch (err) {
         fail(err);
