@@ -1,8 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { measureFile } from '../../src/analysis/measure.js';
+import { writeWav } from '../../src/audio/writer.js';
 import {
+  dialogueHooks,
   dialogueLoudness,
   gatedLoudness,
   gatedLoudnessRange,
+  measureDialogueStem,
   speechBlockMask,
   stemActivityMask,
   stemAnchoredDialogue,
@@ -139,4 +146,29 @@ describe('stem-anchored dialogue', () => {
     expect(d.detectorGatedLufs).toBe(det.gatedLufs);
     expect(d.detectorDifferenceLu).toBeCloseTo(det.gatedLufs! - d.gatedLufs!, 2);
   });
+});
+
+describe('dialogueHooks with a stem that cannot be lined up', () => {
+  it('warns and reports the detector figure when the stem is at another rate', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dubstage-dialogue-hooks-'));
+    try {
+      const tone = (rate: number) => {
+        const x = new Float32Array(rate * 3);
+        for (let i = 0; i < x.length; i++) x[i] = 0.1 * Math.sin((2 * Math.PI * 440 * i) / rate);
+        return [x, x];
+      };
+      const pmPath = path.join(dir, 'pm.wav');
+      const dxPath = path.join(dir, 'dx.wav');
+      writeWav(pmPath, { sampleRate: 48000, channels: 2, encoding: 's16le' }, tone(48000));
+      writeWav(dxPath, { sampleRate: 44100, channels: 2, encoding: 's16le' }, tone(44100));
+      const stem = await measureDialogueStem(dxPath);
+      expect(stem.sampleRate).toBe(44100);
+      const m = await measureFile(pmPath, dialogueHooks({ stem }));
+      expect(m.loudness!.dialogue!.method).toBe('detector');
+      expect(m.warnings.join(' ')).toMatch(/44100 Hz and this file at 48000 Hz/);
+      await expect(measureDialogueStem(path.join(dir, 'missing.wav'))).rejects.toThrow(/dialogue stem/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
