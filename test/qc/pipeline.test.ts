@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runQc } from '../../src/qc/pipeline.js';
 import { loadSpec } from '../../src/specs/loader.js';
@@ -88,5 +89,28 @@ describe('dubstage qc on deliveries built by code', () => {
     expect(f.length).toBeGreaterThan(0);
     expect(f.every((x) => x.deliverable === 'stem dialogue 5.1')).toBe(true);
     expect(f.some((x) => x.message.includes('out of sync') && x.startTimecode === '01:00:01:01')).toBe(true);
+  });
+
+  it('a session file whose media are the deliverables; a manifest overrides names; the frame rate falls back', async () => {
+    const dir = await buildDelivery();
+    dirs.push(dir);
+    const edl = path.join(dir, 'delivery.edl');
+    const names = ['SHOW_PM_51', 'SHOW_PM_20', 'SHOW_DX_51'];
+    fs.writeFileSync(
+      edl,
+      'TITLE: DEL\r\nFCM: NON-DROP FRAME\r\n' +
+        names.map((n, i) => `00${i + 1}  AX  A  C  00:00:00:00 00:00:04:00 01:00:00:00 01:00:04:00\r\n* SOURCE FILE: ${n}.wav\r\n`).join(''),
+    );
+    const fromSession = await runQc({ paths: [edl], spec: loadSpec('netflix').spec });
+    expect(fromSession.deliverables.map((d) => d.id)).toEqual(['printmaster 5.1', 'printmaster 2.0', 'stem dialogue 5.1']);
+    expect(fromSession.fpsSource).toBe('the session');
+
+    const manifest = path.join(dir, 'delivery.yaml');
+    fs.writeFileSync(manifest, 'deliverables:\n  - { role: stem, stem: foley, files: [SHOW_FX_51.wav] }\n');
+    const withManifest = await runQc({ paths: [path.join(dir, 'SHOW_FX_51.wav'), path.join(dir, 'SHOW_PM_51.wav')], spec: loadSpec('netflix').spec, manifest });
+    const foley = withManifest.deliverables.find((d) => d.stem === 'foley')!;
+    expect(foley.reasons).toEqual(['role stem foley from the manifest', 'layout 5.1 from name token "51"']);
+    expect(withManifest.fpsSource).toBe('assumed');
+    expect(withManifest.warnings.some((w) => w.includes('timecodes are at 24 fps'))).toBe(true);
   });
 });
