@@ -137,7 +137,7 @@ function assemble(
     gatedRelativeLufs: round(gatedRelative),
     speechThresholdPercent: threshold,
     speechBlocks,
-    detector: method === 'detector' ? SPEECH_DETECTOR : 'dialogue stem level gate',
+    detector: method === 'detector' ? SPEECH_DETECTOR : 'dialogue stem level gate (not Dolby Dialogue Intelligence)',
     note: method === 'detector' ? NOT_DOLBY_NOTE : STEM_NOTE,
   };
 }

@@ -19,7 +19,8 @@ import { DubstageError } from '../errors.js';
 import { StreamingResampler } from '../dsp/resample.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
 
-export const SPEECH_DETECTOR = 'silero-vad-v5 (onnxruntime-node, 16 kHz)';
+/** Said wherever a detector figure is shown: which detector, and that it is not Dolby's. */
+export const SPEECH_DETECTOR = 'Silero VAD v5 via onnxruntime-node (open detector, not Dolby Dialogue Intelligence)';
 export const NOT_DOLBY_NOTE =
   'open speech detector (Silero VAD v5); not Dolby Dialogue Intelligence, so the figure can differ from a licensed Dolby meter (EBU Tech 3343 and meter makers report differences of 0.4-2 LU)';
 
