@@ -266,7 +266,11 @@ async function crossFile(
         opened.push(source);
         named.push({ name: p.id, source });
       }
+      // A 2-pop printed on every stem sums to several pops against the printmaster's one: null from FFOA.
+      const pop = ref.measurement?.analyzers?.['two-pop'] as { present?: boolean; ffoaSeconds?: number | null } | undefined;
+      const fromSeconds = pop?.present && pop.ffoaSeconds ? pop.ffoaSeconds : undefined;
       const full: NullTestResult = nullTest({ name: ref.id, source: refSource }, named, {
+        fromSeconds,
         fps: fps.num / fps.den,
         residualLimitDbfs,
         sustainSeconds: stemsT.sustainMs / 1000,
