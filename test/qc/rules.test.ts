@@ -133,6 +133,26 @@ describe('delivery rules', () => {
   });
 });
 
+describe('start timecode required by the profile (Max: 01:00:00:00)', () => {
+  it('a file at 00:00:00:00 and one without a TimeReference are errors; 01:00:00:00 passes', () => {
+    const ok = deliverable({ role: 'printmaster', layout: '5.1', loudness: { integratedLufs: -23 } });
+    const zero = deliverable({ role: 'printmaster', layout: '2.0', loudness: { integratedLufs: -23 }, timeReferenceSamples: 0 });
+    const none = deliverable({ role: 'me', layout: '5.1', timeReferenceSamples: null });
+    const out = runRules(context([ok, zero, none], 'max'));
+    expect(byRule(out.findings, 'delivery/start-timecode').map((f) => [f.deliverable, f.measured])).toEqual([
+      ['printmaster 2.0', '00:00:00:00'],
+      ['me 5.1', null],
+    ]);
+  });
+
+  it('a file without declared channel labels gets an info saying the order was assumed', () => {
+    const d = deliverable({ role: 'printmaster', layout: '5.1', loudness: { integratedLufs: -23 } });
+    d.measurement!.channelLabelSource = 'assumed-by-count';
+    const out = runRules(context([d], 'max'));
+    expect(byRule(out.findings, 'format/channel-order')).toMatchObject([{ severity: 'info', limit: 'L R C LFE Ls Rs' }]);
+  });
+});
+
 describe('signal, LFE, leader and Atmos rules on analyzer results', () => {
   it('clipping runs become one finding per clipped passage with timecodes', () => {
     const runs = [0, 1, 2].map((i) => ({ channel: 2, label: 'C', startSeconds: 5 + i * 0.01, endSeconds: 5.001 + i * 0.01, lengthSamples: 40, levelDbfs: 0 }));
