@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { measureFile } from '../analysis/measure.js';
+import { measureFile, type MeasureOptions } from '../analysis/measure.js';
 import type { Analyzer } from '../analysis/types.js';
 import { clippingAnalyzer } from '../analyzers/clipping.js';
 import { dcOffsetAnalyzer } from '../analyzers/dc-offset.js';
@@ -184,7 +184,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     }
     opts.onProgress?.(`measuring ${d.id}`);
     // Speech rides the same pass on printmasters (dialogue-gated loudness) and M&Es (dialogue leak).
-    const wantSpeech = d.role === 'printmaster' || d.role === 'me';
+    let wantSpeech = d.role === 'printmaster' || d.role === 'me';
     let speech: SpeechAnalyzer | null = null;
     const analyzers = (): Analyzer<unknown>[] => {
       speech = wantSpeech ? createSpeechAnalyzer() : null;
@@ -198,7 +198,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         ...(speech ? [speech] : []),
       ];
     };
-    const measurement = await measureFile(input, {
+    const measureOptions: MeasureOptions = {
       series: d.role === 'printmaster',
       fps,
       analyzers,
@@ -211,7 +211,18 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         const summary = m.analyzers?.speech as Record<string, unknown> | undefined;
         if (summary) summary.regions = speechRegions(activity.speechFraction, activity.hopFrames / activity.sampleRate);
       },
-    });
+    };
+    let measurement = await measureFile(input, measureOptions);
+    if (measurement.error && wantSpeech) {
+      // The speech model failing (ONNX runtime missing) must not make the file unreadable: measure
+      // again without it, and say that dialogue gating and the leak check did not run.
+      wantSpeech = false;
+      const retry = await measureFile(input, measureOptions);
+      if (!retry.error) {
+        warnings.push(`${d.id}: speech detection failed (${measurement.error.message}); measured without it`);
+        measurement = retry;
+      }
+    }
     if (measurement.error) inputErrors.push(measurement.error);
     const cd: CheckedDeliverable = { ...d, measurement, timeReferenceSamples: header.bext ? header.bext.timeReferenceSamples : null };
     if (adm) cd.adm = adm;
