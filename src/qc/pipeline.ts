@@ -32,6 +32,7 @@ import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { runRules, type QcOutcome } from './engine.js';
 import { thresholds } from './kit.js';
+import { PeakOversAnalyzer } from './peak-overs.js';
 import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext, StemsNullResult } from './types.js';
 
 const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
@@ -174,6 +175,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const phaseT = thresholds(specStub, 'phase');
   const lfeT = thresholds(specStub, 'lfe');
   const clipT = thresholds(specStub, 'clipping');
+  const tpLimit = opts.spec.loudness?.maxTruePeakDbtp;
   const deliverables: CheckedDeliverable[] = [];
   const inputs = new Map<string, AudioInput>();
   for (const a of assigned) {
@@ -195,11 +197,12 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         phaseAnalyzer({ negativeLimit: phaseT.minCorrelation }),
         lfeBandAnalyzer({ cutoffsHz: [lfeT.cutoffHz], limitDb: lfeT.maxAboveCutoffDb }),
         twoPopAnalyzer({ fps: fps.num / fps.den }),
+        ...(tpLimit !== undefined ? [new PeakOversAnalyzer(tpLimit)] : []),
         ...(speech ? [speech] : []),
       ];
     };
     const measureOptions: MeasureOptions = {
-      series: d.role === 'printmaster',
+      series: true,
       fps,
       analyzers,
       onLoudness: (loudness, m) => {

@@ -5,6 +5,7 @@
  * SVG, and the findings with their timecodes.
  */
 import path from 'node:path';
+import type { PeakOversResult } from '../qc/peak-overs.js';
 import type { QcRun } from '../qc/pipeline.js';
 import type { CheckedDeliverable, Finding } from '../qc/types.js';
 import { secondsToTimecode } from '../session/time.js';
@@ -14,6 +15,12 @@ const SEV_COLOR = { error: '#d62728', warning: '#ff8c00', info: '#1f77b4' } as c
 
 function n(v: number | null | undefined, digits = 1): string {
   return v === null || v === undefined ? '—' : v.toFixed(digits);
+}
+
+/** Timeline seconds of the file's first sample (BWF TimeReference). */
+function startOf(d: CheckedDeliverable): number {
+  const rate = d.measurement?.format?.sampleRate;
+  return d.timeReferenceSamples !== null && rate ? d.timeReferenceSamples / rate : 0;
 }
 
 function chart(run: QcRun, d: CheckedDeliverable, findings: Finding[]): string {
@@ -72,12 +79,21 @@ function chart(run: QcRun, d: CheckedDeliverable, findings: Finding[]): string {
     const x0 = x(f.startSeconds);
     const x1 = Math.max(x0 + 2, x(f.endSeconds));
     if (f.rule === 'loudness/true-peak') {
+      // The over's level at its place (first over), or a bar along the top when it has no place.
       const level = typeof f.measured === 'number' ? f.measured : 0;
-      parts.push(`<rect x="${x0}" y="${T - 12}" width="${x1 - x0}" height="8" fill="${SEV_COLOR[f.severity]}"><title>${esc(f.message)}</title></rect>`);
+      if (f.endSeconds - f.startSeconds >= dur * 0.98) {
+        parts.push(`<rect x="${x0}" y="${T - 12}" width="${x1 - x0}" height="4" fill="${SEV_COLOR[f.severity]}" opacity="0.5"><title>${esc(f.message)}</title></rect>`);
+      }
       parts.push(`<circle cx="${(x0 + x1) / 2}" cy="${y(level)}" r="4" fill="${SEV_COLOR[f.severity]}"><title>${esc(f.message)}</title></circle>`);
     } else if (f.endSeconds - f.startSeconds < dur * 0.98) {
       parts.push(`<rect x="${x0}" y="${T}" width="${x1 - x0}" height="${H - T - B}" fill="${SEV_COLOR[f.severity]}" opacity="0.18"><title>${esc(`${f.rule}: ${f.message} ${f.startTimecode}–${f.endTimecode}`)}</title></rect>`);
     }
+  }
+  // Every place the samples reach the true-peak limit: a red tick on the top edge.
+  const overs = (d.measurement?.analyzers?.['peak-overs'] as PeakOversResult | undefined)?.runs ?? [];
+  for (const o of overs) {
+    const cx = x(o.startSeconds);
+    parts.push(`<path d="M${cx - 5},${T - 12} L${cx + 5},${T - 12} L${cx},${T - 2} Z" fill="#d62728"><title>${esc(`${o.label} ${o.peakDbfs} dBFS at ${secondsToTimecode(startOf(d) + o.startSeconds, run.fps, run.dropFrame)}`)}</title></path>`);
   }
   parts.push(`<path d="${path(s.momentaryLufs)}" fill="none" stroke="#9ecae1" stroke-width="1"/>`);
   parts.push(`<path d="${path(s.shortTermLufs)}" fill="none" stroke="#08519c" stroke-width="2"/>`);
@@ -85,9 +101,7 @@ function chart(run: QcRun, d: CheckedDeliverable, findings: Finding[]): string {
   const ticks = 6;
   for (let i = 0; i <= ticks; i++) {
     const sec = (dur * i) / ticks;
-    const rate = d.measurement?.format?.sampleRate;
-    const start = d.timeReferenceSamples !== null && rate ? d.timeReferenceSamples / rate : 0;
-    parts.push(`<text x="${x(sec)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${secondsToTimecode(start + sec, run.fps, run.dropFrame)}</text>`);
+    parts.push(`<text x="${x(sec)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${secondsToTimecode(startOf(d) + sec, run.fps, run.dropFrame)}</text>`);
   }
   parts.push(`<text x="14" y="${T + (H - T - B) / 2}" font-size="11" transform="rotate(-90 14 ${T + (H - T - B) / 2})" text-anchor="middle">LUFS</text>`);
   parts.push(`<text x="${L}" y="${H - 4}" font-size="11"><tspan fill="#9ecae1">━ momentary</tspan>  <tspan fill="#08519c">━ short-term</tspan></text>`);
@@ -133,7 +147,7 @@ section{margin:12px 0}h3{margin:8px 0 2px;font-size:14px}.notes{color:#666}
 <table><tr><th>deliverable</th><th>files</th><th>format</th><th>integrated LUFS</th><th>dialogue LUFS</th><th>true peak dBTP</th><th>LRA LU</th><th>max short-term</th><th>why this role</th></tr>
 ${rows}</table>
 <h2>Loudness over time</h2>
-${charts || '<p class="notes">No loudness series (only printmasters are charted).</p>'}
+${charts || '<p class="notes">No loudness series.</p>'}
 <h2>Findings</h2>
 <table><tr><th>severity</th><th>rule</th><th>message</th><th>deliverable</th><th>channel</th><th>start</th><th>end</th><th>measured</th><th>limit</th></tr>
 ${findings || '<tr><td colspan="9">No findings.</td></tr>'}</table>

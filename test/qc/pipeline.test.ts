@@ -41,7 +41,8 @@ describe('dubstage qc on deliveries built by code', () => {
     const errors = run.outcome.findings.filter((f) => f.rule === 'loudness/true-peak' && f.severity === 'error');
     for (const id of ['printmaster 5.1', 'stem effects 5.1', 'me 5.1']) expect(errors.map((f) => f.deliverable)).toContain(id);
     expect(errors.map((f) => f.deliverable)).not.toContain('stem music 5.1');
-    expect(errors.find((f) => f.deliverable === 'printmaster 5.1')!.channel).toBe('C');
+    // Located where the samples reach the limit: the transient at 2.5 s.
+    expect(errors.find((f) => f.deliverable === 'printmaster 5.1')).toMatchObject({ channel: 'C', startTimecode: '01:00:02:12' });
     expect(run.outcome.verdict).toBe('fail');
   });
 

@@ -3,7 +3,8 @@
  * above -1 dBTP (truePeakFlagDbtp) while the spec asks for -2: between the two is a warning. An Atmos
  * master's true peak is FYI only (Netflix Atmos QC).
  */
-import { fileForChannel, findingWhole } from '../../kit.js';
+import { analyzerResult, fileForChannel, findingAt, findingWhole, type FindingFields } from '../../kit.js';
+import type { PeakOversResult } from '../../peak-overs.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 export const rule: Rule = {
@@ -17,23 +18,25 @@ export const rule: Rule = {
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       const channels = d.measurement?.channels ?? [];
+      // Where the samples themselves reach the limit (the `peak-overs` analyzer), to point at a place.
+      const overs = analyzerResult<PeakOversResult>(d, 'peak-overs')?.runs ?? [];
       channels.forEach((ch, i) => {
         const tp = ch.truePeakDbtp;
         if (tp === null || tp <= max + 1e-9) return;
         const overFlag = flag === undefined || tp > flag + 1e-9;
         const severity = d.role === 'atmos' ? 'info' : overFlag ? undefined : 'warning';
-        out.push(
-          findingWhole(ctx, d, {
-            severity,
-            channel: ch.label,
-            file: fileForChannel(d, i),
-            message: `true peak ${tp.toFixed(1)} dBTP on ${ch.label} is over the ${max} dBTP maximum${
-              flag !== undefined && !overFlag ? ` (under the ${flag} dBTP QC flag)` : ''
-            }${d.role === 'atmos' ? ' (Atmos master: FYI)' : ''}`,
-            measured: Math.round(tp * 10) / 10,
-            limit: max,
-          }),
-        );
+        const mine = overs.filter((o) => o.channel === i);
+        const f: FindingFields = {
+          severity,
+          channel: ch.label,
+          file: fileForChannel(d, i),
+          message: `true peak ${tp.toFixed(1)} dBTP on ${ch.label} is over the ${max} dBTP maximum${
+            flag !== undefined && !overFlag ? ` (under the ${flag} dBTP QC flag)` : ''
+          }${mine.length > 0 ? `; samples over it in ${mine.length} place${mine.length > 1 ? 's' : ''}, first here` : ''}${d.role === 'atmos' ? ' (Atmos master: FYI)' : ''}`,
+          measured: Math.round(tp * 10) / 10,
+          limit: max,
+        };
+        out.push(mine.length > 0 ? findingAt(ctx, d, mine[0]!.startSeconds, mine[0]!.endSeconds, f) : findingWhole(ctx, d, f));
       });
     }
     return out;
