@@ -57,8 +57,8 @@ function chart(run: QcRun, d: CheckedDeliverable, findings: Finding[]): string {
   for (let v = Math.ceil(lo / 10) * 10; v <= hi; v += 10) {
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" stroke="#e4e4e4"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end" font-size="11">${v}</text>`);
   }
-  // Target and tolerance band (and the fallback target, dashed).
-  if (loud) {
+  // Target and tolerance band (and the fallback target, dashed): printmasters only, the files judged.
+  if (loud && d.role === 'printmaster') {
     const top = y(loud.targetLufs + loud.toleranceLu);
     const bottom = y(loud.targetLufs - loud.toleranceLu);
     parts.push(`<rect x="${L}" y="${top}" width="${W - L - R}" height="${bottom - top}" fill="#2ca02c" opacity="0.15"/>`);
@@ -68,10 +68,11 @@ function chart(run: QcRun, d: CheckedDeliverable, findings: Finding[]): string {
       parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(loud.fallback.targetLufs)}" y2="${y(loud.fallback.targetLufs)}" stroke="#2ca02c" stroke-dasharray="5 4"/>`);
       parts.push(`<text x="${W - R - 4}" y="${y(loud.fallback.targetLufs) - 4}" text-anchor="end" font-size="11" fill="#2ca02c">programme fallback ${loud.fallback.targetLufs}</text>`);
     }
-    if (loud.maxTruePeakDbtp !== undefined) {
-      parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(loud.maxTruePeakDbtp)}" y2="${y(loud.maxTruePeakDbtp)}" stroke="#d62728" stroke-dasharray="2 3"/>`);
-      parts.push(`<text x="${L + 4}" y="${y(loud.maxTruePeakDbtp) - 4}" font-size="11" fill="#d62728">true-peak max ${loud.maxTruePeakDbtp} dBTP</text>`);
-    }
+  }
+  const tpMax = loud?.maxTruePeakDbtp;
+  if (tpMax !== undefined) {
+    parts.push(`<line x1="${L}" x2="${W - R}" y1="${y(tpMax)}" y2="${y(tpMax)}" stroke="#d62728" stroke-dasharray="2 3"/>`);
+    parts.push(`<text x="${L + 4}" y="${y(tpMax) - 4}" font-size="11" fill="#d62728">true-peak max ${tpMax} dBTP</text>`);
   }
   // Timed findings as shaded spans; true-peak overs as a red bar on top with the level.
   for (const f of findings) {
