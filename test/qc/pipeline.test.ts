@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openAudio } from '../../src/audio/open.js';
 import { runQc } from '../../src/qc/pipeline.js';
+import { writeTestWav } from '../helpers/wav-writer.js';
 import { loadSpec } from '../../src/specs/loader.js';
 import { buildDelivery, type Defect } from './delivery-fixture.js';
 
@@ -113,5 +115,27 @@ describe('dubstage qc on deliveries built by code', () => {
     expect(foley.reasons).toEqual(['role stem foley from the manifest', 'layout 5.1 from name token "51"']);
     expect(withManifest.fpsSource).toBe('assumed');
     expect(withManifest.warnings.some((w) => w.includes('timecodes are at 24 fps'))).toBe(true);
+  });
+
+  it('a multi-mono stem set (six mono files) is one deliverable and still nulls against the printmaster', async () => {
+    const dir = await buildDelivery('stem-late');
+    dirs.push(dir);
+    const fx = path.join(dir, 'SHOW_FX_51.wav');
+    const src = await openAudio(fx);
+    const frames = src.header.format.frames;
+    const planar = Array.from({ length: 6 }, () => new Float32Array(frames));
+    expect(src.read(planar, frames)).toBe(frames);
+    src.close();
+    fs.unlinkSync(fx);
+    ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'].forEach((c, i) =>
+      writeTestWav(path.join(dir, `SHOW_FX_51_${c}.wav`), { channels: [planar[i]!], timeReferenceSamples: 3600 * 48000 }),
+    );
+    const run = await runQc({ paths: [dir], spec: loadSpec('netflix').spec, fps: '24' });
+    const set = run.deliverables.find((d) => d.id === 'stem effects 5.1')!;
+    expect(set.files.map((f) => path.basename(f))).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs'].map((c) => `SHOW_FX_51_${c}.wav`));
+    expect(set.measurement?.format?.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs']);
+    expect(errorsOf(run, 'stems/sum-to-printmaster').map((f) => f.message)).toContain(
+      'stem effects 5.1 is 2000 samples (1.00 frames) late against printmaster 5.1',
+    );
   });
 });
