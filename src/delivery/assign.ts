@@ -75,7 +75,7 @@ export function assignOne(c: Candidate): Assigned {
   if (c.adm && c.adm.objectCount > 0 && role === null) {
     role = 'atmos';
     roleSource = 'metadata';
-    reasons.push(`role atmos from ADM metadata (${c.adm.objectCount} object${c.adm.objectCount === 1 ? "" : "s"}${c.adm.bedLayout ? `, ${c.adm.bedLayout} bed` : ''})`);
+    reasons.push(`role atmos from ADM metadata (${c.adm.objectCount} object${c.adm.objectCount === 1 ? '' : 's'}${c.adm.bedLayout ? `, ${c.adm.bedLayout} bed` : ''})`);
   }
   if (role === 'atmos' && layout === null && c.adm?.bedLayout) {
     const bed = c.adm.bedLayout as LayoutName;
