@@ -1,15 +1,16 @@
 /**
- * Kernel benchmark (issue 8): the true-peak oversampler in plain JS vs WASM SIMD (and the JS
- * K-weighting for scale) on 6 channels x 60 s at 48 kHz, in Msamples/s of input and realtime factor.
+ * Kernel benchmark (issue 8): the true-peak oversampler and the K-weighting in plain JS vs WASM SIMD
+ * on 6 channels x 60 s at 48 kHz, in Msamples/s of input and realtime factor (of the 6-channel audio).
  *
  *   npm run build:wasm && npx tsx bench/kernels.bench.ts      (or node dist/bench/kernels.bench.js)
  *
  * Rows: the bare kernel over whole channels (JS; WASM f64x2, exact; WASM f32x4 screen alone, as when
  * nothing can beat the running maximum); TruePeakMeter with skipping off (every 128-sample stretch
- * oversampled: the kernel plus the meter's bookkeeping) and on (what a measurement runs). Best of 3
+ * oversampled: the kernel plus the meter's bookkeeping) and on (what a measurement runs); K-weighting
+ * per channel (kWeightSumSquares) and all channels per call (KWeightingFilters, JS and WASM). Best of 3
  * after a warm-up on the same buffers. Never a timed test: the machine is shared.
  */
-import { kWeightingCoefficients, kWeightSumSquares } from '../src/dsp/kweighting.js';
+import { KWeightingFilters, kWeightingCoefficients, kWeightSumSquares } from '../src/dsp/kweighting.js';
 import {
   compileKernel,
   defaultTruePeakWasm,
@@ -133,13 +134,36 @@ for (const skip of [false, true]) {
   }
 }
 
+// K-weighting, fed 10 ms sub-blocks as the loudness analyzer does: per channel (the plain path) and all
+// channels per call through KWeightingFilters (plain JS and WASM f64x2, two channels per vector)
 const k = kWeightingCoefficients(rate);
+/** Per-channel sums in the analyzer's order (sub-block by sub-block), folded into one number to compare. */
+function fold(sums: Float64Array): number {
+  return sums.reduce((a, v, c) => a + v * (c + 1), 0);
+}
 const kw = best(() => {
-  let sum = 0;
-  for (const x of signal) {
-    const state = new Float64Array(8);
-    for (let i = 0; i < frames; i += 480) sum += kWeightSumSquares(x, i, Math.min(frames, i + 480), k, state);
+  const states = signal.map(() => new Float64Array(8));
+  const sums = new Float64Array(channels);
+  for (let i = 0; i < frames; i += 480) {
+    for (let c = 0; c < channels; c++) sums[c]! += kWeightSumSquares(signal[c]!, i, Math.min(frames, i + 480), k, states[c]!);
   }
-  return sum;
+  return fold(sums);
 });
-row('K-weighting, JS (2 biquads, double)', kw);
+row('K-weighting, JS kWeightSumSquares per channel', kw);
+const out = new Float64Array(channels);
+const filters = (useWasm: boolean) => () => {
+  const f = new KWeightingFilters(rate, channels, { useWasm });
+  const sums = new Float64Array(channels);
+  for (let i = 0; i < frames; i += 480) {
+    f.sumSquares(signal, i, Math.min(frames, i + 480), out);
+    for (let c = 0; c < channels; c++) sums[c]! += out[c]!;
+  }
+  return fold(sums);
+};
+const kj = best(filters(false));
+row('K-weighting, KWeightingFilters JS', kj, kj.value === kw.value ? 'same sums' : 'DIFFERS');
+const kwWasm = new KWeightingFilters(rate, 1).usingWasm;
+if (kwWasm) {
+  const kwa = best(filters(true));
+  row('K-weighting, KWeightingFilters WASM SIMD', kwa, `${(kj.seconds / kwa.seconds).toFixed(2)}x its JS twin, ${(kw.seconds / kwa.seconds).toFixed(2)}x per channel, ${kwa.value === kw.value ? 'same sums' : 'DIFFERS'}`);
+} else console.log('K-weighting WASM not built (npm run build:wasm)');

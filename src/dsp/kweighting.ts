@@ -1,9 +1,13 @@
 /**
  * BS.1770 K-weighting (pre-filter shelf + RLB high-pass) at any sample rate.
+ * KWeightingFilters runs every channel of a stream, in WASM SIMD (wasm/kweighting.as.ts, built into
+ * dist/wasm by npm's prepare step) when that file is there, else through kWeightSumSquares: same sums.
  * BS.1770 gives only the 48 kHz biquads; like libebur128 and ffmpeg we re-derive both stages by the
  * bilinear transform with pre-warping from analog parameters fitted to that table, which reproduces
  * it at 48 kHz to 1e-15 and keeps every meter in agreement at 44.1/88.2/96/176.4/192 kHz.
  */
+import { defaultWasm } from './wasm/load.js';
+
 export interface Biquad {
   b0: number;
   b1: number;
@@ -88,4 +92,120 @@ export function kWeightSumSquares(x: Float32Array, from: number, to: number, k: 
   state[6] = Math.abs(hy1) < 1e-30 ? 0 : hy1;
   state[7] = Math.abs(hy2) < 1e-30 ? 0 : hy2;
   return sum;
+}
+
+interface KWasmExports {
+  memory: WebAssembly.Memory;
+  inputPointer(): number;
+  statePointer(): number;
+  coefsPointer(): number;
+  sumsPointer(): number;
+  maxChannels(): number;
+  capacity(): number;
+  run(channels: number, count: number): void;
+}
+
+/** One WASM instance per coefficient set, shared by every filter bank of this thread (calls never interleave). */
+interface KWasm {
+  input: Float32Array;
+  state: Float64Array;
+  sums: Float64Array;
+  /** Channels per run() call (even) and samples per channel per call. */
+  maxChannels: number;
+  capacity: number;
+  run(channels: number, count: number): void;
+}
+
+const kWasmCache = new Map<WebAssembly.Module, Map<number, KWasm | null>>();
+
+function kWasmFor(module: WebAssembly.Module, sampleRate: number, k: KWeighting): KWasm | null {
+  let byRate = kWasmCache.get(module);
+  if (!byRate) kWasmCache.set(module, (byRate = new Map()));
+  if (!byRate.has(sampleRate)) {
+    let w: KWasm | null = null;
+    try {
+      const e = new WebAssembly.Instance(module, {}).exports as unknown as KWasmExports;
+      const { shelf: s, highPass: h } = k;
+      new Float64Array(e.memory.buffer, e.coefsPointer(), 10).set([s.b0, s.b1, s.b2, s.a1, s.a2, h.b0, h.b1, h.b2, h.a1, h.a2]);
+      const maxChannels = e.maxChannels() & ~1;
+      // the module has no allocator and never grows its memory, so these views stay valid
+      w = {
+        input: new Float32Array(e.memory.buffer, e.inputPointer(), e.maxChannels() * e.capacity()),
+        state: new Float64Array(e.memory.buffer, e.statePointer(), e.maxChannels() * 8),
+        sums: new Float64Array(e.memory.buffer, e.sumsPointer(), e.maxChannels()),
+        maxChannels,
+        capacity: e.capacity(),
+        run: e.run,
+      };
+    } catch {
+      w = null;
+    }
+    byRate.set(sampleRate, w);
+  }
+  return byRate.get(sampleRate)!;
+}
+
+export interface KWeightingOptions {
+  /** Use the WASM SIMD filters when available (default true); they give bit-identical sums and states. */
+  useWasm?: boolean;
+  /** The compiled module to use instead of the repo's build (null: none, i.e. the plain-JS filters). */
+  wasm?: WebAssembly.Module | null;
+}
+
+/**
+ * K-weighting for every channel of a stream, state carried between calls. The WASM path (wasm/kweighting.as.ts)
+ * runs two channels per f64x2 vector with kWeightSumSquares' exact operations, so each channel's Σy² and
+ * state are bit-identical to calling kWeightSumSquares per channel (the plain path, used when it is absent).
+ */
+export class KWeightingFilters {
+  readonly k: KWeighting;
+  /** Per channel, kWeightSumSquares' 8-double state. */
+  readonly states: Float64Array[];
+  readonly usingWasm: boolean;
+  private readonly wasm: KWasm | null;
+
+  constructor(sampleRate: number, channelCount: number, options: KWeightingOptions = {}) {
+    this.k = kWeightingCoefficients(sampleRate);
+    this.states = Array.from({ length: channelCount }, () => new Float64Array(8));
+    const module = options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('kweighting');
+    this.wasm = module === null ? null : kWasmFor(module, sampleRate, this.k);
+    this.usingWasm = this.wasm !== null;
+  }
+
+  /** out[c] = Σ y² of channel c over x[from..to). */
+  sumSquares(channels: readonly Float32Array[], from: number, to: number, out: Float64Array): void {
+    if (!this.wasm) {
+      for (let c = 0; c < channels.length; c++) out[c] = kWeightSumSquares(channels[c]!, from, to, this.k, this.states[c]!);
+      return;
+    }
+    const w = this.wasm;
+    for (let c0 = 0; c0 < channels.length; c0 += w.maxChannels) {
+      const n = Math.min(w.maxChannels, channels.length - c0);
+      // an odd count runs a silent scratch channel in the last vector's second lane
+      const lanes = n + (n & 1);
+      // state and running sums stay in wasm memory across chunks: one call's arithmetic, as in JS
+      for (let c = 0; c < n; c++) {
+        const s = this.states[c0 + c]!;
+        for (let j = 0; j < 8; j++) w.state[c * 8 + j] = s[j]!;
+      }
+      w.state.fill(0, n * 8, lanes * 8);
+      w.sums.fill(0, 0, lanes);
+      for (let start = from; start < to; start += w.capacity) {
+        const count = Math.min(to, start + w.capacity) - start;
+        for (let c = 0; c < n; c++) w.input.set(channels[c0 + c]!.subarray(start, start + count), c * w.capacity);
+        if (lanes > n) w.input.fill(0, n * w.capacity, n * w.capacity + count);
+        w.run(lanes, count);
+      }
+      for (let c = 0; c < n; c++) {
+        const s = this.states[c0 + c]!;
+        for (let j = 0; j < 8; j++) s[j] = w.state[c * 8 + j]!;
+        // kWeightSumSquares' denormal flush, at the end of the call as there
+        if (Math.abs(s[2]!) < 1e-30) s[2] = 0;
+        if (Math.abs(s[3]!) < 1e-30) s[3] = 0;
+        if (Math.abs(s[6]!) < 1e-30) s[6] = 0;
+        if (Math.abs(s[7]!) < 1e-30) s[7] = 0;
+        out[c0 + c] = w.sums[c]!;
+      }
+    }
+  }
 }

@@ -10,9 +10,7 @@
  * The FIR runs in WASM SIMD (src/dsp/wasm/truepeak.as.ts, built into dist/wasm by npm's prepare step)
  * when that file is there, else in the plain-JS kernel; both sum in the same order in double.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { defaultWasm, loadWasm, wasmPath } from './wasm/load.js';
 
 export interface Interpolator {
   factor: number;
@@ -104,29 +102,13 @@ export function compileKernel(ip: Interpolator): Kernel {
   return new Function('ext', 'count', lines.join('\n')) as Kernel;
 }
 
-/** Walk up from this module (src/dsp or dist/src/dsp) to the directory holding package.json. */
-export function repoRoot(start = path.dirname(fileURLToPath(import.meta.url))): string | null {
-  for (let dir = start; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) return null;
-  }
-}
-
-/** Where `npm run build:wasm` (run by npm's prepare step) writes the SIMD kernel. */
+/** Where `npm run build:wasm` writes the true-peak kernel (the repo root is found from `start`). */
 export function defaultWasmPath(start?: string): string | null {
-  const root = repoRoot(start);
-  return root === null ? null : path.join(root, 'dist', 'wasm', 'truepeak.wasm');
+  return wasmPath('truepeak', start);
 }
 
-/** The compiled SIMD kernel, or null when the file is missing or this engine cannot compile it. */
-export function loadTruePeakWasm(file: string | null): WebAssembly.Module | null {
-  if (file === null || !existsSync(file)) return null;
-  try {
-    return new WebAssembly.Module(readFileSync(file));
-  } catch {
-    return null;
-  }
-}
+/** The compiled true-peak kernel, or null when the file is missing or this engine cannot compile it. */
+export const loadTruePeakWasm = loadWasm;
 
 interface WasmExports {
   memory: WebAssembly.Memory;
@@ -220,14 +202,9 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
   };
 }
 
-let defaultModule: WebAssembly.Module | null | undefined;
-
-/** The repo's built kernel, loaded once; DUBSTAGE_WASM=0 forces the plain-JS kernel everywhere. */
+/** The repo's build, loaded once; DUBSTAGE_WASM=0 forces the plain-JS kernel everywhere. */
 export function defaultTruePeakWasm(): WebAssembly.Module | null {
-  if (defaultModule === undefined) {
-    defaultModule = process.env.DUBSTAGE_WASM === '0' ? null : loadTruePeakWasm(defaultWasmPath());
-  }
-  return defaultModule;
+  return defaultWasm('truepeak');
 }
 
 interface Kernels {
