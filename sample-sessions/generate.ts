@@ -1,9 +1,8 @@
 /**
  * The bundled sample production, made by code (deterministic: a seeded generator, no clock, no
  * randomness from outside): a 5.1 printmaster, its 2.0 fold-down, its dialogue, music and effects
- * stems and the 5.1 M&E, 24-bit 48 kHz BWF, each with a 2-pop two seconds before first frame of action.
- *
- *   leader 00:59:52:00 ... 2-pop at 00:59:58:00 ... FFOA 01:00:00:00 ... programme 40 s ... LFOA
+ * stems and the 5.1 M&E, 24-bit 48 kHz BWF starting at first frame of action, 01:00:00:00, with no
+ * leader or sync pop (the Netflix profile forbids them), dialogue near -27 LKFS dialogue-gated.
  *
  * The printmaster is the exact sum of the stems (before 24-bit rounding), so the stems-sum and M&E
  * checks have a clean delivery to pass. Audio is written on first use and never committed.
@@ -14,12 +13,14 @@ import { WavWriter } from '../src/audio/writer.js';
 
 export const SAMPLE_RATE = 48000;
 export const FPS = 24;
-/** Leader before first frame of action, seconds (8 s: 00:59:52:00 → 01:00:00:00). */
-export const LEADER_SECONDS = 8;
-export const PROGRAMME_SECONDS = 40;
-export const TAIL_SECONDS = 2;
+/** No leader: the files start at first frame of action. */
+export const LEADER_SECONDS = 0;
+export const PROGRAMME_SECONDS = 48;
+export const TAIL_SECONDS = 0;
+/** Overall mix gain: dialogue lands near -27 LKFS dialogue-gated. */
+const MIX_GAIN = 0.72;
 /** Bump when the signals change, so old generated audio is replaced. */
-const GENERATOR_VERSION = 5;
+const GENERATOR_VERSION = 6;
 
 export const SAMPLE_TITLE = 'DUBSTAGE_SAMPLE';
 
@@ -64,10 +65,12 @@ function pinkNoise(rand: () => number) {
 
 /** Speech-like dialogue: voiced harmonics on a gliding pitch, syllable envelopes, sentence pauses. */
 function dialogueSample(t: number, rand: () => number, state: { phase: number }): number {
-  // sentences: 3.2 s of speech, 1.3 s pause, repeating; a longer pause mid-programme
+  // sentences: 3.2 s of speech, 1.3 s pause, repeating; a longer pause mid-programme. Sentences fade in
+  // and out (a cut to digital zero mid-word would be a dropout, and real dialogue never does it)
   const cycle = t % 4.5;
-  if (cycle > 3.2 || (t > 18 && t < 22)) return 0;
-  const syllable = 0.5 - 0.5 * Math.cos(TWO_PI * 4.2 * cycle); // ~4 syllables a second
+  if (cycle > 3.2 || (t > 18 && t < 22.5)) return 0;
+  const sentence = Math.min(1, cycle / 0.08, (3.2 - cycle) / 0.08);
+  const syllable = 0.5 - 0.5 * Math.cos(TWO_PI * 4.375 * cycle); // 14 syllables, ending at zero
   const pitch = 130 + 30 * Math.sin(TWO_PI * 0.7 * t) + 10 * Math.sin(TWO_PI * 3.1 * t);
   state.phase += (TWO_PI * pitch) / SAMPLE_RATE;
   // harmonics shaped by two formant-ish bumps around 500 Hz and 1.5 kHz
@@ -78,7 +81,7 @@ function dialogueSample(t: number, rand: () => number, state: { phase: number })
     v += (formant / h ** 0.3) * Math.sin(h * state.phase);
   }
   const breath = (rand() * 2 - 1) * 0.02;
-  return (v * 0.085 + breath) * syllable;
+  return (v * 0.085 + breath) * syllable * sentence;
 }
 
 /** Write the sample production into `folder` (default sample-sessions/out/delivery) unless it is current. */
@@ -126,10 +129,8 @@ function writeSampleAudio(files: SampleFiles): void {
   const total = (LEADER_SECONDS + PROGRAMME_SECONDS + TAIL_SECONDS) * SAMPLE_RATE;
   const ffoa = LEADER_SECONDS * SAMPLE_RATE;
   const lfoa = ffoa + PROGRAMME_SECONDS * SAMPLE_RATE;
-  const popStart = ffoa - 2 * SAMPLE_RATE;
-  const popLength = SAMPLE_RATE / FPS;
-  // 00:59:52:00 since midnight
-  const timeReference = (59 * 60 + 52) * SAMPLE_RATE;
+  // 01:00:00:00 since midnight
+  const timeReference = 3600 * SAMPLE_RATE;
   const mask51 = 0x3f;
   const spec51 = { sampleRate: SAMPLE_RATE, channels: 6, encoding: 's24le' as const, channelMask: mask51 };
   const writer = (file: string, what: string, channels: number) =>
@@ -152,6 +153,7 @@ function writeSampleAudio(files: SampleFiles): void {
   const dx = mk(6), mx = mk(6), fx = mk(6), pm = mk(6), me = mk(6), pm20 = mk(2);
   const randDx = prng(1), randFx = prng(2);
   const pinkA = pinkNoise(prng(3)), pinkB = pinkNoise(prng(4)), pinkC = pinkNoise(prng(5)), pinkD = pinkNoise(prng(6));
+  const pinkE = pinkNoise(prng(7)), roomTone = pinkNoise(prng(8));
   const voice = { phase: 0 };
   let rumblePhase = 0;
   try {
@@ -160,15 +162,11 @@ function writeSampleAudio(files: SampleFiles): void {
       for (const set of [dx, mx, fx, pm, me, pm20]) for (const ch of set) ch.fill(0);
       for (let i = 0; i < n; i++) {
         const s = start + i;
-        const pop = s >= popStart && s < popStart + popLength ? 0.1 * Math.sin((TWO_PI * 1000 * (s - popStart)) / SAMPLE_RATE) : 0;
-        if (pop !== 0) {
-          // the 2-pop sits in every channel of every file but the LFE, at -20 dBFS
-          for (const set of [dx, mx, fx]) for (const c of [L, R, C, LS, RS]) set[c]![i] = pop / 3;
-        }
         if (s < ffoa || s >= lfoa) continue;
         const t = (s - ffoa) / SAMPLE_RATE;
         // dialogue in the centre
-        dx[C]![i] = dialogueSample(t, randDx, voice);
+        // production dialogue sits on its room tone (about -66 dBFS), so C never drops to digital zero
+        dx[C]![i] = dialogueSample(t, randDx, voice) + 0.0015 * roomTone();
         // music: a slow chord progression across the front and the surrounds
         const chord = [220, 277.18, 329.63, 440][Math.floor(t / 5) % 4]!;
         const swell = 0.55 + 0.45 * Math.sin((TWO_PI * t) / 17);
@@ -187,10 +185,13 @@ function writeSampleAudio(files: SampleFiles): void {
         fx[RS]![i] = 0.7 * bed * pinkD();
         rumblePhase += (TWO_PI * (40 + 8 * Math.sin(TWO_PI * 0.2 * t))) / SAMPLE_RATE;
         fx[LFE]![i] = (t > 24 && t < 32 ? 0.15 : 0.03) * Math.sin(rumblePhase);
-        if (randFx() < 0.00002) fx[C]![i] = 0.2; // an occasional click
+        fx[C]![i] = 0.4 * bed * pinkE() + (randFx() < 0.00002 ? 0.05 : 0); // a little bed and the odd tick
       }
       for (let c = 0; c < 6; c++) {
         for (let i = 0; i < n; i++) {
+          dx[c]![i]! *= MIX_GAIN;
+          mx[c]![i]! *= MIX_GAIN;
+          fx[c]![i]! *= MIX_GAIN;
           me[c]![i] = mx[c]![i]! + fx[c]![i]!;
           pm[c]![i] = dx[c]![i]! + me[c]![i]!;
         }
