@@ -100,6 +100,7 @@ interface KWasmExports {
   statePointer(): number;
   coefsPointer(): number;
   sumsPointer(): number;
+  plainPointer(): number;
   maxChannels(): number;
   capacity(): number;
   run(channels: number, count: number): void;
@@ -110,6 +111,7 @@ interface KWasm {
   input: Float32Array;
   state: Float64Array;
   sums: Float64Array;
+  plain: Float64Array;
   /** Channels per run() call (even) and samples per channel per call. */
   maxChannels: number;
   capacity: number;
@@ -133,6 +135,7 @@ function kWasmFor(module: WebAssembly.Module, sampleRate: number, k: KWeighting)
         input: new Float32Array(e.memory.buffer, e.inputPointer(), e.maxChannels() * e.capacity()),
         state: new Float64Array(e.memory.buffer, e.statePointer(), e.maxChannels() * 8),
         sums: new Float64Array(e.memory.buffer, e.sumsPointer(), e.maxChannels()),
+        plain: new Float64Array(e.memory.buffer, e.plainPointer(), e.maxChannels()),
         maxChannels,
         capacity: e.capacity(),
         run: e.run,
@@ -172,10 +175,21 @@ export class KWeightingFilters {
     this.usingWasm = this.wasm !== null;
   }
 
-  /** out[c] = Σ y² of channel c over x[from..to). */
-  sumSquares(channels: readonly Float32Array[], from: number, to: number, out: Float64Array): void {
+  /**
+   * out[c] = Σ y² (K-weighted) of channel c over x[from..to); with plainOut, also plainOut[c] = Σ x²
+   * (unweighted, summed in sample order in double, as a plain JS loop would).
+   */
+  sumSquares(channels: readonly Float32Array[], from: number, to: number, out: Float64Array, plainOut?: Float64Array): void {
     if (!this.wasm) {
-      for (let c = 0; c < channels.length; c++) out[c] = kWeightSumSquares(channels[c]!, from, to, this.k, this.states[c]!);
+      for (let c = 0; c < channels.length; c++) {
+        const x = channels[c]!;
+        out[c] = kWeightSumSquares(x, from, to, this.k, this.states[c]!);
+        if (plainOut) {
+          let ss = 0;
+          for (let i = from; i < to; i++) ss += x[i]! * x[i]!;
+          plainOut[c] = ss;
+        }
+      }
       return;
     }
     const w = this.wasm;
@@ -190,6 +204,7 @@ export class KWeightingFilters {
       }
       w.state.fill(0, n * 8, lanes * 8);
       w.sums.fill(0, 0, lanes);
+      w.plain.fill(0, 0, lanes);
       for (let start = from; start < to; start += w.capacity) {
         const count = Math.min(to, start + w.capacity) - start;
         for (let c = 0; c < n; c++) w.input.set(channels[c0 + c]!.subarray(start, start + count), c * w.capacity);
@@ -205,6 +220,7 @@ export class KWeightingFilters {
         if (Math.abs(s[6]!) < 1e-30) s[6] = 0;
         if (Math.abs(s[7]!) < 1e-30) s[7] = 0;
         out[c0 + c] = w.sums[c]!;
+        if (plainOut) plainOut[c0 + c] = w.plain[c]!;
       }
     }
   }

@@ -3,39 +3,57 @@ import { KWeightingFilters, kWeightingCoefficients, kWeightSumSquares } from '..
 import { defaultWasm, loadWasm, wasmPath } from '../../src/dsp/wasm/load.js';
 import { constant, random, RATES, square } from './truepeak-signals.js';
 
-// The WASM filters run kWeightSumSquares' exact operations two channels per vector: sums and states
-// are compared bit for bit (toEqual on the numbers), never with a tolerance.
+// The WASM filters run kWeightSumSquares' exact operations two channels per vector: K-weighted and plain
+// sums and states are compared bit for bit (toEqual on the numbers), never with a tolerance.
 
 function sine(n: number, rate: number, hz: number, amp: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / rate));
 }
 
-/** The plain path: kWeightSumSquares per channel over the same calls. */
-function plain(channels: Float32Array[], rate: number, calls: number[]): { sums: number[][]; states: Float64Array[] } {
+interface Run {
+  sums: number[][];
+  /** Unweighted Σx² per call and channel. */
+  plainSums: number[][];
+  states: Float64Array[];
+}
+
+/** The plain path: kWeightSumSquares and a Σx² loop per channel over the same calls. */
+function plain(channels: Float32Array[], rate: number, calls: number[]): Run {
   const k = kWeightingCoefficients(rate);
   const states = channels.map(() => new Float64Array(8));
   const sums: number[][] = [];
+  const plainSums: number[][] = [];
   let pos = 0;
   for (let b = 0; pos < channels[0]!.length; b++) {
     const end = Math.min(channels[0]!.length, pos + calls[b % calls.length]!);
     sums.push(channels.map((x, c) => kWeightSumSquares(x, pos, end, k, states[c]!)));
+    plainSums.push(
+      channels.map((x) => {
+        let ss = 0;
+        for (let j = pos; j < end; j++) ss += x[j]! * x[j]!;
+        return ss;
+      }),
+    );
     pos = end;
   }
-  return { sums, states };
+  return { sums, plainSums, states };
 }
 
-function bank(channels: Float32Array[], rate: number, calls: number[], useWasm: boolean): { sums: number[][]; states: Float64Array[]; usingWasm: boolean } {
+function bank(channels: Float32Array[], rate: number, calls: number[], useWasm: boolean): Run & { usingWasm: boolean } {
   const f = new KWeightingFilters(rate, channels.length, { useWasm });
   const out = new Float64Array(channels.length);
+  const plainOut = new Float64Array(channels.length);
   const sums: number[][] = [];
+  const plainSums: number[][] = [];
   let pos = 0;
   for (let b = 0; pos < channels[0]!.length; b++) {
     const end = Math.min(channels[0]!.length, pos + calls[b % calls.length]!);
-    f.sumSquares(channels, pos, end, out);
+    f.sumSquares(channels, pos, end, out, plainOut);
     sums.push(Array.from(out));
+    plainSums.push(Array.from(plainOut));
     pos = end;
   }
-  return { sums, states: f.states, usingWasm: f.usingWasm };
+  return { sums, plainSums, states: f.states, usingWasm: f.usingWasm };
 }
 
 describe('K-weighting: WASM filters = kWeightSumSquares per channel', () => {
@@ -46,7 +64,8 @@ describe('K-weighting: WASM filters = kWeightSumSquares per channel', () => {
     const fallback = bank(x, 48000, [480], false);
     expect(fallback.usingWasm).toBe(false);
     expect(new KWeightingFilters(48000, 1, { wasm: loadWasm('/nonexistent/kweighting.wasm') }).usingWasm).toBe(false);
-    expect(fallback.sums).toEqual(plain(x, 48000, [480]).sums);
+    const want = plain(x, 48000, [480]);
+    expect([fallback.sums, fallback.plainSums, fallback.states]).toEqual([want.sums, want.plainSums, want.states]);
   });
 
   for (const rate of RATES) {
@@ -70,6 +89,7 @@ describe('K-weighting: WASM filters = kWeightSumSquares per channel', () => {
           const got = bank(channels, rate, calls, true);
           expect(got.usingWasm).toBe(true);
           expect(got.sums, `${count} ch calls ${calls}`).toEqual(want.sums);
+          expect(got.plainSums).toEqual(want.plainSums);
           expect(got.states).toEqual(want.states);
         }
       }
@@ -88,6 +108,7 @@ describe('K-weighting: WASM filters = kWeightSumSquares per channel', () => {
       const want = plain(channels, 48000, calls);
       const got = bank(channels, 48000, calls, true);
       expect(got.sums).toEqual(want.sums);
+      expect(got.plainSums).toEqual(want.plainSums);
       expect(got.states).toEqual(want.states);
     }
     expect(plain(channels, 48000, [480]).states[0]![7]).toBe(0);

@@ -6,7 +6,8 @@
 //
 // Memory (fixed, no allocator): INPUT holds channel c's samples at INPUT + c * CAPACITY * 4;
 // STATE holds 8 doubles per channel (shelf x1 x2 y1 y2, unused, unused, high-pass y1 y2, as in JS);
-// COEFS the ten coefficients (shelf b0 b1 b2 a1 a2, high-pass b0 b1 b2 a1 a2); SUMS one running Σy² per channel.
+// COEFS the ten coefficients (shelf b0 b1 b2 a1 a2, high-pass b0 b1 b2 a1 a2); SUMS one running Σy² per
+// channel and PLAIN one running Σx² (unweighted, as the analyzer's sample sum of squares).
 
 const MAX_CHANNELS: i32 = 32;
 const CAPACITY: i32 = 4096;
@@ -15,6 +16,7 @@ const INPUT: usize = memory.data(MAX_CHANNELS * CAPACITY * 4, 16);
 const STATE: usize = memory.data(MAX_CHANNELS * 8 * 8, 16);
 const COEFS: usize = memory.data(10 * 8, 16);
 const SUMS: usize = memory.data(MAX_CHANNELS * 8, 16);
+const PLAIN: usize = memory.data(MAX_CHANNELS * 8, 16);
 
 export function inputPointer(): usize {
   return INPUT;
@@ -27,6 +29,9 @@ export function coefsPointer(): usize {
 }
 export function sumsPointer(): usize {
   return SUMS;
+}
+export function plainPointer(): usize {
+  return PLAIN;
 }
 export function maxChannels(): i32 {
   return MAX_CHANNELS;
@@ -67,6 +72,7 @@ function runFour(c: i32, count: i32): void {
   let tx1 = loadState(c + 2, 0), tx2 = loadState(c + 2, 1), ty1 = loadState(c + 2, 2), ty2 = loadState(c + 2, 3);
   let gy1 = loadState(c + 2, 6), gy2 = loadState(c + 2, 7);
   let sum = v128.load(SUMS + (<usize>c << 3)), sum2 = v128.load(SUMS + (<usize>(c + 2) << 3));
+  let plain = v128.load(PLAIN + (<usize>c << 3)), plain2 = v128.load(PLAIN + (<usize>(c + 2) << 3));
   for (let i = 0; i < count; i++) {
     const x = sample(c, i);
     const s = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x), f64x2.mul(b1, sx1)), f64x2.mul(b2, sx2)), f64x2.mul(a1, sy1)), f64x2.mul(a2, sy2));
@@ -78,6 +84,7 @@ function runFour(c: i32, count: i32): void {
     hy2 = hy1;
     hy1 = y;
     sum = f64x2.add(sum, f64x2.mul(y, y));
+    plain = f64x2.add(plain, f64x2.mul(x, x));
     const u = sample(c + 2, i);
     const t = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, u), f64x2.mul(b1, tx1)), f64x2.mul(b2, tx2)), f64x2.mul(a1, ty1)), f64x2.mul(a2, ty2));
     const g = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(hb0, t), f64x2.mul(hb1, ty1)), f64x2.mul(hb2, ty2)), f64x2.mul(ha1, gy1)), f64x2.mul(ha2, gy2));
@@ -88,6 +95,7 @@ function runFour(c: i32, count: i32): void {
     gy2 = gy1;
     gy1 = g;
     sum2 = f64x2.add(sum2, f64x2.mul(g, g));
+    plain2 = f64x2.add(plain2, f64x2.mul(u, u));
   }
   storeState(c, 0, sx1);
   storeState(c, 1, sx2);
@@ -103,6 +111,8 @@ function runFour(c: i32, count: i32): void {
   storeState(c + 2, 7, gy2);
   v128.store(SUMS + (<usize>c << 3), sum);
   v128.store(SUMS + (<usize>(c + 2) << 3), sum2);
+  v128.store(PLAIN + (<usize>c << 3), plain);
+  v128.store(PLAIN + (<usize>(c + 2) << 3), plain2);
 }
 
 /** Channels c and c+1. */
@@ -112,6 +122,7 @@ function runTwo(c: i32, count: i32): void {
   let sx1 = loadState(c, 0), sx2 = loadState(c, 1), sy1 = loadState(c, 2), sy2 = loadState(c, 3);
   let hy1 = loadState(c, 6), hy2 = loadState(c, 7);
   let sum = v128.load(SUMS + (<usize>c << 3));
+  let plain = v128.load(PLAIN + (<usize>c << 3));
   for (let i = 0; i < count; i++) {
     const x = sample(c, i);
     const s = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x), f64x2.mul(b1, sx1)), f64x2.mul(b2, sx2)), f64x2.mul(a1, sy1)), f64x2.mul(a2, sy2));
@@ -123,6 +134,7 @@ function runTwo(c: i32, count: i32): void {
     hy2 = hy1;
     hy1 = y;
     sum = f64x2.add(sum, f64x2.mul(y, y));
+    plain = f64x2.add(plain, f64x2.mul(x, x));
   }
   storeState(c, 0, sx1);
   storeState(c, 1, sx2);
@@ -131,12 +143,13 @@ function runTwo(c: i32, count: i32): void {
   storeState(c, 6, hy1);
   storeState(c, 7, hy2);
   v128.store(SUMS + (<usize>c << 3), sum);
+  v128.store(PLAIN + (<usize>c << 3), plain);
 }
 
 /**
  * Filter `count` samples of `channels` channels (an even number: the caller pads an odd count with a
  * scratch channel) from INPUT, updating STATE and adding each channel's y² to its SUMS running sum
- * (so a range filtered in several calls sums in the same order as one JS call).
+ * and x² to its PLAIN one (so a range filtered in several calls sums in the same order as one JS loop).
  */
 export function run(channels: i32, count: i32): void {
   let c = 0;
