@@ -5,12 +5,12 @@
  * libebur128 oracle when built) on the same file in the same run, with the ratios.
  *
  *   npm run bench                 # 10-minute file
- *   npm run bench -- --long       # also a 60-minute file: peak memory must stay the same
+ *   npm run bench -- --long       # also a 3-hour RF64 (over 4 GB): peak memory must stay the same
  *
  * Never a timed test: the machine is shared; read the ratio, not the seconds.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,30 @@ function makeFile(seconds: number): string {
   }
   w.close();
   writeFileSync(`${file}.v2`, '');
+  return file;
+}
+
+/**
+ * A 3-hour RF64 (over 4 GB) made by repeating the 10-minute file's sample data: what matters here is
+ * the container and the length (memory must not grow), not fresh noise.
+ */
+function makeLongRf64(tenMinute: string, repeats: number): string {
+  const file = path.join(workDir, `bench_5p1_${repeats * 10}min.rf64.wav`);
+  const frameBytes = 18;
+  const expected = 600 * 48000 * frameBytes * repeats;
+  if (existsSync(file) && statSync(file).size > expected) return file;
+  const src = openSync(tenMinute, 'r');
+  const dataStart = statSync(tenMinute).size - 600 * 48000 * frameBytes;
+  const w = new WavWriter(file, { sampleRate: 48000, channels: 6, encoding: 's24le', channelMask: 0x3f, container: 'rf64' });
+  const buf = Buffer.alloc(48000 * frameBytes * 10);
+  for (let r = 0; r < repeats; r++) {
+    for (let at = 0; at < 600 * 48000 * frameBytes; at += buf.length) {
+      const n = readSync(src, buf, 0, Math.min(buf.length, 600 * 48000 * frameBytes - at), dataStart + at);
+      w.appendEncoded(buf.subarray(0, n));
+    }
+  }
+  w.close();
+  closeSync(src);
   return file;
 }
 
@@ -109,19 +133,28 @@ async function bestOf(n: number, cmd: string, args: string[]): Promise<Run> {
   return best!;
 }
 
+function doc0(r: Run): Record<string, number> {
+  return (JSON.parse(r.stdout) as { files: Array<{ loudness: Record<string, number> }> }).files[0]!.loudness;
+}
+
 async function main(): Promise<void> {
   const long = process.argv.includes('--long');
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-  const sizes = long ? [600, 3600] : [600];
+  const sizes = long ? [600, 10800] : [600];
   console.log(`dubstage measure benchmark — ${os.cpus().length} cores, node ${process.version}, best of ${repeats}`);
   for (const seconds of sizes) {
-    const file = makeFile(seconds);
+    const file = seconds === 600 ? makeFile(600) : makeLongRf64(makeFile(600), seconds / 600);
     console.log(`\nfile: ${file} (${seconds / 60} min, 5.1, 48 kHz, 24-bit, ${(statSync(file).size / 1e6).toFixed(0)} MB)`);
     const rows: Array<[string, Run]> = [];
     const ds = await bestOf(repeats, process.execPath, [cli, 'measure', '--json', file]);
-    rows.push(['dubstage measure (I, M/S max, LRA, SP+TP, per channel)', ds]);
-    const doc = JSON.parse(ds.stdout) as { files: Array<{ loudness: Record<string, number> }> };
-    const l = doc.files[0]!.loudness;
+    rows.push([`dubstage measure, ${os.cpus().length} threads (I, M/S max, LRA, SP+TP, per ch)`, ds]);
+    const single = await bestOf(repeats, process.execPath, [cli, 'measure', '--json', '--threads', '1', file]);
+    rows.push(['dubstage measure --threads 1', single]);
+    const singleDoc = JSON.parse(single.stdout) as { files: Array<{ loudness: Record<string, number> }> };
+    const sl = singleDoc.files[0]!.loudness;
+    const same = ['integratedLufs', 'loudnessRangeLu', 'truePeakDbtp', 'momentaryMaxLufs', 'shortTermMaxLufs'].every((k) => Math.abs(sl[k]! - doc0(ds)[k]!) <= 0.01);
+    console.log(`  threaded result equals the single-thread result (0.01 LU/dB): ${same ? 'yes' : 'NO'}`);
+    const l = doc0(ds);
     if (have('ffmpeg')) {
       const ff = await bestOf(repeats, 'ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
       rows.push(['ffmpeg ebur128=peak=true', ff]);

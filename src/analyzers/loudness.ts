@@ -14,7 +14,7 @@
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
 import type { ChannelSummary, LoudnessSeries, LoudnessSummary } from '../analysis/results.js';
 import { loudnessWeight, type ChannelLabel } from '../audio/channels.js';
-import { kWeightingCoefficients, kWeightSumSquares, type KWeighting } from '../dsp/kweighting.js';
+import { KWeightingFilters } from '../dsp/kweighting.js';
 import { TruePeakMeter } from '../dsp/truepeak.js';
 
 export interface LoudnessOptions {
@@ -93,9 +93,11 @@ export class F64List {
 /** The per-sample half: K-weighting, true peak and RMS per channel, sub-block energies out. */
 export class LoudnessAccumulator {
   readonly subLength: number;
-  private readonly k: KWeighting;
+  /** K-weighting for every channel (WASM SIMD two channels a vector when built, else the JS twin: same bits). */
+  private readonly filters: KWeightingFilters;
   private readonly weights: Float64Array;
-  private readonly filterState: Float64Array[];
+  private readonly kSums: Float64Array;
+  private readonly plainSums: Float64Array;
   readonly truePeak: TruePeakMeter[];
   private readonly sumSquares: Float64Array;
   private readonly subEnergy: Float64Array;
@@ -110,10 +112,11 @@ export class LoudnessAccumulator {
     options: { dualMono?: boolean; noTruePeakSkip?: boolean } = {},
   ) {
     const n = labels.length;
-    this.k = kWeightingCoefficients(sampleRate);
+    this.filters = new KWeightingFilters(sampleRate, n);
+    this.kSums = new Float64Array(n);
+    this.plainSums = new Float64Array(n);
     this.weights = Float64Array.from(labels, (l) => loudnessWeight(l));
     if (n === 1 && options.dualMono) this.weights[0] = 2;
-    this.filterState = Array.from({ length: n }, () => new Float64Array(8));
     this.truePeak = Array.from({ length: n }, () => {
       const m = new TruePeakMeter(sampleRate);
       m.skipEnabled = !options.noTruePeakSkip;
@@ -129,25 +132,21 @@ export class LoudnessAccumulator {
    * nothing is counted but peaks, and a peak there is also inside the previous segment (max is idempotent).
    */
   warmUp(channels: Float32Array[], frames: number): void {
-    const scratch = this.filterState;
-    for (let c = 0; c < channels.length; c++) {
-      kWeightSumSquares(channels[c]!, 0, frames, this.k, scratch[c]!);
-      this.truePeak[c]!.process(channels[c]!, 0, frames);
-    }
+    this.filters.sumSquares(channels, 0, frames, this.kSums);
+    for (let c = 0; c < channels.length; c++) this.truePeak[c]!.process(channels[c]!, 0, frames);
   }
 
   process(channels: Float32Array[], frames: number): void {
     const n = channels.length;
+    // true peak needs no sub-blocks: one call per channel per block keeps its loop in wasm
+    for (let c = 0; c < n; c++) this.truePeak[c]!.process(channels[c]!, 0, frames);
     let i = 0;
     while (i < frames) {
       const take = Math.min(frames - i, this.subLength - this.subFill);
+      this.filters.sumSquares(channels, i, i + take, this.kSums, this.plainSums);
       for (let c = 0; c < n; c++) {
-        const x = channels[c]!;
-        this.subEnergy[c]! += kWeightSumSquares(x, i, i + take, this.k, this.filterState[c]!);
-        let ss = 0;
-        for (let j = i; j < i + take; j++) ss += x[j]! * x[j]!;
-        this.sumSquares[c]! += ss;
-        this.truePeak[c]!.process(x, i, i + take);
+        this.subEnergy[c]! += this.kSums[c]!;
+        this.sumSquares[c]! += this.plainSums[c]!;
       }
       this.subFill += take;
       i += take;

@@ -129,7 +129,11 @@ export class WavWriter {
 
   /** Append `frames` frames of planar audio. */
   append(channels: Float32Array[] | Float64Array[], frames: number): void {
-    const bytes = encodeInterleaved(channels, frames, this.spec.encoding);
+    this.appendEncoded(encodeInterleaved(channels, frames, this.spec.encoding));
+  }
+
+  /** Append frames already interleaved and encoded in this file's format (benchmarks copy long files so). */
+  appendEncoded(bytes: Uint8Array): void {
     if ((this.spec.container ?? 'wav') === 'wav' && this.pos + bytes.length > 0xffffffff) {
       // the RIFF size fields are 32 bits: past 4 GiB the file would lie about its size. Nothing is kept.
       this.closed = true;
