@@ -210,7 +210,12 @@ export function labelFromIxmlName(text: string): ChannelLabel | null {
   const t = text.trim();
   if (!t) return null;
   const base = t.replace(/[-_ ](5\.1|7\.1|6\.1|mix|generic)$/i, '');
-  return parseChannelLabel(base);
+  const whole = parseChannelLabel(base);
+  if (whole && !/^Ch\d+$/.test(whole)) return whole;
+  // "MIX_L", "Dialog Ls": the label after the last separator
+  const last = /[ ._-]([A-Za-z]+)$/.exec(base);
+  const tail = last ? parseChannelLabel(last[1]!) : null;
+  return tail && !/^Ch\d+$/.test(tail) ? tail : whole;
 }
 
 /**

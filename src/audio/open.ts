@@ -6,15 +6,8 @@ import { statSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import { isAiff, readAiffHeader } from './aiff.js';
 import { openFileSource, readBytes } from './bytesource.js';
-import {
-  defaultLabels,
-  genericLabels,
-  labelsFromMask,
-  layoutNameForCount,
-  parseChannelLabel,
-  type ChannelLabel,
-  type LabelSource,
-} from './channels.js';
+import { genericLabels, labelsFromMask, layoutNameForCount, type ChannelLabel, type MaskLabels } from './channels.js';
+import { labelsFromIxmlTracks, pickChannelLabels } from './layouts.js';
 import { decodeCompressed, sniffCompressed } from './compressed.js';
 import type { AudioInput } from './multimono.js';
 import { decodeInterleaved, type SampleEncoding } from './pcm.js';
@@ -68,72 +61,51 @@ export function readAudioHeader(filePath: string, options: OpenOptions = {}): Au
 }
 
 /**
- * Decide channel labels: the user, then iXML track names/functions, then the channel mask, then the
- * common layout for the channel count (said as an assumption), else ChN with a warning.
+ * Decide channel labels. The file's own sources in the order of channel-layouts.md §7 (iXML track names,
+ * then the channel mask; ADM is applied by measure, multi-mono suffixes by the set) through
+ * pickChannelLabels, else the common layout for the channel count, said as an assumption. The user's
+ * --channels is an explicit override: it wins, and says so when the file claimed something else.
  */
 export function applyLabels(header: AudioHeader, user?: ChannelLabel[]): void {
   const n = header.format.channels;
-  const set = (labels: ChannelLabel[], source: LabelSource) => {
-    header.format.channelLabels = labels;
-    header.format.labelSource = source;
-  };
-  if (user && user.length > 0) {
-    if (user.length !== n) {
-      throw new DubstageError({
-        code: 'usage',
-        message: `${header.path}: --channels names ${user.length} channels but the file has ${n}`,
-        path: header.path,
-      });
-    }
-    set(user, 'user');
-    return;
+  if (user && user.length > 0 && user.length !== n) {
+    throw new DubstageError({
+      code: 'usage',
+      message: `${header.path}: --channels names ${user.length} channels but the file has ${n}`,
+      path: header.path,
+    });
   }
-  const fromIxml = labelsFromIxml(header, n);
-  if (fromIxml) {
-    set(fromIxml, 'ixml');
-    return;
-  }
+  let mask: MaskLabels | null = null;
   if (header.channelMask !== null) {
-    const m = labelsFromMask(header.channelMask, n);
-    if (m) {
-      set(m.labels, 'channel-mask');
-      header.warnings.push(...m.notes);
-      return;
-    }
-    if (header.channelMask !== 0) {
+    mask = labelsFromMask(header.channelMask, n);
+    if (!mask && header.channelMask !== 0) {
       header.warnings.push(`channel mask 0x${header.channelMask.toString(16)} names ${popcount(header.channelMask)} channels but the file has ${n}; mask ignored`);
     }
   }
-  const byCount = defaultLabels(n);
-  if (byCount) {
-    set(byCount, 'assumed-by-count');
-    if (n > 2) header.warnings.push(`channel layout assumed from the channel count: ${layoutNameForCount(n)}; use --channels to declare it`);
+  const ixml = header.ixml ? labelsFromIxmlTracks(header.ixml.tracks, n) : null;
+  const picked = pickChannelLabels(n, { ixml: ixml && new Set(ixml).size === n ? ixml : null, channelMask: mask?.labels ?? null });
+  if (user && user.length > 0) {
+    header.format.channelLabels = user;
+    header.format.labelSource = 'user';
+    if ((picked.source === 'ixml' || picked.source === 'channel-mask') && picked.labels.join(' ') !== user.join(' ')) {
+      header.warnings.push(`--channels ${user.join(',')} overrides the file's own labels (${picked.labels.join(' ')}, from ${picked.source})`);
+    }
     return;
   }
-  set(genericLabels(n), 'unknown');
-  header.warnings.push(`no channel layout known for ${n} channels: every channel weighted 1.0; use --channels to declare it`);
+  header.format.channelLabels = picked.labels;
+  header.format.labelSource = picked.source;
+  if (picked.source === 'channel-mask') header.warnings.push(...mask!.notes);
+  else if (picked.source === 'assumed-by-count' && n > 2) {
+    header.warnings.push(`channel layout assumed from the channel count: ${layoutNameForCount(n)}; use --channels to declare it`);
+  } else if (picked.source === 'unknown') {
+    header.warnings.push(`no channel layout known for ${n} channels: every channel weighted 1.0; use --channels to declare it`);
+  }
 }
 
 function popcount(x: number): number {
   let c = 0;
   for (; x; x &= x - 1) c++;
   return c;
-}
-
-/** iXML TRACK NAME or FUNCTION ("L", "Ls", "L-5.1", "LFE-5.1") for every channel, uniquely, or null. */
-function labelsFromIxml(header: AudioHeader, n: number): ChannelLabel[] | null {
-  const tracks = header.ixml?.tracks ?? [];
-  if (tracks.length !== n) return null;
-  const labels: ChannelLabel[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = tracks.find((tr) => (tr.interleaveIndex ?? tr.channelIndex) === i + 1) ?? tracks[i]!;
-    const fromFunction = t.function ? parseChannelLabel(t.function.replace(/-(5\.1|7\.1|mix|generic)$/i, '')) : null;
-    const fromName = parseChannelLabel(t.name) ?? parseChannelLabel(t.name.replace(/^.*[ ._-]/, ''));
-    const label = fromFunction ?? fromName;
-    if (!label || label.startsWith('Ch')) return null;
-    labels.push(label);
-  }
-  return new Set(labels).size === n ? labels : null;
 }
 
 /** Streams a WAV/AIFF held in a ByteSource. */

@@ -37,6 +37,14 @@ describe('labels for a file', () => {
     const src = await openAudio(wav(6, 0x3f), { channels: parseChannelList('L,C,R,Ls,Rs,LFE') });
     expect(src.header.format.channelLabels).toEqual(['L', 'C', 'R', 'Ls', 'Rs', 'LFE']);
     expect(src.header.format.labelSource).toBe('user');
+    // the override is said, with what the file itself claimed
+    expect(src.header.warnings.join('\n')).toMatch(/overrides the file's own labels \(L R C LFE Ls Rs, from channel-mask\)/);
+    src.close();
+  });
+
+  it('--channels that agrees with the file says nothing more', async () => {
+    const src = await openAudio(wav(6, 0x3f), { channels: parseChannelList('L,R,C,LFE,Ls,Rs') });
+    expect(src.header.warnings.some((w) => w.includes('overrides'))).toBe(false);
     src.close();
   });
 
