@@ -7,9 +7,12 @@
  * The printmaster is the exact sum of the stems (before 24-bit rounding), so the stems-sum and M&E
  * checks have a clean delivery to pass. Audio is written on first use and never committed.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { openFileSource } from '../src/audio/bytesource.js';
+import { openByteSource, readAudioHeader } from '../src/audio/open.js';
 import { WavWriter } from '../src/audio/writer.js';
+import { StreamingResampler } from '../src/dsp/resample.js';
 
 export const SAMPLE_RATE = 48000;
 export const FPS = 24;
@@ -19,8 +22,10 @@ export const PROGRAMME_SECONDS = 48;
 export const TAIL_SECONDS = 0;
 /** Overall mix gain: dialogue lands near -27 LKFS dialogue-gated. */
 const MIX_GAIN = 0.72;
+/** espeak-ng renders near full scale; this sets the dialogue line's level in the mix. */
+const SPEECH_GAIN = 0.52;
 /** Bump when the signals change, so old generated audio is replaced. */
-const GENERATOR_VERSION = 6;
+const GENERATOR_VERSION = 10;
 
 export const SAMPLE_TITLE = 'DUBSTAGE_SAMPLE';
 
@@ -84,6 +89,44 @@ function dialogueSample(t: number, rand: () => number, state: { phase: number })
   return (v * 0.085 + breath) * syllable * sentence;
 }
 
+/**
+ * Real sentences for the dialogue stem: the espeak-ng clips committed under sample-sessions/speech
+ * (see its README), resampled to 48 kHz. A speech detector hears them as speech, which the
+ * dialogue-gated loudness of the printmaster needs.
+ */
+function loadSpeechClips(): Float32Array[] {
+  const dir = path.join(sampleSessionsDir(), 'speech');
+  if (!existsSync(dir)) return [];
+  const clips: Float32Array[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.wav')).sort()) {
+    const header = readAudioHeader(path.join(dir, name));
+    const src = openByteSource(openFileSource(path.join(dir, name)));
+    const raw = new Float32Array(header.format.frames);
+    src.read([raw], raw.length);
+    src.close();
+    const rs = new StreamingResampler(header.format.sampleRate, SAMPLE_RATE);
+    const out = new Float32Array(rs.maxOutputFrames(raw.length) * 2);
+    let n = rs.push(raw, raw.length, out);
+    n += rs.flush(out.subarray(n));
+    clips.push(out.slice(0, n));
+  }
+  return clips;
+}
+
+/** Lay the clips one after another with pauses, leaving the mid-programme pause free of dialogue. */
+function dialogueTimeline(clips: Float32Array[], frames: number): Float32Array {
+  const line = new Float32Array(frames);
+  let at = Math.round(0.5 * SAMPLE_RATE);
+  for (let k = 0; clips.length > 0; k++) {
+    const clip = clips[k % clips.length]!;
+    if (at / SAMPLE_RATE > 18 && at / SAMPLE_RATE < 22.5) at = Math.round(22.5 * SAMPLE_RATE);
+    if (at + clip.length > frames) break;
+    line.set(clip, at);
+    at += clip.length + Math.round(1.1 * SAMPLE_RATE);
+  }
+  return line;
+}
+
 /** Write the sample production into `folder` (default sample-sessions/out/delivery) unless it is current. */
 export function ensureSampleSession(folder = path.join(sampleSessionsDir(), 'out', 'delivery')): SampleFiles {
   const files: SampleFiles = {
@@ -125,6 +168,19 @@ function bext(description: string, timeReferenceSamples: number): Uint8Array {
   return b;
 }
 
+/** iXML: the timecode rate (so QC finds the delivery's frame rate in the files) and the track names. */
+function ixml(labels: string[]): Uint8Array {
+  const tracks = labels
+    .map((l, i) => `<TRACK><CHANNEL_INDEX>${i + 1}</CHANNEL_INDEX><INTERLEAVE_INDEX>${i + 1}</INTERLEAVE_INDEX><NAME>${l}</NAME></TRACK>`)
+    .join('');
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?><BWFXML><IXML_VERSION>2.1</IXML_VERSION><PROJECT>${SAMPLE_TITLE}</PROJECT>` +
+      `<SPEED><TIMECODE_RATE>${FPS}/1</TIMECODE_RATE><TIMECODE_FLAG>NDF</TIMECODE_FLAG></SPEED>` +
+      `<TRACK_LIST><TRACK_COUNT>${labels.length}</TRACK_COUNT>${tracks}</TRACK_LIST></BWFXML>`,
+    'utf8',
+  );
+}
+
 function writeSampleAudio(files: SampleFiles): void {
   const total = (LEADER_SECONDS + PROGRAMME_SECONDS + TAIL_SECONDS) * SAMPLE_RATE;
   const ffoa = LEADER_SECONDS * SAMPLE_RATE;
@@ -138,7 +194,10 @@ function writeSampleAudio(files: SampleFiles): void {
       ...spec51,
       channels,
       channelMask: channels === 6 ? mask51 : 0x3,
-      chunksBeforeData: [{ id: 'bext', body: bext(`${SAMPLE_TITLE} ${what}`, timeReference) }],
+      chunksBeforeData: [
+        { id: 'bext', body: bext(`${SAMPLE_TITLE} ${what}`, timeReference) },
+        { id: 'iXML', body: ixml(channels === 6 ? ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'] : ['L', 'R']) },
+      ],
     });
   const out = {
     pm51: writer(files.printmaster51, 'printmaster 5.1', 6),
@@ -155,6 +214,8 @@ function writeSampleAudio(files: SampleFiles): void {
   const pinkA = pinkNoise(prng(3)), pinkB = pinkNoise(prng(4)), pinkC = pinkNoise(prng(5)), pinkD = pinkNoise(prng(6));
   const pinkE = pinkNoise(prng(7)), roomTone = pinkNoise(prng(8));
   const voice = { phase: 0 };
+  const clips = loadSpeechClips();
+  const speech = clips.length > 0 ? dialogueTimeline(clips, lfoa - ffoa) : null;
   let rumblePhase = 0;
   try {
     for (let start = 0; start < total; start += block) {
@@ -166,7 +227,8 @@ function writeSampleAudio(files: SampleFiles): void {
         const t = (s - ffoa) / SAMPLE_RATE;
         // dialogue in the centre
         // production dialogue sits on its room tone (about -66 dBFS), so C never drops to digital zero
-        dx[C]![i] = dialogueSample(t, randDx, voice) + 0.0015 * roomTone();
+        const words = speech ? SPEECH_GAIN * speech[s - ffoa]! : dialogueSample(t, randDx, voice);
+        dx[C]![i] = words + 0.0015 * roomTone();
         // music: a slow chord progression across the front and the surrounds
         const chord = [220, 277.18, 329.63, 440][Math.floor(t / 5) % 4]!;
         const swell = 0.55 + 0.45 * Math.sin((TWO_PI * t) / 17);
@@ -178,7 +240,7 @@ function writeSampleAudio(files: SampleFiles): void {
         mx[RS]![i] = 0.4 * mx[R]![i]!;
         // effects: a room-tone bed, a passing noise swell, and low rumble in the LFE
         const bed = 0.011;
-        const swellFx = t > 10 && t < 16 ? Math.sin((Math.PI * (t - 10)) / 6) * 0.05 : 0;
+        const swellFx = t > 10 && t < 16 ? Math.sin((Math.PI * (t - 10)) / 6) * 0.12 : 0;
         fx[L]![i] = bed * pinkA() + swellFx * pinkC();
         fx[R]![i] = bed * pinkB() + swellFx * pinkD();
         fx[LS]![i] = 0.7 * bed * pinkC();
