@@ -79,6 +79,8 @@ export interface NullTestOptions {
   limiterHoldSeconds?: number;
   /** The reference's ceiling; default: its own sample peak (costs one extra read of the reference). */
   referenceCeilingDbfs?: number;
+  /** The same as a linear sample peak (a caller that measured the reference already): exact, no read. */
+  referenceCeilingLinear?: number;
   windowSeconds?: number;
   seriesSeconds?: number;
   blockFrames?: number;
@@ -415,7 +417,12 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   });
 
   // The ceiling the limiter works to.
-  const ceiling = options.referenceCeilingDbfs !== undefined ? 10 ** (options.referenceCeilingDbfs / 20) : sourcePeak(ref, scratch);
+  const ceiling =
+    options.referenceCeilingLinear !== undefined
+      ? options.referenceCeilingLinear
+      : options.referenceCeilingDbfs !== undefined
+        ? 10 ** (options.referenceCeilingDbfs / 20)
+        : sourcePeak(ref, scratch);
   const nearCeiling = ceiling * 10 ** (-ceilingMarginDb / 20);
 
   // 2. Lockstep pass. Each part is positioned so its frame n + offset lines up with reference frame n.

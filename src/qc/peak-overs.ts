@@ -18,6 +18,8 @@ export interface PeakOverRun {
 
 export interface PeakOversResult {
   limitDbfs: number;
+  /** The largest |sample| of any channel, linear (the stems engine's limiter ceiling). */
+  samplePeakLinear: number;
   runs: PeakOverRun[];
   /** Runs past `maxRuns` were counted but not kept. */
   runsTruncated: boolean;
@@ -33,6 +35,7 @@ export class PeakOversAnalyzer implements Analyzer<PeakOversResult> {
   private open: Array<PeakOverRun | null> = [];
   private runs: PeakOverRun[] = [];
   private truncated = false;
+  private peak = 0;
 
   constructor(
     private readonly limitDbfs: number,
@@ -44,12 +47,24 @@ export class PeakOversAnalyzer implements Analyzer<PeakOversResult> {
     this.rate = stream.sampleRate;
     this.labels = stream.channelLabels;
     this.open = Array.from({ length: stream.channelCount }, () => null);
+    this.peak = 0;
   }
 
   process(block: AudioBlock): void {
+    const limit = this.limit;
+    const n = block.frames;
     for (let c = 0; c < block.channels.length; c++) {
       const x = block.channels[c]!;
-      for (let i = 0; i < block.frames; i++) {
+      // Most blocks never reach the limit: find the block's peak first, look for runs only when it does.
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v > m) m = v;
+        else if (-v > m) m = -v;
+      }
+      if (m > this.peak) this.peak = m;
+      if (m < limit) continue;
+      for (let i = 0; i < n; i++) {
         const a = x[i]! < 0 ? -x[i]! : x[i]!;
         if (a < this.limit) continue;
         const t = (block.frameOffset + i) / this.rate;
@@ -77,6 +92,6 @@ export class PeakOversAnalyzer implements Analyzer<PeakOversResult> {
     const runs = this.runs
       .map((r) => ({ ...r, peakDbfs: Math.round(r.peakDbfs * 100) / 100 }))
       .sort((a, b) => a.startSeconds - b.startSeconds);
-    return { limitDbfs: this.limitDbfs, runs, runsTruncated: this.truncated };
+    return { limitDbfs: this.limitDbfs, samplePeakLinear: this.peak, runs, runsTruncated: this.truncated };
   }
 }

@@ -6,19 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { measureFile, type MeasureOptions } from '../analysis/measure.js';
-import type { Analyzer } from '../analysis/types.js';
-import { clippingAnalyzer } from '../analyzers/clipping.js';
-import { dcOffsetAnalyzer } from '../analyzers/dc-offset.js';
-import { lfeBandAnalyzer } from '../analyzers/lfe-band.js';
-import { phaseAnalyzer } from '../analyzers/phase.js';
-import { silenceAnalyzer } from '../analyzers/silence.js';
-import { createSpeechAnalyzer, type SpeechAnalyzer } from '../analyzers/speech.js';
-import { twoPopAnalyzer } from '../analyzers/two-pop.js';
-import { dialogueLoudness } from '../analysis/dialogue.js';
-import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems.js';
-import { openAudio } from '../audio/open.js';
-import type { AudioSource } from '../audio/types.js';
+import { defaultThreads } from '../analysis/parallel.js';
 import { groupInputs, type AudioInput } from '../audio/multimono.js';
 import { readAudioHeader } from '../audio/open.js';
 import type { AudioHeader } from '../audio/types.js';
@@ -32,8 +20,11 @@ import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { runRules, type QcOutcome } from './engine.js';
 import { thresholds } from './kit.js';
-import { PeakOversAnalyzer } from './peak-overs.js';
-import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext, StemsNullResult } from './types.js';
+import { type MeasureJob, type MeasureJobResult, type NullJob, type NullJobResult } from './jobs.js';
+import type { PeakOversResult } from './peak-overs.js';
+import { QcPool } from './pool.js';
+import { StageTimer } from './timings.js';
+import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext } from './types.js';
 
 const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
 
@@ -43,7 +34,12 @@ export interface QcRunOptions {
   manifest?: string;
   fps?: string;
   onProgress?: (message: string) => void;
+  /** Worker threads for the files (1 = inline, the plain path). Default: defaultThreads() on long deliveries. */
+  threads?: number;
 }
+
+/** Below this much programme in total the pool's start-up costs more than it saves: run inline. */
+export const POOL_MIN_SECONDS = 120;
 
 export interface QcRun {
   spec: Spec;
@@ -134,7 +130,8 @@ function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discover
 
 export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const warnings: string[] = [];
-  const found = await discover(opts.paths);
+  const timer = new StageTimer();
+  const found = await timer.time('discover', () => discover(opts.paths));
   const inputErrors = [...found.errors];
 
   // Manifest entries first: their files are spoken for.
@@ -176,145 +173,143 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const lfeT = thresholds(specStub, 'lfe');
   const clipT = thresholds(specStub, 'clipping');
   const tpLimit = opts.spec.loudness?.maxTruePeakDbtp;
-  const deliverables: CheckedDeliverable[] = [];
-  const inputs = new Map<string, AudioInput>();
-  for (const a of assigned) {
-    const { input, header, adm, ...d } = a;
-    if (!header) {
-      deliverables.push({ ...d, measurement: null, timeReferenceSamples: null });
-      continue;
+  const threads = opts.threads ?? defaultThreads();
+  // Workers pay off on long programme only; a short delivery (tests, trailers) runs inline.
+  const programmeSeconds = assigned.reduce((t, a) => t + (a.header ? a.header.format.durationSeconds : 0), 0);
+  const pool = new QcPool(opts.threads !== undefined || programmeSeconds >= POOL_MIN_SECONDS ? Math.min(threads, assigned.length) : 1);
+  try {
+    const deliverables: CheckedDeliverable[] = [];
+    const inputs = new Map<string, AudioInput>();
+    const measuring = new Map<string, Promise<MeasureJobResult>>();
+    const jobs: Array<{ id: string; cost: number; job: MeasureJob }> = [];
+    for (const a of assigned) {
+      const { input, header, adm, ...d } = a;
+      if (!header) continue;
+      const job: MeasureJob = {
+        kind: 'measure',
+        id: d.id,
+        role: d.role,
+        input,
+        fps,
+        clipCeilingDbfs: clipT.ceilingDbfs,
+        phaseMinCorrelation: phaseT.minCorrelation,
+        lfeCutoffHz: lfeT.cutoffHz,
+        lfeMaxAboveCutoffDb: lfeT.maxAboveCutoffDb,
+        ...(tpLimit !== undefined ? { truePeakLimitDbtp: tpLimit } : {}),
+      };
+      // Longest first (the speech model costs about as much as six channels of analyzers).
+      const speech = d.role === 'printmaster' || d.role === 'me';
+      jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 6 : 0)), job });
     }
-    opts.onProgress?.(`measuring ${d.id}`);
-    // Speech rides the same pass on printmasters (dialogue-gated loudness) and M&Es (dialogue leak).
-    let wantSpeech = d.role === 'printmaster' || d.role === 'me';
-    let speech: SpeechAnalyzer | null = null;
-    const analyzers = (): Analyzer<unknown>[] => {
-      speech = wantSpeech ? createSpeechAnalyzer() : null;
-      return [
-        clippingAnalyzer({ thresholdDbfs: clipT.ceilingDbfs }),
-        silenceAnalyzer(),
-        dcOffsetAnalyzer(),
-        phaseAnalyzer({ negativeLimit: phaseT.minCorrelation }),
-        lfeBandAnalyzer({ cutoffsHz: [lfeT.cutoffHz], limitDb: lfeT.maxAboveCutoffDb }),
-        twoPopAnalyzer({ fps: fps.num / fps.den }),
-        ...(tpLimit !== undefined ? [new PeakOversAnalyzer(tpLimit)] : []),
-        ...(speech ? [speech] : []),
-      ];
-    };
-    const measureOptions: MeasureOptions = {
-      series: true,
-      fps,
-      analyzers,
-      onLoudness: (loudness, m) => {
-        if (!speech || !m.loudness) return;
-        const activity = (speech as SpeechAnalyzer).activity();
-        if (d.role === 'printmaster') {
-          m.loudness.dialogue = dialogueLoudness(loudness.blockEnergies(), activity, { programmeLufs: m.loudness.integratedLufs });
-        }
-        const summary = m.analyzers?.speech as Record<string, unknown> | undefined;
-        if (summary) summary.regions = speechRegions(activity.speechFraction, activity.hopFrames / activity.sampleRate);
-      },
-    };
-    let measurement = await measureFile(input, measureOptions);
-    if (measurement.error && wantSpeech) {
-      // The speech model failing (ONNX runtime missing) must not make the file unreadable: measure
-      // again without it, and say that dialogue gating and the leak check did not run.
-      wantSpeech = false;
-      const retry = await measureFile(input, measureOptions);
-      if (!retry.error) {
-        warnings.push(`${d.id}: speech detection failed (${measurement.error.message}); measured without it`);
-        measurement = retry;
+    for (const j of [...jobs].sort((x, y) => y.cost - x.cost)) {
+      opts.onProgress?.(`measuring ${j.id}`);
+      measuring.set(j.id, timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>));
+    }
+    for (const a of assigned) {
+      const { input, header, adm, ...d } = a;
+      if (!header) {
+        deliverables.push({ ...d, measurement: null, timeReferenceSamples: null });
+        continue;
       }
+      const cd: CheckedDeliverable = { ...d, measurement: null, timeReferenceSamples: header.bext ? header.bext.timeReferenceSamples : null };
+      if (adm) cd.adm = adm;
+      deliverables.push(cd);
+      inputs.set(cd.id, input);
     }
-    if (measurement.error) inputErrors.push(measurement.error);
-    const cd: CheckedDeliverable = { ...d, measurement, timeReferenceSamples: header.bext ? header.bext.timeReferenceSamples : null };
-    if (adm) cd.adm = adm;
-    deliverables.push(cd);
-    inputs.set(cd.id, input);
+    // The null tests start as soon as the files they read are measured.
+    const measured = async (d: CheckedDeliverable): Promise<CheckedDeliverable> => {
+      const r = await measuring.get(d.id);
+      if (r) d.measurement = r.measurement;
+      return d;
+    };
+    const cross = await crossFile(deliverables, inputs, measured, pool, fps, specStub, timer, assigned);
+    // Warnings and input errors in deliverable order, then the null tests', as the sequential pipeline gave them.
+    for (const d of deliverables) {
+      const r = await measuring.get(d.id);
+      if (!r) continue;
+      await measured(d);
+      warnings.push(...r.warnings);
+      if (r.measurement.error) inputErrors.push(r.measurement.error);
+    }
+    warnings.push(...cross.warnings);
+    const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: cross.results };
+    const outcome = await timer.time('rules', async () => runRules(ctx));
+    timer.report();
+    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors };
+  } finally {
+    await pool.close();
   }
-
-  const cross = await crossFile(deliverables, inputs, opts.spec, fps, specStub, warnings);
-  const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross };
-  return { spec: opts.spec, outcome: runRules(ctx), deliverables, fps, dropFrame, fpsSource, warnings, inputErrors };
 }
 
-/** Merge speech hops (share >= 0.5) into stretches, for findings that point at the speech. */
-function speechRegions(fraction: Float32Array, hopSeconds: number): Array<{ startSeconds: number; endSeconds: number }> {
-  const out: Array<{ startSeconds: number; endSeconds: number }> = [];
-  let start = -1;
-  for (let h = 0; h <= fraction.length; h++) {
-    const on = h < fraction.length && fraction[h]! >= 0.5;
-    if (on && start < 0) start = h;
-    if (!on && start >= 0) {
-      const prev = out[out.length - 1];
-      // Gaps under half a second belong to the same line.
-      if (prev && start * hopSeconds - prev.endSeconds < 0.5) prev.endSeconds = h * hopSeconds;
-      else out.push({ startSeconds: start * hopSeconds, endSeconds: h * hopSeconds });
-      start = -1;
-    }
-  }
-  return out;
-}
-
-/** Stems vs printmaster and M&E vs music + effects, per layout, with the stems engine. */
+/** Stems vs printmaster and M&E vs music + effects, per layout, with the stems engine (in the pool). */
 async function crossFile(
   deliverables: CheckedDeliverable[],
   inputs: Map<string, AudioInput>,
-  spec: Spec,
+  measured: (d: CheckedDeliverable) => Promise<CheckedDeliverable>,
+  pool: QcPool,
   fps: Rational,
   specStub: QcContext,
-  warnings: string[],
-): Promise<CrossFileResults> {
-  const cross: CrossFileResults = { stems: [], me: [] };
-  const ok = deliverables.filter((d) => d.measurement && !d.measurement.error && d.measurement.format);
+  timer: StageTimer,
+  assigned: Array<{ header: AudioHeader | null; input: AudioInput }>,
+): Promise<{ results: CrossFileResults; warnings: string[] }> {
+  const isOk = (d: CheckedDeliverable): boolean => !!(d.measurement && !d.measurement.error && d.measurement.format);
+  const withHeader = deliverables.filter((d) => inputs.has(d.id));
   const stemsT = thresholds(specStub, 'stems');
   const meT = thresholds(specStub, 'me');
-  const run = async (ref: CheckedDeliverable, parts: CheckedDeliverable[], residualLimitDbfs: number): Promise<{ result: StemsNullResult | null; error?: string }> => {
-    const opened: AudioSource[] = [];
-    try {
-      const refSource = await openAudio(inputs.get(ref.id)!);
-      opened.push(refSource);
-      const named: NamedSource[] = [];
-      for (const p of parts) {
-        const source = await openAudio(inputs.get(p.id)!);
-        opened.push(source);
-        named.push({ name: p.id, source });
-      }
-      // A 2-pop printed on every stem sums to several pops against the printmaster's one: null from FFOA.
-      const pop = ref.measurement?.analyzers?.['two-pop'] as { present?: boolean; ffoaSeconds?: number | null } | undefined;
-      const fromSeconds = pop?.present && pop.ffoaSeconds ? pop.ffoaSeconds : undefined;
-      const full: NullTestResult = nullTest({ name: ref.id, source: refSource }, named, {
-        fromSeconds,
-        fps: fps.num / fps.den,
-        residualLimitDbfs,
-        sustainSeconds: stemsT.sustainMs / 1000,
-        ceilingMarginDb: stemsT.limiterMarginDb,
-      });
-      for (const w of full.warnings) warnings.push(`${ref.id}: ${w}`);
-      const summary = summarizeNullTest(full);
-      const partOffsets = full.parts
-        .filter((p) => p.offsetFrames !== null && p.offsetFrames !== 0)
-        .map((p) => ({ stem: p.name, offsetSamples: p.offsetFrames! }));
-      return { result: { ...summary, partOffsets } };
-    } catch (err) {
-      return { result: null, error: (err as Error).message };
-    } finally {
-      for (const s of opened) s.close();
-    }
+  const axml = new Set(assigned.filter((a) => a.header?.hasAxml).map((a) => a.input.path));
+  const run = async (ref: CheckedDeliverable, parts: CheckedDeliverable[], residualLimitDbfs: number): Promise<NullJobResult> => {
+    // A 2-pop printed on every stem sums to several pops against the printmaster's one: null from FFOA.
+    const pop = ref.measurement?.analyzers?.['two-pop'] as { present?: boolean; ffoaSeconds?: number | null } | undefined;
+    const overs = ref.measurement?.analyzers?.['peak-overs'] as PeakOversResult | undefined;
+    const refInput = inputs.get(ref.id)!;
+    const job: NullJob = {
+      kind: 'null',
+      refId: ref.id,
+      refInput,
+      parts: parts.map((p) => ({ id: p.id, input: inputs.get(p.id)! })),
+      fps: fps.num / fps.den,
+      residualLimitDbfs,
+      sustainSeconds: stemsT.sustainMs / 1000,
+      ceilingMarginDb: stemsT.limiterMarginDb,
+    };
+    if (pop?.present && pop.ffoaSeconds) job.fromSeconds = pop.ffoaSeconds;
+    // The measuring pass saw every sample of every channel (not an ADM bed selection): reuse its peak.
+    if (overs && !axml.has(refInput.path)) job.referenceCeilingLinear = overs.samplePeakLinear;
+    return timer.time(`null ${ref.id}`, () => pool.run(job) as Promise<NullJobResult>);
   };
-  for (const pm of ok.filter((d) => d.role === 'printmaster')) {
-    const stems = ok.filter((d) => d.role === 'stem' && d.layout === pm.layout);
-    if (stems.length === 0) continue;
-    const r = await run(pm, stems, stemsT.residualRmsMaxDbfs);
-    cross.stems.push({ printmaster: pm.id, stems: stems.map((s) => s.id), ...r });
+  const stemChecks = withHeader
+    .filter((d) => d.role === 'printmaster')
+    .map(async (pm) => {
+      const [ref, ...candidates] = await Promise.all([pm, ...withHeader.filter((d) => d.role === 'stem' && d.layout === pm.layout)].map(measured));
+      const stems = candidates.filter(isOk);
+      if (!isOk(ref!) || stems.length === 0) return null;
+      const r = await run(ref!, stems, stemsT.residualRmsMaxDbfs);
+      return { check: { printmaster: ref!.id, stems: stems.map((s) => s.id), result: r.result, ...(r.error !== undefined ? { error: r.error } : {}) }, warnings: r.warnings };
+    });
+  const meChecks = withHeader
+    .filter((d) => d.role === 'me')
+    .map(async (me) => {
+      const pick = (stem: string) => withHeader.filter((d) => d.role === 'stem' && d.stem === stem && d.layout === me.layout);
+      const [ref, ...candidates] = await Promise.all([me, ...pick('music'), ...pick('effects')].map(measured));
+      const music = candidates.find((d) => isOk(d) && d.stem === 'music');
+      const effects = candidates.find((d) => isOk(d) && d.stem === 'effects');
+      if (!isOk(ref!) || !music || !effects) return null;
+      const r = await run(ref!, [music, effects], meT.residualRmsMaxDbfs);
+      return { check: { me: ref!.id, stems: [music.id, effects.id], result: r.result, ...(r.error !== undefined ? { error: r.error } : {}) }, warnings: r.warnings };
+    });
+  const stems = await Promise.all(stemChecks);
+  const mes = await Promise.all(meChecks);
+  const results: CrossFileResults = { stems: [], me: [] };
+  const warnings: string[] = [];
+  for (const s of stems) {
+    if (!s) continue;
+    results.stems.push(s.check);
+    warnings.push(...s.warnings);
   }
-  for (const me of ok.filter((d) => d.role === 'me')) {
-    const music = ok.find((d) => d.role === 'stem' && d.stem === 'music' && d.layout === me.layout);
-    const effects = ok.find((d) => d.role === 'stem' && d.stem === 'effects' && d.layout === me.layout);
-    if (!music || !effects) continue;
-    const r = await run(me, [music, effects], meT.residualRmsMaxDbfs);
-    cross.me.push({ me: me.id, stems: [music.id, effects.id], ...r });
+  for (const m of mes) {
+    if (!m) continue;
+    results.me.push(m.check);
+    warnings.push(...m.warnings);
   }
-  void spec;
-  return cross;
+  return { results, warnings };
 }

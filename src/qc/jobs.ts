@@ -1,0 +1,171 @@
+/**
+ * The two kinds of work `dubstage qc` does per file, as plain-data jobs so the same code runs inline
+ * (one thread: the plain path) or in a worker of the QC pool (src/qc/pool.ts):
+ * - measure: one streaming pass over a deliverable with the QC analyzers (and speech where a rule needs
+ *   it) riding the loudness pass;
+ * - null: the stems / M&E null engine over a reference and its parts, read again in lockstep.
+ * Jobs and results are structured-cloneable (no class instances, no functions).
+ */
+import { measureFile, type MeasureOptions } from '../analysis/measure.js';
+import type { FileMeasurement } from '../analysis/results.js';
+import type { Analyzer } from '../analysis/types.js';
+import { clippingAnalyzer } from '../analyzers/clipping.js';
+import { dcOffsetAnalyzer } from '../analyzers/dc-offset.js';
+import { lfeBandAnalyzer } from '../analyzers/lfe-band.js';
+import { phaseAnalyzer } from '../analyzers/phase.js';
+import { silenceAnalyzer } from '../analyzers/silence.js';
+import { createSpeechAnalyzer, type SpeechAnalyzer } from '../analyzers/speech.js';
+import { twoPopAnalyzer } from '../analyzers/two-pop.js';
+import { dialogueLoudness } from '../analysis/dialogue.js';
+import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems.js';
+import type { AudioInput } from '../audio/multimono.js';
+import { openAudio } from '../audio/open.js';
+import type { AudioSource } from '../audio/types.js';
+import type { Rational } from '../session/time.js';
+import { PeakOversAnalyzer } from './peak-overs.js';
+import type { StemsNullResult } from './types.js';
+
+export interface MeasureJob {
+  kind: 'measure';
+  id: string;
+  role: string | null;
+  input: AudioInput;
+  fps: Rational;
+  clipCeilingDbfs: number;
+  phaseMinCorrelation: number;
+  lfeCutoffHz: number;
+  lfeMaxAboveCutoffDb: number;
+  truePeakLimitDbtp?: number;
+}
+
+export interface MeasureJobResult {
+  measurement: FileMeasurement;
+  warnings: string[];
+}
+
+export interface NullJob {
+  kind: 'null';
+  refId: string;
+  refInput: AudioInput;
+  parts: Array<{ id: string; input: AudioInput }>;
+  fromSeconds?: number;
+  fps: number;
+  residualLimitDbfs: number;
+  sustainSeconds: number;
+  ceilingMarginDb: number;
+  /** The reference's sample peak (linear) from its measuring pass: saves the engine a read. */
+  referenceCeilingLinear?: number;
+}
+
+export interface NullJobResult {
+  result: StemsNullResult | null;
+  error?: string;
+  warnings: string[];
+}
+
+export type QcJob = MeasureJob | NullJob;
+export type QcJobResult = MeasureJobResult | NullJobResult;
+
+/** Merge speech hops (share >= 0.5) into stretches, for findings that point at the speech. */
+export function speechRegions(fraction: Float32Array, hopSeconds: number): Array<{ startSeconds: number; endSeconds: number }> {
+  const out: Array<{ startSeconds: number; endSeconds: number }> = [];
+  let start = -1;
+  for (let h = 0; h <= fraction.length; h++) {
+    const on = h < fraction.length && fraction[h]! >= 0.5;
+    if (on && start < 0) start = h;
+    if (!on && start >= 0) {
+      const prev = out[out.length - 1];
+      // Gaps under half a second belong to the same line.
+      if (prev && start * hopSeconds - prev.endSeconds < 0.5) prev.endSeconds = h * hopSeconds;
+      else out.push({ startSeconds: start * hopSeconds, endSeconds: h * hopSeconds });
+      start = -1;
+    }
+  }
+  return out;
+}
+
+/** One deliverable's measuring pass. Never throws for a bad file: the error is in the measurement. */
+export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> {
+  const warnings: string[] = [];
+  // Speech rides the same pass on printmasters (dialogue-gated loudness) and M&Es (dialogue leak).
+  let wantSpeech = job.role === 'printmaster' || job.role === 'me';
+  let speech: SpeechAnalyzer | null = null;
+  const tpLimit = job.truePeakLimitDbtp;
+  const analyzers = (): Analyzer<unknown>[] => {
+    speech = wantSpeech ? createSpeechAnalyzer() : null;
+    return [
+      clippingAnalyzer({ thresholdDbfs: job.clipCeilingDbfs }),
+      silenceAnalyzer(),
+      dcOffsetAnalyzer(),
+      phaseAnalyzer({ negativeLimit: job.phaseMinCorrelation }),
+      lfeBandAnalyzer({ cutoffsHz: [job.lfeCutoffHz], limitDb: job.lfeMaxAboveCutoffDb }),
+      twoPopAnalyzer({ fps: job.fps.num / job.fps.den }),
+      ...(tpLimit !== undefined ? [new PeakOversAnalyzer(tpLimit)] : []),
+      ...(speech ? [speech] : []),
+    ];
+  };
+  const measureOptions: MeasureOptions = {
+    series: true,
+    fps: job.fps,
+    analyzers,
+    onLoudness: (loudness, m) => {
+      if (!speech || !m.loudness) return;
+      const activity = (speech as SpeechAnalyzer).activity();
+      if (job.role === 'printmaster') {
+        m.loudness.dialogue = dialogueLoudness(loudness.blockEnergies(), activity, { programmeLufs: m.loudness.integratedLufs });
+      }
+      const summary = m.analyzers?.speech as Record<string, unknown> | undefined;
+      if (summary) summary.regions = speechRegions(activity.speechFraction, activity.hopFrames / activity.sampleRate);
+    },
+  };
+  let measurement = await measureFile(job.input, measureOptions);
+  if (measurement.error && wantSpeech) {
+    // The speech model failing (ONNX runtime missing) must not make the file unreadable: measure
+    // again without it, and say that dialogue gating and the leak check did not run.
+    wantSpeech = false;
+    const retry = await measureFile(job.input, measureOptions);
+    if (!retry.error) {
+      warnings.push(`${job.id}: speech detection failed (${measurement.error.message}); measured without it`);
+      measurement = retry;
+    }
+  }
+  return { measurement, warnings };
+}
+
+/** One null test (stems vs printmaster, or music + effects vs M&E). Errors are returned, not thrown. */
+export async function runNullJob(job: NullJob): Promise<NullJobResult> {
+  const warnings: string[] = [];
+  const opened: AudioSource[] = [];
+  try {
+    const refSource = await openAudio(job.refInput);
+    opened.push(refSource);
+    const named: NamedSource[] = [];
+    for (const p of job.parts) {
+      const source = await openAudio(p.input);
+      opened.push(source);
+      named.push({ name: p.id, source });
+    }
+    const full: NullTestResult = nullTest({ name: job.refId, source: refSource }, named, {
+      fromSeconds: job.fromSeconds,
+      fps: job.fps,
+      residualLimitDbfs: job.residualLimitDbfs,
+      sustainSeconds: job.sustainSeconds,
+      ceilingMarginDb: job.ceilingMarginDb,
+      ...(job.referenceCeilingLinear !== undefined ? { referenceCeilingLinear: job.referenceCeilingLinear } : {}),
+    });
+    for (const w of full.warnings) warnings.push(`${job.refId}: ${w}`);
+    const summary = summarizeNullTest(full);
+    const partOffsets = full.parts
+      .filter((p) => p.offsetFrames !== null && p.offsetFrames !== 0)
+      .map((p) => ({ stem: p.name, offsetSamples: p.offsetFrames! }));
+    return { result: { ...summary, partOffsets }, warnings };
+  } catch (err) {
+    return { result: null, error: (err as Error).message, warnings };
+  } finally {
+    for (const s of opened) s.close();
+  }
+}
+
+export function runJob(job: QcJob): Promise<QcJobResult> {
+  return job.kind === 'measure' ? runMeasureJob(job) : runNullJob(job);
+}
