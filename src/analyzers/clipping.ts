@@ -138,6 +138,21 @@ export class ClippingAnalyzer implements Analyzer<ClippingResult> {
       let length = this.runLength[c]!;
       let startFrame = this.runStart[c]!;
       let full = 0;
+      // Fast path (same state as the loop below): a block whose peak stays under both the threshold and
+      // full scale only raises the peak and ends a run in progress, as its first sample would.
+      let m = 0;
+      for (let i = 0; i < block.frames; i++) {
+        const v = x[i]!;
+        if (v > m) m = v;
+        else if (-v > m) m = -v;
+      }
+      if (m < thr && m < fs && block.frames > 0) {
+        if (m > peak) this.peak[c] = m;
+        if (length >= this.minRun) this.closeRun(c, startFrame, length, value);
+        this.runValue[c] = NaN;
+        this.runLength[c] = 0;
+        continue;
+      }
       for (let i = 0; i < block.frames; i++) {
         const v = x[i]!;
         const a = v < 0 ? -v : v;

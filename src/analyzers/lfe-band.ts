@@ -16,7 +16,7 @@
  */
 import { isLfe, type ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import { BiquadCascade } from '../dsp/biquad.js';
+import { butterworthQs, designBiquad } from '../dsp/biquad.js';
 
 export const LFE_CUTOFFS_HZ = [120, 150];
 /** Flag windows with more than a quarter of the LFE's energy above the cutoff (see the header). */
@@ -78,7 +78,9 @@ export interface LfeBandResult {
 
 interface CutoffState {
   cutoffHz: number;
-  filter: BiquadCascade;
+  /** The Butterworth high-pass as BiquadCascade.butterworth designs it: 5 coefficients and 2 states per section. */
+  coefficients: Float64Array;
+  state: Float64Array;
   total: number;
   above: number;
   windowAbove: number;
@@ -116,6 +118,7 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
   private windowStart = 0;
   private frames = 0;
   private channels: ChannelState[] = [];
+  private scratch = new Float64Array(0);
   private events = 0;
   private truncated = false;
 
@@ -142,7 +145,14 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
       this.channels.push({
         channel, label, total: 0, windowTotal: 0, judged: 0,
         cutoffs: this.cutoffsHz.map((cutoffHz) => ({
-          cutoffHz, filter: BiquadCascade.butterworth('highpass', stream.sampleRate, cutoffHz, this.order),
+          cutoffHz,
+          coefficients: Float64Array.from(
+            butterworthQs(this.order).flatMap((q) => {
+              const d = designBiquad('highpass', stream.sampleRate, cutoffHz, q);
+              return [d.b0, d.b1, d.b2, d.a1, d.a2];
+            }),
+          ),
+          state: new Float64Array(this.order),
           total: 0, above: 0, windowAbove: 0, worst: null, runStart: -1, runEnd: 0, runMax: 0, runs: [],
         })),
       });
@@ -160,12 +170,29 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
         ch.total += total;
         ch.windowTotal += total;
         for (const cut of ch.cutoffs) {
-          const f = cut.filter;
-          let above = 0;
-          for (let k = i; k < i + n; k++) {
-            const y = f.process(x[k]!);
-            above += y * y;
+          // Section by section over the stretch (each section's recurrence sees the same inputs as the
+          // per-sample cascade, so the outputs are the same numbers), then the energy in sample order.
+          if (this.scratch.length < n) this.scratch = new Float64Array(Math.max(n, this.windowFrames));
+          const v = this.scratch;
+          for (let k = 0; k < n; k++) v[k] = x[i + k]!;
+          const co = cut.coefficients;
+          const z = cut.state;
+          for (let ci = 0, zi = 0; ci < co.length; ci += 5, zi += 2) {
+            const b0 = co[ci]!, b1 = co[ci + 1]!, b2 = co[ci + 2]!, a1 = co[ci + 3]!, a2 = co[ci + 4]!;
+            let z0 = z[zi]!;
+            let z1 = z[zi + 1]!;
+            for (let k = 0; k < n; k++) {
+              const u = v[k]!;
+              const y = b0 * u + z0;
+              z0 = b1 * u - a1 * y + z1;
+              z1 = b2 * u - a2 * y;
+              v[k] = y;
+            }
+            z[zi] = z0;
+            z[zi + 1] = z1;
           }
+          let above = 0;
+          for (let k = 0; k < n; k++) above += v[k]! * v[k]!;
           cut.above += above;
           cut.windowAbove += above;
         }

@@ -110,7 +110,6 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private readonly shortGapSeconds: number;
   private readonly maxEvents: number;
   private shortGapFrames = 0;
-  private activeCount = new Uint8Array(0); // per frame of the block: channels above the activity level
   private sampleRate = 48000;
   private labels: ChannelLabel[] = [];
   private minSilenceFrames = 0;
@@ -184,39 +183,23 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
 
   process(block: AudioBlock): void {
     const thr = this.activeLinear;
-    // Grows to the host's block size once; never reallocated after that.
-    if (this.activeCount.length < block.frames) this.activeCount = new Uint8Array(block.frames);
-    const count = this.activeCount;
-    count.fill(0, 0, block.frames);
-    for (const x of block.channels) {
-      for (let i = 0; i < block.frames; i++) if (x[i]! >= thr || x[i]! <= -thr) count[i]! += 1;
-    }
+    const channels = block.channels;
     const n = block.frames;
     const base = block.frameOffset;
     let firstInBlock = -1;
     let lastInBlock = -1;
-    for (let i = 0; i < n; i++) {
-      if (count[i]! > 0) {
-        if (firstInBlock < 0) firstInBlock = i;
-        lastInBlock = i;
-      }
-    }
-    if (firstInBlock >= 0) {
-      if (this.firstActive < 0) this.firstActive = base + firstInBlock;
-      this.lastActive = Math.max(this.lastActive, base + lastInBlock);
-    }
-    for (let c = 0; c < block.channels.length; c++) {
-      const x = block.channels[c]!;
+    for (let c = 0; c < channels.length; c++) {
+      const x = channels[c]!;
       // Per-channel state in locals; written back before the (rare) calls that read it.
       let zeroLen = this.zeroLength[c]!;
       let quietLen = this.quietLength[c]!;
       let lastAct = this.lastActiveFrame[c]!;
       let othersActive = this.zeroOthersActive[c]!;
       let nonZero = this.anyNonZero[c]!;
-      for (let i = 0; i < n; i++) {
+      let i = 0;
+      while (i < n) {
         const v = x[i]!;
         if (v >= thr || v <= -thr) {
-          // Active programme: the common case costs two comparisons.
           if (zeroLen > 0 || quietLen > 0 || this.pendingStart[c]! >= 0) {
             if (zeroLen > 0) {
               this.zeroLength[c] = zeroLen;
@@ -231,8 +214,18 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
               quietLen = 0;
             }
           }
-          lastAct = base + i;
+          // Active programme: the rest of the active stretch only moves the last active frame.
+          let j = i + 1;
+          while (j < n) {
+            const w = x[j]!;
+            if (!(w >= thr || w <= -thr)) break;
+            j++;
+          }
+          if (firstInBlock < 0 || i < firstInBlock) firstInBlock = i;
+          if (j - 1 > lastInBlock) lastInBlock = j - 1;
+          lastAct = base + j - 1;
           nonZero = 1;
+          i = j;
           continue;
         }
         const frame = base + i;
@@ -243,8 +236,16 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
             othersActive = 0;
           }
           zeroLen++;
-          // This channel is zero here, so any count is another channel's programme.
-          if (count[i]! > 0) othersActive = 1;
+          // Another channel active at this frame (asked only until the run knows it).
+          if (othersActive === 0) {
+            for (let k = 0; k < channels.length; k++) {
+              const u = channels[k]![i]!;
+              if (u >= thr || u <= -thr) {
+                othersActive = 1;
+                break;
+              }
+            }
+          }
         } else {
           nonZero = 1;
           if (zeroLen > 0) {
@@ -256,12 +257,17 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
         }
         if (quietLen === 0) this.quietStart[c] = frame;
         quietLen++;
+        i++;
       }
       this.zeroLength[c] = zeroLen;
       this.quietLength[c] = quietLen;
       this.lastActiveFrame[c] = lastAct;
       this.zeroOthersActive[c] = othersActive;
       this.anyNonZero[c] = nonZero;
+    }
+    if (firstInBlock >= 0) {
+      if (this.firstActive < 0) this.firstActive = base + firstInBlock;
+      this.lastActive = Math.max(this.lastActive, base + lastInBlock);
     }
     this.frames = Math.max(this.frames, block.frameOffset + block.frames);
   }
