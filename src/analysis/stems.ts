@@ -581,6 +581,61 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
       const g = gram[c]!;
       const xc = cross[c]!;
       const e = residual[c]!;
+      if (K === 3 || K === 2) {
+        // The usual part counts in one pass: every sum below is the loop's own sequential sum (same
+        // terms, same order, same block-wise carry as the general loops), so the results are the same
+        // numbers; the independent sums just run side by side instead of one pass each.
+        const p0 = partBufs[0]![c]!;
+        const p1 = partBufs[1]![c]!;
+        if (K === 3) {
+          const p2 = partBufs[2]![c]!;
+          let s0 = 0, s1 = 0, s2 = 0, g00 = 0, g01 = 0, g02 = 0, g11 = 0, g12 = 0, g22 = 0;
+          for (let j = 0; j < n; j++) {
+            const xv = x[j]!;
+            const a = p0[j]!;
+            const b = p1[j]!;
+            const d = p2[j]!;
+            s0 += a * xv;
+            s1 += b * xv;
+            s2 += d * xv;
+            g00 += a * a;
+            g01 += a * b;
+            g02 += a * d;
+            g11 += b * b;
+            g12 += b * d;
+            g22 += d * d;
+            e[j] = -xv + a + b + d;
+          }
+          xc[0]! += s0;
+          xc[1]! += s1;
+          xc[2]! += s2;
+          g[0]! += g00;
+          g[1]! += g01;
+          g[2]! += g02;
+          g[4]! += g11;
+          g[5]! += g12;
+          g[8]! += g22;
+        } else {
+          let s0 = 0, s1 = 0, g00 = 0, g01 = 0, g11 = 0;
+          for (let j = 0; j < n; j++) {
+            const xv = x[j]!;
+            const a = p0[j]!;
+            const b = p1[j]!;
+            s0 += a * xv;
+            s1 += b * xv;
+            g00 += a * a;
+            g01 += a * b;
+            g11 += b * b;
+            e[j] = -xv + a + b;
+          }
+          xc[0]! += s0;
+          xc[1]! += s1;
+          g[0]! += g00;
+          g[1]! += g01;
+          g[3]! += g11;
+        }
+        continue;
+      }
       for (let j = 0; j < n; j++) e[j] = -x[j]!;
       for (let k = 0; k < K; k++) {
         const pk = partBufs[k]![c]!;

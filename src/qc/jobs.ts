@@ -36,6 +36,8 @@ export interface MeasureJob {
   lfeCutoffHz: number;
   lfeMaxAboveCutoffDb: number;
   truePeakLimitDbtp?: number;
+  /** Run the speech detector in this pass (a rule of the profile reads it). */
+  speech: boolean;
 }
 
 export interface MeasureJobResult {
@@ -87,8 +89,7 @@ export function speechRegions(fraction: Float32Array, hopSeconds: number): Array
 /** One deliverable's measuring pass. Never throws for a bad file: the error is in the measurement. */
 export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> {
   const warnings: string[] = [];
-  // Speech rides the same pass on printmasters (dialogue-gated loudness) and M&Es (dialogue leak).
-  let wantSpeech = job.role === 'printmaster' || job.role === 'me';
+  let wantSpeech = job.speech;
   let speech: SpeechAnalyzer | null = null;
   const tpLimit = job.truePeakLimitDbtp;
   const analyzers = (): Analyzer<unknown>[] => {

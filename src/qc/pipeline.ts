@@ -19,6 +19,8 @@ import { resolveMedia } from '../session/media.js';
 import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { runRules, type QcOutcome } from './engine.js';
+import type { RuleId } from './ids.js';
+import { RULES } from './rules/index.js';
 import { thresholds } from './kit.js';
 import { type MeasureJob, type MeasureJobResult, type NullJob, type NullJobResult } from './jobs.js';
 import type { PeakOversResult } from './peak-overs.js';
@@ -185,6 +187,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     for (const a of assigned) {
       const { input, header, adm, ...d } = a;
       if (!header) continue;
+      const speech = speechNeeded(opts.spec, d.role);
       const job: MeasureJob = {
         kind: 'measure',
         id: d.id,
@@ -196,10 +199,10 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         lfeCutoffHz: lfeT.cutoffHz,
         lfeMaxAboveCutoffDb: lfeT.maxAboveCutoffDb,
         ...(tpLimit !== undefined ? { truePeakLimitDbtp: tpLimit } : {}),
+        speech,
       };
-      // Longest first (the speech model costs about as much as six channels of analyzers).
-      const speech = d.role === 'printmaster' || d.role === 'me';
-      jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 6 : 0)), job });
+      // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
+      jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 13 : 0)), job });
     }
     for (const j of [...jobs].sort((x, y) => y.cost - x.cost)) {
       opts.onProgress?.(`measuring ${j.id}`);
@@ -239,6 +242,17 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The speech detector is the costliest analyzer: run it only where a rule of the profile reads it —
+ * printmasters when loudness is judged dialogue-gated, M&Es when the dialogue-leak rule is on.
+ */
+export function speechNeeded(spec: Spec, role: string | null): boolean {
+  const on = (id: RuleId): boolean => (spec.rules?.[id] ?? RULES.find((r) => r.id === id)?.defaultSeverity ?? 'off') !== 'off';
+  if (role === 'printmaster') return spec.loudness?.mode === 'dialogue-gated' && on('loudness/integrated');
+  if (role === 'me') return on('me/dialogue-leak');
+  return false;
 }
 
 /** Stems vs printmaster and M&E vs music + effects, per layout, with the stems engine (in the pool). */
