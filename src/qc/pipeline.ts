@@ -204,7 +204,11 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
       jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 13 : 0)), job });
     }
-    for (const j of [...jobs].sort((x, y) => y.cost - x.cost)) {
+    // The costliest pass starts first; the stems come next so the null tests (which wait for their
+    // files) can start while the other long passes still run; then the rest, longest first.
+    const byCost = [...jobs].sort((x, y) => y.cost - x.cost);
+    const order = byCost.length > 0 ? [byCost[0]!, ...byCost.slice(1).filter((j) => j.job.role === 'stem'), ...byCost.slice(1).filter((j) => j.job.role !== 'stem')] : [];
+    for (const j of order) {
       opts.onProgress?.(`measuring ${j.id}`);
       measuring.set(j.id, timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>));
     }
@@ -289,7 +293,8 @@ async function crossFile(
     if (pop?.present && pop.ffoaSeconds) job.fromSeconds = pop.ffoaSeconds;
     // The measuring pass saw every sample of every channel (not an ADM bed selection): reuse its peak.
     if (overs && !axml.has(refInput.path)) job.referenceCeilingLinear = overs.samplePeakLinear;
-    return timer.time(`null ${ref.id}`, () => pool.run(job) as Promise<NullJobResult>);
+    // A null test is queued only once its files are measured: it goes ahead of passes still waiting.
+    return timer.time(`null ${ref.id}`, () => pool.run(job, { first: true }) as Promise<NullJobResult>);
   };
   const stemChecks = withHeader
     .filter((d) => d.role === 'printmaster')

@@ -1,7 +1,7 @@
 /**
  * A pool of worker threads for `dubstage qc`: the deliverables' measuring passes and the null tests
  * run side by side, one job per worker at a time (each job is already one streaming pass, so workers
- * never share a file). Jobs run in the order they are submitted; the pipeline submits the longest first.
+ * never share a file). Jobs run in the order they are queued; the pipeline queues the longest first.
  * One thread means no workers at all: the jobs run inline (the plain path the pool is tested against).
  */
 import path from 'node:path';
@@ -43,9 +43,11 @@ export class QcPool {
     }
   }
 
-  run(job: QcJob): Promise<QcJobResult> {
+  /** Queue a job; `first` puts it ahead of the jobs still waiting. */
+  run(job: QcJob, options: { first?: boolean } = {}): Promise<QcJobResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      if (options.first) this.queue.unshift({ job, resolve, reject });
+      else this.queue.push({ job, resolve, reject });
       this.pump();
     });
   }
@@ -68,16 +70,14 @@ export class QcPool {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.pop()!;
       const next = this.queue.shift()!;
-      const done = (): void => {
+      const onMessage = (msg: { result?: QcJobResult; error?: string }): void => {
         w.off('message', onMessage);
         w.off('error', onError);
-        this.idle.push(w);
-        this.pump();
-      };
-      const onMessage = (msg: { result?: QcJobResult; error?: string }): void => {
-        done();
         if (msg.result) next.resolve(msg.result);
         else next.reject(new Error(msg.error ?? 'QC worker failed'));
+        this.idle.push(w);
+        // After the continuations of this result ran: a null test it unblocks is queued by then.
+        setImmediate(() => this.pump());
       };
       const onError = (err: unknown): void => {
         w.off('message', onMessage);
