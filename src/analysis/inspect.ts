@@ -6,7 +6,7 @@ import type { ChannelLabel, LabelSource } from '../audio/channels.js';
 import type { AudioHeader, BextInfo, ChunkInfo, IxmlInfo } from '../audio/types.js';
 import type { ErrorInfo } from '../errors.js';
 import { formatTimecode, parseFrameRate, type Rational } from '../session/time.js';
-import type { FormatSummary } from './results.js';
+import { formatSummary, type FormatSummary } from './results.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { readAdm, sniffAdmXml, type AdmReport } from '../../native-adapters/adm/index.js';
@@ -118,16 +118,7 @@ export async function inspectFile(h: AudioHeader, fpsOverride?: Rational): Promi
   const startSeconds = h.bext && h.bext.timeReferenceSamples > 0 ? h.bext.timeReferenceSamples / f.sampleRate : 0;
   const result: InspectResult = {
     path: h.path,
-    format: {
-      container: f.container,
-      sampleRate: f.sampleRate,
-      bitDepth: f.bitDepth,
-      sampleFormat: f.sampleFormat,
-      channels: f.channels,
-      channelLabels: f.channelLabels,
-      frames: f.frames,
-      durationSeconds: f.durationSeconds,
-    },
+    format: formatSummary(f),
     codec: h.codec,
     channelMask: h.channelMask,
     channelLabels: f.channelLabels,

@@ -5,7 +5,7 @@
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
-import type { AudioFormat, AudioSource } from '../audio/types.js';
+import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
 import { admLoudnessScope, admTrackLabels, readAdm } from '../../native-adapters/adm/index.js';
 import { selectChannels } from '../audio/select.js';
@@ -15,7 +15,7 @@ import { defaultThreads, measureSegments, PARALLEL_MIN_SECONDS } from './paralle
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
-import type { FileMeasurement, FormatSummary } from './results.js';
+import { formatSummary, type FileMeasurement, type FormatSummary } from './results.js';
 import type { Analyzer } from './types.js';
 
 export interface MeasureOptions {
@@ -38,19 +38,6 @@ export interface MeasureOptions {
   onStep?: LoudnessOptions['onStep'];
   /** Worker threads for the loudness pass (1 = the plain single-thread path). Default: defaultThreads(). */
   threads?: number;
-}
-
-function formatSummary(f: AudioFormat): FormatSummary {
-  return {
-    container: f.container,
-    sampleRate: f.sampleRate,
-    bitDepth: f.bitDepth,
-    sampleFormat: f.sampleFormat,
-    channels: f.channels,
-    channelLabels: f.channelLabels,
-    frames: f.frames,
-    durationSeconds: f.durationSeconds,
-  };
 }
 
 /** Measure one input. Never throws for a bad file: the error is in the result. */

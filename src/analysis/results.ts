@@ -3,7 +3,7 @@
  * contract (schema 1): later tools and users' scripts read them. Minus infinity is null.
  */
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
-import type { Container, SampleFormat } from '../audio/types.js';
+import type { AudioFormat, Container, SampleFormat } from '../audio/types.js';
 import type { ErrorInfo } from '../errors.js';
 
 export interface FormatSummary {
@@ -15,6 +15,20 @@ export interface FormatSummary {
   channelLabels: ChannelLabel[];
   frames: number;
   durationSeconds: number;
+}
+
+/** The contract's format fields of a reader's AudioFormat. */
+export function formatSummary(f: AudioFormat): FormatSummary {
+  return {
+    container: f.container,
+    sampleRate: f.sampleRate,
+    bitDepth: f.bitDepth,
+    sampleFormat: f.sampleFormat,
+    channels: f.channels,
+    channelLabels: f.channelLabels,
+    frames: f.frames,
+    durationSeconds: f.durationSeconds,
+  };
 }
 
 export interface DialogueLoudness {
