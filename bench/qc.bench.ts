@@ -8,7 +8,11 @@
  * wall time, peak resident memory (VmHWM sampled from /proc) and the pipeline's per-stage times
  * (DUBSTAGE_QC_TIMINGS=1 makes the pipeline print them to stderr).
  *
- *   npm run build && node dist/bench/qc.bench.js [--minutes 20] [--threads N]
+ *   npm run build && node dist/bench/qc.bench.js [--minutes 20] [--threads N] [--plain] [--against OTHER/dist/src/cli/main.js]
+ *
+ * --plain also runs the inline single-thread path (DUBSTAGE_THREADS=1) and --against another build
+ * (say the commit before the speed work); each prints its time and whether its findings (rule,
+ * severity, file, channel, timecodes, measured, limit, message) equal this build's.
  *
  * Never a timed test: the machine is shared; read the stage breakdown and ratios, not the seconds.
  */
@@ -200,6 +204,23 @@ async function main(): Promise<void> {
     for (const s of stages) console.log(`    ${s.stage.padEnd(44)} ${s.seconds.toFixed(2).padStart(7)}`);
   } else console.log('  (no stage timings printed: is the build current?)');
   if (process.argv.includes('--findings')) console.log(JSON.stringify(doc.findings, null, 1));
+  const others: Array<[string, string, NodeJS.ProcessEnv]> = [];
+  if (process.argv.includes('--plain')) others.push(['inline single-thread path (DUBSTAGE_THREADS=1)', cli, { ...env, DUBSTAGE_THREADS: '1' }]);
+  const against = arg('--against');
+  if (against) others.push([`other build ${against}`, path.resolve(against), env]);
+  for (const [what, main, e] of others) {
+    const o = await timed(process.execPath, [main, 'qc', dir, '--spec', 'netflix', '--fps', '24', '--json'], e);
+    if (o.code !== 0 && o.code !== 1) throw new Error(`qc exited ${o.code}: ${o.stderr.slice(-800)}`);
+    const od = JSON.parse(o.stdout) as { verdict: string; findings: Finding[] };
+    const same = JSON.stringify(od.findings) === JSON.stringify(doc.findings) && od.verdict === doc.verdict;
+    console.log(`  ${what}: wall ${o.wallSeconds.toFixed(2)} s, peak RSS ${o.peakRssMb.toFixed(0)} MB, ${od.findings.length} findings — same findings: ${same ? 'yes' : 'NO'}`);
+    if (!same) {
+      const a = new Set(doc.findings.map((f) => JSON.stringify(f)));
+      const b = new Set(od.findings.map((f) => JSON.stringify(f)));
+      for (const f of [...b].filter((x) => !a.has(x)).slice(0, 5)) console.log(`    only there: ${f.slice(0, 300)}`);
+      for (const f of [...a].filter((x) => !b.has(x)).slice(0, 5)) console.log(`    only here:  ${f.slice(0, 300)}`);
+    }
+  }
 }
 
 await main();

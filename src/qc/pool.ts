@@ -10,15 +10,21 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runJob, type QcJob, type QcJobResult } from './jobs.js';
 
+/**
+ * A small young generation: the jobs allocate little per block (reused buffers), and the default
+ * semi-spaces of each isolate would otherwise add tens of MB of resident memory per worker.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 /** A worker on the compiled module, or — under vitest/tsx — a bootstrap loading the TypeScript worker through tsx. */
 function startWorker(): Worker {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self));
+  if (!self.endsWith('.ts')) return new Worker(new URL('./worker.js', self), { resourceLimits: WORKER_LIMITS });
   const target = new URL('./worker.ts', self).href;
   const tsxDir = path.dirname(createRequire(self).resolve('tsx/package.json'));
   const tsxApi = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}));`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
 }
 
 interface Pending {
