@@ -31,6 +31,7 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
   private sum = new Float64Array(0);
   private comp = new Float64Array(0);
   private frames = 0;
+  private blockSums = new Float64Array(0);
 
   start(stream: StreamInfo): void {
     this.labels = stream.channelLabels.slice();
@@ -40,10 +41,31 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
   }
 
   process(block: AudioBlock): void {
-    for (let c = 0; c < block.channels.length; c++) {
-      const x = block.channels[c]!;
-      let blockSum = 0;
-      for (let i = 0; i < block.frames; i++) blockSum += x[i]!;
+    const channels = block.channels;
+    const n = block.frames;
+    const sums = this.blockSums.length >= channels.length ? this.blockSums : (this.blockSums = new Float64Array(channels.length));
+    // Two channels per loop: two independent sums overlap (each channel's sum keeps its own order).
+    let c = 0;
+    for (; c + 1 < channels.length; c += 2) {
+      const x = channels[c]!;
+      const y = channels[c + 1]!;
+      let sx = 0;
+      let sy = 0;
+      for (let i = 0; i < n; i++) {
+        sx += x[i]!;
+        sy += y[i]!;
+      }
+      sums[c] = sx;
+      sums[c + 1] = sy;
+    }
+    if (c < channels.length) {
+      const x = channels[c]!;
+      let sx = 0;
+      for (let i = 0; i < n; i++) sx += x[i]!;
+      sums[c] = sx;
+    }
+    for (let c = 0; c < channels.length; c++) {
+      const blockSum = sums[c]!;
       // Neumaier: add the block's sum to the running total, keeping the rounding error.
       const s = this.sum[c]!;
       const t = s + blockSum;

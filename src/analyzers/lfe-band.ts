@@ -177,7 +177,29 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
           for (let k = 0; k < n; k++) v[k] = x[i + k]!;
           const co = cut.coefficients;
           const z = cut.state;
-          for (let ci = 0, zi = 0; ci < co.length; ci += 5, zi += 2) {
+          if (co.length === 20) {
+            // Order 8 (the default): the four sections' recurrences in one loop, so their independent
+            // dependency chains overlap; each section still sees the same inputs in the same order.
+            const [b00, b01, b02, a01, a02, b10, b11, b12, a11, a12, b20, b21, b22, a21, a22, b30, b31, b32, a31, a32] = co as unknown as number[];
+            let z00 = z[0]!, z01 = z[1]!, z10 = z[2]!, z11 = z[3]!, z20 = z[4]!, z21 = z[5]!, z30 = z[6]!, z31 = z[7]!;
+            for (let k = 0; k < n; k++) {
+              const u0 = v[k]!;
+              const y0 = b00! * u0 + z00;
+              z00 = b01! * u0 - a01! * y0 + z01;
+              z01 = b02! * u0 - a02! * y0;
+              const y1 = b10! * y0 + z10;
+              z10 = b11! * y0 - a11! * y1 + z11;
+              z11 = b12! * y0 - a12! * y1;
+              const y2 = b20! * y1 + z20;
+              z20 = b21! * y1 - a21! * y2 + z21;
+              z21 = b22! * y1 - a22! * y2;
+              const y3 = b30! * y2 + z30;
+              z30 = b31! * y2 - a31! * y3 + z31;
+              z31 = b32! * y2 - a32! * y3;
+              v[k] = y3;
+            }
+            z[0] = z00; z[1] = z01; z[2] = z10; z[3] = z11; z[4] = z20; z[5] = z21; z[6] = z30; z[7] = z31;
+          } else for (let ci = 0, zi = 0; ci < co.length; ci += 5, zi += 2) {
             const b0 = co[ci]!, b1 = co[ci + 1]!, b2 = co[ci + 2]!, a1 = co[ci + 3]!, a2 = co[ci + 4]!;
             let z0 = z[zi]!;
             let z1 = z[zi + 1]!;
