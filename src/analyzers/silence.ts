@@ -254,6 +254,17 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
             this.closeZeroRun(c);
             zeroLen = 0;
           }
+          if (quietLen === 0) this.quietStart[c] = frame;
+          // The rest of a quiet, non-zero stretch (room tone) only lengthens the quiet run.
+          let j = i + 1;
+          while (j < n) {
+            const w = x[j]!;
+            if (w === 0 || w >= thr || w <= -thr || w !== w) break;
+            j++;
+          }
+          quietLen += j - i;
+          i = j;
+          continue;
         }
         if (quietLen === 0) this.quietStart[c] = frame;
         quietLen++;
