@@ -7,6 +7,7 @@ import { renderMeasureText } from '../report/measure-text.js';
 import { parseFrameRate } from '../session/time.js';
 import { progressBar } from './progress.js';
 import { embeddedMediaPaths } from '../analysis/embedded.js';
+import { dialogueHooks, measureDialogueStem, type DialogueHookOptions } from '../analysis/dialogue.js';
 import { toErrorInfo } from '../errors.js';
 
 export interface MeasureCliOptions {
@@ -19,6 +20,9 @@ export interface MeasureCliOptions {
   dualMono?: boolean;
   group?: boolean;
   threads?: string;
+  dialogue?: boolean;
+  dialogueStem?: string;
+  speechThreshold?: string;
 }
 
 export function register(program: Command): void {
@@ -35,6 +39,9 @@ export function register(program: Command): void {
     .option('--dual-mono', 'count a mono file as two channels (BS.1770 dual mono)')
     .option('--no-group', 'do not group multi-mono sets (TITLE.L.wav TITLE.R.wav ...)')
     .option('--threads <n>', 'worker threads for long files (default: the cores; 1 = single thread)')
+    .option('--dialogue', 'add dialogue-gated loudness from an open speech detector (not Dolby Dialogue Intelligence)')
+    .option('--dialogue-stem <file>', 'gate by this dialogue stem\'s activity and measure the stem (implies --dialogue)')
+    .option('--speech-threshold <percent>', 'speech share below which programme loudness applies (default 15)')
     .action(async (files: string[], opts: MeasureCliOptions) => {
       let options: MeasureOptions;
       try {
@@ -54,6 +61,29 @@ export function register(program: Command): void {
         process.stderr.write(`dubstage measure: ${(err as Error).message}\n`);
         process.exitCode = 2;
         return;
+      }
+      if (opts.dialogue || opts.dialogueStem) {
+        const hook: DialogueHookOptions = {};
+        if (opts.speechThreshold !== undefined) {
+          const t = Number(opts.speechThreshold);
+          if (!Number.isFinite(t) || t < 0 || t > 100) {
+            process.stderr.write(`dubstage measure: --speech-threshold '${opts.speechThreshold}': expected a percentage 0-100\n`);
+            process.exitCode = 2;
+            return;
+          }
+          hook.speechThresholdPercent = t;
+        }
+        if (opts.dialogueStem) {
+          try {
+            hook.stem = await measureDialogueStem(opts.dialogueStem, options);
+          } catch (err) {
+            const e = toErrorInfo(err, opts.dialogueStem);
+            process.stderr.write(`dubstage measure: --dialogue-stem: ${e.message}\n`);
+            process.exitCode = 2;
+            return;
+          }
+        }
+        options = { ...options, ...dialogueHooks(hook) };
       }
       const results: FileMeasurement[] = [];
       const measureAll = async (paths: string[]) => {
