@@ -85,6 +85,8 @@ export interface NullTestOptions {
   seriesSeconds?: number;
   blockFrames?: number;
   maxEvents?: number;
+  /** Use the one-pass-per-sum loops even for 2 or 3 parts (tests compare the one-pass path with them). */
+  generalLoops?: boolean;
   /** Called after each block of the lockstep pass with reference frames done and total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -581,7 +583,7 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
       const g = gram[c]!;
       const xc = cross[c]!;
       const e = residual[c]!;
-      if (K === 3 || K === 2) {
+      if ((K === 3 || K === 2) && !options.generalLoops) {
         // The usual part counts in one pass: every sum below is the loop's own sequential sum (same
         // terms, same order, same block-wise carry as the general loops), so the results are the same
         // numbers; the independent sums just run side by side instead of one pass each.

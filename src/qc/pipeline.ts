@@ -54,6 +54,8 @@ export interface QcRun {
   warnings: string[];
   /** Inputs that could not be read; the exit code is 2 when there are any. */
   inputErrors: ErrorInfo[];
+  /** Worker threads the files were measured on (1: inline). */
+  threads?: number;
 }
 
 interface Discovered {
@@ -242,7 +244,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: cross.results };
     const outcome = await timer.time('rules', async () => runRules(ctx));
     timer.report();
-    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors };
+    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads };
   } finally {
     await pool.close();
   }
