@@ -15,7 +15,7 @@ import { dialogueHooks, dialogueLoudness, gatedLoudness, measureDialogueStem, st
 import { measureFile } from '../../src/analysis/measure.js';
 import { writeWav } from '../../src/audio/writer.js';
 import type { DialogueLoudness } from '../../src/analysis/results.js';
-import { clipsDir, committedClips, espeakAvailable, renderWithEspeak } from '../fixtures/speech/clips.js';
+import { committedClips, espeakAvailable, fixturesDir, renderWithEspeak } from '../fixtures/speech/clips.js';
 import {
   buildMix,
   meter,
@@ -170,7 +170,7 @@ describe('dialogue validation set', () => {
       if (!byRate.has(rate)) byRate.set(rate, clips.map((c) => trimClip(resampleClip(c, rate))));
       results.push(await evaluate(buildMix(row.spec, byRate.get(rate)!), row));
     }
-    if (process.env.DUBSTAGE_WRITE_RESULTS) writeFileSync(path.join(clipsDir, 'RESULTS.md'), resultsMarkdown(results));
+    if (process.env.DUBSTAGE_WRITE_RESULTS) writeFileSync(path.join(fixturesDir, 'RESULTS.md'), resultsMarkdown(results));
   }, 600_000);
 
   it('comes within 1 LU of the truth, with precision and recall of 0.9, wherever speech is clearly audible', () => {
