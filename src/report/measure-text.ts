@@ -35,6 +35,10 @@ export function renderMeasureText(files: FileMeasurement[]): string {
       lines.push(
         `  Dialogue (${d.method}${d.detector ? `: ${d.detector}` : ''}) ${fmt(d.gatedLufs, 'LUFS')}   speech ${d.speechPercent.toFixed(1)} %${d.fallbackUsed ? '   below threshold: programme loudness applies' : ''}${d.stemLufs !== undefined ? `   stem ${fmt(d.stemLufs, 'LUFS')}` : ''}`,
       );
+      if (d.method === 'stem' && d.detectorGatedLufs !== undefined) {
+        const diff = d.detectorDifferenceLu;
+        lines.push(`    speech detector on the printmaster: ${fmt(d.detectorGatedLufs, 'LUFS')}${diff === null || diff === undefined ? '' : ` (${diff >= 0 ? '+' : ''}${diff.toFixed(1)} LU from the stem-gated figure)`}`);
+      }
       if (d.note) lines.push(`    ${d.note}`);
     }
     lines.push(`  ${pad('Channel', 8)}${padL('TP dBTP', 10)}${padL('SP dBFS', 10)}${padL('RMS dBFS', 10)}`);
