@@ -212,7 +212,10 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     const order = byCost.length > 0 ? [byCost[0]!, ...byCost.slice(1).filter((j) => j.job.role === 'stem'), ...byCost.slice(1).filter((j) => j.job.role !== 'stem')] : [];
     for (const j of order) {
       opts.onProgress?.(`measuring ${j.id}`);
-      measuring.set(j.id, timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>));
+      const pass = timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>);
+      // Awaited below; marked handled so a worker crash is one error, not an unhandled rejection.
+      pass.catch(() => undefined);
+      measuring.set(j.id, pass);
     }
     for (const a of assigned) {
       const { input, header, adm, ...d } = a;

@@ -89,6 +89,12 @@ export class QcPool {
         w.off('message', onMessage);
         w.off('error', onError);
         next.reject(err);
+        // The worker is gone (a crash, not a bad file: jobs return those): a fresh one takes its place.
+        void w.terminate();
+        const fresh = startWorker();
+        this.workers[this.workers.indexOf(w)] = fresh;
+        this.idle.push(fresh);
+        setImmediate(() => this.pump());
       };
       w.on('message', onMessage);
       w.on('error', onError);
