@@ -6,6 +6,7 @@ import { groupInputs } from '../audio/multimono.js';
 import { renderMeasureText } from '../report/measure-text.js';
 import { parseFrameRate } from '../session/time.js';
 import { progressBar } from './progress.js';
+import { ChannelOrderAnalyzer, type ChannelOrderResult } from '../analyzers/channel-order.js';
 import { embeddedMediaPaths } from '../analysis/embedded.js';
 import { dialogueHooks, measureDialogueStem, type DialogueHookOptions } from '../analysis/dialogue.js';
 import { toErrorInfo } from '../errors.js';
@@ -23,6 +24,28 @@ export interface MeasureCliOptions {
   dialogue?: boolean;
   dialogueStem?: string;
   speechThreshold?: string;
+  checkOrder?: boolean;
+}
+
+/**
+ * Add the content-based channel-order analyzer to the pass; its likely mis-orders become warnings that
+ * carry their evidence (the result itself stays under analyzers['channel-order']).
+ */
+function withChannelOrderCheck(options: MeasureOptions): MeasureOptions {
+  const base = options.analyzers;
+  const baseDone = options.onLoudness;
+  return {
+    ...options,
+    analyzers: (source) => [...(base ? base(source) : []), new ChannelOrderAnalyzer()],
+    onLoudness: async (loudness, m) => {
+      if (baseDone) await baseDone(loudness, m);
+      const r = m.analyzers?.['channel-order'] as ChannelOrderResult | undefined;
+      for (const f of r?.findings ?? []) {
+        const evidence = Object.entries(f.evidence).map(([k, v]) => `${k} ${v}`).join(', ');
+        m.warnings.push(`likely channel mis-order (${f.code}): ${f.message} [${evidence}]`);
+      }
+    },
+  };
 }
 
 export function register(program: Command): void {
@@ -42,6 +65,7 @@ export function register(program: Command): void {
     .option('--dialogue', 'add dialogue-gated loudness from an open speech detector (not Dolby Dialogue Intelligence)')
     .option('--dialogue-stem <file>', 'gate by this dialogue stem\'s activity and measure the stem (implies --dialogue)')
     .option('--speech-threshold <percent>', 'speech share below which programme loudness applies (default 15)')
+    .option('--check-order', 'check the channel order by content (LFE band, speech in the centre): likely mis-orders as warnings with the measured evidence')
     .action(async (files: string[], opts: MeasureCliOptions) => {
       let options: MeasureOptions;
       try {
@@ -85,6 +109,7 @@ export function register(program: Command): void {
         }
         options = { ...options, ...dialogueHooks(hook) };
       }
+      if (opts.checkOrder) options = withChannelOrderCheck(options);
       const results: FileMeasurement[] = [];
       const measureAll = async (paths: string[]) => {
         for (const input of groupInputs(paths, { group: opts.group !== false })) {
