@@ -12,7 +12,8 @@
  *
  * --plain also runs the inline single-thread path (DUBSTAGE_THREADS=1) and --against another build
  * (say the commit before the speed work); each prints its time and whether its findings (rule,
- * severity, file, channel, timecodes, measured, limit, message) equal this build's.
+ * severity, file, channel, timecodes, measured, limit, message) and its deliverables (roles, layouts,
+ * every loudness figure) equal this build's.
  *
  * Never a timed test: the machine is shared; read the stage breakdown and ratios, not the seconds.
  */
@@ -57,7 +58,7 @@ const q = (x: number): number => Math.max(-FULL, Math.min(FULL - 1, Math.round(x
 
 /** Build the delivery folder (once per length); returns it. */
 function makeDelivery(): string {
-  const dir = path.join(os.tmpdir(), 'dubstage-bench', `qc_delivery_${seconds}s`);
+  const dir = path.join(os.tmpdir(), 'dubstage-bench', `qc_delivery_v3_${seconds}s`);
   if (existsSync(path.join(dir, '.done'))) return dir;
   mkdirSync(dir, { recursive: true });
   const t0 = Date.now();
@@ -73,6 +74,9 @@ function makeDelivery(): string {
   const dx = mk(6), mx = mk(6), fx = mk(6), pm = mk(6), me = mk(6), pm20 = mk(2);
   let line = 0;
   let linePos = 0;
+  let lfeLp1 = 0;
+  let lfeLp2 = 0;
+  const LFE_K = 1 - Math.exp((-2 * Math.PI * 40) / RATE);
   let gap = 2 * RATE;
   for (let start = 0; start < seconds * RATE; start += chunk) {
     const n = Math.min(chunk, seconds * RATE - start);
@@ -86,7 +90,7 @@ function makeDelivery(): string {
       if (gap > 0) gap--;
       else {
         const l = lines[line % lines.length]!;
-        v = 0.35 * l[linePos++]!;
+        v = 0.27 * l[linePos++]!;
         if (linePos >= l.length) {
           line++;
           linePos = 0;
@@ -95,28 +99,35 @@ function makeDelivery(): string {
       }
       const room = 0.0005 * (tone() * 2 - 1);
       dx[0]![i] = q(0.5 * room);
-      dx[1]![i] = q(0.5 * room);
+      dx[1]![i] = q(0.00025 * (tone() * 2 - 1));
       dx[2]![i] = q(v + room);
       dx[3]![i] = 0; // a dialogue stem's LFE is silent
       dx[4]![i] = 0;
       dx[5]![i] = 0;
-      const swell = 0.6 + 0.4 * Math.sin((2 * Math.PI * t) / 60);
+      // Music under the dialogue: it swells and dips over a minute; R shares most of L (a stereo bed, not
+      // two unrelated tones), the surrounds carry it 6 dB down, the LFE its bass line.
+      const swell = 0.25 + 0.15 * Math.sin((2 * Math.PI * t) / 60);
       const mL = music.front[0][i]! * swell;
-      const mR = music.front[1][i]! * swell;
+      const mR = (0.7 * music.front[0][i]! + 0.3 * music.front[1][i]!) * swell;
       mx[0]![i] = q(mL);
       mx[1]![i] = q(mR);
       mx[2]![i] = 0;
       mx[3]![i] = q(0.5 * music.bass[i]! * swell);
       mx[4]![i] = q(0.5 * mL);
       mx[5]![i] = q(0.5 * mR);
-      const b = effects.bursts[i]!;
+      // Effects: bursts panned around the room over an ambience floor (about -66 dBFS: never digital
+      // zero), a rumble in the LFE low-passed again at 40 Hz so little sits above 120 Hz.
+      const b = 0.4 * effects.bursts[i]!;
       const pan = 0.5 + 0.5 * Math.sin((2 * Math.PI * t) / 7);
-      fx[0]![i] = q(0.5 * b * pan);
-      fx[1]![i] = q(0.5 * b * (1 - pan));
-      fx[2]![i] = q(0.15 * b);
-      fx[3]![i] = q(0.5 * effects.rumble[i]!);
-      fx[4]![i] = q(0.3 * b * (1 - pan));
-      fx[5]![i] = q(0.3 * b * pan);
+      const amb = 0.0005 * (tone() * 2 - 1);
+      lfeLp1 += LFE_K * (effects.rumble[i]! - lfeLp1);
+      lfeLp2 += LFE_K * (lfeLp1 - lfeLp2);
+      fx[0]![i] = q(0.5 * b * pan + amb);
+      fx[1]![i] = q(0.5 * b * (1 - pan) + amb);
+      fx[2]![i] = q(0.15 * b + 0.5 * amb);
+      fx[3]![i] = q(0.3 * lfeLp2);
+      fx[4]![i] = q(0.3 * b * (1 - pan) + amb);
+      fx[5]![i] = q(0.3 * b * pan + amb);
       for (let c = 0; c < 6; c++) {
         me[c]![i] = mx[c]![i]! + fx[c]![i]!;
         pm[c]![i] = dx[c]![i]! + me[c]![i]!;
@@ -192,7 +203,7 @@ async function main(): Promise<void> {
   console.log(`delivery: ${dir} (${minutes} min; 5.1 + 2.0 PM, 5.1 DX/MX/FX, 5.1 M&E; 48 kHz 24-bit)`);
   const r = await timed(process.execPath, [cli, 'qc', dir, '--spec', 'netflix', '--fps', '24', '--json'], env);
   if (r.code !== 0 && r.code !== 1) throw new Error(`qc exited ${r.code}: ${r.stderr.slice(-800)}`);
-  const doc = JSON.parse(r.stdout) as { verdict: string; findings: Finding[] };
+  const doc = JSON.parse(r.stdout) as { verdict: string; findings: Finding[]; deliverables: unknown[] };
   console.log(`  wall ${r.wallSeconds.toFixed(2)} s (${(seconds / r.wallSeconds).toFixed(0)}x realtime per reel), peak RSS ${r.peakRssMb.toFixed(0)} MB, verdict ${doc.verdict}, ${doc.findings.length} findings`);
   const counts = new Map<string, number>();
   for (const f of doc.findings) counts.set(`${f.severity} ${f.rule}`, (counts.get(`${f.severity} ${f.rule}`) ?? 0) + 1);
@@ -211,9 +222,13 @@ async function main(): Promise<void> {
   for (const [what, main, e] of others) {
     const o = await timed(process.execPath, [main, 'qc', dir, '--spec', 'netflix', '--fps', '24', '--json'], e);
     if (o.code !== 0 && o.code !== 1) throw new Error(`qc exited ${o.code}: ${o.stderr.slice(-800)}`);
-    const od = JSON.parse(o.stdout) as { verdict: string; findings: Finding[] };
+    const od = JSON.parse(o.stdout) as { verdict: string; findings: Finding[]; deliverables: unknown[] };
     const same = JSON.stringify(od.findings) === JSON.stringify(doc.findings) && od.verdict === doc.verdict;
-    console.log(`  ${what}: wall ${o.wallSeconds.toFixed(2)} s, peak RSS ${o.peakRssMb.toFixed(0)} MB, ${od.findings.length} findings — same findings: ${same ? 'yes' : 'NO'}`);
+    // The deliverables table too: every loudness figure of every file (dialogue-gated included).
+    const sameDeliverables = JSON.stringify(od.deliverables) === JSON.stringify(doc.deliverables);
+    console.log(
+      `  ${what}: wall ${o.wallSeconds.toFixed(2)} s, peak RSS ${o.peakRssMb.toFixed(0)} MB, ${od.findings.length} findings — same findings: ${same ? 'yes' : 'NO'}, same deliverables and loudness: ${sameDeliverables ? 'yes' : 'NO'}`,
+    );
     if (!same) {
       const a = new Set(doc.findings.map((f) => JSON.stringify(f)));
       const b = new Set(od.findings.map((f) => JSON.stringify(f)));
