@@ -38,11 +38,15 @@ export interface MeasureJob {
   truePeakLimitDbtp?: number;
   /** Run the speech detector in this pass (a rule of the profile reads it). */
   speech: boolean;
+  /** Return the 400 ms gating-block energies (a printmaster to gate by the dialogue stem, or that stem). */
+  keepBlockEnergies?: boolean;
 }
 
 export interface MeasureJobResult {
   measurement: FileMeasurement;
   warnings: string[];
+  /** With keepBlockEnergies: the channel-weighted mean square of every gating block (100 ms hop). */
+  blockEnergies?: Float64Array;
 }
 
 export interface NullJob {
@@ -92,6 +96,7 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
   let wantSpeech = job.speech;
   let speech: SpeechAnalyzer | null = null;
   const tpLimit = job.truePeakLimitDbtp;
+  let blockEnergies: Float64Array | undefined;
   const analyzers = (): Analyzer<unknown>[] => {
     speech = wantSpeech ? createSpeechAnalyzer() : null;
     return [
@@ -110,6 +115,7 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
     fps: job.fps,
     analyzers,
     onLoudness: (loudness, m) => {
+      if (job.keepBlockEnergies) blockEnergies = loudness.blockEnergies().slice();
       if (!speech || !m.loudness) return;
       const activity = (speech as SpeechAnalyzer).activity();
       if (job.role === 'printmaster') {
@@ -130,7 +136,7 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
       measurement = retry;
     }
   }
-  return { measurement, warnings };
+  return blockEnergies ? { measurement, warnings, blockEnergies } : { measurement, warnings };
 }
 
 /** One null test (stems vs printmaster, or music + effects vs M&E). Errors are returned, not thrown. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { defaultThreads } from '../analysis/parallel.js';
 import { groupInputs, type AudioInput } from '../audio/multimono.js';
 import { readAudioHeader } from '../audio/open.js';
+import { stemAnchoredDialogue } from '../analysis/dialogue.js';
 import type { AudioHeader } from '../audio/types.js';
 import { assignDeliverables, type Candidate } from '../delivery/assign.js';
 import { loadManifest } from '../delivery/manifest.js';
@@ -186,10 +187,21 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     const inputs = new Map<string, AudioInput>();
     const measuring = new Map<string, Promise<MeasureJobResult>>();
     const jobs: Array<{ id: string; cost: number; job: MeasureJob }> = [];
+    // With the dialogue stem in the delivery, printmasters are gated by its activity (better than any
+    // detector's estimate, and no detector pass): same rate and length, block j of one is block j of the other.
+    const dialogueStem = assigned.find((a) => a.header && a.role === 'stem' && a.stem === 'dialogue');
+    const anchored = (a: (typeof assigned)[number]): boolean =>
+      opts.spec.loudness?.mode === 'dialogue-gated' &&
+      a.role === 'printmaster' &&
+      !!a.header &&
+      !!dialogueStem?.header &&
+      dialogueStem.header.format.sampleRate === a.header.format.sampleRate &&
+      Math.abs(dialogueStem.header.format.durationSeconds - a.header.format.durationSeconds) < 0.1;
+    const anchoredIds = new Set(assigned.filter(anchored).map((a) => a.id));
     for (const a of assigned) {
       const { input, header, adm, ...d } = a;
       if (!header) continue;
-      const speech = speechNeeded(opts.spec, d.role);
+      const speech = speechNeeded(opts.spec, d.role) && !anchoredIds.has(d.id);
       const job: MeasureJob = {
         kind: 'measure',
         id: d.id,
@@ -202,6 +214,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         lfeMaxAboveCutoffDb: lfeT.maxAboveCutoffDb,
         ...(tpLimit !== undefined ? { truePeakLimitDbtp: tpLimit } : {}),
         speech,
+        ...(anchoredIds.has(d.id) || (anchoredIds.size > 0 && a === dialogueStem) ? { keepBlockEnergies: true } : {}),
       };
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
       jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 13 : 0)), job });
@@ -244,6 +257,16 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       if (r.measurement.error) inputErrors.push(r.measurement.error);
     }
     warnings.push(...cross.warnings);
+    if (anchoredIds.size > 0 && dialogueStem) {
+      const stemBlocks = (await measuring.get(dialogueStem.id))?.blockEnergies;
+      for (const d of deliverables) {
+        if (!anchoredIds.has(d.id)) continue;
+        const r = await measuring.get(d.id);
+        const loud = d.measurement?.loudness;
+        if (!r?.blockEnergies || !stemBlocks || !loud) continue;
+        loud.dialogue = stemAnchoredDialogue(r.blockEnergies, stemBlocks, { programmeLufs: loud.integratedLufs });
+      }
+    }
     const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: cross.results };
     const outcome = await timer.time('rules', async () => runRules(ctx));
     timer.report();

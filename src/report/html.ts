@@ -117,7 +117,7 @@ export function qcHtml(run: QcRun): string {
       const m = d.measurement;
       const l = m?.loudness;
       const f = m?.format;
-      return `<tr><td>${esc(d.id)}</td><td>${d.files.map((p) => esc(path.basename(p))).join('<br>')}</td><td>${f ? `${f.channels} ch · ${f.sampleRate} Hz · ${f.bitDepth}-bit` : m?.error ? 'unreadable' : '—'}</td><td>${n(l?.integratedLufs)}</td><td>${n(l?.dialogue?.gatedLufs)}</td><td>${n(l?.truePeakDbtp)}</td><td>${n(l?.loudnessRangeLu)}</td><td>${n(l?.shortTermMaxLufs)}</td><td class="why">${esc(d.reasons.join('; '))}</td></tr>`;
+      return `<tr><td>${esc(d.id)}</td><td>${d.files.map((p) => esc(path.basename(p))).join('<br>')}</td><td>${f ? `${f.channels} ch · ${f.sampleRate} Hz · ${f.bitDepth}-bit` : m?.error ? 'unreadable' : '—'}</td><td>${n(l?.integratedLufs)}</td><td>${l?.dialogue ? `${n(l.dialogue.gatedLufs)}<br><span class="why">${esc(l.dialogue.method)}: ${esc(l.dialogue.note ?? '')}</span>` : '—'}</td><td>${n(l?.truePeakDbtp)}</td><td>${n(l?.loudnessRangeLu)}</td><td>${n(l?.shortTermMaxLufs)}</td><td class="why">${esc(d.reasons.join('; '))}</td></tr>`;
     })
     .join('\n');
   const charts = run.deliverables

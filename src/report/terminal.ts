@@ -38,7 +38,7 @@ export function qcTerminal(run: QcRun): string {
       f ? String(f.sampleRate) : '—',
       f ? String(f.bitDepth) : '—',
       m?.error ? 'unreadable' : num(l?.integratedLufs),
-      num(l?.dialogue?.gatedLufs),
+      l?.dialogue ? `${num(l.dialogue.gatedLufs)} (${l.dialogue.method})` : '—',
       num(l?.truePeakDbtp),
       num(l?.loudnessRangeLu),
       num(f?.durationSeconds, 3),
@@ -46,6 +46,13 @@ export function qcTerminal(run: QcRun): string {
   }
   lines.push(table(rows), '');
   for (const d of run.deliverables) lines.push(`  ${d.id}: ${d.reasons.join('; ')}`);
+  // every dialogue-gated figure says how it was made, and that it is not Dolby's detector
+  const methods = new Map<string, string>();
+  for (const d of run.deliverables) {
+    const dl = d.measurement?.loudness?.dialogue;
+    if (dl?.note) methods.set(dl.method, dl.note);
+  }
+  for (const [method, note] of methods) lines.push(`  dialogue (${method}): ${note}`);
   for (const sev of ['error', 'warning', 'info'] as Severity[]) {
     const list = run.outcome.findings.filter((f) => f.severity === sev);
     if (list.length === 0) continue;

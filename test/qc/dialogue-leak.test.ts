@@ -44,10 +44,10 @@ async function delivery(leak: boolean): Promise<{ dir: string; leakedLine: [numb
   dirs.push(dir);
   const frames = RATE * 12;
   const { dx, lines } = dialogueStem(frames);
-  const mx = Array.from({ length: 6 }, () => new Float32Array(frames));
+  const mx: Float32Array[] = Array.from({ length: 6 }, () => new Float32Array(frames));
   mx[0] = sine(frames, RATE, 220, 0.03);
   mx[1] = sine(frames, RATE, 330, 0.03);
-  const fx = Array.from({ length: 6 }, () => new Float32Array(frames));
+  const fx: Float32Array[] = Array.from({ length: 6 }, () => new Float32Array(frames));
   fx[4] = noise(frames, 31).map((v) => 0.01 * v);
   fx[5] = noise(frames, 32).map((v) => 0.01 * v);
   fx[3] = sine(frames, RATE, 50, 0.05);
@@ -78,6 +78,20 @@ describe('dialogue in the M&E', () => {
     const run = await runQc({ paths: [dir], spec, fps: '24' });
     expect(run.inputErrors).toEqual([]);
     expect(run.outcome.findings.filter((f) => f.rule === 'me/dialogue-leak' && f.severity === 'error')).toEqual([]);
+  });
+
+  it('gates the printmasters by the dialogue stem in the delivery (method "stem")', async () => {
+    const { dir } = await delivery(false);
+    const run = await runQc({ paths: [dir], spec, fps: '24' });
+    const dx = run.deliverables.find((d) => d.id === 'stem dialogue 5.1')!.measurement!.loudness!;
+    for (const id of ['printmaster 5.1', 'printmaster 2.0']) {
+      const d = run.deliverables.find((x) => x.id === id)!.measurement!.loudness!.dialogue!;
+      expect(d.method).toBe('stem');
+      // the stem's own figure is its BS.1770 integrated loudness
+      expect(Math.abs(d.stemLufs! - dx.integratedLufs!)).toBeLessThan(0.01);
+      expect(d.fallbackUsed).toBe(false);
+      expect(d.note).toMatch(/not Dolby/);
+    }
   });
 
   it('a dialogue line left in the M&E is found by me/dialogue-leak at its time', async () => {
