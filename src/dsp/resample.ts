@@ -167,7 +167,60 @@ export class StreamingResampler {
     const M = this.down;
     const buf = this.buf;
     const lastAvailable = this.bufStart + this.bufLen - 1;
+    const phases = this.phases;
+    const bufStart = this.bufStart;
     let written = 0;
+    // Four outputs per pass over the taps: each keeps its own sum, added in the same order as the
+    // one-output loop below, so the results are bit-identical; the taps and history are read once.
+    for (;;) {
+      const n = this.nextOut;
+      if (n + 3 >= limit) break;
+      const u0 = n * M + this.centre;
+      const u3 = u0 + 3 * M;
+      const idx3 = Math.floor(u3 / L);
+      if (idx3 > lastAvailable) break;
+      const u1 = u0 + M;
+      const u2 = u1 + M;
+      const idx0 = Math.floor(u0 / L);
+      const idx1 = Math.floor(u1 / L);
+      const idx2 = Math.floor(u2 / L);
+      const h0 = phases[u0 - idx0 * L]!;
+      const h1 = phases[u1 - idx1 * L]!;
+      const h2 = phases[u2 - idx2 * L]!;
+      const h3 = phases[u3 - idx3 * L]!;
+      const b0 = idx0 - K - bufStart;
+      const b1 = idx1 - K - bufStart;
+      const b2 = idx2 - K - bufStart;
+      const b3 = idx3 - K - bufStart;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      if (h0 === h1 && h0 === h2 && h0 === h3 && b1 - b0 === M && b2 - b1 === M && b3 - b2 === M) {
+        // Whole-number decimation (one phase): each tap is loaded once for the four sums.
+        for (let i = 0; i <= K; i++) {
+          const t = h0[i]!;
+          const j = b0 + i;
+          a0 += t * buf[j]!;
+          a1 += t * buf[j + M]!;
+          a2 += t * buf[j + 2 * M]!;
+          a3 += t * buf[j + 3 * M]!;
+        }
+      } else {
+        for (let i = 0; i <= K; i++) {
+          a0 += h0[i]! * buf[b0 + i]!;
+          a1 += h1[i]! * buf[b1 + i]!;
+          a2 += h2[i]! * buf[b2 + i]!;
+          a3 += h3[i]! * buf[b3 + i]!;
+        }
+      }
+      out[written] = a0;
+      out[written + 1] = a1;
+      out[written + 2] = a2;
+      out[written + 3] = a3;
+      written += 4;
+      this.nextOut = n + 4;
+    }
     for (;;) {
       if (this.nextOut >= limit) break;
       const u = this.nextOut * M + this.centre;
