@@ -48,6 +48,9 @@ export function decodeInterleaved(
   outOffset: number,
 ): void {
   const bps = bytesPerSample(enc);
+  // Little-endian integers read through a DataView (V8 compiles its aligned-or-not loads inline): the
+  // same integer as assembling the bytes, scaled by the same power of two, so the same float exactly.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let c = 0; c < channels; c++) {
     const dst = out[c]!;
     let p = c * bps;
@@ -55,17 +58,20 @@ export function decodeInterleaved(
     const end = outOffset + frames;
     switch (enc) {
       case 's16le':
-        for (; o < end; o++, p += blockAlign) dst[o] = (((bytes[p]! | (bytes[p + 1]! << 8)) << 16) >> 16) / 32768;
+        for (; o < end; o++, p += blockAlign) dst[o] = view.getInt16(p, true) / 32768;
         break;
       case 's24le':
-        for (; o < end; o++, p += blockAlign) {
-          dst[o] = ((bytes[p]! << 8) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 24)) / 2147483648;
+        // The first sample of the block has no byte before it; every other one is read as the int32
+        // ending at its top byte, with the borrowed low byte masked off.
+        if (p === 0 && o < end) {
+          dst[o] = ((bytes[0]! << 8) | (bytes[1]! << 16) | (bytes[2]! << 24)) / 2147483648;
+          o++;
+          p += blockAlign;
         }
+        for (; o < end; o++, p += blockAlign) dst[o] = (view.getInt32(p - 1, true) & -256) / 2147483648;
         break;
       case 's32le':
-        for (; o < end; o++, p += blockAlign) {
-          dst[o] = (bytes[p]! | (bytes[p + 1]! << 8) | (bytes[p + 2]! << 16) | (bytes[p + 3]! << 24)) / 2147483648;
-        }
+        for (; o < end; o++, p += blockAlign) dst[o] = view.getInt32(p, true) / 2147483648;
         break;
       case 'u8':
         for (; o < end; o++, p += blockAlign) dst[o] = (bytes[p]! - 128) / 128;
@@ -90,7 +96,6 @@ export function decodeInterleaved(
       case 'f32be':
       case 'f64le':
       case 'f64be': {
-        const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
         const little = enc.endsWith('le');
         if (bps === 4) {
           for (; o < end; o++, p += blockAlign) dst[o] = view.getFloat32(p, little);
