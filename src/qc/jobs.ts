@@ -23,6 +23,7 @@ import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import type { Rational } from '../session/time.js';
 import { PeakOversAnalyzer } from './peak-overs.js';
+import { ChannelOrderAnalyzer } from '../analyzers/channel-order.js';
 import type { StemsNullResult } from './types.js';
 
 export interface MeasureJob {
@@ -107,6 +108,9 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
       lfeBandAnalyzer({ cutoffsHz: [job.lfeCutoffHz], limitDb: job.lfeMaxAboveCutoffDb }),
       twoPopAnalyzer({ fps: job.fps.num / job.fps.den }),
       ...(tpLimit !== undefined ? [new PeakOversAnalyzer(tpLimit)] : []),
+      // channel identity by content (speech in the centre, LFE band, known orders) on printmasters, where
+      // every channel carries programme; a stem's empty centre would only mislead it
+      ...(job.role === 'printmaster' ? [new ChannelOrderAnalyzer()] : []),
       ...(speech ? [speech] : []),
     ];
   };

@@ -1,9 +1,13 @@
 /**
  * format/channel-order: the channel labels a file declares (channel mask, iXML, ADM, multi-mono names)
  * in the order the profile requires. A file that declares nothing is assumed to be in the default
- * order; that is said (info), since only listening or a channel-identity analyzer can prove it.
+ * order; that is said (info). On printmasters the content is checked too (src/analyzers/channel-order):
+ * a centre with less speech than another channel, or content that fits another known order, is a
+ * likely mis-order (warning, with the measured band energies); an LFE carrying full band is left to
+ * lfe/band-limit. Nothing is re-routed.
  */
-import { findingWhole } from '../../kit.js';
+import type { ChannelOrderResult } from '../../../analyzers/channel-order.js';
+import { analyzerResult, findingWhole } from '../../kit.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 export const rule: Rule = {
@@ -21,6 +25,18 @@ export const rule: Rule = {
       if (!want || !f || f.channels !== want.length) continue;
       const source = d.measurement?.channelLabelSource;
       const have = f.channelLabels.map(String);
+      const content = analyzerResult<ChannelOrderResult>(d, 'channel-order');
+      for (const c of content?.findings ?? []) {
+        if (c.code === 'lfe-broadband') continue;
+        out.push(
+          findingWhole(ctx, d, {
+            severity: 'warning',
+            message: `likely channel mis-order: ${c.message}`,
+            measured: Object.entries(c.evidence).map(([k, v]) => `${k} ${v}`).join(', '),
+            limit: want.join(' '),
+          }),
+        );
+      }
       if (source === 'assumed-by-count' || source === 'unknown' || have.every((l) => /^Ch\d+$/.test(l))) {
         out.push(
           findingWhole(ctx, d, {
