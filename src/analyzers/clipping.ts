@@ -79,6 +79,37 @@ function dbfs(linear: number): number | null {
   return linear > 0 ? 20 * Math.log10(linear) : null;
 }
 
+/**
+ * The largest |x[i]| for i < frames, 0 for none (NaN never wins a comparison, so it is skipped).
+ * Four running maxima let the compares overlap; a maximum does not depend on the order of its terms,
+ * so this equals the one-at-a-time scan exactly.
+ */
+export function absPeak(x: Float32Array, frames: number): number {
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let i = 0;
+  for (; i + 3 < frames; i += 4) {
+    const a = Math.abs(x[i]!);
+    const b = Math.abs(x[i + 1]!);
+    const c = Math.abs(x[i + 2]!);
+    const d = Math.abs(x[i + 3]!);
+    if (a > m0) m0 = a;
+    if (b > m1) m1 = b;
+    if (c > m2) m2 = c;
+    if (d > m3) m3 = d;
+  }
+  for (; i < frames; i++) {
+    const a = Math.abs(x[i]!);
+    if (a > m0) m0 = a;
+  }
+  if (m1 > m0) m0 = m1;
+  if (m2 > m0) m0 = m2;
+  if (m3 > m0) m0 = m3;
+  return m0;
+}
+
 export class ClippingAnalyzer implements Analyzer<ClippingResult> {
   readonly id = 'clipping';
   private readonly thresholdDbfs: number;
@@ -140,12 +171,7 @@ export class ClippingAnalyzer implements Analyzer<ClippingResult> {
       let full = 0;
       // Fast path (same state as the loop below): a block whose peak stays under both the threshold and
       // full scale only raises the peak and ends a run in progress, as its first sample would.
-      let m = 0;
-      for (let i = 0; i < block.frames; i++) {
-        const v = x[i]!;
-        if (v > m) m = v;
-        else if (-v > m) m = -v;
-      }
+      const m = absPeak(x, block.frames);
       if (m < thr && m < fs && block.frames > 0) {
         if (m > peak) this.peak[c] = m;
         if (length >= this.minRun) this.closeRun(c, startFrame, length, value);

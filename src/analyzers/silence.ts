@@ -269,6 +269,14 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
         if (quietLen === 0) this.quietStart[c] = frame;
         quietLen++;
         i++;
+        if (othersActive === 1) {
+          // Once the run knows another channel was active, further zeros only lengthen both runs.
+          let j = i;
+          while (j < n && x[j] === 0) j++;
+          zeroLen += j - i;
+          quietLen += j - i;
+          i = j;
+        }
       }
       this.zeroLength[c] = zeroLen;
       this.quietLength[c] = quietLen;

@@ -7,6 +7,7 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import { absPeak } from '../analyzers/clipping.js';
 
 export interface PeakOverRun {
   channel: number;
@@ -56,12 +57,7 @@ export class PeakOversAnalyzer implements Analyzer<PeakOversResult> {
     for (let c = 0; c < block.channels.length; c++) {
       const x = block.channels[c]!;
       // Most blocks never reach the limit: find the block's peak first, look for runs only when it does.
-      let m = 0;
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        if (v > m) m = v;
-        else if (-v > m) m = -v;
-      }
+      const m = absPeak(x, n);
       if (m > this.peak) this.peak = m;
       if (m < limit) continue;
       for (let i = 0; i < n; i++) {

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelLabel } from '../../src/audio/channels.js';
+import type { Analyzer } from '../../src/analysis/types.js';
+import { absPeak, ClippingAnalyzer } from '../../src/analyzers/clipping.js';
+import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
+import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
+import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
+
+const SR = 48000;
+const LABELS_51: ChannelLabel[] = ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'];
+
+/** Feed in blocks whose sizes cycle through `sizes`. */
+function run<R>(analyzer: Analyzer<R>, channels: Float32Array[], labels: ChannelLabel[], sizes: number[]): R {
+  const frames = channels[0]!.length;
+  analyzer.start({ sampleRate: SR, channelCount: channels.length, channelLabels: labels, frames });
+  const bufs = channels.map(() => new Float32Array(Math.max(...sizes)));
+  for (let off = 0, k = 0; off < frames; k++) {
+    const n = Math.min(sizes[k % sizes.length]!, frames - off);
+    channels.forEach((ch, c) => bufs[c]!.set(ch.subarray(off, off + n)));
+    void analyzer.process({ channels: bufs, frames: n, frameOffset: off });
+    off += n;
+  }
+  return analyzer.finish();
+}
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** Programme with digital-zero holes (some in one channel while others play, some in all), quiet room tone, silent LFE. */
+function delivery(seconds: number, seed: number): Float32Array[] {
+  const rnd = lcg(seed);
+  const n = Math.round(seconds * SR);
+  const chans = LABELS_51.map((_, c) => {
+    const x = new Float32Array(n);
+    if (c === 3) return x;
+    for (let i = 0; i < n; i++) x[i] = 0.2 * Math.sin((2 * Math.PI * (150 + 40 * c) * i) / SR) + 0.05 * (rnd() - 0.5);
+    return x;
+  });
+  for (let h = 0; h < 40; h++) {
+    const start = Math.floor(rnd() * (n - 5000));
+    const len = 1 + Math.floor(rnd() * 4000);
+    if (h % 5 === 0) for (const x of chans) x.fill(0, start, start + len);
+    else chans[Math.floor(rnd() * chans.length)]!.fill(0, start, start + len);
+  }
+  // Room tone under the activity level, then digital zero to the end on one channel.
+  for (let i = Math.round(0.6 * n); i < Math.round(0.7 * n); i++) chans[4]![i] = 1e-5 * (rnd() - 0.5);
+  chans[5]!.fill(0, Math.round(0.9 * n));
+  return chans;
+}
+
+describe('analyzer fast paths equal the one-sample-at-a-time formulation', () => {
+  it('absPeak equals the plain |x| maximum on random and edge inputs', () => {
+    const rnd = lcg(7);
+    const plain = (x: Float32Array, n: number): number => {
+      let m = 0;
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v > m) m = v;
+        else if (-v > m) m = -v;
+      }
+      return m;
+    };
+    const cases: Float32Array[] = [
+      new Float32Array(0),
+      Float32Array.from([-0]),
+      Float32Array.from([NaN, -0.5, NaN]),
+      Float32Array.from([0, 0, 0, 0, -1]),
+      Float32Array.from([-Infinity, 0.25]),
+      Float32Array.from([NaN, NaN, NaN, NaN, NaN]),
+      new Float32Array(17).fill(-1e-40),
+    ];
+    for (const len of [1, 2, 3, 4, 5, 7, 8, 1023, 4096]) {
+      const x = new Float32Array(len);
+      for (let i = 0; i < len; i++) x[i] = (rnd() - 0.5) * 2;
+      cases.push(x);
+    }
+    for (const x of cases) {
+      for (let n = 0; n <= Math.min(x.length, 9); n++) expect(Object.is(absPeak(x, n), plain(x, n))).toBe(true);
+      expect(Object.is(absPeak(x, x.length), plain(x, x.length))).toBe(true);
+    }
+  });
+
+  it('silence: long blocks (zero runs skipped in one scan) equal one-frame blocks', () => {
+    for (const seed of [1, 2, 3]) {
+      const chans = delivery(3, seed);
+      const reference = run(new SilenceAnalyzer({ minSilenceSeconds: 0.05 }), chans, LABELS_51, [1]);
+      expect(reference.dropouts.length + reference.gaps.length).toBeGreaterThan(0);
+      for (const sizes of [[4096], [48000], [1000, 3, 17]]) {
+        expect(run(new SilenceAnalyzer({ minSilenceSeconds: 0.05 }), chans, LABELS_51, sizes)).toEqual(reference);
+      }
+    }
+  });
+
+  it('clipping and peak overs: long blocks equal one-frame blocks, with clipped runs and silence', () => {
+    const chans = delivery(2, 9);
+    for (let i = 30000; i < 30020; i++) chans[0]![i] = 1;
+    for (let i = 50000; i < 50003; i++) chans[2]![i] = -0.9999;
+    chans[1]![70000] = 0.999;
+    for (const make of [() => new ClippingAnalyzer(), () => new PeakOversAnalyzer(-1)] as Array<() => Analyzer<unknown>>) {
+      const reference = run(make(), chans, LABELS_51, [1]);
+      for (const sizes of [[4096], [5, 4099]]) expect(run(make(), chans, LABELS_51, sizes)).toEqual(reference);
+    }
+  });
+
+  it('lfe band: the fused pair of order-8 filters equals each cutoff filtered on its own', () => {
+    const rnd = lcg(5);
+    const n = 12 * SR;
+    const chans = LABELS_51.map(() => new Float32Array(n));
+    // LFE: a 40 Hz rumble with bursts of broadband noise (over the limit in some windows), then silence.
+    const lfe = chans[3]!;
+    for (let i = 0; i < 10 * SR; i++) {
+      const burst = Math.floor(i / SR) % 4 === 2 ? 1.2 * (rnd() - 0.5) : 0;
+      lfe[i] = 0.3 * Math.sin((2 * Math.PI * 40 * i) / SR) + burst;
+    }
+    for (const sizes of [[4800], [4096, 7]]) {
+      const pair = run(new LfeBandAnalyzer(), chans, LABELS_51, sizes);
+      expect(pair.channels).toHaveLength(1);
+      expect(pair.channels[0]!.cutoffs.some((c) => c.overLimitRuns.length > 0)).toBe(true);
+      const cutoffs = pair.channels[0]!.cutoffs.map((c) => c.cutoffHz);
+      expect(cutoffs).toHaveLength(2);
+      cutoffs.forEach((hz, k) => {
+        const single = run(new LfeBandAnalyzer({ cutoffsHz: [hz] }), chans, LABELS_51, sizes);
+        expect(pair.channels[0]!.cutoffs[k]).toEqual(single.channels[0]!.cutoffs[0]);
+        expect(pair.channels[0]!.rmsDbfs).toBe(single.channels[0]!.rmsDbfs);
+        expect(pair.channels[0]!.judgedWindows).toBe(single.channels[0]!.judgedWindows);
+      });
+    }
+  });
+});
