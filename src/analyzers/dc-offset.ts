@@ -44,8 +44,28 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
     const channels = block.channels;
     const n = block.frames;
     const sums = this.blockSums.length >= channels.length ? this.blockSums : (this.blockSums = new Float64Array(channels.length));
-    // Two channels per loop: two independent sums overlap (each channel's sum keeps its own order).
+    // Four, then two channels per loop: independent sums overlap (each channel's sum keeps its own order).
     let c = 0;
+    for (; c + 3 < channels.length; c += 4) {
+      const x = channels[c]!;
+      const y = channels[c + 1]!;
+      const z = channels[c + 2]!;
+      const w = channels[c + 3]!;
+      let sx = 0;
+      let sy = 0;
+      let sz = 0;
+      let sw = 0;
+      for (let i = 0; i < n; i++) {
+        sx += x[i]!;
+        sy += y[i]!;
+        sz += z[i]!;
+        sw += w[i]!;
+      }
+      sums[c] = sx;
+      sums[c + 1] = sy;
+      sums[c + 2] = sz;
+      sums[c + 3] = sw;
+    }
     for (; c + 1 < channels.length; c += 2) {
       const x = channels[c]!;
       const y = channels[c + 1]!;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
 import type { Analyzer } from '../../src/analysis/types.js';
 import { absPeak, ClippingAnalyzer } from '../../src/analyzers/clipping.js';
+import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';
 import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
 import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
@@ -104,6 +105,20 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
     for (const make of [() => new ClippingAnalyzer(), () => new PeakOversAnalyzer(-1)] as Array<() => Analyzer<unknown>>) {
       const reference = run(make(), chans, LABELS_51, [1]);
       for (const sizes of [[4096], [5, 4099]]) expect(run(make(), chans, LABELS_51, sizes)).toEqual(reference);
+    }
+  });
+
+  it('dc offset: channels summed four and two at a time equal each channel summed alone', () => {
+    const chans = delivery(2, 11);
+    for (let c = 0; c < chans.length; c++) for (let i = 0; i < chans[c]!.length; i++) chans[c]![i]! += 1e-3 * (c - 2);
+    for (const count of [1, 2, 3, 4, 5, 6]) {
+      const labels = LABELS_51.slice(0, count);
+      const together = run(new DcOffsetAnalyzer(), chans.slice(0, count), labels, [4096, 13]);
+      for (let c = 0; c < count; c++) {
+        const alone = run(new DcOffsetAnalyzer(), [chans[c]!], [labels[c]!], [4096, 13]);
+        expect(Object.is(together.channels[c]!.sum, alone.channels[0]!.sum)).toBe(true);
+        expect(Object.is(together.channels[c]!.mean, alone.channels[0]!.mean)).toBe(true);
+      }
     }
   });
 
