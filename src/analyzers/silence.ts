@@ -138,6 +138,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private readonly gaps: SilenceEvent[] = [];
   private readonly silences: SilenceRun[] = [];
   private truncated = false;
+  private activeScratch = new Uint8Array(0);
 
   constructor(options: SilenceOptions = {}) {
     this.activeDbfs = options.activeThresholdDbfs ?? SILENCE_THRESHOLD_DBFS;
@@ -188,6 +189,8 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     const base = block.frameOffset;
     let firstInBlock = -1;
     let lastInBlock = -1;
+    // Frames where some channel is active, worked out once per block when a zero run first asks.
+    let active: Uint8Array | null = null;
     for (let c = 0; c < channels.length; c++) {
       const x = channels[c]!;
       // Per-channel state in locals; written back before the (rare) calls that read it.
@@ -238,13 +241,8 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
           zeroLen++;
           // Another channel active at this frame (asked only until the run knows it).
           if (othersActive === 0) {
-            for (let k = 0; k < channels.length; k++) {
-              const u = channels[k]![i]!;
-              if (u >= thr || u <= -thr) {
-                othersActive = 1;
-                break;
-              }
-            }
+            if (active === null) active = this.activeFrames(channels, n);
+            if (active[i] === 1) othersActive = 1;
           }
         } else {
           nonZero = 1;
@@ -269,14 +267,18 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
         if (quietLen === 0) this.quietStart[c] = frame;
         quietLen++;
         i++;
+        // Further zeros only lengthen both runs, and while no channel is active they leave the
+        // run's answer unknown: skip them in one scan up to the first frame that could change it.
+        let j = i;
         if (othersActive === 1) {
-          // Once the run knows another channel was active, further zeros only lengthen both runs.
-          let j = i;
           while (j < n && x[j] === 0) j++;
-          zeroLen += j - i;
-          quietLen += j - i;
-          i = j;
+        } else {
+          const a = active!;
+          while (j < n && x[j] === 0 && a[j] === 0) j++;
         }
+        zeroLen += j - i;
+        quietLen += j - i;
+        i = j;
       }
       this.zeroLength[c] = zeroLen;
       this.quietLength[c] = quietLen;
@@ -289,6 +291,22 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
       this.lastActive = Math.max(this.lastActive, base + lastInBlock);
     }
     this.frames = Math.max(this.frames, block.frameOffset + block.frames);
+  }
+
+  /** 1 at each frame of the block where any channel is at or above the activity level. */
+  private activeFrames(channels: Float32Array[], n: number): Uint8Array {
+    if (this.activeScratch.length < n) this.activeScratch = new Uint8Array(n);
+    const map = this.activeScratch;
+    map.fill(0, 0, n);
+    const thr = this.activeLinear;
+    for (let k = 0; k < channels.length; k++) {
+      const u = channels[k]!;
+      for (let i = 0; i < n; i++) {
+        const v = u[i]!;
+        if (v >= thr || v <= -thr) map[i] = 1;
+      }
+    }
+    return map;
   }
 
   private closeZeroRun(c: number): void {

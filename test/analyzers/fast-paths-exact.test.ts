@@ -51,6 +51,11 @@ function delivery(seconds: number, seed: number): Float32Array[] {
   // Room tone under the activity level, then digital zero to the end on one channel.
   for (let i = Math.round(0.6 * n); i < Math.round(0.7 * n); i++) chans[4]![i] = 1e-5 * (rnd() - 0.5);
   chans[5]!.fill(0, Math.round(0.9 * n));
+  // A zero run on R under room tone everywhere else (no channel active), until L comes back mid-run.
+  for (let i = Math.round(0.3 * n); i < Math.round(0.36 * n); i++) {
+    for (const c of [0, 2, 4, 5]) chans[c]![i] = i >= Math.round(0.33 * n) && c === 0 ? 0.2 : 1e-5 * (rnd() - 0.5);
+    chans[1]![i] = 0;
+  }
   return chans;
 }
 
