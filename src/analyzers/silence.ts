@@ -100,6 +100,9 @@ export interface SilenceResult {
   durationSeconds: number;
 }
 
+/** Zeros in a run (with no channel active yet) before the block's activity map is worth building. */
+const ACTIVITY_MAP_AFTER_ZEROS = 64;
+
 export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   readonly id = 'silence';
   private readonly activeDbfs: number;
@@ -241,8 +244,17 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
           zeroLen++;
           // Another channel active at this frame (asked only until the run knows it).
           if (othersActive === 0) {
-            if (active === null) active = this.activeFrames(channels, n);
-            if (active[i] === 1) othersActive = 1;
+            if (active !== null) {
+              if (active[i] === 1) othersActive = 1;
+            } else {
+              for (let k = 0; k < channels.length; k++) {
+                const u = channels[k]![i]!;
+                if (u >= thr || u <= -thr) {
+                  othersActive = 1;
+                  break;
+                }
+              }
+            }
           }
         } else {
           nonZero = 1;
@@ -269,16 +281,19 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
         i++;
         // Further zeros only lengthen both runs, and while no channel is active they leave the
         // run's answer unknown: skip them in one scan up to the first frame that could change it.
-        let j = i;
-        if (othersActive === 1) {
-          while (j < n && x[j] === 0) j++;
-        } else {
-          const a = active!;
-          while (j < n && x[j] === 0 && a[j] === 0) j++;
+        // (The block's activity map pays only for long runs; short ones ask frame by frame above.)
+        if (othersActive === 1 || zeroLen >= ACTIVITY_MAP_AFTER_ZEROS) {
+          let j = i;
+          if (othersActive === 1) {
+            while (j < n && x[j] === 0) j++;
+          } else {
+            if (active === null) active = this.activeFrames(channels, n);
+            while (j < n && x[j] === 0 && active[j] === 0) j++;
+          }
+          zeroLen += j - i;
+          quietLen += j - i;
+          i = j;
         }
-        zeroLen += j - i;
-        quietLen += j - i;
-        i = j;
       }
       this.zeroLength[c] = zeroLen;
       this.quietLength[c] = quietLen;
