@@ -47,6 +47,10 @@ export function decodeInterleaved(
   out: Float32Array[],
   outOffset: number,
 ): void {
+  if (enc === 's24le') {
+    decodeS24le(bytes, frames, channels, blockAlign, out, outOffset);
+    return;
+  }
   const bps = bytesPerSample(enc);
   // Little-endian integers read through a DataView (V8 compiles its aligned-or-not loads inline): the
   // same integer as assembling the bytes, scaled by the same power of two, so the same float exactly.
@@ -59,16 +63,6 @@ export function decodeInterleaved(
     switch (enc) {
       case 's16le':
         for (; o < end; o++, p += blockAlign) dst[o] = view.getInt16(p, true) / 32768;
-        break;
-      case 's24le':
-        // The first sample of the block has no byte before it; every other one is read as the int32
-        // ending at its top byte, with the borrowed low byte masked off.
-        if (p === 0 && o < end) {
-          dst[o] = ((bytes[0]! << 8) | (bytes[1]! << 16) | (bytes[2]! << 24)) / 2147483648;
-          o++;
-          p += blockAlign;
-        }
-        for (; o < end; o++, p += blockAlign) dst[o] = (view.getInt32(p - 1, true) & -256) / 2147483648;
         break;
       case 's32le':
         for (; o < end; o++, p += blockAlign) dst[o] = view.getInt32(p, true) / 2147483648;
@@ -105,6 +99,40 @@ export function decodeInterleaved(
         break;
       }
     }
+  }
+}
+
+/**
+ * 24-bit little-endian: each sample but the block's first frame is read as the int32 ending at its top
+ * byte, with the borrowed low byte masked off (the same integer as assembling the three bytes, << 8);
+ * three channels per pass over the frames, so the loop overhead is shared.
+ */
+function decodeS24le(bytes: Uint8Array, frames: number, channels: number, blockAlign: number, out: Float32Array[], outOffset: number): void {
+  if (frames <= 0) return;
+  const scale = 2147483648;
+  // Frame 0 has no byte before its first sample: assemble its bytes.
+  for (let c = 0, p = 0; c < channels; c++, p += 3) {
+    out[c]![outOffset] = ((bytes[p]! << 8) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 24)) / scale;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = outOffset + 1;
+  const end = outOffset + frames;
+  let c = 0;
+  for (; c + 2 < channels; c += 3) {
+    const d0 = out[c]!;
+    const d1 = out[c + 1]!;
+    const d2 = out[c + 2]!;
+    let p = blockAlign + c * 3 - 1;
+    for (let o = start; o < end; o++, p += blockAlign) {
+      d0[o] = (view.getInt32(p, true) & -256) / scale;
+      d1[o] = (view.getInt32(p + 3, true) & -256) / scale;
+      d2[o] = (view.getInt32(p + 6, true) & -256) / scale;
+    }
+  }
+  for (; c < channels; c++) {
+    const d0 = out[c]!;
+    let p = blockAlign + c * 3 - 1;
+    for (let o = start; o < end; o++, p += blockAlign) d0[o] = (view.getInt32(p, true) & -256) / scale;
   }
 }
 
