@@ -84,6 +84,16 @@ function monoFoldLoss(ll: number, rr: number, lr: number): number | null {
   return folded > 0 ? Math.max(MONO_FOLD_FLOOR_DB, 10 * Math.log10(folded / mean)) : MONO_FOLD_FLOOR_DB;
 }
 
+/** A stretch's sums into the whole-file (0-2) and current-window (3-5) totals. */
+function addSums(s: Float64Array, ll: number, rr: number, lr: number): void {
+  s[0]! += ll;
+  s[1]! += rr;
+  s[2]! += lr;
+  s[3]! += ll;
+  s[4]! += rr;
+  s[5]! += lr;
+}
+
 interface PairState {
   a: number;
   b: number;
@@ -147,7 +157,45 @@ export class PhaseAnalyzer implements Analyzer<PhaseResult> {
     let i = 0;
     while (i < block.frames) {
       const n = Math.min(block.frames - i, this.windowFrames - this.inWindow);
-      for (const p of this.pairs) {
+      const pairs = this.pairs;
+      let pi = 0;
+      // Two pairs per loop: six independent sums overlap (each keeps its own order, as below).
+      for (; pi + 1 < pairs.length; pi += 2) {
+        const p = pairs[pi]!;
+        const q = pairs[pi + 1]!;
+        const x = block.channels[p.a]!;
+        const y = block.channels[p.b]!;
+        const u = block.channels[q.a]!;
+        const w = block.channels[q.b]!;
+        let ll = 0;
+        let rr = 0;
+        let lr = 0;
+        let uu = 0;
+        let ww = 0;
+        let uw = 0;
+        let same = p.identical;
+        let sameQ = q.identical;
+        for (let k = i; k < i + n; k++) {
+          const l = x[k]!;
+          const r = y[k]!;
+          const a = u[k]!;
+          const b = w[k]!;
+          ll += l * l;
+          rr += r * r;
+          lr += l * r;
+          uu += a * a;
+          ww += b * b;
+          uw += a * b;
+          if (l !== r) same = false;
+          if (a !== b) sameQ = false;
+        }
+        p.identical = same;
+        q.identical = sameQ;
+        addSums(p.sums, ll, rr, lr);
+        addSums(q.sums, uu, ww, uw);
+      }
+      for (; pi < pairs.length; pi++) {
+        const p = pairs[pi]!;
         const x = block.channels[p.a]!;
         const y = block.channels[p.b]!;
         let ll = 0;
@@ -163,13 +211,7 @@ export class PhaseAnalyzer implements Analyzer<PhaseResult> {
           if (l !== r) same = false;
         }
         p.identical = same;
-        const s = p.sums;
-        s[0]! += ll;
-        s[1]! += rr;
-        s[2]! += lr;
-        s[3]! += ll;
-        s[4]! += rr;
-        s[5]! += lr;
+        addSums(p.sums, ll, rr, lr);
       }
       this.inWindow += n;
       i += n;

@@ -3,6 +3,7 @@ import type { ChannelLabel } from '../../src/audio/channels.js';
 import type { Analyzer } from '../../src/analysis/types.js';
 import { absPeak, ClippingAnalyzer } from '../../src/analyzers/clipping.js';
 import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';
+import { PhaseAnalyzer } from '../../src/analyzers/phase.js';
 import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
 import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
@@ -125,6 +126,25 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
         expect(Object.is(together.channels[c]!.mean, alone.channels[0]!.mean)).toBe(true);
       }
     }
+  });
+
+  it('phase: two pairs per loop equal each pair measured alone', () => {
+    const chans = delivery(6, 13);
+    // Ls/Rs in antiphase for a stretch (negative correlation runs), Lss/Rss identical (dual mono).
+    for (let i = 2 * SR; i < 4 * SR; i++) chans[5]![i] = -chans[4]![i]!;
+    const labels: ChannelLabel[] = [...LABELS_51, 'Lss', 'Rss'];
+    const side = delivery(6, 14)[0]!;
+    const all = [...chans, side, side.slice()];
+    const together = run(new PhaseAnalyzer(), all, labels, [4096, 9]);
+    expect(together.pairs).toHaveLength(3);
+    expect(together.pairs.some((p) => p.negativeRuns.length > 0)).toBe(true);
+    const pairsOf: Array<[number, number]> = [[0, 1], [4, 5], [6, 7]];
+    pairsOf.forEach(([a, b], k) => {
+      const alone = run(new PhaseAnalyzer(), [all[a]!, all[b]!], [labels[a]!, labels[b]!], [4096, 9]);
+      // Channel indices differ by construction (a, b vs 0, 1); every measured value must not.
+      expect({ ...together.pairs[k]!, channels: null }).toEqual({ ...alone.pairs[0]!, channels: null });
+      expect(together.pairs[k]!.channels).toEqual([a, b]);
+    });
   });
 
   it('lfe band: the fused pair of order-8 filters equals each cutoff filtered on its own', () => {
