@@ -39,6 +39,8 @@ export interface MeasureJob {
   truePeakLimitDbtp?: number;
   /** Run the speech detector in this pass (a rule of the profile reads it). */
   speech: boolean;
+  /** Channel count of the input (decides which analyzers make sense). */
+  channels: number;
   /** Return the 400 ms gating-block energies (a printmaster to gate by the dialogue stem, or that stem). */
   keepBlockEnergies?: boolean;
 }
@@ -108,9 +110,10 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
       lfeBandAnalyzer({ cutoffsHz: [job.lfeCutoffHz], limitDb: job.lfeMaxAboveCutoffDb }),
       twoPopAnalyzer({ fps: job.fps.num / job.fps.den }),
       ...(tpLimit !== undefined ? [new PeakOversAnalyzer(tpLimit)] : []),
-      // channel identity by content (speech in the centre, LFE band, known orders) on printmasters, where
-      // every channel carries programme; a stem's empty centre would only mislead it
-      ...(job.role === 'printmaster' ? [new ChannelOrderAnalyzer()] : []),
+      // channel identity by content (speech in the centre, LFE band, known orders) on surround printmasters,
+      // where every channel carries programme; a stem's empty centre would only mislead it, and a 2.0 has no
+      // centre or LFE to place
+      ...(job.role === 'printmaster' && job.channels > 2 ? [new ChannelOrderAnalyzer()] : []),
       ...(speech ? [speech] : []),
     ];
   };

@@ -214,6 +214,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         lfeMaxAboveCutoffDb: lfeT.maxAboveCutoffDb,
         ...(tpLimit !== undefined ? { truePeakLimitDbtp: tpLimit } : {}),
         speech,
+        channels: header.format.channels,
         ...(anchoredIds.has(d.id) || (anchoredIds.size > 0 && a === dialogueStem) ? { keepBlockEnergies: true } : {}),
       };
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
