@@ -69,9 +69,23 @@ function round(x: number | null): number | null {
   return x === null ? null : Math.round(x * 100) / 100;
 }
 
+export interface ChannelOrderOptions {
+  /**
+   * Measure one host block in this many (default 1: every block). Channel identity is a matter of
+   * band-energy ratios over the programme, which a regular sample of it shows as well; QC samples
+   * to keep the three 4th/8th-order filter banks per channel off its critical path.
+   */
+  everyNthBlock?: number;
+}
+
+/** After a skipped stretch the filters restart from rest; their first 100 ms are not counted. */
+const SAMPLED_WARM_UP_SECONDS = 0.1;
+
 export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
   readonly id = 'channel-order';
   private labels: ChannelLabel[] = [];
+  private sampleRate = 48000;
+  private blockIndex = 0;
   private above: BiquadCascade[] = [];
   private speechHp: BiquadCascade[] = [];
   private speechLp: BiquadCascade[] = [];
@@ -80,7 +94,11 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
   private sumSpeech = new Float64Array(0);
   private frames = 0;
 
+  constructor(private readonly options: ChannelOrderOptions = {}) {}
+
   start(stream: StreamInfo): void {
+    this.sampleRate = stream.sampleRate;
+    this.blockIndex = 0;
     const n = stream.channelCount;
     const fs = stream.sampleRate;
     this.labels = stream.channelLabels.slice(0, n);
@@ -95,6 +113,18 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
 
   process(block: AudioBlock): void {
     const n = this.sumBroad.length;
+    const every = Math.max(1, Math.floor(this.options.everyNthBlock ?? 1));
+    const k = this.blockIndex++;
+    if (k % every !== 0) return;
+    // sampled: restart the filters at rest and let them settle before counting
+    const warmUp = every > 1 && k > 0 ? Math.min(block.frames, Math.round(SAMPLED_WARM_UP_SECONDS * this.sampleRate)) : 0;
+    if (warmUp > 0) {
+      for (let c = 0; c < n; c++) {
+        this.above[c]!.reset();
+        this.speechHp[c]!.reset();
+        this.speechLp[c]!.reset();
+      }
+    }
     for (let c = 0; c < n; c++) {
       const x = block.channels[c]!;
       const hp = this.above[c]!;
@@ -103,7 +133,11 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
       let broad = 0;
       let above = 0;
       let speech = 0;
-      for (let i = 0; i < block.frames; i++) {
+      for (let i = 0; i < warmUp; i++) {
+        hp.process(x[i]!);
+        slp.process(shp.process(x[i]!));
+      }
+      for (let i = warmUp; i < block.frames; i++) {
         const s = x[i]!;
         broad += s * s;
         const a = hp.process(s);
@@ -115,7 +149,7 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
       this.sumAbove[c]! += above;
       this.sumSpeech[c]! += speech;
     }
-    this.frames += block.frames;
+    this.frames += block.frames - warmUp;
   }
 
   finish(): ChannelOrderResult {

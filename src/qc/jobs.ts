@@ -113,7 +113,7 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
       // channel identity by content (speech in the centre, LFE band, known orders) on surround printmasters,
       // where every channel carries programme; a stem's empty centre would only mislead it, and a 2.0 has no
       // centre or LFE to place
-      ...(job.role === 'printmaster' && job.channels > 2 ? [new ChannelOrderAnalyzer()] : []),
+      ...(job.role === 'printmaster' && job.channels > 2 ? [new ChannelOrderAnalyzer({ everyNthBlock: 4 })] : []),
       ...(speech ? [speech] : []),
     ];
   };

@@ -116,3 +116,41 @@ describe('channel-order analyzer', () => {
     expect(checkLrSwap(pm, same)).toBeNull();
   });
 });
+
+describe('channel-order analyzer, sampled (qc measures one block in four)', () => {
+  /** Like analyze(), over 20 s in 0.25 s blocks, measuring every `every`-th block. */
+  function analyzeSampled(labels: ChannelLabel[], content: Kind[], every: number): ChannelOrderResult {
+    // long enough that a quarter of it is a fair sample of steady programme
+    const frames = RATE * 20;
+    const signals = content.map((k, c) => makeSignal(k, frames, 1234 + c * 77));
+    const a = new ChannelOrderAnalyzer({ everyNthBlock: every });
+    a.start({ sampleRate: RATE, channelCount: labels.length, channelLabels: labels, frames });
+    const block = RATE / 4;
+    const bufs = labels.map(() => new Float32Array(block));
+    for (let at = 0; at < frames; at += block) {
+      const n = Math.min(block, frames - at);
+      signals.forEach((sig, c) => bufs[c]!.set(sig.subarray(at, at + n)));
+      a.process({ channels: bufs, frames: n, frameOffset: at });
+    }
+    return a.finish();
+  }
+
+  it('reads the same band ratios as the full pass (within 1 dB) and the same verdict', () => {
+    // the verdicts rest on ratios (energy above 120 Hz, speech band, each against broadband): a sample of
+    // the programme shows them; absolute levels of a random LF noise vary by a dB between samples
+    const content: Kind[] = ['noise', 'noise', 'dialogue', 'legal-lfe', 'noise', 'noise'];
+    const full = analyzeSampled(SMPTE, content, 1);
+    const sampled = analyzeSampled(SMPTE, content, 4);
+    full.channels.forEach((c, i) => {
+      const s = sampled.channels[i]!;
+      expect(Math.abs(s.above120HzRelativeDb! - c.above120HzRelativeDb!), `${c.label} above 120 Hz`).toBeLessThan(1);
+      expect(Math.abs(s.speechBandDbfs! - s.broadbandDbfs! - (c.speechBandDbfs! - c.broadbandDbfs!)), `${c.label} speech band`).toBeLessThan(1);
+    });
+    expect(sampled.findings).toEqual(full.findings);
+  });
+
+  it('still finds C and LFE swapped', () => {
+    const r = analyzeSampled(SMPTE, ['noise', 'noise', 'lfe', 'dialogue', 'noise', 'noise'], 4);
+    expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['lfe-broadband', 'centre-less-speech']));
+  });
+});
