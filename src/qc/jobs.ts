@@ -41,6 +41,8 @@ export interface MeasureJob {
   speech: boolean;
   /** Channel count of the input (decides which analyzers make sense). */
   channels: number;
+  /** The channel-identity check measures one block in this many (long programme is sampled). */
+  channelOrderEveryNthBlock?: number;
   /** Return the 400 ms gating-block energies (a printmaster to gate by the dialogue stem, or that stem). */
   keepBlockEnergies?: boolean;
 }
@@ -113,7 +115,7 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
       // channel identity by content (speech in the centre, LFE band, known orders) on surround printmasters,
       // where every channel carries programme; a stem's empty centre would only mislead it, and a 2.0 has no
       // centre or LFE to place
-      ...(job.role === 'printmaster' && job.channels > 2 ? [new ChannelOrderAnalyzer({ everyNthBlock: 4 })] : []),
+      ...(job.role === 'printmaster' && job.channels > 2 ? [new ChannelOrderAnalyzer({ everyNthBlock: job.channelOrderEveryNthBlock ?? 1 })] : []),
       ...(speech ? [speech] : []),
     ];
   };

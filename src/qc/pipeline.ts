@@ -215,6 +215,8 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
         ...(tpLimit !== undefined ? { truePeakLimitDbtp: tpLimit } : {}),
         speech,
         channels: header.format.channels,
+        // a quarter of a long programme shows its channels' band ratios as well as all of it does
+        channelOrderEveryNthBlock: header.format.durationSeconds >= CHANNEL_ORDER_SAMPLE_FROM_SECONDS ? 4 : 1,
         ...(anchoredIds.has(d.id) || (anchoredIds.size > 0 && a === dialogueStem) ? { keepBlockEnergies: true } : {}),
       };
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
@@ -281,6 +283,9 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
  * The speech detector is the costliest analyzer: run it only where a rule of the profile reads it —
  * printmasters when loudness is judged dialogue-gated, M&Es when the dialogue-leak rule is on.
  */
+/** Programme this long or longer gets its channel-identity check sampled (one block in four). */
+const CHANNEL_ORDER_SAMPLE_FROM_SECONDS = 300;
+
 export function speechNeeded(spec: Spec, role: string | null): boolean {
   const on = (id: RuleId): boolean => (spec.rules?.[id] ?? RULES.find((r) => r.id === id)?.defaultSeverity ?? 'off') !== 'off';
   if (role === 'printmaster') return spec.loudness?.mode === 'dialogue-gated' && on('loudness/integrated');
