@@ -9,12 +9,13 @@
  *
  * Never a timed test: the machine is shared; read the ratio, not the seconds.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WavWriter } from '../src/audio/writer.js';
+import { timed, type Run } from './timed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '..', 'src', 'cli', 'main.js');
@@ -84,38 +85,11 @@ function makeLongRf64(tenMinute: string, repeats: number): string {
   return file;
 }
 
-interface Run {
-  wallSeconds: number;
-  peakRssMb: number;
-  stdout: string;
-}
-
-/** Run a command, sampling its peak resident memory (VmHWM) from /proc while it runs. */
-function timed(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let hwm = 0;
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]) / 1024);
-      } catch {
-        // the process has exited
-      }
-    }, 10);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (code !== 0) reject(new Error(`${cmd} exited ${code}: ${err.slice(-500)}`));
-      else resolve({ wallSeconds: wall, peakRssMb: hwm, stdout: out + err });
-    });
-  });
+/** The command must succeed; ffmpeg prints its summary on stderr, so both streams are kept. */
+async function succeeded(cmd: string, args: string[]): Promise<Run> {
+  const r = await timed(cmd, args);
+  if (r.code !== 0) throw new Error(`${cmd} exited ${r.code}: ${r.stderr.slice(-500)}`);
+  return { ...r, stdout: r.stdout + r.stderr };
 }
 
 function have(cmd: string): boolean {
@@ -125,7 +99,7 @@ function have(cmd: string): boolean {
 async function bestOf(n: number, cmd: string, args: string[]): Promise<Run> {
   let best: Run | null = null;
   for (let i = 0; i < n; i++) {
-    const r = await timed(cmd, args);
+    const r = await succeeded(cmd, args);
     const peak = Math.max(r.peakRssMb, best ? best.peakRssMb : 0);
     if (!best || r.wallSeconds < best.wallSeconds) best = { ...r, peakRssMb: peak };
     else best.peakRssMb = peak;

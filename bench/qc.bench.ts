@@ -17,12 +17,12 @@
  *
  * Never a timed test: the machine is shared; read the stage breakdown and ratios, not the seconds.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WavWriter } from '../src/audio/writer.js';
+import { timed } from './timed.js';
 import { committedClips } from '../test/fixtures/speech/clips.js';
 import { effectsBed, musicBed, resampleClip, rng, trimClip } from '../test/analysis/dialogue-fixtures.js';
 
@@ -148,40 +148,6 @@ function makeDelivery(): string {
   writeFileSync(path.join(dir, '.done'), '');
   console.log(`built ${dir} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return dir;
-}
-
-interface Run {
-  wallSeconds: number;
-  peakRssMb: number;
-  stdout: string;
-  stderr: string;
-  code: number | null;
-}
-
-/** Run a command, sampling its peak resident memory (VmHWM) from /proc while it runs. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let out = '';
-    let err = '';
-    let hwm = 0;
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]) / 1024);
-      } catch {
-        // the process has exited
-      }
-    }, 10);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(poll);
-      resolve({ wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9, peakRssMb: hwm, stdout: out, stderr: err, code });
-    });
-  });
 }
 
 interface Finding {
