@@ -17,7 +17,7 @@
  *
  * Never a timed test: the machine is shared; read the stage breakdown and ratios, not the seconds.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
