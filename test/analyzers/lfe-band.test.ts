@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
 import type { Analyzer } from '../../src/analysis/types.js';
+import { runAnalyzer } from '../helpers/run-analyzer.js';
 import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
 import { BiquadCascade } from '../../src/dsp/biquad.js';
 
 const SR = 48000;
 
 function run<R>(analyzer: Analyzer<R>, channels: Float32Array[], labels: ChannelLabel[], blockFrames = 4800): R {
-  const frames = channels[0]!.length;
-  analyzer.start({ sampleRate: SR, channelCount: channels.length, channelLabels: labels, frames });
-  const bufs = channels.map(() => new Float32Array(blockFrames));
-  for (let off = 0; off < frames; off += blockFrames) {
-    const n = Math.min(blockFrames, frames - off);
-    channels.forEach((ch, c) => bufs[c]!.set(ch.subarray(off, off + n)));
-    void analyzer.process({ channels: bufs, frames: n, frameOffset: off });
-  }
-  return analyzer.finish();
+  return runAnalyzer(analyzer, channels, labels, blockFrames, SR);
 }
 
 function noise(frames: number, seed: number, amp = 0.3): Float32Array {
