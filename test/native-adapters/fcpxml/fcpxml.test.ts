@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fcpxmlAdapter, fcpxmlToSession } from '../../../native-adapters/fcpxml/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { toSeconds } from '../../../src/session/time.js';
-import { samplesDir } from '../../helpers/corpus.js';
+import { samplesDir, otherCorpusFiles } from '../../helpers/corpus.js';
 
 const dir = samplesDir('fcpxml');
 const corpus = readdirSync(dir).flatMap((d) =>
@@ -222,20 +222,6 @@ describe('fcpxml adapter: files written by the test', () => {
     expect(s.tracks.length).toBe(3);
   });
 });
-
-/** Every file of the other corpus formats (recursively), for the sniffing refusal test. */
-function otherCorpusFiles(own: string): string[] {
-  const out: string[] = [];
-  const walkDir = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walkDir(p);
-      else if (e.name !== 'CATALOG.md' && e.name !== 'facts.json') out.push(p);
-    }
-  };
-  for (const f of readdirSync(samplesDir(), { withFileTypes: true })) if (f.isDirectory() && f.name !== own) walkDir(samplesDir(f.name));
-  return out;
-}
 
 describe('fcpxml adapter: bad input', () => {
   it('refuses every file of the other corpus formats by sniffing', () => {

@@ -6,7 +6,7 @@ import { reaperAdapter, rppToSession } from '../../../native-adapters/reaper/ind
 import { tokenize } from '../../../native-adapters/reaper/rpp.js';
 import { DubstageError } from '../../../src/errors.js';
 import { toSeconds } from '../../../src/session/time.js';
-import { samplesDir } from '../../helpers/corpus.js';
+import { samplesDir, otherCorpusFiles } from '../../helpers/corpus.js';
 
 const rppDir = samplesDir('rpp');
 const corpus = readdirSync(rppDir).flatMap((d) =>
@@ -274,20 +274,6 @@ describe('reaper adapter: files written by the test', () => {
     expect(s.warnings.some((w) => w.includes('names no FILE'))).toBe(true);
   });
 });
-
-/** Every file of the other corpus formats (recursively), for the sniffing refusal test. */
-function otherCorpusFiles(own: string): string[] {
-  const out: string[] = [];
-  const walkDir = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walkDir(p);
-      else if (e.name !== 'CATALOG.md' && e.name !== 'facts.json') out.push(p);
-    }
-  };
-  for (const f of readdirSync(samplesDir(), { withFileTypes: true })) if (f.isDirectory() && f.name !== own) walkDir(samplesDir(f.name));
-  return out;
-}
 
 describe('reaper adapter: bad input', () => {
   it('refuses every file of the other corpus formats by sniffing', () => {
