@@ -222,10 +222,9 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
       jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 13 : 0)), job });
     }
-    // The costliest pass starts first; the stems come next so the null tests (which wait for their
-    // files) can start while the other long passes still run; then the rest, longest first.
-    const byCost = [...jobs].sort((x, y) => y.cost - x.cost);
-    const order = byCost.length > 0 ? [byCost[0]!, ...byCost.slice(1).filter((j) => j.job.role === 'stem'), ...byCost.slice(1).filter((j) => j.job.role !== 'stem')] : [];
+    const nullReference = (d: { role: string | null; layout: string | null }): boolean =>
+      d.role === 'me' || (d.role === 'printmaster' && assigned.some((s) => s.header && s.role === 'stem' && s.layout === d.layout));
+    const order = queueOrder(jobs.map((j) => ({ ...j, role: j.job.role, nullReference: nullReference(assigned.find((a) => a.id === j.id)!) })));
     for (const j of order) {
       opts.onProgress?.(`measuring ${j.id}`);
       const pass = timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>);
@@ -277,6 +276,19 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The pool's queue: the costliest pass first; then the references of the null tests (a null test starts
+ * once its reference and parts are measured, and is the longest job after the speech pass), costliest
+ * first; then the stems they wait for; then the rest, longest first. Keeps both workers busy to the end
+ * instead of leaving one null test alone at the tail.
+ */
+export function queueOrder<T extends { cost: number; role: string | null; nullReference: boolean }>(jobs: T[]): T[] {
+  const byCost = [...jobs].sort((x, y) => y.cost - x.cost);
+  const [first, ...rest] = byCost;
+  if (!first) return [];
+  return [first, ...rest.filter((j) => j.nullReference), ...rest.filter((j) => !j.nullReference && j.role === 'stem'), ...rest.filter((j) => !j.nullReference && j.role !== 'stem')];
 }
 
 /**
