@@ -89,6 +89,14 @@ const F32BE = 7;
  * per pass: their loads overlap).
  */
 export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
+  // Tiles of TILE frames, every channel of a tile before the next: the tile's bytes stay in L1 while
+  // the channels' strided passes read them again (whole-chunk passes re-read it from L2 per channel).
+  for (let f0 = 0; f0 < frames; f0 += TILE) decodeTile(f0, min(TILE, frames - f0), channels, blockAlign, enc, stride);
+}
+
+const TILE: i32 = 256;
+
+@inline function decodeTile(f0: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
   const mask = swizzleFor(enc);
   const bps = bytesPerSample(enc);
   const isFloat = enc == F32LE || enc == F32BE;
@@ -97,8 +105,8 @@ export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, st
   const step4 = step * 4;
   const step8 = step * 8;
   for (let c = 0; c < channels; c++) {
-    let p = INPUT + <usize>(c * bps);
-    let q = OUTPUT + (<usize>(c * stride) << 2);
+    let p = INPUT + <usize>f0 * step + <usize>(c * bps);
+    let q = OUTPUT + (<usize>(c * stride + f0) << 2);
     const end = q + (<usize>frames << 2);
     if (isFloat) {
       for (; q < end; q += 32, p += step8) {
