@@ -258,7 +258,7 @@ export function decodeInterleaved(
 /**
  * Whether the chunked WASM path applies with exactly the JS path's effect: every sample inside `bytes`
  * and every destination inside its array (the JS path's DataView would throw, or its stores be dropped),
- * the gather's overreach of seven frames inside the input slack, at least 8 frames of every channel per chunk.
+ * the kernel's overreach (seven frames and 8 bytes) inside the input slack, at least 8 frames of every channel per chunk.
  */
 function wasmFits(
   w: PcmWasm,
@@ -270,7 +270,7 @@ function wasmFits(
   out: Float32Array[],
   outOffset: number,
 ): boolean {
-  if (channels < 1 || Math.floor(w.output.length / channels) < 8 || blockAlign < channels * bps || 8 * blockAlign + 4 > w.slack) return false;
+  if (channels < 1 || Math.floor(w.output.length / channels) < 8 || blockAlign < channels * bps || 8 * blockAlign + 8 > w.slack) return false;
   if ((frames - 1) * blockAlign + channels * bps > bytes.length || outOffset < 0 || out.length < channels) return false;
   for (let c = 0; c < channels; c++) if (out[c]!.length < outOffset + frames) return false;
   return true;

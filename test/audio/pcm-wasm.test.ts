@@ -117,6 +117,17 @@ describe('WASM PCM decoder', () => {
     }
   });
 
+  it('equals the JS decoder with wide frame padding, up to the widest frame the WASM decoder takes and past it', () => {
+    for (const enc of WASM_ENCODINGS) {
+      const bps = bytesPerSample(enc);
+      for (const [channels, blockAlign] of [[2, 200], [3, 254], [32, 228], [1, 255], [5, 300]] as const) {
+        const frames = 2001;
+        expect(mismatches(randomBytes(frames * blockAlign, blockAlign), frames, channels, blockAlign, enc, 4), `${enc} ${channels} ch, blockAlign ${blockAlign}`).toBe(0);
+        expect(mismatches(edgeBytes(frames, channels, blockAlign, enc), frames, channels, blockAlign, enc, 0)).toBe(0);
+      }
+    }
+  });
+
   it('falls back to JS, with the JS effect, when a destination or the byte view is short', () => {
     // a destination shorter than outOffset + frames: JS drops the stores past its end
     const bytes = randomBytes(100 * 6, 3);

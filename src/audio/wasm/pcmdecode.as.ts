@@ -1,17 +1,18 @@
 // AssemblyScript (compiled by `npm run build:wasm`, not by tsc): interleaved PCM bytes -> planar f32,
 // the WASM SIMD twin of decodeInterleaved (../pcm.ts) for 16/24/32-bit integers and 32-bit floats,
-// either byte order. Per channel, four frames at a time: each sample's bytes are gathered as one
-// 32-bit lane (v128.load32_lane at the sample's first byte: it also reads the bytes after a 16- or
-// 24-bit sample, which the swizzle drops), a byte swizzle puts the sample in the top of the lane with
-// zeros below (the integer << (32 - bits), as the JS assembles it), then i32 -> f32 and * 2^-31.
+// either byte order. Two channels at a time, four frames at a time: one 8-byte load per frame from
+// channel c's first byte holds the samples of c and c + 1 (and bytes after them, which the swizzle
+// drops); a byte swizzle puts each sample in the top of its 32-bit lane with zeros below (the integer
+// << (32 - bits), as the JS assembles it), then i32 -> f32, * 2^-31, and a 64-bit shuffle splits the
+// two channels. A last odd channel gathers one 32-bit lane per frame (v128.load32_lane) the same way.
 // Exact as the JS: a 16/24-bit integer converts to f32 without rounding and a power-of-two scale is
 // exact; a 32-bit integer rounds once to nearest-even in both (JS: int / 2^31 exact in double, then
 // fround), and scaling by 2^-31 commutes with that rounding (no overflow, no subnormals).
 // Floats are copied bit for bit (after the byte swap for big-endian).
 //
 // Memory (fixed, no allocator): INPUT holds the chunk's bytes, frame f at INPUT + f * blockAlign,
-// plus SLACK bytes so the gather may read past the last frame (up to seven padding frames of the last
-// pair of vectors, and a sample's trailing bytes); OUTPUT holds channel c's floats at
+// plus SLACK bytes so the loads may read past the last frame (up to seven padding frames of the last
+// vectors, and up to 8 bytes from a sample's first); OUTPUT holds channel c's floats at
 // OUTPUT + c * stride * 4, stride a multiple of 8 (the padding lanes land there and are not copied out).
 // Large chunks: each costs a few JS calls, and 48000 frames of 5.1 24-bit (the reader's usual block)
 // fit in five.
@@ -29,7 +30,7 @@ export function inputPointer(): usize {
 export function outputPointer(): usize {
   return OUTPUT;
 }
-/** Bytes of INPUT a chunk may fill; the caller keeps 8 * blockAlign + 4 <= slack(). */
+/** Bytes of INPUT a chunk may fill; the caller keeps 8 * blockAlign + 8 <= slack(). */
 export function inputBytes(): i32 {
   return INPUT_BYTES;
 }
@@ -75,6 +76,31 @@ const F32BE = 7;
   return bits == 0 ? 2 : bits == 1 ? 3 : 4;
 }
 
+const PAIR_MASK: usize = memory.data(16, 16);
+
+/**
+ * The byte swizzle for a channel pair: a vector holds 8 bytes from channel c's first byte in frame A
+ * (bytes 0-7) and in frame B (bytes 8-15); lanes become [A.c, B.c, A.c+1, B.c+1], each sample's bytes
+ * at the top of its lane in little-endian order, zeros below.
+ */
+function pairMask(enc: i32): v128 {
+  const bps = bytesPerSample(enc);
+  const big = enc >= S16BE;
+  for (let lane = 0; lane < 4; lane++) {
+    const start = (lane & 1) * 8 + (lane >> 1) * bps; // frame B for odd lanes, channel c+1 for lanes 2, 3
+    for (let k = 0; k < 4; k++) {
+      const i = k - (4 - bps); // which byte of the sample, from its least significant
+      store<u8>(PAIR_MASK + <usize>(lane * 4 + k), i < 0 ? 0x80 : big ? start + bps - 1 - i : start + i);
+    }
+  }
+  return v128.load(PAIR_MASK);
+}
+
+/** Channel c's 8 bytes at p and at p + step (two frames), in one vector. */
+@inline function twoFrames(p: usize, step: usize): v128 {
+  return v128.load64_lane(p + step, v128.load64_zero(p), 1);
+}
+
 /** Four samples at p, p + step, p + 2 step, p + 3 step, one per 32-bit lane. */
 @inline function gather(p: usize, step: usize): v128 {
   let v = v128.load32_zero(p);
@@ -89,22 +115,45 @@ const F32BE = 7;
  * per pass: their loads overlap).
  */
 export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
-  // Tiles of TILE frames, every channel of a tile before the next: the tile's bytes stay in L1 while
+  // Tiles of about TILE_BYTES (a multiple of 8 frames), every channel of a tile before the next: the tile's bytes stay in L1 while
   // the channels' strided passes read them again (whole-chunk passes re-read it from L2 per channel).
-  for (let f0 = 0; f0 < frames; f0 += TILE) decodeTile(f0, min(TILE, frames - f0), channels, blockAlign, enc, stride);
+  const mask = swizzleFor(enc);
+  const pmask = pairMask(enc);
+  const tile = max(8, (TILE_BYTES / blockAlign) & ~7);
+  for (let f0 = 0; f0 < frames; f0 += tile) decodeTile(f0, min(tile, frames - f0), channels, blockAlign, enc, stride, mask, pmask);
 }
 
-const TILE: i32 = 256;
+/** Input bytes per tile: well inside L1 with the tile's output. */
+const TILE_BYTES: i32 = 8192;
 
-@inline function decodeTile(f0: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
-  const mask = swizzleFor(enc);
+@inline function decodeTile(f0: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32, mask: v128, pmask: v128): void {
   const bps = bytesPerSample(enc);
   const isFloat = enc == F32LE || enc == F32BE;
   const scale = f32x4.splat(4.656612873077393e-10); // 2^-31
   const step = <usize>blockAlign;
+  const step2 = step * 2;
   const step4 = step * 4;
   const step8 = step * 8;
-  for (let c = 0; c < channels; c++) {
+  const st = <usize>stride << 2;
+  let c = 0;
+  // Two channels per pass: one 8-byte load per frame holds both samples (half the loads of a
+  // per-channel gather, which is what bounds it).
+  for (; c + 1 < channels; c += 2) {
+    let p = INPUT + <usize>f0 * step + <usize>(c * bps);
+    let q = OUTPUT + (<usize>(c * stride + f0) << 2);
+    const end = q + (<usize>frames << 2);
+    for (; q < end; q += 16, p += step4) {
+      let a = i8x16.swizzle(twoFrames(p, step), pmask); // [f0 c, f1 c, f0 c+1, f1 c+1]
+      let b = i8x16.swizzle(twoFrames(p + step2, step), pmask); // frames 2, 3
+      if (!isFloat) {
+        a = f32x4.mul(f32x4.convert_i32x4_s(a), scale);
+        b = f32x4.mul(f32x4.convert_i32x4_s(b), scale);
+      }
+      v128.store(q, i64x2.shuffle(a, b, 0, 2));
+      v128.store(q + st, i64x2.shuffle(a, b, 1, 3));
+    }
+  }
+  for (; c < channels; c++) {
     let p = INPUT + <usize>f0 * step + <usize>(c * bps);
     let q = OUTPUT + (<usize>(c * stride + f0) << 2);
     const end = q + (<usize>frames << 2);
