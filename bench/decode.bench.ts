@@ -59,6 +59,7 @@ const layouts: [SampleEncoding, number][] = [
   ['s24le', 6],
   ['s24le', 2],
   ['s24le', 1],
+  ['s24le', 3],
   ['s24le', 12],
   ['s16le', 6],
   ['s32le', 6],

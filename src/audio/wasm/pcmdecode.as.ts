@@ -52,48 +52,33 @@ const S24BE = 5;
 const S32BE = 6;
 const F32BE = 7;
 
-/** The byte swizzle of an encoding: lane k takes bytes 4k + i, or 0 (index 0x80). */
-@inline function swizzleFor(enc: i32): v128 {
-  switch (enc) {
-    case S16LE:
-      return i8x16(-128, -128, 0, 1, -128, -128, 4, 5, -128, -128, 8, 9, -128, -128, 12, 13);
-    case S24LE:
-      return i8x16(-128, 0, 1, 2, -128, 4, 5, 6, -128, 8, 9, 10, -128, 12, 13, 14);
-    case S16BE:
-      return i8x16(-128, -128, 1, 0, -128, -128, 5, 4, -128, -128, 9, 8, -128, -128, 13, 12);
-    case S24BE:
-      return i8x16(-128, 2, 1, 0, -128, 6, 5, 4, -128, 10, 9, 8, -128, 14, 13, 12);
-    case S32BE:
-    case F32BE:
-      return i8x16(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
-    default:
-      return i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  }
-}
-
 @inline function bytesPerSample(enc: i32): i32 {
   const bits = enc & 3;
   return bits == 0 ? 2 : bits == 1 ? 3 : 4;
 }
 
-const PAIR_MASK: usize = memory.data(16, 16);
+const MASK: usize = memory.data(16, 16);
+
+// Where lane k's sample starts in a loaded vector, for the byte swizzle.
+const GATHERED = 0; // one sample per 32-bit lane: byte 4k
+const PAIRS = 1; // 8 bytes of frame A (bytes 0-7), 8 of frame B (8-15), from channel c: lanes [A.c, B.c, A.c+1, B.c+1]
+const CONTIGUOUS = 2; // consecutive samples (mono, no padding): byte k * bps
 
 /**
- * The byte swizzle for a channel pair: a vector holds 8 bytes from channel c's first byte in frame A
- * (bytes 0-7) and in frame B (bytes 8-15); lanes become [A.c, B.c, A.c+1, B.c+1], each sample's bytes
- * at the top of its lane in little-endian order, zeros below.
+ * The byte swizzle that puts each lane's sample at the top of its 32-bit lane, its bytes in
+ * little-endian order, zeros (index 0x80) below: the integer << (32 - bits).
  */
-function pairMask(enc: i32): v128 {
+function maskFor(enc: i32, layout: i32): v128 {
   const bps = bytesPerSample(enc);
   const big = enc >= S16BE;
   for (let lane = 0; lane < 4; lane++) {
-    const start = (lane & 1) * 8 + (lane >> 1) * bps; // frame B for odd lanes, channel c+1 for lanes 2, 3
+    const start = layout == GATHERED ? lane * 4 : layout == PAIRS ? (lane & 1) * 8 + (lane >> 1) * bps : lane * bps;
     for (let k = 0; k < 4; k++) {
       const i = k - (4 - bps); // which byte of the sample, from its least significant
-      store<u8>(PAIR_MASK + <usize>(lane * 4 + k), i < 0 ? 0x80 : big ? start + bps - 1 - i : start + i);
+      store<u8>(MASK + <usize>(lane * 4 + k), i < 0 ? 0x80 : big ? start + bps - 1 - i : start + i);
     }
   }
-  return v128.load(PAIR_MASK);
+  return v128.load(MASK);
 }
 
 /** Channel c's 8 bytes at p and at p + step (two frames), in one vector. */
@@ -115,10 +100,30 @@ function pairMask(enc: i32): v128 {
  * per pass: their loads overlap).
  */
 export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
-  // Tiles of about TILE_BYTES (a multiple of 8 frames), every channel of a tile before the next: the tile's bytes stay in L1 while
-  // the channels' strided passes read them again (whole-chunk passes re-read it from L2 per channel).
-  const mask = swizzleFor(enc);
-  const pmask = pairMask(enc);
+  const scale = f32x4.splat(4.656612873077393e-10); // 2^-31
+  const isFloat = enc == F32LE || enc == F32BE;
+  if (channels == 1 && blockAlign == bytesPerSample(enc)) {
+    // mono without padding: one 16-byte load holds four samples (or more)
+    const cmask = maskFor(enc, CONTIGUOUS);
+    const step4 = <usize>blockAlign * 4;
+    let p = INPUT;
+    for (let q = OUTPUT, end = OUTPUT + (<usize>frames << 2); q < end; q += 32, p += step4 * 2) {
+      let x = i8x16.swizzle(v128.load(p), cmask);
+      let y = i8x16.swizzle(v128.load(p + step4), cmask);
+      if (!isFloat) {
+        x = f32x4.mul(f32x4.convert_i32x4_s(x), scale);
+        y = f32x4.mul(f32x4.convert_i32x4_s(y), scale);
+      }
+      v128.store(q, x);
+      v128.store(q, y, 16);
+    }
+    return;
+  }
+  const mask = maskFor(enc, GATHERED);
+  const pmask = maskFor(enc, PAIRS);
+  // Tiles of about TILE_BYTES (a multiple of 8 frames), every channel of a tile before the next: the
+  // tile's bytes stay in L1 while the channels' strided passes read them again (whole-chunk passes
+  // re-read them from L2 per channel).
   const tile = max(8, (TILE_BYTES / blockAlign) & ~7);
   for (let f0 = 0; f0 < frames; f0 += tile) decodeTile(f0, min(tile, frames - f0), channels, blockAlign, enc, stride, mask, pmask);
 }
@@ -129,7 +134,7 @@ const TILE_BYTES: i32 = 8192;
 @inline function decodeTile(f0: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32, mask: v128, pmask: v128): void {
   const bps = bytesPerSample(enc);
   const isFloat = enc == F32LE || enc == F32BE;
-  const scale = f32x4.splat(4.656612873077393e-10); // 2^-31
+  const scale = f32x4.splat(4.656612873077393e-10); // 2^-31 (exactly: the shortest decimal of that double)
   const step = <usize>blockAlign;
   const step2 = step * 2;
   const step4 = step * 4;
@@ -157,18 +162,15 @@ const TILE_BYTES: i32 = 8192;
     let p = INPUT + <usize>f0 * step + <usize>(c * bps);
     let q = OUTPUT + (<usize>(c * stride + f0) << 2);
     const end = q + (<usize>frames << 2);
-    if (isFloat) {
-      for (; q < end; q += 32, p += step8) {
-        v128.store(q, i8x16.swizzle(gather(p, step), mask));
-        v128.store(q, i8x16.swizzle(gather(p + step4, step), mask), 16);
+    for (; q < end; q += 32, p += step8) {
+      let x = i8x16.swizzle(gather(p, step), mask);
+      let y = i8x16.swizzle(gather(p + step4, step), mask);
+      if (!isFloat) {
+        x = f32x4.mul(f32x4.convert_i32x4_s(x), scale);
+        y = f32x4.mul(f32x4.convert_i32x4_s(y), scale);
       }
-    } else {
-      for (; q < end; q += 32, p += step8) {
-        const x = gather(p, step);
-        const y = gather(p + step4, step);
-        v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(x, mask)), scale));
-        v128.store(q, f32x4.mul(f32x4.convert_i32x4_s(i8x16.swizzle(y, mask)), scale), 16);
-      }
+      v128.store(q, x);
+      v128.store(q, y, 16);
     }
   }
 }
