@@ -1,7 +1,12 @@
 /**
  * Interleaved PCM bytes → planar Float32, straight into caller-owned buffers.
  * Integer scaling as libebur128: 2^(bits-1) is full scale, so -32768 reads -1.0 exactly.
+ * 16/24/32-bit integers and 32-bit floats of either byte order go through the WASM SIMD decoder
+ * (wasm/pcmdecode.as.ts, built into dist/wasm by npm's prepare step) when it is there, else through
+ * decodeInterleavedJs: the same floats.
  */
+import { defaultWasm } from '../dsp/wasm/load.js';
+
 export type SampleEncoding =
   | 'u8' | 's8'
   | 's16le' | 's16be'
@@ -35,10 +40,10 @@ export function bytesPerSample(enc: SampleEncoding): number {
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Decode `frames` frames of `channels` interleaved samples from `bytes` (starting at byte 0, frame stride
- * `blockAlign`) into out[c][outOffset + i].
+ * The plain-JS decoder: `frames` frames of `channels` interleaved samples from `bytes` (starting at byte 0,
+ * frame stride `blockAlign`) into out[c][outOffset + i].
  */
-export function decodeInterleaved(
+export function decodeInterleavedJs(
   bytes: Uint8Array,
   frames: number,
   channels: number,
@@ -137,3 +142,136 @@ function decodeS24le(bytes: Uint8Array, frames: number, channels: number, blockA
 }
 
 export { LITTLE_ENDIAN_HOST };
+
+/** The kernel's encoding codes (wasm/pcmdecode.as.ts); the others stay in JS. */
+const WASM_CODES: Partial<Record<SampleEncoding, number>> = {
+  s16le: 0,
+  s24le: 1,
+  s32le: 2,
+  f32le: 3,
+  s16be: 4,
+  s24be: 5,
+  s32be: 6,
+  f32be: 7,
+};
+
+interface PcmWasmExports {
+  memory: WebAssembly.Memory;
+  inputPointer(): number;
+  outputPointer(): number;
+  inputBytes(): number;
+  slack(): number;
+  outputFloats(): number;
+  decode(frames: number, channels: number, blockAlign: number, enc: number, stride: number): void;
+}
+
+/** One instance per module and thread (calls never interleave); its memory never grows, so the views stay valid. */
+interface PcmWasm {
+  input: Uint8Array;
+  output: Float32Array;
+  inputBytes: number;
+  slack: number;
+  decode: PcmWasmExports['decode'];
+}
+
+const pcmWasmCache = new Map<WebAssembly.Module, PcmWasm | null>();
+
+function pcmWasmFor(module: WebAssembly.Module): PcmWasm | null {
+  if (!pcmWasmCache.has(module)) {
+    let w: PcmWasm | null = null;
+    try {
+      const e = new WebAssembly.Instance(module, {}).exports as unknown as PcmWasmExports;
+      w = {
+        input: new Uint8Array(e.memory.buffer, e.inputPointer(), e.inputBytes() + e.slack()),
+        output: new Float32Array(e.memory.buffer, e.outputPointer(), e.outputFloats()),
+        inputBytes: e.inputBytes(),
+        slack: e.slack(),
+        decode: e.decode,
+      };
+    } catch {
+      w = null;
+    }
+    pcmWasmCache.set(module, w);
+  }
+  return pcmWasmCache.get(module)!;
+}
+
+export interface PcmDecodeOptions {
+  /** Use the WASM SIMD decoder when available (default true); it gives the same floats. */
+  useWasm?: boolean;
+  /** The compiled module to use instead of the repo's build (null: none, i.e. the plain-JS decoder). */
+  wasm?: WebAssembly.Module | null;
+}
+
+let defaultPcmWasm: PcmWasm | null | undefined;
+
+/** The decoder the options ask for, or null for the plain-JS one (also on a big-endian host: the kernel's views are little-endian). */
+function pcmWasm(options: PcmDecodeOptions | undefined): PcmWasm | null {
+  if (!LITTLE_ENDIAN_HOST || options?.useWasm === false) return null;
+  if (options?.wasm !== undefined) return options.wasm === null ? null : pcmWasmFor(options.wasm);
+  if (defaultPcmWasm === undefined) {
+    const module = defaultWasm('pcmdecode');
+    defaultPcmWasm = module === null ? null : pcmWasmFor(module);
+  }
+  return defaultPcmWasm;
+}
+
+/** Whether decodeInterleaved with these options runs the WASM decoder (for the encodings it has). */
+export function usingPcmWasm(options?: PcmDecodeOptions): boolean {
+  return pcmWasm(options) !== null;
+}
+
+/**
+ * Decode `frames` frames of `channels` interleaved samples from `bytes` (starting at byte 0, frame stride
+ * `blockAlign`) into out[c][outOffset + i]: in WASM SIMD when the module is there and the encoding is one
+ * of its eight, else by decodeInterleavedJs. Same floats either way (test/audio/pcm-wasm.test.ts; a NaN
+ * float sample stays NaN, its payload bits as V8's optimized JS leaves them).
+ */
+export function decodeInterleaved(
+  bytes: Uint8Array,
+  frames: number,
+  channels: number,
+  blockAlign: number,
+  enc: SampleEncoding,
+  out: Float32Array[],
+  outOffset: number,
+  options?: PcmDecodeOptions,
+): void {
+  const code = WASM_CODES[enc];
+  const w = code === undefined || frames <= 0 ? null : pcmWasm(options);
+  if (w === null || !wasmFits(w, bytes, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset)) {
+    decodeInterleavedJs(bytes, frames, channels, blockAlign, enc, out, outOffset);
+    return;
+  }
+  // Chunks of whole frames that fit the input area, their floats in the output area at a stride of a
+  // multiple of 8 (the kernel writes pairs of whole vectors); copied in, decoded, each channel copied out.
+  const chunk = Math.min(Math.floor(w.inputBytes / blockAlign), Math.floor(w.output.length / channels) & ~7, frames);
+  const stride = (chunk + 7) & ~7;
+  for (let f0 = 0; f0 < frames; f0 += chunk) {
+    const n = Math.min(chunk, frames - f0);
+    w.input.set(bytes.subarray(f0 * blockAlign, Math.min(bytes.length, (f0 + n) * blockAlign)));
+    w.decode(n, channels, blockAlign, code!, stride);
+    for (let c = 0; c < channels; c++) out[c]!.set(w.output.subarray(c * stride, c * stride + n), outOffset + f0);
+  }
+}
+
+/**
+ * Whether the chunked WASM path applies with exactly the JS path's effect: every sample inside `bytes`
+ * and every destination inside its array (the JS path's DataView would throw, or its stores be dropped),
+ * the kernel's overreach (seven frames and 8 bytes) inside the input slack, at least 8 frames of every channel per chunk.
+ */
+function wasmFits(
+  w: PcmWasm,
+  bytes: Uint8Array,
+  frames: number,
+  channels: number,
+  blockAlign: number,
+  bps: number,
+  out: Float32Array[],
+  outOffset: number,
+): boolean {
+  if (channels < 1 || Math.floor(w.output.length / channels) < 8 || blockAlign < channels * bps || 8 * blockAlign + 8 > w.slack) return false;
+  if ((frames - 1) * blockAlign + channels * bps > bytes.length || outOffset < 0 || out.length < channels) return false;
+  for (let c = 0; c < channels; c++) if (out[c]!.length < outOffset + frames) return false;
+  return true;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesPerSample, decodeInterleaved, type SampleEncoding } from '../../src/audio/pcm.js';
+import { bytesPerSample, decodeInterleaved, type PcmDecodeOptions, type SampleEncoding } from '../../src/audio/pcm.js';
 
 /** The plain formulation: assemble each integer from its bytes, scale by 2^(bits-1). */
 function referenceSample(b: Uint8Array, p: number, enc: SampleEncoding): number {
@@ -42,10 +42,20 @@ function edgeBytes(n: number, bps: number): Uint8Array {
   return out;
 }
 
+/** Both decoders: the plain JS and the default (WASM when built; pcm-wasm.test.ts checks it is). */
+const PATHS: [string, PcmDecodeOptions][] = [
+  ['JS', { useWasm: false }],
+  ['default', {}],
+];
+
 function check(bytes: Uint8Array, frames: number, channels: number, blockAlign: number, enc: SampleEncoding, outOffset: number): void {
+  for (const [, options] of PATHS) checkPath(bytes, frames, channels, blockAlign, enc, outOffset, options);
+}
+
+function checkPath(bytes: Uint8Array, frames: number, channels: number, blockAlign: number, enc: SampleEncoding, outOffset: number, options: PcmDecodeOptions): void {
   const bps = bytesPerSample(enc);
   const out = Array.from({ length: channels }, () => new Float32Array(outOffset + frames + 2).fill(9));
-  decodeInterleaved(bytes, frames, channels, blockAlign, enc, out, outOffset);
+  decodeInterleaved(bytes, frames, channels, blockAlign, enc, out, outOffset, options);
   let mismatches = 0;
   for (let c = 0; c < channels; c++) {
     const dst = out[c]!;
@@ -82,10 +92,12 @@ describe('decodeInterleaved little-endian integers', () => {
     }
   }
 
-  it('reads the extremes of 24-bit exactly', () => {
-    const bytes = Uint8Array.from([0x00, 0x00, 0x80, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff]);
-    const out = [new Float32Array(3)];
-    decodeInterleaved(bytes, 3, 1, 3, 's24le', out, 0);
-    expect(Array.from(out[0]!)).toEqual([-1, 8388607 / 8388608, -1 / 8388608]);
-  });
+  for (const [name, options] of PATHS) {
+    it(`reads the extremes of 24-bit exactly (${name})`, () => {
+      const bytes = Uint8Array.from([0x00, 0x00, 0x80, 0xff, 0xff, 0x7f, 0xff, 0xff, 0xff]);
+      const out = [new Float32Array(3)];
+      decodeInterleaved(bytes, 3, 1, 3, 's24le', out, 0, options);
+      expect(Array.from(out[0]!)).toEqual([-1, 8388607 / 8388608, -1 / 8388608]);
+    });
+  }
 });
