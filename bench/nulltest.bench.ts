@@ -1,9 +1,9 @@
 /**
  * Null engine benchmark (issue 8): nullTest's lockstep pass with the plain-JS loops vs the WASM SIMD sums
  * (src/analysis/wasm/nullsums.as.ts), on the two null tests `qc` runs: a 5.1 printmaster vs DX+MX+FX and a
- * 5.1 M&E vs MX+FX, 60 s at 48 kHz, from memory (no decode), offsets and ceiling given (as qc gives the
+ * 5.1 M&E vs MX+FX, 30 s at 48 kHz (BENCH_SECONDS), from memory (no decode), offsets and ceiling given (as qc gives the
  * ceiling; alignment is the same code on both paths). Prints CPU ms (user + system: steadier than wall
- * time on a shared machine), ns per frame-channel and the ratio, best of 3 after a warm-up, and checks
+ * time on a shared machine), ns per frame-channel and the ratio, best of 3 after warm-up runs, and checks
  * that both paths give the same result. Never a timed test.
  *
  *   npm run build && node dist/bench/nulltest.bench.js
@@ -14,7 +14,7 @@ import { nullTest, type NamedSource, type NullTestOptions, type NullTestResult }
 import { defaultNullSumsWasm } from '../src/analysis/null-kernel.js';
 
 const rate = 48000;
-const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+const seconds = Number(process.env.BENCH_SECONDS ?? 30);
 const frames = rate * seconds;
 const labels: ChannelLabel[] = ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'];
 
@@ -87,22 +87,27 @@ function run(t: (typeof tests)[number], options: NullTestOptions): { seconds: nu
   return { seconds: (cpu.user + cpu.system) / 1e6, result, loops };
 }
 
-function best(t: (typeof tests)[number], options: NullTestOptions): ReturnType<typeof run> {
-  let r = run(t, options); // warm-up
-  for (let i = 0; i < 3; i++) {
-    const next = run(t, options);
-    if (next.seconds < r.seconds || i === 0) r = next;
-  }
-  return r;
+const paths: Array<[string, NullTestOptions]> = [['JS', { useWasm: false }], ['WASM', {}]];
+// Warm-up: the JS loops keep getting faster over the first runs (V8's tiers), so every test and path
+// runs WARMUP times first; then rounds alternate the paths and each keeps its best.
+const warmup = Number(process.env.BENCH_WARMUP ?? 4);
+for (let i = 0; i < warmup; i++) for (const t of tests) for (const [, options] of paths) run(t, options);
+const bests = tests.map(() => paths.map((): ReturnType<typeof run> | null => null));
+for (let round = 0; round < 3; round++) {
+  tests.forEach((t, i) =>
+    paths.forEach(([, options], p) => {
+      const r = run(t, options);
+      if (bests[i]![p] === null || r.seconds < bests[i]![p]!.seconds) bests[i]![p] = r;
+    }),
+  );
 }
 
 if (defaultNullSumsWasm() === null) console.log('(no dist/wasm/nullsums.wasm: run npm run build:wasm; the WASM rows fall back to JS)');
-console.log(`nullTest, ${seconds} s of 5.1 at 48 kHz from memory, best of 3, CPU time`);
+console.log(`nullTest, ${seconds} s of 5.1 at 48 kHz from memory, CPU time, best of 3 after ${warmup} warm-up runs`);
 let jsTotal = 0;
 let wasmTotal = 0;
-for (const t of tests) {
-  const js = best(t, { useWasm: false });
-  const wasm = best(t, {});
+for (const [i, t] of tests.entries()) {
+  const [js, wasm] = bests[i]! as [ReturnType<typeof run>, ReturnType<typeof run>];
   const same = JSON.stringify(js.result) === JSON.stringify(wasm.result);
   const fc = frames * labels.length;
   for (const [what, r] of [[`JS (${js.loops})`, js], [`WASM (${wasm.loops})`, wasm]] as const) {

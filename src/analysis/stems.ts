@@ -202,6 +202,13 @@ const dbAmp = (a: number): number | null => (a > 0 ? 20 * Math.log10(a) : null);
 function readInto(source: AudioSource, out: Float32Array[], scratch: Float32Array[], frames: number, at = 0): number {
   let got = 0;
   while (got < frames) {
+    // The first read of a block goes straight into `out` (the usual whole block in one read: no copy).
+    if (at === 0 && got === 0) {
+      const n = source.read(out, frames);
+      if (n <= 0) break;
+      got = n;
+      continue;
+    }
     const n = source.read(scratch, frames - got);
     if (n <= 0) break;
     for (let c = 0; c < out.length; c++) out[c]!.set(scratch[c]!.subarray(0, n), at + got);
