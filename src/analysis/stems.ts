@@ -21,6 +21,10 @@
  * 4. A coarse residual-vs-time series (per channel, every `seriesSeconds`) so a rule can line the residual
  *    up with other evidence (speech detected in an M&E = dialogue leak).
  *
+ * Speed: the lockstep pass's sums run in a WASM SIMD kernel (./wasm/nullsums.as.ts via ./null-kernel.ts:
+ * two channels per f64x2, the files read straight into its memory) that gives the plain-JS loops' exact
+ * numbers; the JS loops below stay as the fallback (no .wasm, DUBSTAGE_WASM=0, `useWasm: false`).
+ *
  * Memory: one block per file, the alignment excerpts (seconds), the events kept, and the series
  * (2 numbers per channel per `seriesSeconds`: about 0.3 MB for two hours of 5.1). Synchronous: the
  * readers are; `onProgress` reports the lockstep pass.
