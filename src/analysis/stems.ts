@@ -21,6 +21,10 @@
  * 4. A coarse residual-vs-time series (per channel, every `seriesSeconds`) so a rule can line the residual
  *    up with other evidence (speech detected in an M&E = dialogue leak).
  *
+ * Speed: the lockstep pass's sums run in a WASM SIMD kernel (./wasm/nullsums.as.ts via ./null-kernel.ts:
+ * two channels per f64x2, the files read straight into its memory) that gives the plain-JS loops' exact
+ * numbers; the JS loops below stay as the fallback (no .wasm, DUBSTAGE_WASM=0, `useWasm: false`).
+ *
  * Memory: one block per file, the alignment excerpts (seconds), the events kept, and the series
  * (2 numbers per channel per `seriesSeconds`: about 0.3 MB for two hours of 5.1). Synchronous: the
  * readers are; `onProgress` reports the lockstep pass.
@@ -30,6 +34,7 @@ import type { ChannelLabel } from '../audio/channels.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { crossCorrelate } from '../dsp/fft.js';
+import { defaultNullSumsWasm, nullSums, SEGMENT_STATS, type NullSums } from './null-kernel.js';
 
 /** qc-tools.md §1.1 [P]: a residual above this RMS (dBFS) ... */
 export const RESIDUAL_LIMIT_DBFS = -60;
@@ -85,8 +90,14 @@ export interface NullTestOptions {
   seriesSeconds?: number;
   blockFrames?: number;
   maxEvents?: number;
-  /** Use the one-pass-per-sum loops even for 2 or 3 parts (tests compare the one-pass path with them). */
+  /** Use the plain-JS one-pass-per-sum loops even for 2 or 3 parts (tests compare the other paths with them). */
   generalLoops?: boolean;
+  /** Sum the lockstep pass with the WASM SIMD kernel when available (default true): bit-identical sums. */
+  useWasm?: boolean;
+  /** The compiled kernel to use instead of the repo's build (null: none, i.e. the plain-JS loops). */
+  wasm?: WebAssembly.Module | null;
+  /** Told which loops sum the lockstep pass (tests check that the kernel they compare really ran). */
+  onLoops?: (loops: 'wasm' | 'one-pass' | 'general') => void;
   /** Called after each block of the lockstep pass with reference frames done and total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -195,6 +206,13 @@ const dbAmp = (a: number): number | null => (a > 0 ? 20 * Math.log10(a) : null);
 function readInto(source: AudioSource, out: Float32Array[], scratch: Float32Array[], frames: number, at = 0): number {
   let got = 0;
   while (got < frames) {
+    // The first read of a block goes straight into `out` (the usual whole block in one read: no copy).
+    if (at === 0 && got === 0) {
+      const n = source.read(out, frames);
+      if (n <= 0) break;
+      got = n;
+      continue;
+    }
     const n = source.read(scratch, frames - got);
     if (n <= 0) break;
     for (let c = 0; c < out.length; c++) out[c]!.set(scratch[c]!.subarray(0, n), at + got);
@@ -357,6 +375,13 @@ function sourcePeak(source: AudioSource, scratch: Float32Array[]): number {
   return peak;
 }
 
+/** The kernel when this test's blocks fit its fixed memory, else null (the plain-JS loops). */
+function fitsKernel(w: NullSums | null, channels: number, parts: number, blockFrames: number, segmentsPerBlock: number): NullSums | null {
+  if (w === null) return null;
+  const fits = channels <= w.maxChannels && parts >= 1 && parts <= w.maxParts && blockFrames <= w.capacity && segmentsPerBlock <= w.maxSegments;
+  return fits ? w : null;
+}
+
 interface RunState {
   kind: 'limiter' | 'content' | null;
   start: number; // window index
@@ -428,9 +453,6 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   const nearCeiling = ceiling * 10 ** (-ceilingMarginDb / 20);
 
   // 2. Lockstep pass. Each part is positioned so its frame n + offset lines up with reference frame n.
-  const refBuf = Array.from({ length: channels }, () => new Float32Array(blockFrames));
-  const partBufs = parts.map(() => Array.from({ length: channels }, () => new Float32Array(blockFrames)));
-  const residual = Array.from({ length: channels }, () => new Float64Array(blockFrames));
   const fromFrame = Math.max(0, Math.min(fmt.frames, Math.round((options.fromSeconds ?? 0) * rate)));
   const fromSeconds = fromFrame / rate;
   const leadZeros = alignments.map((a) => Math.max(0, -(fromFrame + (a.offsetFrames ?? 0))));
@@ -443,6 +465,18 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   const holdWindows = Math.round(limiterHoldSeconds / windowSeconds);
   const limitEnergy = 10 ** (residualLimitDbfs / 10);
   const sustainWindows = Math.max(1, Math.round(sustainSeconds / windowSeconds));
+  // The WASM kernel when the blocks fit its fixed memory: the files are read straight into it. A block
+  // splits into at most this many segments at window and series boundaries.
+  const segmentsPerBlock = Math.floor(blockFrames / windowFrames) + Math.floor(blockFrames / seriesFrames) + 3;
+  const module = options.useWasm === false || options.generalLoops ? null : options.wasm !== undefined ? options.wasm : defaultNullSumsWasm();
+  const kernel: NullSums | null =
+    module === null ? null : fitsKernel(nullSums(module), channels, K, blockFrames, segmentsPerBlock);
+  options.onLoops?.(kernel ? 'wasm' : (K === 3 || K === 2) && !options.generalLoops ? 'one-pass' : 'general');
+  const refBuf = Array.from({ length: channels }, (_, c) => (kernel ? kernel.input(0, c, blockFrames) : new Float32Array(blockFrames)));
+  const partBufs = parts.map((_, k) =>
+    Array.from({ length: channels }, (_, c) => (kernel ? kernel.input(1 + k, c, blockFrames) : new Float32Array(blockFrames))),
+  );
+  const residual = kernel ? [] : Array.from({ length: channels }, () => new Float64Array(blockFrames));
   // Per channel accumulators.
   const refE = new Float64Array(channels);
   const refPeak = new Float64Array(channels);
@@ -568,6 +602,65 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
     inSeries = 0;
   };
 
+  /** A segment's sums of channel c into the file, window and series accumulators. */
+  const addSegment = (c: number, eRef: number, eRes: number, agree: number, pRef: number, pRes: number): void => {
+    refE[c]! += eRef;
+    resE[c]! += eRes;
+    if (pRef > refPeak[c]!) refPeak[c] = pRef;
+    if (pRes > resPeak[c]!) resPeak[c] = pRes;
+    winE[c]! += eRes;
+    winAgree[c]! += agree;
+    if (pRes > winPeak[c]!) winPeak[c] = pRes;
+    if (pRef > winRefPeak[c]!) winRefPeak[c] = pRef;
+    serResE[c]! += eRes;
+    serRefE[c]! += eRef;
+  };
+
+  /** After a segment of m frames on every channel: close the window and series it completes. */
+  const advance = (m: number): void => {
+    inWindow += m;
+    inSeries += m;
+    framesCompared += m;
+    if (inWindow === windowFrames) closeWindow();
+    if (inSeries === seriesFrames) closeSeries();
+  };
+
+  /**
+   * The block of n frames already in the kernel's memory: its segments (the frames between window and
+   * series boundaries, as the JS loop below cuts them), the kernel's sums, then the same accumulation.
+   */
+  const sumBlockWasm = (w: NullSums, n: number): void => {
+    let segments = 0;
+    for (let i = 0, win = inWindow, ser = inSeries; i < n; ) {
+      const m = Math.min(n - i, windowFrames - win, seriesFrames - ser);
+      i += m;
+      w.segmentEnds[segments++] = i;
+      win = win + m === windowFrames ? 0 : win + m;
+      ser = ser + m === seriesFrames ? 0 : ser + m;
+    }
+    w.block(channels, K, n, segments);
+    const stride = w.maxChannels;
+    for (let c = 0; c < channels; c++) {
+      const xc = cross[c]!;
+      const g = gram[c]!;
+      let t = K;
+      for (let k = 0; k < K; k++) {
+        xc[k]! += w.terms[k * stride + c]!;
+        for (let l = k; l < K; l++) g[k * K + l]! += w.terms[t++ * stride + c]!;
+      }
+    }
+    const stats = w.segmentStats;
+    for (let s = 0, i = 0; s < segments; s++) {
+      const base = s * SEGMENT_STATS * stride;
+      for (let c = 0; c < channels; c++) {
+        addSegment(c, stats[base + c]!, stats[base + stride + c]!, stats[base + 2 * stride + c]!, stats[base + 3 * stride + c]!, stats[base + 4 * stride + c]!);
+      }
+      const end = w.segmentEnds[s]!;
+      advance(end - i);
+      i = end;
+    }
+  };
+
   for (;;) {
     const n = readInto(ref, refBuf, scratch, blockFrames);
     if (n === 0) break;
@@ -576,6 +669,11 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
       for (const buf of partBufs[k]!) buf.fill(0, 0, zeros);
       if (zeros < n) readInto(parts[k]!.source, partBufs[k]!, scratch, n - zeros, zeros);
       leadZeros[k]! -= zeros;
+    }
+    if (kernel) {
+      sumBlockWasm(kernel, n);
+      options.onProgress?.(framesCompared, fmt.frames - fromFrame);
+      continue;
     }
     // Per block and channel: least-squares terms, then the residual Σ parts − reference (tight loops).
     for (let c = 0; c < channels; c++) {
@@ -677,23 +775,10 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
           if (ax > pRef) pRef = ax;
           if (ae > pRes) pRes = ae;
         }
-        refE[c]! += eRef;
-        resE[c]! += eRes;
-        if (pRef > refPeak[c]!) refPeak[c] = pRef;
-        if (pRes > resPeak[c]!) resPeak[c] = pRes;
-        winE[c]! += eRes;
-        winAgree[c]! += agree;
-        if (pRes > winPeak[c]!) winPeak[c] = pRes;
-        if (pRef > winRefPeak[c]!) winRefPeak[c] = pRef;
-        serResE[c]! += eRes;
-        serRefE[c]! += eRef;
+        addSegment(c, eRef, eRes, agree, pRef, pRes);
       }
       i += m;
-      inWindow += m;
-      inSeries += m;
-      framesCompared += m;
-      if (inWindow === windowFrames) closeWindow();
-      if (inSeries === seriesFrames) closeSeries();
+      advance(m);
     }
     options.onProgress?.(framesCompared, fmt.frames - fromFrame);
   }
