@@ -3,7 +3,8 @@
  * biquad-cascade kernel (src/dsp/wasm/biquadcascade.as.ts), same run, same buffers, 5.1 at 48 kHz fed in
  * the host's 48000-frame blocks. Rows: the channel-identity analyzer as qc runs it (one block in four) and
  * on every block; the LFE band analyzer with qc's single 120 Hz cutoff and with its default pair (120 and
- * 150 Hz). Best of 3 after a warm-up; realtime factor of the 6-channel programme. Each WASM row says
+ * 150 Hz); the speech detector's 48 -> 16 kHz resampler on one channel (StreamingResampler, FIR
+ * decimation, plain JS vs the WASM kernel src/dsp/wasm/decimate.as.ts). Best of 3 after a warm-up; realtime factor of the 6-channel programme. Each WASM row says
  * whether its result deep-equals the JS one. Never a timed test: the machine is shared.
  *
  *   npm run build && node dist/bench/filters.bench.js      (or npx tsx bench/filters.bench.ts after build:wasm)
@@ -13,6 +14,7 @@ import type { Analyzer } from '../src/analysis/types.js';
 import type { ChannelLabel } from '../src/audio/channels.js';
 import { ChannelOrderAnalyzer } from '../src/analyzers/channel-order.js';
 import { LfeBandAnalyzer } from '../src/analyzers/lfe-band.js';
+import { StreamingResampler } from '../src/dsp/resample.js';
 
 const rate = 48000;
 const seconds = Number(process.env.BENCH_SECONDS ?? 120);
@@ -87,3 +89,34 @@ for (const [name, make] of cases) {
   const w = best(() => make(true));
   row(`${name}, WASM`, w.seconds, `${(js.seconds / w.seconds).toFixed(2)}x JS, ${isDeepStrictEqual(w.value, js.value) ? 'same result' : 'DIFFERS'}`);
 }
+
+// The speech detector's resampler: one mono channel, pushed in the host's blocks.
+const mono = signal[0]!;
+function resample(useWasm: boolean): { seconds: number; value: Float32Array } {
+  const out = new Float32Array(new StreamingResampler(rate, 16000).maxOutputFrames(frames) + 4);
+  const once = (): Float32Array => {
+    const r = new StreamingResampler(rate, 16000, { useWasm });
+    let written = 0;
+    for (let off = 0; off < frames; off += blockFrames) {
+      const n = Math.min(blockFrames, frames - off);
+      written += r.push(mono.subarray(off, off + n), n, out.subarray(written));
+    }
+    written += r.flush(out.subarray(written));
+    return out.slice(0, written);
+  };
+  let value = once();
+  let bestSeconds = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = process.hrtime.bigint();
+    value = once();
+    bestSeconds = Math.min(bestSeconds, Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+  return { seconds: bestSeconds, value };
+}
+const rj = resample(false);
+row('resampler 48 -> 16 kHz (one channel), JS', rj.seconds);
+if (new StreamingResampler(rate, 16000).usingWasm) {
+  const rw = resample(true);
+  const same = rw.value.length === rj.value.length && Buffer.compare(Buffer.from(rw.value.buffer), Buffer.from(rj.value.buffer)) === 0;
+  row('resampler 48 -> 16 kHz (one channel), WASM', rw.seconds, `${(rj.seconds / rw.seconds).toFixed(2)}x JS, ${same ? 'same samples' : 'DIFFERS'}`);
+} else console.log('decimate.wasm not built (npm run build:wasm): resampler JS row only');
