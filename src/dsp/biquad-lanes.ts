@@ -35,7 +35,7 @@ interface Exports {
   maxVectors(): number;
   maxSections(): number;
   capacity(): number;
-  run(vectors: number, sections: number, count: number): void;
+  run(vectors: number, sections: number, count: number, lastLane0Only: boolean): void;
 }
 
 export interface BiquadLanesOptions {
@@ -46,8 +46,9 @@ export interface BiquadLanesOptions {
 }
 
 /**
- * A bank of cascades with equal section counts, lane k of vector v being cascade 2v + k (an odd count
- * runs the last cascade twice). State and running sums live in the instance's memory (one instance per
+ * A bank of cascades with equal section counts, lane k of vector v being cascade 2v + k (with an odd
+ * count the last vector's second lane repeats the last cascade, or stays idle where the kernel has a
+ * one-lane loop). State and running sums live in the instance's memory (one instance per
  * bank, so banks never share state); `filter` adds to the sums in sample order until `clearSums`.
  */
 export class BiquadLanes {
@@ -63,6 +64,8 @@ export class BiquadLanes {
   private readonly capacity: number;
   private readonly vectors: number;
   private readonly sections: number;
+  /** An odd number of cascades: the last vector's second lane is idle. */
+  private readonly lastLane0Only: boolean;
   /** Input channel of each INPUT slot. */
   private readonly slotChannels: number[];
 
@@ -71,6 +74,7 @@ export class BiquadLanes {
     this.capacity = e.capacity();
     this.sections = cascades[0]!.coefficients.length / 5;
     this.vectors = (cascades.length + 1) >> 1;
+    this.lastLane0Only = cascades.length % 2 === 1;
     const maxSections = e.maxSections();
     // the module never grows its memory, so these views stay valid
     this.input = new Float32Array(e.memory.buffer, e.inputPointer(), e.maxChannels() * this.capacity);
@@ -129,7 +133,7 @@ export class BiquadLanes {
     for (let start = from; start < to; start += cap) {
       const count = Math.min(to, start + cap) - start;
       for (let k = 0; k < slots.length; k++) this.input.set(channels[slots[k]!]!.subarray(start, start + count), k * cap);
-      this.e.run(this.vectors, this.sections, count);
+      this.e.run(this.vectors, this.sections, count, this.lastLane0Only);
     }
     for (let i = 0; i < this.sums.length; i++) {
       this.sums[i] = this.laneSums[i]!;
