@@ -2,8 +2,8 @@
 // (StreamingResampler with L = 1, as 48 -> 16 kHz), many outputs at once. Output k is
 //   y[k] = Σ_{i=0..K} taps[i] · x[k·M + i]
 // summed in order i = 0..K from +0 in double, then rounded to float, exactly as the plain-JS loop of
-// ../resample.ts; two outputs per f64x2 vector and eight vectors in flight, so the sixteen sums' add
-// chains overlap (each sum is still one chain in tap order, so the results are bit-identical).
+// ../resample.ts; two outputs per f64x2 vector and six vectors in flight (more would spill a running
+// sum to the stack, on its add chain), so the twelve sums' add chains overlap (each sum is still one chain in tap order, so the results are bit-identical).
 //
 // Memory (fixed, no allocator): TAPS the K + 1 taps (f64); INPUT the input frames (f32) from the first
 // output's first tap on; STREAMS the input split into its M phases as doubles (stream r holds
@@ -55,26 +55,28 @@ export function run(count: i32, m: i32, taps: i32): void {
     const s = STREAMS + ((<usize>(r * len)) << 3);
     for (let j = 0, x = r; x < frames; j++, x += m) f64.store(s + (<usize>j << 3), <f64>f32.load(INPUT + (<usize>x << 2)));
   }
+  // tap i of output pair (k, k + 1) is at stream i % m, element k + i / m: step one stream per tap, and
+  // back to stream 0 one element on after m taps
+  const streamBytes = <usize>len << 3;
+  const wrapBytes = <usize>8 - <usize>m * streamBytes;
   let k = 0;
-  for (; k + 16 <= count; k += 16) {
+  for (; k + 12 <= count; k += 12) {
     let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-    let a4 = f64x2.splat(0), a5 = f64x2.splat(0), a6 = f64x2.splat(0), a7 = f64x2.splat(0);
+    let a4 = f64x2.splat(0), a5 = f64x2.splat(0);
+    let p = STREAMS + (<usize>k << 3);
     let r = 0;
-    let q = 0;
     for (let i = 0; i < taps; i++) {
       const t = f64x2.splat(f64.load(TAPS + (<usize>i << 3)));
-      const p = STREAMS + ((<usize>(r * len + k + q)) << 3);
       a0 = f64x2.add(a0, f64x2.mul(t, v128.load(p, 0)));
       a1 = f64x2.add(a1, f64x2.mul(t, v128.load(p, 16)));
       a2 = f64x2.add(a2, f64x2.mul(t, v128.load(p, 32)));
       a3 = f64x2.add(a3, f64x2.mul(t, v128.load(p, 48)));
       a4 = f64x2.add(a4, f64x2.mul(t, v128.load(p, 64)));
       a5 = f64x2.add(a5, f64x2.mul(t, v128.load(p, 80)));
-      a6 = f64x2.add(a6, f64x2.mul(t, v128.load(p, 96)));
-      a7 = f64x2.add(a7, f64x2.mul(t, v128.load(p, 112)));
+      p += streamBytes;
       if (++r == m) {
         r = 0;
-        q++;
+        p += wrapBytes;
       }
     }
     const o = OUTPUT + (<usize>k << 2);
@@ -84,8 +86,6 @@ export function run(count: i32, m: i32, taps: i32): void {
     storePair(o + 24, a3);
     storePair(o + 32, a4);
     storePair(o + 40, a5);
-    storePair(o + 48, a6);
-    storePair(o + 56, a7);
   }
   for (; k + 2 <= count; k += 2) {
     let a = f64x2.splat(0);
