@@ -23,6 +23,12 @@ export function butterworthCoefficients(kind: FilterKind, sampleRate: number, fr
   );
 }
 
+/** x[from..to) holds only zeros (of either sign). */
+function isZero(x: Float32Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (x[i] !== 0) return false;
+  return true;
+}
+
 interface Exports {
   memory: WebAssembly.Memory;
   inputPointer(): number;
@@ -126,12 +132,29 @@ export class BiquadLanes {
     this.lanePlain.fill(0, 0, this.vectors * 2);
   }
 
+  /**
+   * Every state of every cascade is a zero (of either sign). Then digital-zero input keeps every output
+   * and state a zero, and adds +0 to each Σy² and Σx²: filtering it changes no sum, and the signs the
+   * state's zeros would take cannot reach a non-zero value later (x + ±0 = x, x · ±0 = ±0), so no later
+   * y² differs either.
+   */
+  private atRest(): boolean {
+    const maxSections = this.e.maxSections();
+    for (let v = 0; v < this.vectors; v++) {
+      const base = v * maxSections * 4;
+      for (let i = base; i < base + this.sections * 4; i++) if (this.state[i] !== 0) return false;
+    }
+    return true;
+  }
+
   /** Filter x[from..to) of the cascades' channels, adding to the running sums, then copy them to sums/inputSums. */
   filter(channels: readonly Float32Array[], from: number, to: number): void {
     const cap = this.capacity;
     const slots = this.slotChannels;
     for (let start = from; start < to; start += cap) {
       const count = Math.min(to, start + cap) - start;
+      // digital silence into filters at rest (a silent stem's LFE, a reel's head): nothing to add
+      if (this.atRest() && slots.every((c) => isZero(channels[c]!, start, start + count))) continue;
       for (let k = 0; k < slots.length; k++) this.input.set(channels[slots[k]!]!.subarray(start, start + count), k * cap);
       this.e.run(this.vectors, this.sections, count, this.lastLane0Only);
     }

@@ -96,4 +96,33 @@ describe('biquad cascades in WASM lanes = BiquadCascade per cascade', () => {
       }
     });
   }
+
+  it('digital silence into filters at rest is skipped with the same sums: leading zeros (and -0), a reset, one channel live', () => {
+    const n = 40000;
+    const quiet = new Float32Array(n);
+    for (let i = 0; i < n; i += 3) quiet[i] = -0;
+    const live = random(n, 4, 0.7);
+    live.fill(0, 0, 9000);
+    live.fill(-0, 30000);
+    const tiny = new Float32Array(n);
+    tiny.fill(1e-40, 20000, 20001);
+    const channels = [quiet, live, tiny];
+    for (const order of [4, 8]) {
+      for (const rate of [44100, 48000]) {
+        const designs = [butterworthCoefficients('highpass', rate, 120, order), butterworthCoefficients('lowpass', rate, 3400, order)];
+        for (const cascades of [
+          [{ channel: 0, coefficients: designs[0]! }],
+          [{ channel: 1, coefficients: designs[0]! }],
+          [{ channel: 1, coefficients: designs[0]! }, { channel: 1, coefficients: designs[1]! }, { channel: 0, coefficients: designs[1]! }],
+          [{ channel: 2, coefficients: designs[1]! }],
+          [{ channel: 0, coefficients: designs[0]! }, { channel: 1, coefficients: designs[1]! }],
+        ]) {
+          for (const calls of [[4096], [4800, 1, 12000]]) {
+            const resets = new Set([6]);
+            expect(lanes(channels, cascades, calls, resets)).toEqual(plain(channels, cascades, calls, resets));
+          }
+        }
+      }
+    }
+  });
 });
