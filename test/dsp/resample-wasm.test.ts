@@ -68,6 +68,21 @@ describe('StreamingResampler: WASM decimation = the plain-JS loops', () => {
     });
   }
 
+  it('the largest factors the kernel takes (63, 64), with calls that fill its input buffer', () => {
+    for (const m of [63, 64]) {
+      const options = { passbandHz: 2000 };
+      const x = random(200000, m, 0.9);
+      const want = stream(new StreamingResampler(m * 16000, 16000, { ...options, useWasm: false }), x, [4096]);
+      for (const chunks of [[70000], [65536, 3], [200000]]) {
+        const r = new StreamingResampler(m * 16000, 16000, options);
+        expect(r.usingWasm).toBe(true);
+        expect(compare(stream(r, x, chunks), want), `factor ${m} chunks ${chunks}`).toEqual(identicalTo(want));
+      }
+    }
+    // beyond the kernel's factor: the JS loops
+    expect(new StreamingResampler(65 * 16000, 16000, { passbandHz: 2000 }).usingWasm).toBe(false);
+  });
+
   it('inputs shorter than one kernel group (16 outputs), down to nothing', () => {
     for (const n of [0, 1, 2, 3, 5, 8, 11, 13, 47, 48, 49, 50, 100]) {
       const x = random(n, n + 1, 0.9);

@@ -16,8 +16,9 @@ const MAX_OUTPUT: i32 = 16384;
 
 const TAPS: usize = memory.data(MAX_TAPS * 8, 16);
 const INPUT: usize = memory.data(MAX_INPUT * 4, 16);
-// one extra double per stream so a stream of any length starts on its own 16-byte boundary
-const STREAMS: usize = memory.data((MAX_INPUT + 2 * 64) * 8, 16);
+// m streams of ceil(frames / m) + 2 doubles rounded down to even (each starts 16-byte aligned):
+// at most frames + 3m doubles in all
+const STREAMS: usize = memory.data((MAX_INPUT + 3 * 64) * 8, 16);
 const OUTPUT: usize = memory.data(MAX_OUTPUT * 4, 16);
 
 export function tapsPointer(): usize {
