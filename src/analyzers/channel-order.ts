@@ -7,6 +7,7 @@
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
 import { isLfe, type ChannelLabel } from '../audio/channels.js';
 import { BiquadCascade } from '../dsp/biquad.js';
+import { BiquadLanes, butterworthCoefficients } from '../dsp/biquad-lanes.js';
 import { LAYOUTS, layoutByLabels } from '../audio/layouts.js';
 
 /** LFE band limit (Amazon LPF 120 Hz; UMG 100-150 Hz). */
@@ -76,6 +77,8 @@ export interface ChannelOrderOptions {
    * to keep the three 4th/8th-order filter banks per channel off its critical path.
    */
   everyNthBlock?: number;
+  /** Run the filters in the WASM kernel when it is built (default true): the same sums, bit for bit. */
+  useWasm?: boolean;
 }
 
 /** After a skipped stretch the filters restart from rest; their first 100 ms are not counted. */
@@ -93,6 +96,8 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
   private sumAbove = new Float64Array(0);
   private sumSpeech = new Float64Array(0);
   private frames = 0;
+  /** WASM twin of the three filters per channel: cascade 2c the 120 Hz high-pass, 2c + 1 the speech band. */
+  private lanes: BiquadLanes | null = null;
 
   constructor(private readonly options: ChannelOrderOptions = {}) {}
 
@@ -109,6 +114,24 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
     this.sumAbove = new Float64Array(n);
     this.sumSpeech = new Float64Array(n);
     this.frames = 0;
+    // the speech band-pass is the 300 Hz high-pass then the low-pass, as one four-section cascade
+    const above = butterworthCoefficients('highpass', fs, LFE_LIMIT_HZ, MEASURING_FILTER_ORDER);
+    const speech = Float64Array.of(
+      ...butterworthCoefficients('highpass', fs, SPEECH_LOW_HZ, 4),
+      ...butterworthCoefficients('lowpass', fs, Math.min(SPEECH_HIGH_HZ, fs * 0.45), 4),
+    );
+    this.lanes = BiquadLanes.create(
+      Array.from({ length: n }, (_, c) => [
+        { channel: c, coefficients: above },
+        { channel: c, coefficients: speech },
+      ]).flat(),
+      { useWasm: this.options.useWasm },
+    );
+  }
+
+  /** Whether the filters run in WASM (after start). */
+  get usingWasm(): boolean {
+    return this.lanes !== null;
   }
 
   process(block: AudioBlock): void {
@@ -118,6 +141,22 @@ export class ChannelOrderAnalyzer implements Analyzer<ChannelOrderResult> {
     if (k % every !== 0) return;
     // sampled: restart the filters at rest and let them settle before counting
     const warmUp = every > 1 && k > 0 ? Math.min(block.frames, Math.round(SAMPLED_WARM_UP_SECONDS * this.sampleRate)) : 0;
+    const lanes = this.lanes;
+    if (lanes) {
+      if (warmUp > 0) {
+        lanes.reset();
+        lanes.filter(block.channels, 0, warmUp);
+      }
+      lanes.clearSums();
+      lanes.filter(block.channels, warmUp, block.frames);
+      for (let c = 0; c < n; c++) {
+        this.sumBroad[c]! += lanes.inputSums[2 * c]!;
+        this.sumAbove[c]! += lanes.sums[2 * c]!;
+        this.sumSpeech[c]! += lanes.sums[2 * c + 1]!;
+      }
+      this.frames += block.frames - warmUp;
+      return;
+    }
     if (warmUp > 0) {
       for (let c = 0; c < n; c++) {
         this.above[c]!.reset();

@@ -17,6 +17,7 @@
 import { isLfe, type ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
 import { butterworthQs, designBiquad } from '../dsp/biquad.js';
+import { BiquadLanes } from '../dsp/biquad-lanes.js';
 
 export const LFE_CUTOFFS_HZ = [120, 150];
 /** Flag windows with more than a quarter of the LFE's energy above the cutoff (see the header). */
@@ -34,6 +35,8 @@ export interface LfeBandOptions {
   windowSeconds?: number;
   gateDbfs?: number;
   maxEvents?: number;
+  /** Run the high-passes in the WASM kernel when it is built (default true): the same sums, bit for bit. */
+  useWasm?: boolean;
 }
 
 export interface LfeWindow {
@@ -168,6 +171,9 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
   private readonly windowSeconds: number;
   private readonly gateEnergy: number;
   private readonly maxEvents: number;
+  private readonly useWasm: boolean;
+  /** WASM twin of every LFE channel's high-passes: cascade k is cutoffs in channel order, then cutoff order. */
+  private lanes: BiquadLanes | null = null;
   private sampleRate = 48000;
   private windowFrames = 0;
   private inWindow = 0;
@@ -185,6 +191,12 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
     this.windowSeconds = options.windowSeconds ?? LFE_WINDOW_SECONDS;
     this.gateEnergy = 10 ** ((options.gateDbfs ?? LFE_GATE_DBFS) / 10);
     this.maxEvents = options.maxEvents ?? 500;
+    this.useWasm = options.useWasm ?? true;
+  }
+
+  /** Whether the filters run in WASM (after start). */
+  get usingWasm(): boolean {
+    return this.lanes !== null;
   }
 
   start(stream: StreamInfo): void {
@@ -213,13 +225,36 @@ export class LfeBandAnalyzer implements Analyzer<LfeBandResult> {
         })),
       });
     });
+    this.lanes = BiquadLanes.create(
+      this.channels.flatMap((ch) => ch.cutoffs.map((cut) => ({ channel: ch.channel, coefficients: cut.coefficients }))),
+      { useWasm: this.useWasm },
+    );
+  }
+
+  /** The WASM path of one stretch x[i, i + n) of every LFE channel: the same sums as the loops of process. */
+  private processLanes(lanes: BiquadLanes, block: AudioBlock, i: number, n: number): void {
+    lanes.clearSums();
+    lanes.filter(block.channels, i, i + n);
+    let k = 0;
+    for (const ch of this.channels) {
+      if (ch.cutoffs.length === 0) continue;
+      const total = lanes.inputSums[k]!;
+      ch.total += total;
+      ch.windowTotal += total;
+      for (const cut of ch.cutoffs) {
+        const above = lanes.sums[k++]!;
+        cut.above += above;
+        cut.windowAbove += above;
+      }
+    }
   }
 
   process(block: AudioBlock): void {
     let i = 0;
     while (i < block.frames) {
       const n = Math.min(block.frames - i, this.windowFrames - this.inWindow);
-      for (const ch of this.channels) {
+      if (this.lanes) this.processLanes(this.lanes, block, i, n);
+      else for (const ch of this.channels) {
         const x = block.channels[ch.channel]!;
         let total = 0;
         for (let k = i; k < i + n; k++) total += x[k]! * x[k]!;

@@ -7,6 +7,7 @@
  * compensate): sample n of the output lines up with input frame n·inputRate/outputRate.
  */
 import { DubstageError } from '../errors.js';
+import { defaultWasm } from './wasm/load.js';
 
 export interface ResamplerOptions {
   /** Passband edge in Hz (default 0.8 × the lower Nyquist: 6.4 kHz for 16 kHz output). */
@@ -15,6 +16,52 @@ export interface ResamplerOptions {
   stopbandHz?: number;
   /** Stopband attenuation in dB (default 70: aliases sit under 16-bit noise and far under any detector's care). */
   attenuationDb?: number;
+  /**
+   * Run whole-number decimation (48 -> 16 kHz) in the WASM kernel wasm/decimate.as.ts when it is built
+   * (default true): the same sums in the same order, so the same output samples, bit for bit.
+   */
+  useWasm?: boolean;
+  /** The compiled module to use instead of the repo's build (null: none, i.e. the plain-JS loops). */
+  wasm?: WebAssembly.Module | null;
+}
+
+interface DecimateExports {
+  memory: WebAssembly.Memory;
+  tapsPointer(): number;
+  inputPointer(): number;
+  outputPointer(): number;
+  maxTaps(): number;
+  maxInput(): number;
+  maxOutput(): number;
+  maxFactor(): number;
+  run(count: number, m: number, taps: number): void;
+}
+
+/** One instance of wasm/decimate.as.ts holding one resampler's taps (views stay valid: its memory never grows). */
+interface Decimator {
+  input: Float32Array;
+  output: Float32Array;
+  /** Most outputs per run() call. */
+  maxOutput: number;
+  maxInput: number;
+  run(count: number, m: number, taps: number): void;
+}
+
+function decimator(module: WebAssembly.Module, taps: Float32Array, factor: number): Decimator | null {
+  try {
+    const e = new WebAssembly.Instance(module, {}).exports as unknown as DecimateExports;
+    if (taps.length > e.maxTaps() || factor > e.maxFactor() || e.maxInput() < taps.length + factor) return null;
+    new Float64Array(e.memory.buffer, e.tapsPointer(), taps.length).set(taps);
+    return {
+      input: new Float32Array(e.memory.buffer, e.inputPointer(), e.maxInput()),
+      output: new Float32Array(e.memory.buffer, e.outputPointer(), e.maxOutput()),
+      maxOutput: e.maxOutput(),
+      maxInput: e.maxInput(),
+      run: e.run,
+    };
+  } catch {
+    return null;
+  }
 }
 
 /** Upsampling factors above this would make the filter bank unreasonably large. */
@@ -55,6 +102,8 @@ export class StreamingResampler {
   private bufLen: number;
   private nextOut = 0;
   private inputFrames = 0;
+  /** The WASM FIR for whole-number decimation (L = 1), or null: the plain-JS loops of produce. */
+  private readonly decimator: Decimator | null;
 
   constructor(inputRate: number, outputRate: number, options: ResamplerOptions = {}) {
     if (!Number.isInteger(inputRate) || !Number.isInteger(outputRate) || inputRate <= 0 || outputRate <= 0) {
@@ -112,9 +161,16 @@ export class StreamingResampler {
       phases[p][K - k] = proto[j] / sums[p];
     }
     this.phases = phases;
+    const module = L !== 1 || options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('decimate');
+    this.decimator = module === null ? null : decimator(module, phases[0]!, this.down);
     this.buf = new Float32Array(K + 1 + 4096);
     this.bufStart = -K;
     this.bufLen = K;
+  }
+
+  /** Whether whole-number decimation runs in WASM. */
+  get usingWasm(): boolean {
+    return this.decimator !== null;
   }
 
   /** Upper bound on the output frames one push of `inputFrames` frames (or a flush) can produce. */
@@ -170,6 +226,20 @@ export class StreamingResampler {
     const phases = this.phases;
     const bufStart = this.bufStart;
     let written = 0;
+    const d = this.decimator;
+    // L = 1: output n is Σ_i h[i]·buf[n·M + centre − K + i − bufStart], the sum of the loops below
+    while (d) {
+      const n = this.nextOut;
+      const idx0 = n * M + this.centre;
+      if (n >= limit || idx0 > lastAvailable) break;
+      const count = Math.min(limit - n, Math.floor((lastAvailable - idx0) / M) + 1, d.maxOutput, Math.floor((d.maxInput - K - 1) / M) + 1);
+      const base = idx0 - K - bufStart;
+      d.input.set(buf.subarray(base, base + (count - 1) * M + K + 1));
+      d.run(count, M, K + 1);
+      out.set(d.output.subarray(0, count), written);
+      written += count;
+      this.nextOut = n + count;
+    }
     // Four outputs per pass over the taps: each keeps its own sum, added in the same order as the
     // one-output loop below, so the results are bit-identical; the taps and history are read once.
     for (;;) {
