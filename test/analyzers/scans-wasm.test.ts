@@ -219,12 +219,34 @@ describe('WASM block scans', () => {
     const x = new Float32Array(n).fill(1e-4);
     for (let i = 0; i < 1000; i++) x[i] = 0.5;
     for (let i = 5 * SR; i < n; i++) x[i] = 0.5;
-    x[3 * SR] = 0; // a zero inside the quiet run
     const y = x.map((v, i) => (i % 2 === 0 ? v : -v));
+    y[3 * SR] = 0; // a zero inside R's quiet run; L's is one non-zero stretch from 0 to the end
     for (const sizes of [[n], [2 * SR + 1]]) {
       const [plain, wasm] = bothPaths((useWasm) => new SilenceAnalyzer({ minSilenceSeconds: 1, useWasm }), [x, y], ['L', 'R'], sizes);
       expect(plain.silences.length).toBeGreaterThan(0);
       expect(wasm).toEqual(plain);
+    }
+  });
+
+  it('silence: another channel active only at the first or last frame of a zero run', () => {
+    const thr = float32AtLeast(10 ** (-60 / 20));
+    for (const len of [1, 5, 9, 20, 300]) {
+      for (const where of ['first', 'last', 'none'] as const) {
+        const n = 4 * 4096;
+        const a = new Float32Array(n).fill(0.5);
+        const b = new Float32Array(n).fill(1e-5);
+        const at = 4096 - Math.floor(len / 2); // straddles a block edge
+        a.fill(0, at, at + len);
+        if (where === 'first') b[at] = thr;
+        if (where === 'last') b[at + len - 1] = -thr;
+        for (const sizes of [[4096], [n]]) {
+          const [plain, wasm] = bothPaths((useWasm) => new SilenceAnalyzer({ minDropoutSeconds: 1 / SR, useWasm }), [a, b], ['L', 'R'], sizes);
+          expect(wasm).toEqual(plain);
+          const hole = [...plain.dropouts, ...plain.gaps];
+          expect(hole.length).toBeGreaterThan(0);
+          if (len >= 5 || where !== 'none') expect(plain.dropouts.length > 0 && plain.dropouts[0]!.otherChannelsActive).toBe(where !== 'none');
+        }
+      }
     }
   });
 
