@@ -249,6 +249,30 @@ export function pairSums(table: usize, pairs: i32, from: i32, count: i32, out: u
   if (k < pairs) pairs1(ptr(table, 2 * k), ptr(table, 2 * k + 1), from, count, out + (<usize>k << 5));
 }
 
+/** The first index in from..to with |x| >= thr, or -1. */
+function firstActive(p: usize, from: i32, to: i32, thr: f32): i32 {
+  const t = f32x4.splat(thr);
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    const a = i32x4.bitmask(f32x4.ge(f32x4.abs(v128.load(at(p, i))), t));
+    if (a != 0) return i + ctz<i32>(a);
+  }
+  for (; i < to; i++) if (abs<f32>(f32.load(at(p, i))) >= thr) return i;
+  return -1;
+}
+
+/** The last index in from..to with |x| >= thr, or -1. */
+function lastActive(p: usize, from: i32, to: i32, thr: f32): i32 {
+  const t = f32x4.splat(thr);
+  let i = to;
+  for (; i - 4 >= from; i -= 4) {
+    const a = i32x4.bitmask(f32x4.ge(f32x4.abs(v128.load(at(p, i - 4))), t));
+    if (a != 0) return i - 4 + 31 - clz<i32>(a);
+  }
+  for (; i > from; i--) if (abs<f32>(f32.load(at(p, i - 1))) >= thr) return i - 1;
+  return -1;
+}
+
 /**
  * The channel's n samples as alternating stretches of exact zero and of non-zero samples, written as
  * four i32 per stretch at `out`: start, end, first and last index with |x| >= thr (-1 when none; -2
@@ -256,7 +280,6 @@ export function pairSums(table: usize, pairs: i32, from: i32, count: i32, out: u
  */
 export function segments(p: usize, n: i32, thr: f32, out: usize): i32 {
   const zero = f32x4.splat(0);
-  const t = f32x4.splat(thr);
   let count = 0;
   let i = 0;
   while (i < n) {
@@ -268,27 +291,18 @@ export function segments(p: usize, n: i32, thr: f32, out: usize): i32 {
       while (i + 4 <= n && i32x4.all_true(f32x4.eq(v128.load(at(p, i)), zero))) i += 4;
       while (i < n && f32.load(at(p, i)) == 0) i++;
     } else {
-      first = -1;
-      last = -1;
-      while (i + 4 <= n) {
-        const v = v128.load(at(p, i));
-        if (v128.any_true(f32x4.eq(v, zero))) break;
-        const a = i32x4.bitmask(f32x4.ge(f32x4.abs(v), t));
-        if (a != 0) {
-          if (first < 0) first = i + ctz<i32>(a);
-          last = i + 31 - clz<i32>(a);
-        }
-        i += 4;
+      // the next zero, sixteen samples per test; then the active samples at either end of the stretch
+      i++;
+      for (; i + 16 <= n; i += 16) {
+        const z = v128.or(
+          v128.or(f32x4.eq(v128.load(at(p, i)), zero), f32x4.eq(v128.load(at(p, i + 4)), zero)),
+          v128.or(f32x4.eq(v128.load(at(p, i + 8)), zero), f32x4.eq(v128.load(at(p, i + 12)), zero)),
+        );
+        if (v128.any_true(z)) break;
       }
-      while (i < n) {
-        const x = f32.load(at(p, i));
-        if (x == 0) break;
-        if (abs<f32>(x) >= thr) {
-          if (first < 0) first = i;
-          last = i;
-        }
-        i++;
-      }
+      while (i < n && f32.load(at(p, i)) != 0) i++;
+      first = firstActive(p, start, i, thr);
+      last = first < 0 ? -1 : lastActive(p, first, i, thr);
     }
     const o = out + (<usize>count << 4);
     i32.store(o, start);
