@@ -8,7 +8,8 @@
  * under -60 dBFS, exact-zero samples and holes, a silent LFE. With --file, the first --seconds of that
  * file instead (e.g. a stem of the qc bench's delivery). Blocks of 48000 frames as the host feeds them;
  * the WASM rows read the blocks in place from the scan's memory with one shared scan per block, as the
- * host does. Only process() is timed (the decode is the same for both). Best of 3 after a warm-up.
+ * host does (the last rows: copied into WASM memory instead, once per block or once per analyzer). Only
+ * process() is timed (the decode is the same for both). Best of 3 after a warm-up.
  * Never a timed test: the machine is shared.
  */
 import type { ChannelLabel } from '../src/audio/channels.js';
@@ -80,13 +81,20 @@ const frames = signal.channels[0]!.length;
 const module = scanModule();
 if (module === null) throw new Error('no dist/wasm/scans.wasm: run npm run build');
 
-/** Time the analyzers' process() over the whole signal, block by block; the block copy is not timed. */
-function pass(make: () => Analyzer<unknown>[], wasm: boolean): { seconds: number; results: unknown[] } {
+/**
+ * How the WASM rows get their samples: 'in place' reads the host's buffers in the scan's memory (what the
+ * host does); 'copied once' has plain buffers copied into one shared scan once per channel per block;
+ * 'copied per analyzer' has no shared scan, so each analyzer copies the block into its own.
+ */
+type Feed = 'in place' | 'copied once' | 'copied per analyzer';
+
+/** Time the analyzers' process() over the whole signal, block by block; the decode-like fill is not timed. */
+function pass(make: () => Analyzer<unknown>[], wasm: boolean, feed: Feed = 'in place'): { seconds: number; results: unknown[] } {
   const analyzers = make();
   const labels = signal.labels;
   for (const a of analyzers) a.start({ sampleRate: rate, channelCount: labels.length, channelLabels: labels, frames });
-  const scan = wasm ? BlockScan.create(module)! : null;
-  const bufs = scan ? scan.allocate(labels.length, blockFrames) : labels.map(() => new Float32Array(blockFrames));
+  const scan = wasm && feed !== 'copied per analyzer' ? BlockScan.create(module)! : null;
+  const bufs = scan && feed === 'in place' ? scan.allocate(labels.length, blockFrames) : labels.map(() => new Float32Array(blockFrames));
   const block: AudioBlock = { channels: bufs, frames: 0, frameOffset: 0 };
   if (scan) block.scan = scan;
   let ns = 0n;
@@ -103,42 +111,42 @@ function pass(make: () => Analyzer<unknown>[], wasm: boolean): { seconds: number
   return { seconds: Number(ns) / 1e9, results: analyzers.map((a) => a.finish()) };
 }
 
-function best(make: () => Analyzer<unknown>[], wasm: boolean): { seconds: number; results: unknown[] } {
-  let r = pass(make, wasm);
+function best(make: () => Analyzer<unknown>[], wasm: boolean, feed?: Feed): { seconds: number; results: unknown[] } {
+  let r = pass(make, wasm, feed);
   let s = Infinity;
   for (let k = 0; k < 3; k++) {
-    r = pass(make, wasm);
+    r = pass(make, wasm, feed);
     s = Math.min(s, r.seconds);
   }
   return { seconds: s, results: r.results };
 }
 
-const rows: Array<[string, (useWasm: boolean) => Analyzer<unknown>[]]> = [
+const all = (useWasm: boolean): Analyzer<unknown>[] => [
+  new ClippingAnalyzer({ useWasm }),
+  new SilenceAnalyzer({ useWasm }),
+  new DcOffsetAnalyzer({ useWasm }),
+  new PhaseAnalyzer({ useWasm }),
+  new PeakOversAnalyzer(-2, 200, { useWasm }),
+];
+const rows: Array<[string, (useWasm: boolean) => Analyzer<unknown>[], Feed?]> = [
   ['silence', (useWasm) => [new SilenceAnalyzer({ useWasm })]],
   ['clipping', (useWasm) => [new ClippingAnalyzer({ useWasm })]],
   ['peak overs (-2 dBTP)', (useWasm) => [new PeakOversAnalyzer(-2, 200, { useWasm })]],
   ['phase', (useWasm) => [new PhaseAnalyzer({ useWasm })]],
   ['dc offset', (useWasm) => [new DcOffsetAnalyzer({ useWasm })]],
-  [
-    'all five (WASM: one shared scan)',
-    (useWasm) => [
-      new ClippingAnalyzer({ useWasm }),
-      new SilenceAnalyzer({ useWasm }),
-      new DcOffsetAnalyzer({ useWasm }),
-      new PhaseAnalyzer({ useWasm }),
-      new PeakOversAnalyzer(-2, 200, { useWasm }),
-    ],
-  ],
+  ['all five (WASM: shared, in place)', all],
+  ['all five (WASM: shared, copied once)', all, 'copied once'],
+  ['all five (WASM: copied per analyzer)', all, 'copied per analyzer'],
 ];
 
 const samples = frames * signal.labels.length;
 console.log(`${file ?? 'synthetic 5.1 delivery stem'}: ${(frames / rate).toFixed(0)} s, ${signal.labels.length} channels, blocks of ${blockFrames}`);
-console.log(`${'analyzer'.padEnd(34)} ${'JS s'.padStart(7)} ${'WASM s'.padStart(7)} ${'JS/WASM'.padStart(8)} ${'JS ns/sample'.padStart(13)} ${'WASM ns/sample'.padStart(15)}  same result`);
-for (const [name, make] of rows) {
+console.log(`${'analyzer'.padEnd(38)} ${'JS s'.padStart(7)} ${'WASM s'.padStart(7)} ${'JS/WASM'.padStart(8)} ${'JS ns/sample'.padStart(13)} ${'WASM ns/sample'.padStart(15)}  same result`);
+for (const [name, make, feed] of rows) {
   const js = best(() => make(false), false);
-  const wasm = best(() => make(true), true);
+  const wasm = best(() => make(true), true, feed);
   const same = JSON.stringify(js.results) === JSON.stringify(wasm.results);
   console.log(
-    `${name.padEnd(34)} ${js.seconds.toFixed(3).padStart(7)} ${wasm.seconds.toFixed(3).padStart(7)} ${(js.seconds / wasm.seconds).toFixed(2).padStart(7)}x ${((js.seconds / samples) * 1e9).toFixed(2).padStart(13)} ${((wasm.seconds / samples) * 1e9).toFixed(2).padStart(15)}  ${same ? 'yes' : 'NO'}`,
+    `${name.padEnd(38)} ${js.seconds.toFixed(3).padStart(7)} ${wasm.seconds.toFixed(3).padStart(7)} ${(js.seconds / wasm.seconds).toFixed(2).padStart(7)}x ${((js.seconds / samples) * 1e9).toFixed(2).padStart(13)} ${((wasm.seconds / samples) * 1e9).toFixed(2).padStart(15)}  ${same ? 'yes' : 'NO'}`,
   );
 }
