@@ -3,6 +3,9 @@
  * dBFS. Sums are kept in float64 with Neumaier compensation so hours of programme do not drift.
  *
  * Merging across segments: mergeable (sum and frame count per channel add).
+ *
+ * Block sums come from the WASM block scan when there is one (block-scan.ts: the same additions in the
+ * same order, so the same bits), else from the plain loops below.
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';

@@ -7,6 +7,9 @@
  *
  * Merging across segments: the overall sums (sumLL, sumRR, sumLR) merge by addition; windowed results
  * and runs do not (windows straddle segment boundaries).
+ *
+ * The per-stretch sums come from the WASM block scan when there is one (block-scan.ts: the same
+ * products and additions in the same order, so the same bits), else from the plain loops.
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';

@@ -101,6 +101,21 @@ describe('WASM block scans', () => {
     expect(module, 'no dist/wasm/scans.wasm: run npm run build:wasm').not.toBeNull();
   });
 
+  it('without a module (missing build, DUBSTAGE_WASM=0) every analyzer runs its plain loop, with the same results', () => {
+    expect(scanModule({ wasm: null })).toBeNull();
+    expect(scanModule({ useWasm: false })).toBeNull();
+    expect(BlockScan.create(null)).toBeNull();
+    const chans = adversarial(1.5, 31, LABELS_51);
+    const makers: Array<(o: { wasm?: null }) => Analyzer<unknown>> = [
+      (o) => new ClippingAnalyzer(o),
+      (o) => new PeakOversAnalyzer(-1, 200, o),
+      (o) => new SilenceAnalyzer({ ...o, minSilenceSeconds: 0.05 }),
+      (o) => new DcOffsetAnalyzer(o),
+      (o) => new PhaseAnalyzer(o),
+    ];
+    for (const make of makers) expect(run(make({ wasm: null }), chans, LABELS_51, [4099])).toEqual(run(make({}), chans, LABELS_51, [4099]));
+  });
+
   it('absPeak equals the plain-JS absPeak (Object.is) on edge inputs and odd lengths', () => {
     const scan = BlockScan.create(module)!;
     const rnd = lcg(3);
