@@ -94,7 +94,7 @@ function pass(make: () => Analyzer<unknown>[], wasm: boolean, feed: Feed = 'in p
   const labels = signal.labels;
   for (const a of analyzers) a.start({ sampleRate: rate, channelCount: labels.length, channelLabels: labels, frames });
   const scan = wasm && feed !== 'copied per analyzer' ? BlockScan.create(module)! : null;
-  const bufs = scan && feed === 'in place' ? scan.allocate(labels.length, blockFrames) : labels.map(() => new Float32Array(blockFrames));
+  const bufs = scan && feed === 'in place' ? scan.allocate(labels.length, blockFrames)! : labels.map(() => new Float32Array(blockFrames));
   const block: AudioBlock = { channels: bufs, frames: 0, frameOffset: 0 };
   if (scan) block.scan = scan;
   let ns = 0n;

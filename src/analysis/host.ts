@@ -33,8 +33,10 @@ export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unkn
   };
   for (const a of analyzers) a.start(stream);
   // the block's buffers live in the shared scan's memory when there is one: its kernels read them in place
-  const scan = BlockScan.create(scanModule());
-  const channels = scan ? scan.allocate(fmt.channels, blockFrames) : Array.from({ length: fmt.channels }, () => new Float32Array(blockFrames));
+  let scan = BlockScan.create(scanModule());
+  const inScan = scan?.allocate(fmt.channels, blockFrames) ?? null;
+  if (inScan === null) scan = null;
+  const channels = inScan ?? Array.from({ length: fmt.channels }, () => new Float32Array(blockFrames));
   const block: AudioBlock = { channels, frames: 0, frameOffset: 0 };
   if (scan) block.scan = scan;
   source.seek(from);

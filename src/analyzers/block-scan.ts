@@ -102,7 +102,13 @@ export class BlockScan {
     const samples = records + 16 * (frames + 1);
     const end = samples + 4 * stride * channels;
     const have = this.e.memory.buffer.byteLength;
-    if (end > have) this.e.memory.grow(Math.ceil((end - have) / PAGE_BYTES));
+    if (end > have) {
+      try {
+        this.e.memory.grow(Math.ceil((end - have) / PAGE_BYTES));
+      } catch {
+        return false; // past the engine's limit: the analyzers run their plain loops
+      }
+    }
     const buf = this.e.memory.buffer;
     this.f32 = new Float32Array(buf);
     this.i32 = new Int32Array(buf);
@@ -125,10 +131,10 @@ export class BlockScan {
 
   /**
    * Planar buffers in this scan's memory for a host's blocks: the kernels read them in place. Call once,
-   * before the first reset; the memory never grows afterwards.
+   * before the first reset; the memory never grows afterwards. Null when the memory cannot grow so far.
    */
-  allocate(channels: number, frames: number): Float32Array[] {
-    this.layout(channels, frames);
+  allocate(channels: number, frames: number): Float32Array[] | null {
+    if (!this.layout(channels, frames)) return null;
     this.owned = true;
     const buf = this.e.memory.buffer;
     return Array.from({ length: channels }, (_, c) => new Float32Array(buf, this.samplesPtr + 4 * this.stride * c, frames));
@@ -160,7 +166,7 @@ export class BlockScan {
       p = x.byteOffset;
     } else {
       p = this.samplesPtr + 4 * this.stride * c;
-      this.f32.set(x.subarray(0, this.frames), p >> 2);
+      this.f32.set(x.subarray(0, this.frames), p >>> 2);
     }
     this.ptrs[c] = p;
     return p;
