@@ -3,7 +3,8 @@
  * block. It owns I/O, block size, range selection and progress; analyzers own nothing but their state.
  */
 import type { AudioSource } from '../audio/types.js';
-import type { Analyzer, StreamInfo } from './types.js';
+import { BlockScan, scanModule } from '../analyzers/block-scan.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 
 export interface HostOptions {
   /** First frame to measure (--from). */
@@ -31,8 +32,13 @@ export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unkn
     frames: total,
   };
   for (const a of analyzers) a.start(stream);
-  const channels = Array.from({ length: fmt.channels }, () => new Float32Array(blockFrames));
-  const block = { channels, frames: 0, frameOffset: 0 };
+  // the block's buffers live in the shared scan's memory when there is one: its kernels read them in place
+  let scan = BlockScan.create(scanModule());
+  const inScan = scan?.allocate(fmt.channels, blockFrames) ?? null;
+  if (inScan === null) scan = null;
+  const channels = inScan ?? Array.from({ length: fmt.channels }, () => new Float32Array(blockFrames));
+  const block: AudioBlock = { channels, frames: 0, frameOffset: 0 };
+  if (scan) block.scan = scan;
   source.seek(from);
   let done = 0;
   while (done < total) {
@@ -41,6 +47,7 @@ export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unkn
     if (got === 0) break;
     block.frames = got;
     block.frameOffset = done;
+    scan?.reset(block);
     for (const a of analyzers) {
       const r = a.process(block);
       if (r) await r;

@@ -1,4 +1,5 @@
 import type { ChannelLabel } from '../audio/channels.js';
+import type { BlockScan } from '../analyzers/block-scan.js';
 
 /** What an analyzer learns about the stream before the first block. */
 export interface StreamInfo {
@@ -15,6 +16,11 @@ export interface AudioBlock {
   frames: number;
   /** Index of the block's first frame from the start of the measured range. */
   frameOffset: number;
+  /**
+   * Optional: scans several analyzers share (block peaks, sums), computed once per block. The host
+   * attaches one and resets it after every refill; without it each analyzer computes its own.
+   */
+  scan?: BlockScan;
 }
 
 /**

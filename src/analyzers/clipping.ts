@@ -13,6 +13,7 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import { ScanSource, scanModule, type ScanOptions } from './block-scan.js';
 
 /** Netflix clipping inspector, criterion 1: the level a run of identical samples must reach. */
 export const NETFLIX_CLIP_THRESHOLD_DBFS = -0.45;
@@ -23,7 +24,7 @@ export const NETFLIX_FULL_SCALE_PERCENT = 0.01;
 /** "Full scale" for criterion 3: |x| >= 0.999 (-0.0087 dBFS), so 24-bit and float 1.0 both count. */
 export const FULL_SCALE_LINEAR = 0.999;
 
-export interface ClippingOptions {
+export interface ClippingOptions extends ScanOptions {
   /** Level a run must reach, dBFS (default Netflix -0.45). */
   thresholdDbfs?: number;
   /** Samples in a run of identical values (default 2: "a run of identical consecutive samples"). */
@@ -132,6 +133,8 @@ export class ClippingAnalyzer implements Analyzer<ClippingResult> {
   private fullScaleCount = new Float64Array(0);
   private readonly runs: ClipRun[] = [];
   private truncated = false;
+  /** WASM block peaks (shared with the other analyzers through block.scan), or null: plain absPeak. */
+  private readonly scans: ScanSource;
 
   constructor(options: ClippingOptions = {}) {
     this.thresholdDbfs = options.thresholdDbfs ?? NETFLIX_CLIP_THRESHOLD_DBFS;
@@ -139,6 +142,7 @@ export class ClippingAnalyzer implements Analyzer<ClippingResult> {
     this.minRun = Math.max(2, options.minRunSamples ?? 2);
     this.fullScale = options.fullScaleLinear ?? FULL_SCALE_LINEAR;
     this.maxEvents = options.maxEvents ?? 500;
+    this.scans = new ScanSource(scanModule(options));
   }
 
   start(stream: StreamInfo): void {
@@ -162,6 +166,7 @@ export class ClippingAnalyzer implements Analyzer<ClippingResult> {
   process(block: AudioBlock): void {
     const thr = this.thresholdLinear;
     const fs = this.fullScale;
+    const scan = this.scans.for(block);
     for (let c = 0; c < block.channels.length; c++) {
       const x = block.channels[c]!;
       let peak = this.peak[c]!;
@@ -171,7 +176,7 @@ export class ClippingAnalyzer implements Analyzer<ClippingResult> {
       let full = 0;
       // Fast path (same state as the loop below): a block whose peak stays under both the threshold and
       // full scale only raises the peak and ends a run in progress, as its first sample would.
-      const m = absPeak(x, block.frames);
+      const m = scan !== null ? scan.absPeak(c) : absPeak(x, block.frames);
       if (m < thr && m < fs && block.frames > 0) {
         if (m > peak) this.peak[c] = m;
         if (length >= this.minRun) this.closeRun(c, startFrame, length, value);

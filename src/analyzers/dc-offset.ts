@@ -3,9 +3,13 @@
  * dBFS. Sums are kept in float64 with Neumaier compensation so hours of programme do not drift.
  *
  * Merging across segments: mergeable (sum and frame count per channel add).
+ *
+ * Block sums come from the WASM block scan when there is one (block-scan.ts: the same additions in the
+ * same order, so the same bits), else from the plain loops below.
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import { ScanSource, scanModule, type ScanOptions } from './block-scan.js';
 
 export interface ChannelDcOffset {
   channel: number;
@@ -32,6 +36,12 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
   private comp = new Float64Array(0);
   private frames = 0;
   private blockSums = new Float64Array(0);
+  /** WASM channel sums (two channels per f64x2 lane pair, each in the JS order), or null: the JS loops. */
+  private readonly scans: ScanSource;
+
+  constructor(options: ScanOptions = {}) {
+    this.scans = new ScanSource(scanModule(options));
+  }
 
   start(stream: StreamInfo): void {
     this.labels = stream.channelLabels.slice();
@@ -44,6 +54,22 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
     const channels = block.channels;
     const n = block.frames;
     const sums = this.blockSums.length >= channels.length ? this.blockSums : (this.blockSums = new Float64Array(channels.length));
+    const scan = this.scans.for(block);
+    if (scan !== null) scan.channelSums(sums);
+    else this.sumChannels(channels, n, sums);
+    for (let c = 0; c < channels.length; c++) {
+      const blockSum = sums[c]!;
+      // Neumaier: add the block's sum to the running total, keeping the rounding error.
+      const s = this.sum[c]!;
+      const t = s + blockSum;
+      this.comp[c]! += Math.abs(s) >= Math.abs(blockSum) ? s - t + blockSum : blockSum - t + s;
+      this.sum[c] = t;
+    }
+    this.frames += block.frames;
+  }
+
+  /** The plain path: sums[c] = channel c's samples summed in order from 0. */
+  private sumChannels(channels: Float32Array[], n: number, sums: Float64Array): void {
     // Four, then two channels per loop: independent sums overlap (each channel's sum keeps its own order).
     let c = 0;
     for (; c + 3 < channels.length; c += 4) {
@@ -84,15 +110,6 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
       for (let i = 0; i < n; i++) sx += x[i]!;
       sums[c] = sx;
     }
-    for (let c = 0; c < channels.length; c++) {
-      const blockSum = sums[c]!;
-      // Neumaier: add the block's sum to the running total, keeping the rounding error.
-      const s = this.sum[c]!;
-      const t = s + blockSum;
-      this.comp[c]! += Math.abs(s) >= Math.abs(blockSum) ? s - t + blockSum : blockSum - t + s;
-      this.sum[c] = t;
-    }
-    this.frames += block.frames;
   }
 
   finish(): DcOffsetResult {
@@ -107,6 +124,6 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
   }
 }
 
-export function dcOffsetAnalyzer(): DcOffsetAnalyzer {
-  return new DcOffsetAnalyzer();
+export function dcOffsetAnalyzer(options?: ScanOptions): DcOffsetAnalyzer {
+  return new DcOffsetAnalyzer(options);
 }

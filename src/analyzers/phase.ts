@@ -7,9 +7,13 @@
  *
  * Merging across segments: the overall sums (sumLL, sumRR, sumLR) merge by addition; windowed results
  * and runs do not (windows straddle segment boundaries).
+ *
+ * The per-stretch sums come from the WASM block scan when there is one (block-scan.ts: the same
+ * products and additions in the same order, so the same bits), else from the plain loops.
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import { ScanSource, scanModule, type ScanOptions } from './block-scan.js';
 
 export const PHASE_WINDOW_SECONDS = 0.4;
 /** qc-tools.md §1.3 [P]: flag sustained correlation below this. */
@@ -24,7 +28,7 @@ const PAIRS: Array<[ChannelLabel, ChannelLabel]> = [
   ['Ltf', 'Rtf'], ['Ltr', 'Rtr'], ['Lts', 'Rts'],
 ];
 
-export interface PhaseOptions {
+export interface PhaseOptions extends ScanOptions {
   windowSeconds?: number;
   negativeLimit?: number;
   gateDbfs?: number;
@@ -124,6 +128,10 @@ export class PhaseAnalyzer implements Analyzer<PhaseResult> {
   private pairs: PairState[] = [];
   private events = 0;
   private truncated = false;
+  /** WASM pair sums (each sum in the JS order), or null: the JS loops. */
+  private readonly scans: ScanSource;
+  private pairChannels = new Int32Array(0); // a, b of each pair, for the scan
+  private pairSums = new Float64Array(0); // Σxx Σyy Σxy differ of each pair, from the scan
 
   constructor(options: PhaseOptions = {}) {
     this.windowSeconds = options.windowSeconds ?? PHASE_WINDOW_SECONDS;
@@ -131,6 +139,7 @@ export class PhaseAnalyzer implements Analyzer<PhaseResult> {
     this.gateDbfs = options.gateDbfs ?? PHASE_GATE_DBFS;
     this.gateEnergy = 10 ** (this.gateDbfs / 10);
     this.maxEvents = options.maxEvents ?? 500;
+    this.scans = new ScanSource(scanModule(options));
   }
 
   start(stream: StreamInfo): void {
@@ -151,71 +160,89 @@ export class PhaseAnalyzer implements Analyzer<PhaseResult> {
         runStart: -1, runEnd: 0, runMin: 0, runs: [], name: `${l}/${r}`,
       });
     }
+    this.pairChannels = Int32Array.from(this.pairs.flatMap((p) => [p.a, p.b]));
+    this.pairSums = new Float64Array(4 * this.pairs.length);
   }
 
   process(block: AudioBlock): void {
+    const scan = this.pairs.length > 0 ? this.scans.for(block) : null;
     let i = 0;
     while (i < block.frames) {
       const n = Math.min(block.frames - i, this.windowFrames - this.inWindow);
-      const pairs = this.pairs;
-      let pi = 0;
-      // Two pairs per loop: six independent sums overlap (each keeps its own order, as below).
-      for (; pi + 1 < pairs.length; pi += 2) {
-        const p = pairs[pi]!;
-        const q = pairs[pi + 1]!;
-        const x = block.channels[p.a]!;
-        const y = block.channels[p.b]!;
-        const u = block.channels[q.a]!;
-        const w = block.channels[q.b]!;
-        let ll = 0;
-        let rr = 0;
-        let lr = 0;
-        let uu = 0;
-        let ww = 0;
-        let uw = 0;
-        let same = p.identical;
-        let sameQ = q.identical;
-        for (let k = i; k < i + n; k++) {
-          const l = x[k]!;
-          const r = y[k]!;
-          const a = u[k]!;
-          const b = w[k]!;
-          ll += l * l;
-          rr += r * r;
-          lr += l * r;
-          uu += a * a;
-          ww += b * b;
-          uw += a * b;
-          if (l !== r) same = false;
-          if (a !== b) sameQ = false;
+      if (scan !== null) {
+        const out = this.pairSums;
+        scan.pairSums(this.pairChannels, this.pairs.length, i, n, out);
+        for (let k = 0; k < this.pairs.length; k++) {
+          const p = this.pairs[k]!;
+          if (out[4 * k + 3] !== 0) p.identical = false;
+          addSums(p.sums, out[4 * k]!, out[4 * k + 1]!, out[4 * k + 2]!);
         }
-        p.identical = same;
-        q.identical = sameQ;
-        addSums(p.sums, ll, rr, lr);
-        addSums(q.sums, uu, ww, uw);
-      }
-      for (; pi < pairs.length; pi++) {
-        const p = pairs[pi]!;
-        const x = block.channels[p.a]!;
-        const y = block.channels[p.b]!;
-        let ll = 0;
-        let rr = 0;
-        let lr = 0;
-        let same = p.identical;
-        for (let k = i; k < i + n; k++) {
-          const l = x[k]!;
-          const r = y[k]!;
-          ll += l * l;
-          rr += r * r;
-          lr += l * r;
-          if (l !== r) same = false;
-        }
-        p.identical = same;
-        addSums(p.sums, ll, rr, lr);
+      } else {
+        this.sumPairs(block, i, n);
       }
       this.inWindow += n;
       i += n;
       if (this.inWindow === this.windowFrames) this.closeWindow();
+    }
+  }
+
+  /** The plain path: each pair's sums over block frames i..i+n into its totals. */
+  private sumPairs(block: AudioBlock, i: number, n: number): void {
+    const pairs = this.pairs;
+    let pi = 0;
+    // Two pairs per loop: six independent sums overlap (each keeps its own order, as below).
+    for (; pi + 1 < pairs.length; pi += 2) {
+      const p = pairs[pi]!;
+      const q = pairs[pi + 1]!;
+      const x = block.channels[p.a]!;
+      const y = block.channels[p.b]!;
+      const u = block.channels[q.a]!;
+      const w = block.channels[q.b]!;
+      let ll = 0;
+      let rr = 0;
+      let lr = 0;
+      let uu = 0;
+      let ww = 0;
+      let uw = 0;
+      let same = p.identical;
+      let sameQ = q.identical;
+      for (let k = i; k < i + n; k++) {
+        const l = x[k]!;
+        const r = y[k]!;
+        const a = u[k]!;
+        const b = w[k]!;
+        ll += l * l;
+        rr += r * r;
+        lr += l * r;
+        uu += a * a;
+        ww += b * b;
+        uw += a * b;
+        if (l !== r) same = false;
+        if (a !== b) sameQ = false;
+      }
+      p.identical = same;
+      q.identical = sameQ;
+      addSums(p.sums, ll, rr, lr);
+      addSums(q.sums, uu, ww, uw);
+    }
+    for (; pi < pairs.length; pi++) {
+      const p = pairs[pi]!;
+      const x = block.channels[p.a]!;
+      const y = block.channels[p.b]!;
+      let ll = 0;
+      let rr = 0;
+      let lr = 0;
+      let same = p.identical;
+      for (let k = i; k < i + n; k++) {
+        const l = x[k]!;
+        const r = y[k]!;
+        ll += l * l;
+        rr += r * r;
+        lr += l * r;
+        if (l !== r) same = false;
+      }
+      p.identical = same;
+      addSums(p.sums, ll, rr, lr);
     }
   }
 

@@ -21,9 +21,14 @@
  * samples at 48 kHz, ten times that, and still shorter than the gaps a mixer hears as a tick or a drop.
  *
  * Merging across segments: NOT mergeable as-is (runs and their context straddle segment boundaries).
+ *
+ * Speed: with the WASM block scans (block-scan.ts) the state machine steps a stretch at a time (zero
+ * stretches, and non-zero ones by their first and last active sample) instead of a sample at a time;
+ * the plain loop stays as the fallback and the two give equal results (test/analyzers/scans-wasm).
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import { float32AtLeast, ScanSource, scanModule, type BlockScan, type ScanOptions } from './block-scan.js';
 
 /** Activity level: Etere QC's silence threshold (qc-tools.md §1.5). */
 export const SILENCE_THRESHOLD_DBFS = -60;
@@ -36,7 +41,7 @@ export const DROPOUT_CONTEXT_SECONDS = 0.05;
 /** A hole in every channel at once is a dropout only when shorter than this; longer ones are gaps. */
 export const SHORT_GAP_SECONDS = 0.1;
 
-export interface SilenceOptions {
+export interface SilenceOptions extends ScanOptions {
   activeThresholdDbfs?: number;
   minSilenceSeconds?: number;
   minDropoutSeconds?: number;
@@ -142,6 +147,14 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private readonly silences: SilenceRun[] = [];
   private truncated = false;
   private activeScratch = new Uint8Array(0);
+  /** The activity level as the float32 compare the WASM scan makes (float32AtLeast). */
+  private readonly activeLinear32: number;
+  /** WASM stretches and activity scans, or null: the plain loop. */
+  private readonly scans: ScanSource;
+  // This block: first and last active frame of any channel (-1: none yet), and the activity map if built.
+  private blockFirst = -1;
+  private blockLast = -1;
+  private blockActive: Uint8Array | null = null;
 
   constructor(options: SilenceOptions = {}) {
     this.activeDbfs = options.activeThresholdDbfs ?? SILENCE_THRESHOLD_DBFS;
@@ -151,6 +164,8 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     this.contextSeconds = options.contextSeconds ?? DROPOUT_CONTEXT_SECONDS;
     this.shortGapSeconds = options.shortGapSeconds ?? SHORT_GAP_SECONDS;
     this.maxEvents = options.maxEvents ?? 500;
+    this.activeLinear32 = float32AtLeast(this.activeLinear);
+    this.scans = new ScanSource(scanModule(options));
   }
 
   start(stream: StreamInfo): void {
@@ -186,126 +201,215 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   }
 
   process(block: AudioBlock): void {
-    const thr = this.activeLinear;
     const channels = block.channels;
     const n = block.frames;
     const base = block.frameOffset;
+    this.blockFirst = -1;
+    this.blockLast = -1;
+    this.blockActive = null;
+    const scan = this.scans.for(block);
+    for (let c = 0; c < channels.length; c++) {
+      if (scan !== null) this.scanChannelByStretches(scan, c, channels, n, base);
+      else this.scanChannel(c, channels, n, base, 0, n);
+    }
+    if (this.blockFirst >= 0) {
+      if (this.firstActive < 0) this.firstActive = base + this.blockFirst;
+      this.lastActive = Math.max(this.lastActive, base + this.blockLast);
+    }
+    this.frames = Math.max(this.frames, block.frameOffset + block.frames);
+  }
+
+  /** The plain path: channel c's samples from..to of the block (n frames from `base`), one state machine step at a time. */
+  private scanChannel(c: number, channels: Float32Array[], n: number, base: number, from: number, to: number): void {
+    const thr = this.activeLinear;
+    const x = channels[c]!;
     let firstInBlock = -1;
     let lastInBlock = -1;
     // Frames where some channel is active, worked out once per block when a zero run first asks.
-    let active: Uint8Array | null = null;
-    for (let c = 0; c < channels.length; c++) {
-      const x = channels[c]!;
-      // Per-channel state in locals; written back before the (rare) calls that read it.
-      let zeroLen = this.zeroLength[c]!;
-      let quietLen = this.quietLength[c]!;
-      let lastAct = this.lastActiveFrame[c]!;
-      let othersActive = this.zeroOthersActive[c]!;
-      let nonZero = this.anyNonZero[c]!;
-      let i = 0;
-      while (i < n) {
-        const v = x[i]!;
-        if (v >= thr || v <= -thr) {
-          if (zeroLen > 0 || quietLen > 0 || this.pendingStart[c]! >= 0) {
-            if (zeroLen > 0) {
-              this.zeroLength[c] = zeroLen;
-              this.zeroOthersActive[c] = othersActive;
-              this.closeZeroRun(c);
-              zeroLen = 0;
-            }
-            if (this.pendingStart[c]! >= 0) this.confirmPending(c, base + i);
-            if (quietLen > 0) {
-              this.quietLength[c] = quietLen;
-              this.closeQuietRun(c, false);
-              quietLen = 0;
-            }
-          }
-          // Active programme: the rest of the active stretch only moves the last active frame.
-          let j = i + 1;
-          while (j < n) {
-            const w = x[j]!;
-            if (!(w >= thr || w <= -thr)) break;
-            j++;
-          }
-          if (firstInBlock < 0 || i < firstInBlock) firstInBlock = i;
-          if (j - 1 > lastInBlock) lastInBlock = j - 1;
-          lastAct = base + j - 1;
-          nonZero = 1;
-          i = j;
-          continue;
-        }
-        const frame = base + i;
-        if (v === 0) {
-          if (zeroLen === 0) {
-            this.zeroStart[c] = frame;
-            this.zeroActiveBefore[c] = lastAct >= 0 && frame - lastAct <= this.contextFrames ? 1 : 0;
-            othersActive = 0;
-          }
-          zeroLen++;
-          // Another channel active at this frame (asked only until the run knows it).
-          if (othersActive === 0) {
-            if (active !== null) {
-              if (active[i] === 1) othersActive = 1;
-            } else {
-              for (let k = 0; k < channels.length; k++) {
-                const u = channels[k]![i]!;
-                if (u >= thr || u <= -thr) {
-                  othersActive = 1;
-                  break;
-                }
-              }
-            }
-          }
-        } else {
-          nonZero = 1;
+    let active = this.blockActive;
+    // Per-channel state in locals; written back before the (rare) calls that read it.
+    let zeroLen = this.zeroLength[c]!;
+    let quietLen = this.quietLength[c]!;
+    let lastAct = this.lastActiveFrame[c]!;
+    let othersActive = this.zeroOthersActive[c]!;
+    let nonZero = this.anyNonZero[c]!;
+    let i = from;
+    while (i < to) {
+      const v = x[i]!;
+      if (v >= thr || v <= -thr) {
+        if (zeroLen > 0 || quietLen > 0 || this.pendingStart[c]! >= 0) {
           if (zeroLen > 0) {
             this.zeroLength[c] = zeroLen;
             this.zeroOthersActive[c] = othersActive;
             this.closeZeroRun(c);
             zeroLen = 0;
           }
-          if (quietLen === 0) this.quietStart[c] = frame;
-          // The rest of a quiet, non-zero stretch (room tone) only lengthens the quiet run.
-          let j = i + 1;
-          while (j < n) {
-            const w = x[j]!;
-            if (w === 0 || w >= thr || w <= -thr || w !== w) break;
-            j++;
+          if (this.pendingStart[c]! >= 0) this.confirmPending(c, base + i);
+          if (quietLen > 0) {
+            this.quietLength[c] = quietLen;
+            this.closeQuietRun(c, false);
+            quietLen = 0;
           }
-          quietLen += j - i;
-          i = j;
-          continue;
+        }
+        // Active programme: the rest of the active stretch only moves the last active frame.
+        let j = i + 1;
+        while (j < to) {
+          const w = x[j]!;
+          if (!(w >= thr || w <= -thr)) break;
+          j++;
+        }
+        if (firstInBlock < 0) firstInBlock = i;
+        lastInBlock = j - 1;
+        lastAct = base + j - 1;
+        nonZero = 1;
+        i = j;
+        continue;
+      }
+      const frame = base + i;
+      if (v === 0) {
+        if (zeroLen === 0) {
+          this.zeroStart[c] = frame;
+          this.zeroActiveBefore[c] = lastAct >= 0 && frame - lastAct <= this.contextFrames ? 1 : 0;
+          othersActive = 0;
+        }
+        zeroLen++;
+        // Another channel active at this frame (asked only until the run knows it).
+        if (othersActive === 0) {
+          if (active !== null) {
+            if (active[i] === 1) othersActive = 1;
+          } else {
+            for (let k = 0; k < channels.length; k++) {
+              const u = channels[k]![i]!;
+              if (u >= thr || u <= -thr) {
+                othersActive = 1;
+                break;
+              }
+            }
+          }
+        }
+      } else {
+        nonZero = 1;
+        if (zeroLen > 0) {
+          this.zeroLength[c] = zeroLen;
+          this.zeroOthersActive[c] = othersActive;
+          this.closeZeroRun(c);
+          zeroLen = 0;
         }
         if (quietLen === 0) this.quietStart[c] = frame;
-        quietLen++;
-        i++;
-        // Further zeros only lengthen both runs, and while no channel is active they leave the
-        // run's answer unknown: skip them in one scan up to the first frame that could change it.
-        // (The block's activity map pays only for long runs; short ones ask frame by frame above.)
-        if (othersActive === 1 || zeroLen >= ACTIVITY_MAP_AFTER_ZEROS) {
-          let j = i;
-          if (othersActive === 1) {
-            while (j < n && x[j] === 0) j++;
-          } else {
-            if (active === null) active = this.activeFrames(channels, n);
-            while (j < n && x[j] === 0 && active[j] === 0) j++;
-          }
-          zeroLen += j - i;
-          quietLen += j - i;
-          i = j;
+        // The rest of a quiet, non-zero stretch (room tone) only lengthens the quiet run.
+        let j = i + 1;
+        while (j < to) {
+          const w = x[j]!;
+          if (w === 0 || w >= thr || w <= -thr || w !== w) break;
+          j++;
         }
+        quietLen += j - i;
+        i = j;
+        continue;
       }
-      this.zeroLength[c] = zeroLen;
-      this.quietLength[c] = quietLen;
-      this.lastActiveFrame[c] = lastAct;
-      this.zeroOthersActive[c] = othersActive;
-      this.anyNonZero[c] = nonZero;
+      if (quietLen === 0) this.quietStart[c] = frame;
+      quietLen++;
+      i++;
+      // Further zeros only lengthen both runs, and while no channel is active they leave the
+      // run's answer unknown: skip them in one scan up to the first frame that could change it.
+      // (The block's activity map pays only for long runs; short ones ask frame by frame above.)
+      if (othersActive === 1 || zeroLen >= ACTIVITY_MAP_AFTER_ZEROS) {
+        let j = i;
+        if (othersActive === 1) {
+          while (j < to && x[j] === 0) j++;
+        } else {
+          if (active === null) active = this.blockActive = this.activeFrames(channels, n);
+          while (j < to && x[j] === 0 && active[j] === 0) j++;
+        }
+        zeroLen += j - i;
+        quietLen += j - i;
+        i = j;
+      }
     }
-    if (firstInBlock >= 0) {
-      if (this.firstActive < 0) this.firstActive = base + firstInBlock;
-      this.lastActive = Math.max(this.lastActive, base + lastInBlock);
+    this.zeroLength[c] = zeroLen;
+    this.quietLength[c] = quietLen;
+    this.lastActiveFrame[c] = lastAct;
+    this.zeroOthersActive[c] = othersActive;
+    this.anyNonZero[c] = nonZero;
+    this.noteActive(firstInBlock, lastInBlock);
+  }
+
+  /** Active frames first..last (block indices; -1: none) into the block's first and last. */
+  private noteActive(first: number, last: number): void {
+    if (first < 0) return;
+    if (this.blockFirst < 0 || first < this.blockFirst) this.blockFirst = first;
+    if (last > this.blockLast) this.blockLast = last;
+  }
+
+  /**
+   * The WASM path: the same state machine stepped a stretch at a time. The scan splits the channel into
+   * zero stretches and non-zero stretches with their first and last active sample; inside a non-zero
+   * stretch, between its first and last active sample, quiet runs are shorter than minSilenceFrames
+   * (checked, else the plain loop runs that part) and so change nothing but the last active frame.
+   */
+  private scanChannelByStretches(scan: BlockScan, c: number, channels: Float32Array[], n: number, base: number): void {
+    const count = scan.segments(c, this.activeLinear32);
+    const rec = scan.records();
+    for (let r = 0; r < count; r++) {
+      const s = rec[4 * r]!;
+      const e = rec[4 * r + 1]!;
+      const first = rec[4 * r + 2]!;
+      const last = rec[4 * r + 3]!;
+      if (first === -2) {
+        // digital zero s..e: both runs lengthen; the run learns whether another channel was active
+        if (this.zeroLength[c] === 0) {
+          this.zeroStart[c] = base + s;
+          const lastAct = this.lastActiveFrame[c]!;
+          this.zeroActiveBefore[c] = lastAct >= 0 && base + s - lastAct <= this.contextFrames ? 1 : 0;
+          this.zeroOthersActive[c] = 0;
+        }
+        this.zeroLength[c]! += e - s;
+        if (this.zeroOthersActive[c] === 0 && this.othersActiveIn(scan, c, channels, s, e)) this.zeroOthersActive[c] = 1;
+        if (this.quietLength[c] === 0) this.quietStart[c] = base + s;
+        this.quietLength[c]! += e - s;
+        continue;
+      }
+      // quiet samples before the first active one (or the whole stretch)
+      const quietEnd = first < 0 ? e : first;
+      if (quietEnd > s) {
+        this.anyNonZero[c] = 1;
+        if (this.zeroLength[c]! > 0) this.closeZeroRun(c);
+        if (this.quietLength[c] === 0) this.quietStart[c] = base + s;
+        this.quietLength[c]! += quietEnd - s;
+      }
+      if (first < 0) continue;
+      if (last - first - 1 >= this.minSilenceFrames) {
+        // a quiet run inside could be long enough to report: step through it
+        this.scanChannel(c, channels, n, base, first, e);
+        continue;
+      }
+      if (this.zeroLength[c]! > 0 || this.quietLength[c]! > 0 || this.pendingStart[c]! >= 0) {
+        if (this.zeroLength[c]! > 0) this.closeZeroRun(c);
+        if (this.pendingStart[c]! >= 0) this.confirmPending(c, base + first);
+        if (this.quietLength[c]! > 0) this.closeQuietRun(c, false);
+      }
+      this.anyNonZero[c] = 1;
+      this.lastActiveFrame[c] = base + last;
+      this.noteActive(first, last);
+      // quiet samples after the last active one
+      if (e - 1 > last) {
+        this.quietStart[c] = base + last + 1;
+        this.quietLength[c] = e - 1 - last;
+      }
     }
-    this.frames = Math.max(this.frames, block.frameOffset + block.frames);
+  }
+
+  /** Some channel at or above the activity level at a frame in s..e of the block (this channel is zero there). */
+  private othersActiveIn(scan: BlockScan, c: number, channels: Float32Array[], s: number, e: number): boolean {
+    if (e - s > 8) return scan.anyActive(c, s, e, this.activeLinear, this.activeLinear32);
+    const thr = this.activeLinear;
+    for (let i = s; i < e; i++) {
+      for (let k = 0; k < channels.length; k++) {
+        const u = channels[k]![i]!;
+        if (u >= thr || u <= -thr) return true;
+      }
+    }
+    return false;
   }
 
   /** 1 at each frame of the block where any channel is at or above the activity level. */

@@ -8,6 +8,7 @@
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
 import { absPeak } from '../analyzers/clipping.js';
+import { ScanSource, scanModule, type ScanOptions } from '../analyzers/block-scan.js';
 
 export interface PeakOverRun {
   channel: number;
@@ -37,11 +38,16 @@ export class PeakOversAnalyzer implements Analyzer<PeakOversResult> {
   private runs: PeakOverRun[] = [];
   private truncated = false;
   private peak = 0;
+  /** WASM block peaks (shared with clipping through block.scan), or null: plain absPeak. */
+  private readonly scans: ScanSource;
 
   constructor(
     private readonly limitDbfs: number,
     private readonly maxRuns = 200,
-  ) {}
+    options: ScanOptions = {},
+  ) {
+    this.scans = new ScanSource(scanModule(options));
+  }
 
   start(stream: StreamInfo): void {
     this.limit = 10 ** (this.limitDbfs / 20);
@@ -54,10 +60,11 @@ export class PeakOversAnalyzer implements Analyzer<PeakOversResult> {
   process(block: AudioBlock): void {
     const limit = this.limit;
     const n = block.frames;
+    const scan = this.scans.for(block);
     for (let c = 0; c < block.channels.length; c++) {
       const x = block.channels[c]!;
       // Most blocks never reach the limit: find the block's peak first, look for runs only when it does.
-      const m = absPeak(x, n);
+      const m = scan !== null ? scan.absPeak(c) : absPeak(x, n);
       if (m > this.peak) this.peak = m;
       if (m < limit) continue;
       for (let i = 0; i < n; i++) {
