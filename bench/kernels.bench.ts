@@ -134,6 +134,84 @@ for (const skip of [false, true]) {
   }
 }
 
+// Stretch order inside each chunk (TruePeakMeter.loudestFirst): time order vs loudest bound first, on
+// programme-like channels of 60 s fed in 1 s blocks as the analyzers do. Same true peak by construction
+// (checked here); what changes is the share of stretches oversampled and so the time.
+function programme(kind: string): Float32Array {
+  let seed = 777;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const x = new Float32Array(frames);
+  let p = 0;
+  for (let i = 0; i < frames; i++) {
+    const t = i / rate;
+    const white = rand() * 2 - 1;
+    p = 0.97 * p + 0.1 * white;
+    if (kind === 'music bed') {
+      // a slow chord change every 4 s: three partials each with two harmonics, a bass an octave down
+      const root = [110, 98, 123.47, 82.41][Math.floor(t / 4) % 4]!;
+      let v = 0.12 * Math.sin(2 * Math.PI * root * 0.5 * t);
+      for (const r of [1, 1.26, 1.5]) v += 0.08 * Math.sin(2 * Math.PI * root * r * 2 * t) + 0.03 * Math.sin(2 * Math.PI * root * r * 4 * t);
+      x[i] = v * (0.8 + 0.2 * Math.sin(2 * Math.PI * t / 7)) + 0.01 * p;
+    } else if (kind === 'dialogue') {
+      // syllables of voiced buzz (~4 per second, varying level), phrase pauses on room tone
+      const phrase = t % 6 < 4.2;
+      const syl = Math.max(0, Math.sin(2 * Math.PI * 4.1 * t)) ** 2;
+      const level = 0.3 * (0.6 + 0.4 * Math.sin(2 * Math.PI * t / 3.3));
+      const buzz = Math.sin(2 * Math.PI * 140 * t) + 0.5 * Math.sin(2 * Math.PI * 280 * t) + 0.3 * p;
+      x[i] = (phrase ? level * syl * buzz : 0) + 0.002 * p;
+    } else if (kind === 'noise bursts') {
+      // 200 ms bursts of noise at random levels every ~2 s over a quiet floor
+      const burst = t % 2.1 < 0.2;
+      const level = 0.1 + 0.5 * ((Math.floor(t / 2.1) * 0.6180339) % 1);
+      x[i] = (burst ? level * white : 0) + 0.003 * p;
+    } else {
+      // crescendo: pink-ish noise rising 30 dB over the minute (the worst case for time order)
+      x[i] = 5 * p * 0.02 * Math.pow(10, (30 * (t / seconds)) / 20);
+    }
+  }
+  return x;
+}
+
+function orderedMeters(channelsIn: Float32Array[], useWasm: boolean, loudestFirst: boolean, chunkSamples?: number): { seconds: number; value: number; share: number } {
+  let share = 0;
+  const r = best(() => {
+    let peak = 0;
+    let over = 0;
+    let all = 0;
+    for (const x of channelsIn) {
+      const m = new TruePeakMeter(rate, { useWasm, chunkSamples });
+      m.loudestFirst = loudestFirst;
+      for (let i = 0; i < frames; i += 48000) m.process(x, i, Math.min(frames, i + 48000));
+      peak = Math.max(peak, m.truePeak);
+      over += m.oversampled;
+      all += m.oversampled + m.skipped;
+    }
+    share = over / all;
+    return peak;
+  });
+  return { ...r, share };
+}
+
+const programmes: Array<[string, Float32Array[]]> = [
+  ['pink ±6 dB (above)', signal],
+  ...['music bed', 'dialogue', 'noise bursts', 'crescendo'].map((k): [string, Float32Array[]] => [k, [programme(k)]]),
+];
+for (const useWasm of module ? [false, true] : [false]) {
+  for (const [name, chans] of programmes) {
+    const n = chans.length * frames;
+    const time = orderedMeters(chans, useWasm, false);
+    const loud = orderedMeters(chans, useWasm, true);
+    const ns = (r: { seconds: number }) => ((r.seconds * 1e9) / n).toFixed(3);
+    console.log(
+      `TP order ${useWasm ? 'WASM' : 'JS  '} ${name.padEnd(20)} time order ${(100 * time.share).toFixed(1).padStart(5)}% oversampled ${ns(time).padStart(6)} ns/sample` +
+        ` | loudest first ${(100 * loud.share).toFixed(1).padStart(5)}% ${ns(loud).padStart(6)} ns/sample  ${loud.value === time.value ? 'same peak' : 'DIFFERS'}`,
+    );
+  }
+}
+
 // K-weighting and the unweighted Σx², fed 10 ms sub-blocks as the loudness analyzer does: per channel
 // (the analyzer's loops today) and all channels per call through KWeightingFilters (its plain-JS twin and
 // WASM f64x2, two channels per vector)

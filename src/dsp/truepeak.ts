@@ -7,6 +7,10 @@
  * centre, so phase 0 is the input itself and only the L-1 fractional phases need computing.
  * Exact skipping: no interpolated value can exceed worstCaseGain × max |x| over its taps, so a stretch
  * whose input peak times that gain cannot beat the running maximum is not oversampled (same result).
+ * Within each chunk of up to 48000 samples the stretches are oversampled loudest bound first: the running
+ * maximum is high from the first one on, so a quiet start or a crescendo skips as much as its end would.
+ * A stretch's outputs depend only on its samples and the taps-1 before them, and the max of a set does
+ * not depend on the order it is taken in, so the true peak is the same as in time order.
  * The FIR runs in WASM SIMD (src/dsp/wasm/truepeak.as.ts, built into dist/wasm by npm's prepare step)
  * when that file is there, else in the plain-JS kernel; both sum in the same order in double.
  */
@@ -85,13 +89,20 @@ export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5):
  */
 export type Kernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number) => number;
 
+/** The compiled JS kernel, also callable on the outputs first .. first+count-1 of a longer ext. */
+export type JsKernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number, first?: number) => number;
+
 /**
  * The FIR loop with the taps inlined as constants (measured 3x faster than a loop over a tap array in V8).
  * Always computes the exact max (ignores runningMax and inputPeak).
  */
-export function compileKernel(ip: Interpolator): Kernel {
+export function compileKernel(ip: Interpolator): JsKernel {
   const T = ip.tapsPerPhase;
-  const lines: string[] = ['let peak = 0;', `for (let n = ${T - 1}; n < ${T - 1} + count; n++) {`];
+  const lines: string[] = [
+    'let peak = 0;',
+    `const from = first === undefined ? ${T - 1} : first;`,
+    'for (let n = from; n < from + count; n++) {',
+  ];
   for (let k = 0; k < T; k++) lines.push(`  const x${k} = ext[n - ${k}];`);
   ip.phases.forEach((taps, pi) => {
     const terms = Array.from(taps, (c, k) => `${c.toPrecision(17)} * x${k}`).join(' + ');
@@ -99,7 +110,7 @@ export function compileKernel(ip: Interpolator): Kernel {
     lines.push(`  if (y${pi} > peak) peak = y${pi}; else if (-y${pi} > peak) peak = -y${pi};`);
   });
   lines.push('}', 'return peak;');
-  return new Function('ext', 'count', lines.join('\n')) as Kernel;
+  return new Function('ext', 'count', 'runningMax', 'inputPeak', 'first', lines.join('\n')) as JsKernel;
 }
 
 /** Where `npm run build:wasm` writes the true-peak kernel (the repo root is found from `start`). */
@@ -117,6 +128,7 @@ interface WasmExports {
   inputPointer(): number;
   meterPointer(): number;
   inputCapacity(): number;
+  maxStretches(): number;
   maxPhases(): number;
   maxTaps(): number;
   init(phases: number, taps: number): void;
@@ -135,7 +147,7 @@ export interface WasmOversampler {
   input: Float32Array;
   /** The meter's state block (see meter() in wasm/truepeak.as.ts). */
   state: Float64Array;
-  /** New samples per meter() call: a whole number of skip stretches. */
+  /** Most new samples one meter() call takes (INPUT's capacity less the history). */
   chunk: number;
   /** Bound on the f32 screen's error per unit of input peak. */
   errorPerPeak: number;
@@ -195,8 +207,8 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
     exact: wrap((c) => e.peak(c)),
     screened: wrap((c, max, inputPeak) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37)),
     input,
-    state: new Float64Array(e.memory.buffer, e.meterPointer(), 9),
-    chunk: Math.floor((input.length - H) / STRETCH) * STRETCH,
+    state: new Float64Array(e.memory.buffer, e.meterPointer(), 10),
+    chunk: Math.min(input.length - H, e.maxStretches() * STRETCH),
     errorPerPeak,
     meter: e.meter,
   };
@@ -209,7 +221,7 @@ export function defaultTruePeakWasm(): WebAssembly.Module | null {
 
 interface Kernels {
   ip: Interpolator;
-  js: Kernel;
+  js: JsKernel;
   wasm: Map<WebAssembly.Module, WasmOversampler | null>;
 }
 
@@ -237,10 +249,17 @@ export interface TruePeakOptions {
   useWasm?: boolean;
   /** The compiled module to use instead of the repo's build (null: none, i.e. the plain-JS kernel). */
   wasm?: WebAssembly.Module | null;
+  /**
+   * Samples per chunk whose stretches are ordered by bound (a multiple of 128; default 48000, the
+   * analyzers' block; at most what the WASM input holds). Both kernels cut a call the same way.
+   */
+  chunkSamples?: number;
 }
 
 /** Stretch length for the skip test: short enough to skip quiet passages finely, long enough to be cheap. */
 const STRETCH = 128;
+/** Default chunk: one analyzer block (1 s at 48 kHz), 375 stretches ordered by bound. */
+export const DEFAULT_CHUNK_SAMPLES = 48000;
 
 /** One channel's true-peak meter; feed it every sample in order. */
 export class TruePeakMeter {
@@ -251,7 +270,7 @@ export class TruePeakMeter {
   private readonly ext: Float32Array;
   private readonly history: number;
   private readonly ip: Interpolator;
-  private readonly kernel: Kernel;
+  private readonly kernel: JsKernel;
   private readonly wasm: WasmOversampler | null;
   /** ext's first `history` samples: the last samples seen, which the next outputs still need. */
   private readonly historySamples: Float32Array;
@@ -262,6 +281,16 @@ export class TruePeakMeter {
   skipped = 0;
   /** When false, every stretch is oversampled (the plain path the skip must equal). */
   skipEnabled = true;
+  /** Oversample each chunk's stretches loudest bound first (false: in time order; same true peak). */
+  loudestFirst = true;
+  /** Samples per chunk (a multiple of STRETCH). */
+  readonly chunkSamples: number;
+  /** Per stretch of a chunk: its bound, and the sort keys (JS path). */
+  private readonly bounds: Float64Array;
+  private readonly keys: Float64Array;
+  /** Reinterprets a bound's float32 bits for the sort key. */
+  private readonly f32 = new Float32Array(1);
+  private readonly u32 = new Uint32Array(this.f32.buffer);
 
   /** True when the oversampler runs the WASM SIMD kernel, false for the plain-JS one. */
   readonly usingWasm: boolean;
@@ -274,8 +303,14 @@ export class TruePeakMeter {
     this.kernel = k.js;
     this.usingWasm = this.wasm !== null;
     this.history = Math.max(0, k.ip.tapsPerPhase - 1);
-    this.ext = new Float32Array(this.history + STRETCH);
+    const chunk = options.chunkSamples ?? DEFAULT_CHUNK_SAMPLES;
+    if (!(chunk > 0 && chunk % STRETCH === 0 && chunk / STRETCH <= 65536)) throw new Error(`chunkSamples ${chunk}: a positive multiple of ${STRETCH}`);
+    if (this.wasm && chunk > this.wasm.chunk) throw new Error(`chunkSamples ${chunk}: the WASM kernel takes at most ${this.wasm.chunk}`);
+    this.chunkSamples = chunk;
+    this.ext = new Float32Array(this.history + (this.wasm ? 0 : chunk));
     this.historySamples = this.ext.subarray(0, this.history);
+    this.bounds = new Float64Array(this.wasm ? 0 : chunk / STRETCH);
+    this.keys = new Float64Array(this.wasm ? 0 : chunk / STRETCH);
   }
 
   get truePeak(): number {
@@ -294,12 +329,12 @@ export class TruePeakMeter {
     else this.processJs(x, from, to, gain);
   }
 
-  /** The same stretches and decisions as processJs, run by meter() in the WASM module. */
+  /** The same chunks, stretches and decisions as processJs, run by meter() in the WASM module. */
   private processWasm(w: WasmOversampler, x: Float32Array, from: number, to: number, gain: number): void {
     const H = this.history;
     const { input, state } = w;
-    for (let start = from; start < to; start += w.chunk) {
-      const count = Math.min(to, start + w.chunk) - start;
+    for (let start = from; start < to; start += this.chunkSamples) {
+      const count = Math.min(to, start + this.chunkSamples) - start;
       input.set(this.historySamples, 0);
       input.set(x.subarray(start, start + count), H);
       state[0] = this.interpolatedPeak;
@@ -311,6 +346,7 @@ export class TruePeakMeter {
       state[6] = this.skipped;
       state[7] = this.skipEnabled ? 1 : 0;
       state[8] = STRETCH;
+      state[9] = this.loudestFirst ? 1 : 0;
       w.meter(count);
       this.interpolatedPeak = state[0]!;
       this.samplePeak = state[1]!;
@@ -324,38 +360,71 @@ export class TruePeakMeter {
   private processJs(x: Float32Array, from: number, to: number, gain: number): void {
     const ext = this.ext;
     const H = this.history;
-    for (let start = from; start < to; start += STRETCH) {
-      const end = Math.min(to, start + STRETCH);
-      const count = end - start;
-      let peak = 0;
-      for (let i = start; i < end; i++) {
-        const a = x[i]! < 0 ? -x[i]! : x[i]!;
-        if (a > peak) peak = a;
+    for (let start = from; start < to; start += this.chunkSamples) {
+      const count = Math.min(to, start + this.chunkSamples) - start;
+      if (this.ip.factor === 1) {
+        this.samplePeak = Math.max(this.samplePeak, absPeak(x, start, start + count));
+        continue;
       }
-      if (peak > this.samplePeak) this.samplePeak = peak;
-      if (this.ip.factor === 1) continue;
-      const inputPeak = Math.max(peak, this.historyPeak);
-      if (!this.skipEnabled || inputPeak * gain > this.interpolatedPeak) {
-        ext.set(x.subarray(start, end), H);
-        const p = this.kernel(ext, count, this.interpolatedPeak, inputPeak);
-        if (p > this.interpolatedPeak) this.interpolatedPeak = p;
-        this.oversampled++;
-        // keep the last H samples as history for the next stretch
-        ext.copyWithin(0, count, count + H);
-      } else {
-        this.skipped++;
-        if (count >= H) ext.set(x.subarray(end - H, end), 0);
-        else {
-          ext.copyWithin(0, count, H);
-          ext.set(x.subarray(start, end), H - count);
-        }
-      }
-      let hp = 0;
-      for (let i = 0; i < H; i++) {
-        const a = ext[i]! < 0 ? -ext[i]! : ext[i]!;
-        if (a > hp) hp = a;
-      }
-      this.historyPeak = hp;
+      ext.set(x.subarray(start, start + count), H);
+      this.meterChunk(count, gain);
+      // keep the last H samples as history for the next chunk
+      ext.copyWithin(0, count, count + H);
     }
   }
+
+  /** meter() of wasm/truepeak.as.ts on ext (history, then `count` new samples), step for step. */
+  private meterChunk(count: number, gain: number): void {
+    const ext = this.ext;
+    const H = this.history;
+    const { bounds, keys, f32, u32 } = this;
+    const stretches = Math.ceil(count / STRETCH);
+    for (let s = 0; s < stretches; s++) {
+      const start = s * STRETCH;
+      const c = Math.min(STRETCH, count - start);
+      const peak = absPeak(ext, H + start, H + start + c);
+      if (peak > this.samplePeak) this.samplePeak = peak;
+      const bound = Math.max(peak, this.historyPeak);
+      bounds[s] = bound;
+      // the bound's f32 bits order like the bound (it is ≥ 0); ties: the earlier stretch has the larger key
+      f32[0] = bound;
+      keys[s] = u32[0]! * 65536 + (65535 - s);
+      this.historyPeak = absPeak(ext, start + c, start + c + H);
+    }
+    if (this.skipEnabled && this.loudestFirst) {
+      const sorted = keys.subarray(0, stretches).sort();
+      for (let n = stretches; n > 0; n--) {
+        const s = 65535 - (sorted[n - 1]! % 65536);
+        const bound = bounds[s]!;
+        // the bounds only fall from here while the running maximum only rises: the rest are skipped too
+        if (!(bound * gain > this.interpolatedPeak)) {
+          this.skipped += n;
+          break;
+        }
+        this.oversampleStretch(s, count, bound);
+      }
+    } else {
+      for (let s = 0; s < stretches; s++) {
+        if (!this.skipEnabled || bounds[s]! * gain > this.interpolatedPeak) this.oversampleStretch(s, count, bounds[s]!);
+        else this.skipped++;
+      }
+    }
+  }
+
+  private oversampleStretch(s: number, count: number, bound: number): void {
+    const start = s * STRETCH;
+    const p = this.kernel(this.ext, Math.min(STRETCH, count - start), this.interpolatedPeak, bound, this.history + start);
+    if (p > this.interpolatedPeak) this.interpolatedPeak = p;
+    this.oversampled++;
+  }
+}
+
+/** Max |x| over x[from, to) (NaN never wins a comparison, as in the WASM kernel). */
+function absPeak(x: Float32Array, from: number, to: number): number {
+  let peak = 0;
+  for (let i = from; i < to; i++) {
+    const a = x[i]! < 0 ? -x[i]! : x[i]!;
+    if (a > peak) peak = a;
+  }
+  return peak;
 }

@@ -13,7 +13,7 @@
 
 const MAX_PHASES: i32 = 15;
 const MAX_TAPS: i32 = 64;
-const CAPACITY: i32 = 16384;
+const CAPACITY: i32 = 65536;
 
 const TAPS: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
 const TAPS32: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
@@ -304,11 +304,23 @@ function peakAboveFrom(first: i32, count: i32, runningMax: f64, errorBound: f64)
 
 // METER (f64 each): 0 interpolated peak (running max), 1 sample peak, 2 history peak, 3 skip gain
 // (worstCaseGain with its margin), 4 error per unit input peak, 5 stretches oversampled, 6 skipped,
-// 7 skipping enabled (0/1), 8 stretch length. The caller writes them all, calls meter(), reads 0, 1, 2, 5, 6.
-const METER: usize = memory.data(9 * 8, 16);
+// 7 skipping enabled (0/1), 8 stretch length, 9 order (1: loudest bound first, 0: time order).
+// The caller writes them all, calls meter(), reads 0, 1, 2, 5, 6.
+const METER: usize = memory.data(10 * 8, 16);
+/** Most stretches one meter() call can hold (INPUT's capacity over the shortest stretch the caller uses). */
+const MAX_STRETCHES: i32 = CAPACITY / 64;
+/** Each stretch's bound (f64): max |x| over its samples and the taps-1 before them. */
+const BOUNDS: usize = memory.data(MAX_STRETCHES * 8, 16);
+/** Max-heap of sort keys: the bound's f32 bits above 16 bits of 65535 - stretch index. */
+const HEAP: usize = memory.data(MAX_STRETCHES * 8, 16);
 
 export function meterPointer(): usize {
   return METER;
+}
+
+/** Stretches of at least this length fit a meter() call of inputCapacity() - taps + 1 samples. */
+export function maxStretches(): i32 {
+  return MAX_STRETCHES;
 }
 
 /** Max |x| over INPUT[from, to): NaN ignored as the JS loop does (pmax keeps the old value). */
@@ -324,9 +336,34 @@ function absPeak(from: i32, to: i32): f64 {
   return <f64>peak;
 }
 
+@inline function heapAt(i: i32): u64 {
+  return load<u64>(HEAP + (<usize>i << 3));
+}
+
+@inline function heapSet(i: i32, v: u64): void {
+  store<u64>(HEAP + (<usize>i << 3), v);
+}
+
+/** Restore the max-heap property below node i of a heap of n keys. */
+function siftDown(i: i32, n: i32): void {
+  const v = heapAt(i);
+  while (true) {
+    let child = 2 * i + 1;
+    if (child >= n) break;
+    if (child + 1 < n && heapAt(child + 1) > heapAt(child)) child++;
+    if (heapAt(child) <= v) break;
+    heapSet(i, heapAt(child));
+    i = child;
+  }
+  heapSet(i, v);
+}
+
 /**
- * Meter the `count` samples after the taps-1 history in INPUT, stretch by stretch: sample peak, skip
- * test, screened oversampling, history peak. Afterwards the last taps-1 samples are INPUT[count ..].
+ * Meter the `count` samples after the taps-1 history in INPUT: every stretch's sample peak and bound
+ * first, then the stretches oversampled (screened) in descending order of bound (ties: earlier first),
+ * or in time order, each skipped when its bound × gain cannot beat the running maximum. Every stretch's
+ * outputs depend only on INPUT, so the maximum is the same in any order. Afterwards the last taps-1
+ * samples are INPUT[count ..].
  */
 export function meter(count: i32): void {
   const H = tapCount - 1;
@@ -339,19 +376,47 @@ export function meter(count: i32): void {
   let skipped = f64.load(METER, 48);
   const skip = f64.load(METER, 56) != 0;
   const stretch = <i32>f64.load(METER, 64);
-  for (let start = 0; start < count; start += stretch) {
+  const loudestFirst = f64.load(METER, 72) != 0;
+  const stretches = (count + stretch - 1) / stretch;
+  for (let s = 0; s < stretches; s++) {
+    const start = s * stretch;
     const c = min<i32>(stretch, count - start);
     const peak = absPeak(H + start, H + start + c);
     if (peak > samplePeak) samplePeak = peak;
-    const inputPeak = max<f64>(peak, historyPeak);
-    if (!skip || inputPeak * gain > interpolated) {
-      const p = peakAboveFrom(H + start, c, interpolated, inputPeak * errorPerPeak + 1e-37);
+    const bound = max<f64>(peak, historyPeak);
+    f64.store(BOUNDS + (<usize>s << 3), bound);
+    if (loudestFirst) heapSet(s, (<u64>reinterpret<u32>(<f32>bound) << 16) | <u64>(65535 - s));
+    historyPeak = absPeak(start + c, start + c + H);
+  }
+  if (skip && loudestFirst) {
+    for (let i = stretches / 2 - 1; i >= 0; i--) siftDown(i, stretches);
+    for (let n = stretches; n > 0; n--) {
+      const s = 65535 - <i32>(heapAt(0) & 0xffff);
+      const bound = f64.load(BOUNDS + (<usize>s << 3));
+      // the bounds only fall from here while the running maximum only rises: the rest are skipped too
+      if (!(bound * gain > interpolated)) {
+        skipped += n;
+        break;
+      }
+      const start = s * stretch;
+      const p = peakAboveFrom(H + start, min<i32>(stretch, count - start), interpolated, bound * errorPerPeak + 1e-37);
       if (p > interpolated) interpolated = p;
       oversampled += 1;
-    } else {
-      skipped += 1;
+      heapSet(0, heapAt(n - 1));
+      siftDown(0, n - 1);
     }
-    historyPeak = absPeak(start + c, start + c + H);
+  } else {
+    for (let s = 0; s < stretches; s++) {
+      const bound = f64.load(BOUNDS + (<usize>s << 3));
+      if (!skip || bound * gain > interpolated) {
+        const start = s * stretch;
+        const p = peakAboveFrom(H + start, min<i32>(stretch, count - start), interpolated, bound * errorPerPeak + 1e-37);
+        if (p > interpolated) interpolated = p;
+        oversampled += 1;
+      } else {
+        skipped += 1;
+      }
+    }
   }
   f64.store(METER, interpolated);
   f64.store(METER, samplePeak, 8);
