@@ -134,9 +134,10 @@ for (const skip of [false, true]) {
   }
 }
 
-// Stretch order inside each chunk (TruePeakMeter.loudestFirst): time order vs loudest bound first, on
-// programme-like channels of 60 s fed in 1 s blocks as the analyzers do. Same true peak by construction
-// (checked here); what changes is the share of stretches oversampled and so the time.
+// The skip bound (TruePeakMeter.rangeBound) and stretch length: the old bound (worstCaseGain × max |x|,
+// 128-sample stretches) vs the signed-range bound, on programme-like channels of 60 s fed in 1 s blocks
+// as the analyzers do. Same true peak by construction (checked here); what changes is the share of
+// stretches oversampled and so the time.
 function programme(kind: string): Float32Array {
   let seed = 777;
   const rand = () => {
@@ -175,15 +176,15 @@ function programme(kind: string): Float32Array {
   return x;
 }
 
-function orderedMeters(channelsIn: Float32Array[], useWasm: boolean, loudestFirst: boolean, chunkSamples?: number): { seconds: number; value: number; share: number } {
+function skipMeters(channelsIn: Float32Array[], useWasm: boolean, rangeBound: boolean, stretchSamples: number): { seconds: number; value: number; share: number } {
   let share = 0;
   const r = best(() => {
     let peak = 0;
     let over = 0;
     let all = 0;
     for (const x of channelsIn) {
-      const m = new TruePeakMeter(rate, { useWasm, chunkSamples });
-      m.loudestFirst = loudestFirst;
+      const m = new TruePeakMeter(rate, { useWasm, stretchSamples });
+      m.rangeBound = rangeBound;
       for (let i = 0; i < frames; i += 48000) m.process(x, i, Math.min(frames, i + 48000));
       peak = Math.max(peak, m.truePeak);
       over += m.oversampled;
@@ -202,12 +203,13 @@ const programmes: Array<[string, Float32Array[]]> = [
 for (const useWasm of module ? [false, true] : [false]) {
   for (const [name, chans] of programmes) {
     const n = chans.length * frames;
-    const time = orderedMeters(chans, useWasm, false);
-    const loud = orderedMeters(chans, useWasm, true);
     const ns = (r: { seconds: number }) => ((r.seconds * 1e9) / n).toFixed(3);
+    const cell = (r: { seconds: number; share: number }) => `${(100 * r.share).toFixed(1).padStart(5)}% ${ns(r).padStart(6)} ns`;
+    const old = skipMeters(chans, useWasm, false, 128);
+    const range = [128, 64, 32].map((len) => skipMeters(chans, useWasm, true, len));
+    const same = range.every((r) => r.value === old.value);
     console.log(
-      `TP order ${useWasm ? 'WASM' : 'JS  '} ${name.padEnd(20)} time order ${(100 * time.share).toFixed(1).padStart(5)}% oversampled ${ns(time).padStart(6)} ns/sample` +
-        ` | loudest first ${(100 * loud.share).toFixed(1).padStart(5)}% ${ns(loud).padStart(6)} ns/sample  ${loud.value === time.value ? 'same peak' : 'DIFFERS'}`,
+      `TP skip ${useWasm ? 'WASM' : 'JS  '} ${name.padEnd(18)} oversampled, ns/sample: |x| bound/128 ${cell(old)} | range bound /128 ${cell(range[0]!)} /64 ${cell(range[1]!)} /32 ${cell(range[2]!)}  ${same ? 'same peak' : 'DIFFERS'}`,
     );
   }
 }

@@ -5,12 +5,11 @@
  *
  * The interpolator is a Kaiser-windowed sinc whose total length puts an integer-delay tap at its
  * centre, so phase 0 is the input itself and only the L-1 fractional phases need computing.
- * Exact skipping: no interpolated value can exceed worstCaseGain × max |x| over its taps, so a stretch
- * whose input peak times that gain cannot beat the running maximum is not oversampled (same result).
- * Within each chunk of up to 48000 samples the stretches are oversampled loudest bound first: the running
- * maximum is high from the first one on, so a quiet start or a crescendo skips as much as its end would.
- * A stretch's outputs depend only on its samples and the taps-1 before them, and the max of a set does
- * not depend on the order it is taken in, so the true peak is the same as in time order.
+ * Exact skipping: a stretch whose outputs provably cannot beat the running maximum is not oversampled
+ * (same result). The bound: every tap's input lies in [bottom, top], the range of the stretch's samples
+ * and the taps-1 before them, so a phase with positive taps summing to P and negative ones to -N gives
+ * -(N·top - P·bottom) ≤ y ≤ P·top - N·bottom. That is never above worstCaseGain × max |x| (= (P+N)·max |x|,
+ * the bound it replaces) and far below it where the stretch stays near one polarity (bass, DC, a crest).
  * The FIR runs in WASM SIMD (src/dsp/wasm/truepeak.as.ts, built into dist/wasm by npm's prepare step)
  * when that file is there, else in the plain-JS kernel; both sum in the same order in double.
  */
@@ -23,6 +22,8 @@ export interface Interpolator {
   phases: Float64Array[];
   /** The largest Σ|taps| of any phase: the bound used for exact skipping. */
   worstCaseGain: number;
+  /** Per phase [P, N]: the sum of its positive taps and of its negative taps' magnitudes. */
+  rangeGains: Array<[number, number]>;
 }
 
 export function oversamplingFactor(sampleRate: number): number {
@@ -48,7 +49,7 @@ function besselI0(x: number): number {
  * -0.44 dB there for the 12-tap Hann filter of libebur128 (loudness-algorithms.md §3).
  */
 export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5): Interpolator {
-  if (factor === 1) return { factor, tapsPerPhase: 0, phases: [], worstCaseGain: 1 };
+  if (factor === 1) return { factor, tapsPerPhase: 0, phases: [], worstCaseGain: 1, rangeGains: [] };
   const length = factor * tapsPerPhase + 1;
   const centre = (length - 1) / 2;
   const h = new Float64Array(length);
@@ -78,7 +79,16 @@ export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5):
     worstCaseGain = Math.max(worstCaseGain, abs);
     phases.push(taps);
   }
-  return { factor, tapsPerPhase, phases, worstCaseGain };
+  const rangeGains = phases.map((taps): [number, number] => {
+    let positive = 0;
+    let negative = 0;
+    for (const c of taps) {
+      if (c > 0) positive += c;
+      else negative -= c;
+    }
+    return [positive, negative];
+  });
+  return { factor, tapsPerPhase, phases, worstCaseGain, rangeGains };
 }
 
 /**
@@ -89,20 +99,13 @@ export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5):
  */
 export type Kernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number) => number;
 
-/** The compiled JS kernel, also callable on the outputs first .. first+count-1 of a longer ext. */
-export type JsKernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number, first?: number) => number;
-
 /**
  * The FIR loop with the taps inlined as constants (measured 3x faster than a loop over a tap array in V8).
  * Always computes the exact max (ignores runningMax and inputPeak).
  */
-export function compileKernel(ip: Interpolator): JsKernel {
+export function compileKernel(ip: Interpolator): Kernel {
   const T = ip.tapsPerPhase;
-  const lines: string[] = [
-    'let peak = 0;',
-    `const from = first === undefined ? ${T - 1} : first;`,
-    'for (let n = from; n < from + count; n++) {',
-  ];
+  const lines: string[] = ['let peak = 0;', `for (let n = ${T - 1}; n < ${T - 1} + count; n++) {`];
   for (let k = 0; k < T; k++) lines.push(`  const x${k} = ext[n - ${k}];`);
   ip.phases.forEach((taps, pi) => {
     const terms = Array.from(taps, (c, k) => `${c.toPrecision(17)} * x${k}`).join(' + ');
@@ -110,7 +113,7 @@ export function compileKernel(ip: Interpolator): JsKernel {
     lines.push(`  if (y${pi} > peak) peak = y${pi}; else if (-y${pi} > peak) peak = -y${pi};`);
   });
   lines.push('}', 'return peak;');
-  return new Function('ext', 'count', 'runningMax', 'inputPeak', 'first', lines.join('\n')) as JsKernel;
+  return new Function('ext', 'count', lines.join('\n')) as Kernel;
 }
 
 /** Where `npm run build:wasm` writes the true-peak kernel (the repo root is found from `start`). */
@@ -127,8 +130,8 @@ interface WasmExports {
   taps32Pointer(): number;
   inputPointer(): number;
   meterPointer(): number;
+  rangeGainsPointer(): number;
   inputCapacity(): number;
-  maxStretches(): number;
   maxPhases(): number;
   maxTaps(): number;
   init(phases: number, taps: number): void;
@@ -147,7 +150,7 @@ export interface WasmOversampler {
   input: Float32Array;
   /** The meter's state block (see meter() in wasm/truepeak.as.ts). */
   state: Float64Array;
-  /** Most new samples one meter() call takes (INPUT's capacity less the history). */
+  /** Most new samples per meter() call (the meter takes a whole number of its stretches). */
   chunk: number;
   /** Bound on the f32 screen's error per unit of input peak. */
   errorPerPeak: number;
@@ -180,6 +183,7 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
     }
   });
   e.init(P, T);
+  new Float64Array(e.memory.buffer, e.rangeGainsPointer(), P * 2).set(ip.rangeGains.flat());
   const input = new Float32Array(e.memory.buffer, e.inputPointer(), e.inputCapacity());
   const H = T - 1;
   // (T+2) ulps of f32 with 1% to spare covers the f32 pass, the f64 kernel's own rounding and this
@@ -207,8 +211,8 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
     exact: wrap((c) => e.peak(c)),
     screened: wrap((c, max, inputPeak) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37)),
     input,
-    state: new Float64Array(e.memory.buffer, e.meterPointer(), 10),
-    chunk: Math.min(input.length - H, e.maxStretches() * STRETCH),
+    state: new Float64Array(e.memory.buffer, e.meterPointer(), 12),
+    chunk: input.length - H,
     errorPerPeak,
     meter: e.meter,
   };
@@ -221,7 +225,7 @@ export function defaultTruePeakWasm(): WebAssembly.Module | null {
 
 interface Kernels {
   ip: Interpolator;
-  js: JsKernel;
+  js: Kernel;
   wasm: Map<WebAssembly.Module, WasmOversampler | null>;
 }
 
@@ -249,17 +253,14 @@ export interface TruePeakOptions {
   useWasm?: boolean;
   /** The compiled module to use instead of the repo's build (null: none, i.e. the plain-JS kernel). */
   wasm?: WebAssembly.Module | null;
-  /**
-   * Samples per chunk whose stretches are ordered by bound (a multiple of 128; default 48000, the
-   * analyzers' block; at most what the WASM input holds). Both kernels cut a call the same way.
-   */
-  chunkSamples?: number;
+  /** Samples per skip stretch (default STRETCH_SAMPLES; for the bench and tests). */
+  stretchSamples?: number;
 }
 
 /** Stretch length for the skip test: short enough to skip quiet passages finely, long enough to be cheap. */
-const STRETCH = 128;
-/** Default chunk: one analyzer block (1 s at 48 kHz), 375 stretches ordered by bound. */
-export const DEFAULT_CHUNK_SAMPLES = 48000;
+export const STRETCH_SAMPLES = 128;
+/** Margin on the range bound: the double sums (and the bound's own) round far less than 1e-9 of it. */
+const RANGE_MARGIN = 1 + 1e-9;
 
 /** One channel's true-peak meter; feed it every sample in order. */
 export class TruePeakMeter {
@@ -270,27 +271,23 @@ export class TruePeakMeter {
   private readonly ext: Float32Array;
   private readonly history: number;
   private readonly ip: Interpolator;
-  private readonly kernel: JsKernel;
+  private readonly kernel: Kernel;
   private readonly wasm: WasmOversampler | null;
   /** ext's first `history` samples: the last samples seen, which the next outputs still need. */
   private readonly historySamples: Float32Array;
-  /** Peak of the history samples currently at the head of ext. */
-  private historyPeak = 0;
+  /** Max and min of the history samples currently at the head of ext (zeros at the start). */
+  private historyHi = 0;
+  private historyLo = 0;
+  private readonly stretch: number;
+  /** ip.rangeGains flattened: P, N of each phase. */
+  private readonly rangeGains: Float64Array;
   /** Stretches oversampled vs skipped (for the bench and the skip test). */
   oversampled = 0;
   skipped = 0;
   /** When false, every stretch is oversampled (the plain path the skip must equal). */
   skipEnabled = true;
-  /** Oversample each chunk's stretches loudest bound first (false: in time order; same true peak). */
-  loudestFirst = true;
-  /** Samples per chunk (a multiple of STRETCH). */
-  readonly chunkSamples: number;
-  /** Per stretch of a chunk: its bound, and the sort keys (JS path). */
-  private readonly bounds: Float64Array;
-  private readonly keys: Float64Array;
-  /** Reinterprets a bound's float32 bits for the sort key. */
-  private readonly f32 = new Float32Array(1);
-  private readonly u32 = new Uint32Array(this.f32.buffer);
+  /** Skip by the signed-range bound (default); false: by worstCaseGain × max |x| (the bench's old bound). */
+  rangeBound = true;
 
   /** True when the oversampler runs the WASM SIMD kernel, false for the plain-JS one. */
   readonly usingWasm: boolean;
@@ -303,14 +300,11 @@ export class TruePeakMeter {
     this.kernel = k.js;
     this.usingWasm = this.wasm !== null;
     this.history = Math.max(0, k.ip.tapsPerPhase - 1);
-    const chunk = options.chunkSamples ?? DEFAULT_CHUNK_SAMPLES;
-    if (!(chunk > 0 && chunk % STRETCH === 0 && chunk / STRETCH <= 65536)) throw new Error(`chunkSamples ${chunk}: a positive multiple of ${STRETCH}`);
-    if (this.wasm && chunk > this.wasm.chunk) throw new Error(`chunkSamples ${chunk}: the WASM kernel takes at most ${this.wasm.chunk}`);
-    this.chunkSamples = chunk;
-    this.ext = new Float32Array(this.history + (this.wasm ? 0 : chunk));
+    this.rangeGains = Float64Array.from(k.ip.rangeGains.flat());
+    this.stretch = options.stretchSamples ?? STRETCH_SAMPLES;
+    if (!(Number.isInteger(this.stretch) && this.stretch > 0)) throw new Error(`stretchSamples ${this.stretch}: a positive integer`);
+    this.ext = new Float32Array(this.history + this.stretch);
     this.historySamples = this.ext.subarray(0, this.history);
-    this.bounds = new Float64Array(this.wasm ? 0 : chunk / STRETCH);
-    this.keys = new Float64Array(this.wasm ? 0 : chunk / STRETCH);
   }
 
   get truePeak(): number {
@@ -329,30 +323,34 @@ export class TruePeakMeter {
     else this.processJs(x, from, to, gain);
   }
 
-  /** The same chunks, stretches and decisions as processJs, run by meter() in the WASM module. */
+  /** The same stretches and decisions as processJs, run by meter() in the WASM module. */
   private processWasm(w: WasmOversampler, x: Float32Array, from: number, to: number, gain: number): void {
     const H = this.history;
     const { input, state } = w;
-    for (let start = from; start < to; start += this.chunkSamples) {
-      const count = Math.min(to, start + this.chunkSamples) - start;
+    const chunk = Math.floor(w.chunk / this.stretch) * this.stretch;
+    for (let start = from; start < to; start += chunk) {
+      const count = Math.min(to, start + chunk) - start;
       input.set(this.historySamples, 0);
       input.set(x.subarray(start, start + count), H);
       state[0] = this.interpolatedPeak;
       state[1] = this.samplePeak;
-      state[2] = this.historyPeak;
-      state[3] = gain;
-      state[4] = w.errorPerPeak;
-      state[5] = this.oversampled;
-      state[6] = this.skipped;
-      state[7] = this.skipEnabled ? 1 : 0;
-      state[8] = STRETCH;
-      state[9] = this.loudestFirst ? 1 : 0;
+      state[2] = this.historyHi;
+      state[3] = this.historyLo;
+      state[4] = gain;
+      state[5] = w.errorPerPeak;
+      state[6] = this.oversampled;
+      state[7] = this.skipped;
+      state[8] = this.skipEnabled ? 1 : 0;
+      state[9] = this.stretch;
+      state[10] = this.rangeBound ? 1 : 0;
+      state[11] = RANGE_MARGIN;
       w.meter(count);
       this.interpolatedPeak = state[0]!;
       this.samplePeak = state[1]!;
-      this.historyPeak = state[2]!;
-      this.oversampled = state[5]!;
-      this.skipped = state[6]!;
+      this.historyHi = state[2]!;
+      this.historyLo = state[3]!;
+      this.oversampled = state[6]!;
+      this.skipped = state[7]!;
       this.historySamples.set(input.subarray(count, count + H));
     }
   }
@@ -360,71 +358,58 @@ export class TruePeakMeter {
   private processJs(x: Float32Array, from: number, to: number, gain: number): void {
     const ext = this.ext;
     const H = this.history;
-    for (let start = from; start < to; start += this.chunkSamples) {
-      const count = Math.min(to, start + this.chunkSamples) - start;
-      if (this.ip.factor === 1) {
-        this.samplePeak = Math.max(this.samplePeak, absPeak(x, start, start + count));
-        continue;
+    const gains = this.rangeGains;
+    for (let start = from; start < to; start += this.stretch) {
+      const end = Math.min(to, start + this.stretch);
+      const count = end - start;
+      // NaN never wins a comparison, as in the WASM kernel
+      let hi = -Infinity;
+      let lo = Infinity;
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        if (v > hi) hi = v;
+        if (v < lo) lo = v;
       }
-      ext.set(x.subarray(start, start + count), H);
-      this.meterChunk(count, gain);
-      // keep the last H samples as history for the next chunk
-      ext.copyWithin(0, count, count + H);
-    }
-  }
-
-  /** meter() of wasm/truepeak.as.ts on ext (history, then `count` new samples), step for step. */
-  private meterChunk(count: number, gain: number): void {
-    const ext = this.ext;
-    const H = this.history;
-    const { bounds, keys, f32, u32 } = this;
-    const stretches = Math.ceil(count / STRETCH);
-    for (let s = 0; s < stretches; s++) {
-      const start = s * STRETCH;
-      const c = Math.min(STRETCH, count - start);
-      const peak = absPeak(ext, H + start, H + start + c);
+      const peak = Math.max(hi, -lo);
       if (peak > this.samplePeak) this.samplePeak = peak;
-      const bound = Math.max(peak, this.historyPeak);
-      bounds[s] = bound;
-      // the bound's f32 bits order like the bound (it is ≥ 0); ties: the earlier stretch has the larger key
-      f32[0] = bound;
-      keys[s] = u32[0]! * 65536 + (65535 - s);
-      this.historyPeak = absPeak(ext, start + c, start + c + H);
-    }
-    if (this.skipEnabled && this.loudestFirst) {
-      const sorted = keys.subarray(0, stretches).sort();
-      for (let n = stretches; n > 0; n--) {
-        const s = 65535 - (sorted[n - 1]! % 65536);
-        const bound = bounds[s]!;
-        // the bounds only fall from here while the running maximum only rises: the rest are skipped too
-        if (!(bound * gain > this.interpolatedPeak)) {
-          this.skipped += n;
-          break;
+      if (this.ip.factor === 1) continue;
+      const top = Math.max(hi, this.historyHi);
+      const bottom = Math.min(lo, this.historyLo);
+      const inputPeak = Math.max(top, -bottom);
+      let bound = inputPeak * gain;
+      if (this.rangeBound) {
+        let b = 0;
+        for (let p = 0; p < gains.length; p += 2) {
+          const P = gains[p]!;
+          const N = gains[p + 1]!;
+          b = Math.max(b, Math.max(P * top - N * bottom, N * top - P * bottom));
         }
-        this.oversampleStretch(s, count, bound);
+        bound = b * RANGE_MARGIN;
       }
-    } else {
-      for (let s = 0; s < stretches; s++) {
-        if (!this.skipEnabled || bounds[s]! * gain > this.interpolatedPeak) this.oversampleStretch(s, count, bounds[s]!);
-        else this.skipped++;
+      if (!this.skipEnabled || bound > this.interpolatedPeak) {
+        ext.set(x.subarray(start, end), H);
+        const p = this.kernel(ext, count, this.interpolatedPeak, inputPeak);
+        if (p > this.interpolatedPeak) this.interpolatedPeak = p;
+        this.oversampled++;
+        // keep the last H samples as history for the next stretch
+        ext.copyWithin(0, count, count + H);
+      } else {
+        this.skipped++;
+        if (count >= H) ext.set(x.subarray(end - H, end), 0);
+        else {
+          ext.copyWithin(0, count, H);
+          ext.set(x.subarray(start, end), H - count);
+        }
       }
+      let hh = -Infinity;
+      let hl = Infinity;
+      for (let i = 0; i < H; i++) {
+        const v = ext[i]!;
+        if (v > hh) hh = v;
+        if (v < hl) hl = v;
+      }
+      this.historyHi = hh;
+      this.historyLo = hl;
     }
   }
-
-  private oversampleStretch(s: number, count: number, bound: number): void {
-    const start = s * STRETCH;
-    const p = this.kernel(this.ext, Math.min(STRETCH, count - start), this.interpolatedPeak, bound, this.history + start);
-    if (p > this.interpolatedPeak) this.interpolatedPeak = p;
-    this.oversampled++;
-  }
-}
-
-/** Max |x| over x[from, to) (NaN never wins a comparison, as in the WASM kernel). */
-function absPeak(x: Float32Array, from: number, to: number): number {
-  let peak = 0;
-  for (let i = from; i < to; i++) {
-    const a = x[i]! < 0 ? -x[i]! : x[i]!;
-    if (a > peak) peak = a;
-  }
-  return peak;
 }

@@ -13,7 +13,7 @@
 
 const MAX_PHASES: i32 = 15;
 const MAX_TAPS: i32 = 64;
-const CAPACITY: i32 = 65536;
+const CAPACITY: i32 = 16384;
 
 const TAPS: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
 const TAPS32: usize = memory.data(MAX_PHASES * MAX_TAPS * 16, 16);
@@ -302,125 +302,99 @@ function peakAboveFrom(first: i32, count: i32, runningMax: f64, errorBound: f64)
 
 // ---- the whole meter (TruePeakMeter.process in ../truepeak.ts, step for step) ------------------------
 
-// METER (f64 each): 0 interpolated peak (running max), 1 sample peak, 2 history peak, 3 skip gain
-// (worstCaseGain with its margin), 4 error per unit input peak, 5 stretches oversampled, 6 skipped,
-// 7 skipping enabled (0/1), 8 stretch length, 9 order (1: loudest bound first, 0: time order).
-// The caller writes them all, calls meter(), reads 0, 1, 2, 5, 6.
-const METER: usize = memory.data(10 * 8, 16);
-/** Most stretches one meter() call can hold (INPUT's capacity over the shortest stretch the caller uses). */
-const MAX_STRETCHES: i32 = CAPACITY / 64;
-/** Each stretch's bound (f64): max |x| over its samples and the taps-1 before them. */
-const BOUNDS: usize = memory.data(MAX_STRETCHES * 8, 16);
-/** Max-heap of sort keys: the bound's f32 bits above 16 bits of 65535 - stretch index. */
-const HEAP: usize = memory.data(MAX_STRETCHES * 8, 16);
+// METER (f64 each): 0 interpolated peak (running max), 1 sample peak, 2 max and 3 min of the history
+// samples, 4 skip gain (worstCaseGain with its margin), 5 error per unit input peak, 6 stretches
+// oversampled, 7 skipped, 8 skipping enabled (0/1), 9 stretch length, 10 bound (1: signed range,
+// 0: peak × gain), 11 the range bound's margin. The caller writes them all, calls meter(), reads 0-3, 6, 7.
+const METER: usize = memory.data(12 * 8, 16);
+/** Per phase: the sums of its positive taps and of its negative taps' magnitudes (written by the caller). */
+const RANGE_GAINS: usize = memory.data(MAX_PHASES * 16, 16);
 
 export function meterPointer(): usize {
   return METER;
 }
-
-/** Stretches of at least this length fit a meter() call of inputCapacity() - taps + 1 samples. */
-export function maxStretches(): i32 {
-  return MAX_STRETCHES;
+export function rangeGainsPointer(): usize {
+  return RANGE_GAINS;
 }
 
-/** Max |x| over INPUT[from, to): NaN ignored as the JS loop does (pmax keeps the old value). */
-function absPeak(from: i32, to: i32): f64 {
-  let m = f32x4.splat(0);
+// absRange's result
+let rangeHi: f64 = 0;
+let rangeLo: f64 = 0;
+
+/** Max and min of INPUT[from, to) into rangeHi, rangeLo (-inf, +inf when empty); NaN ignored as the JS loop does. */
+function absRange(from: i32, to: i32): void {
+  let mh = f32x4.splat(-Infinity);
+  let ml = f32x4.splat(Infinity);
   let i = from;
-  for (; i + 4 <= to; i += 4) m = f32x4.pmax(m, f32x4.abs(v128.load(INPUT + (<usize>i << 2))));
-  let peak = max<f32>(max<f32>(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max<f32>(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (; i + 4 <= to; i += 4) {
+    const v = v128.load(INPUT + (<usize>i << 2));
+    // pmax(a, b) is b only when a < b (pmin: b < a), so a NaN in b never wins
+    mh = f32x4.pmax(mh, v);
+    ml = f32x4.pmin(ml, v);
+  }
+  let hi = max<f32>(max<f32>(f32x4.extract_lane(mh, 0), f32x4.extract_lane(mh, 1)), max<f32>(f32x4.extract_lane(mh, 2), f32x4.extract_lane(mh, 3)));
+  let lo = min<f32>(min<f32>(f32x4.extract_lane(ml, 0), f32x4.extract_lane(ml, 1)), min<f32>(f32x4.extract_lane(ml, 2), f32x4.extract_lane(ml, 3)));
   for (; i < to; i++) {
-    const a = abs<f32>(f32.load(INPUT + (<usize>i << 2)));
-    if (a > peak) peak = a;
+    const v = f32.load(INPUT + (<usize>i << 2));
+    if (v > hi) hi = v;
+    if (v < lo) lo = v;
   }
-  return <f64>peak;
-}
-
-@inline function heapAt(i: i32): u64 {
-  return load<u64>(HEAP + (<usize>i << 3));
-}
-
-@inline function heapSet(i: i32, v: u64): void {
-  store<u64>(HEAP + (<usize>i << 3), v);
-}
-
-/** Restore the max-heap property below node i of a heap of n keys. */
-function siftDown(i: i32, n: i32): void {
-  const v = heapAt(i);
-  while (true) {
-    let child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && heapAt(child + 1) > heapAt(child)) child++;
-    if (heapAt(child) <= v) break;
-    heapSet(i, heapAt(child));
-    i = child;
-  }
-  heapSet(i, v);
+  rangeHi = <f64>hi;
+  rangeLo = <f64>lo;
 }
 
 /**
- * Meter the `count` samples after the taps-1 history in INPUT: every stretch's sample peak and bound
- * first, then the stretches oversampled (screened) in descending order of bound (ties: earlier first),
- * or in time order, each skipped when its bound × gain cannot beat the running maximum. Every stretch's
- * outputs depend only on INPUT, so the maximum is the same in any order. Afterwards the last taps-1
- * samples are INPUT[count ..].
+ * Meter the `count` samples after the taps-1 history in INPUT, stretch by stretch: sample peak, skip
+ * test, screened oversampling, history range. Afterwards the last taps-1 samples are INPUT[count ..].
  */
 export function meter(count: i32): void {
   const H = tapCount - 1;
   let interpolated = f64.load(METER);
   let samplePeak = f64.load(METER, 8);
-  let historyPeak = f64.load(METER, 16);
-  const gain = f64.load(METER, 24);
-  const errorPerPeak = f64.load(METER, 32);
-  let oversampled = f64.load(METER, 40);
-  let skipped = f64.load(METER, 48);
-  const skip = f64.load(METER, 56) != 0;
-  const stretch = <i32>f64.load(METER, 64);
-  const loudestFirst = f64.load(METER, 72) != 0;
-  const stretches = (count + stretch - 1) / stretch;
-  for (let s = 0; s < stretches; s++) {
-    const start = s * stretch;
+  let historyHi = f64.load(METER, 16);
+  let historyLo = f64.load(METER, 24);
+  const gain = f64.load(METER, 32);
+  const errorPerPeak = f64.load(METER, 40);
+  let oversampled = f64.load(METER, 48);
+  let skipped = f64.load(METER, 56);
+  const skip = f64.load(METER, 64) != 0;
+  const stretch = <i32>f64.load(METER, 72);
+  const signedRange = f64.load(METER, 80) != 0;
+  const rangeMargin = f64.load(METER, 88);
+  for (let start = 0; start < count; start += stretch) {
     const c = min<i32>(stretch, count - start);
-    const peak = absPeak(H + start, H + start + c);
+    absRange(H + start, H + start + c);
+    const peak = max<f64>(rangeHi, -rangeLo);
     if (peak > samplePeak) samplePeak = peak;
-    const bound = max<f64>(peak, historyPeak);
-    f64.store(BOUNDS + (<usize>s << 3), bound);
-    if (loudestFirst) heapSet(s, (<u64>reinterpret<u32>(<f32>bound) << 16) | <u64>(65535 - s));
-    historyPeak = absPeak(start + c, start + c + H);
-  }
-  if (skip && loudestFirst) {
-    for (let i = stretches / 2 - 1; i >= 0; i--) siftDown(i, stretches);
-    for (let n = stretches; n > 0; n--) {
-      const s = 65535 - <i32>(heapAt(0) & 0xffff);
-      const bound = f64.load(BOUNDS + (<usize>s << 3));
-      // the bounds only fall from here while the running maximum only rises: the rest are skipped too
-      if (!(bound * gain > interpolated)) {
-        skipped += n;
-        break;
+    const top = max<f64>(rangeHi, historyHi);
+    const bottom = min<f64>(rangeLo, historyLo);
+    const inputPeak = max<f64>(top, -bottom);
+    let bound = inputPeak * gain;
+    if (signedRange) {
+      // every tap's input lies in [bottom, top]: y ≤ P·top - N·bottom and -y ≤ N·top - P·bottom
+      let b: f64 = 0;
+      for (let p = 0; p < phaseCount; p++) {
+        const P = f64.load(RANGE_GAINS + (<usize>p << 4));
+        const N = f64.load(RANGE_GAINS + (<usize>p << 4), 8);
+        b = max<f64>(b, max<f64>(P * top - N * bottom, N * top - P * bottom));
       }
-      const start = s * stretch;
-      const p = peakAboveFrom(H + start, min<i32>(stretch, count - start), interpolated, bound * errorPerPeak + 1e-37);
+      bound = b * rangeMargin;
+    }
+    if (!skip || bound > interpolated) {
+      const p = peakAboveFrom(H + start, c, interpolated, inputPeak * errorPerPeak + 1e-37);
       if (p > interpolated) interpolated = p;
       oversampled += 1;
-      heapSet(0, heapAt(n - 1));
-      siftDown(0, n - 1);
+    } else {
+      skipped += 1;
     }
-  } else {
-    for (let s = 0; s < stretches; s++) {
-      const bound = f64.load(BOUNDS + (<usize>s << 3));
-      if (!skip || bound * gain > interpolated) {
-        const start = s * stretch;
-        const p = peakAboveFrom(H + start, min<i32>(stretch, count - start), interpolated, bound * errorPerPeak + 1e-37);
-        if (p > interpolated) interpolated = p;
-        oversampled += 1;
-      } else {
-        skipped += 1;
-      }
-    }
+    absRange(start + c, start + c + H);
+    historyHi = rangeHi;
+    historyLo = rangeLo;
   }
   f64.store(METER, interpolated);
   f64.store(METER, samplePeak, 8);
-  f64.store(METER, historyPeak, 16);
-  f64.store(METER, oversampled, 40);
-  f64.store(METER, skipped, 48);
+  f64.store(METER, historyHi, 16);
+  f64.store(METER, historyLo, 24);
+  f64.store(METER, oversampled, 48);
+  f64.store(METER, skipped, 56);
 }
