@@ -10,6 +10,9 @@
  * and the taps-1 before them, so a phase with positive taps summing to P and negative ones to -N gives
  * -(N·top - P·bottom) ≤ y ≤ P·top - N·bottom. That is never above worstCaseGain × max |x| (= (P+N)·max |x|,
  * the bound it replaces) and far below it where the stretch stays near one polarity (bass, DC, a crest).
+ * A 128-sample stretch that may beat the maximum is tested again in sub-stretches of 32 (shorter ranges
+ * are tighter): only those that may are oversampled. Stretches go in time order: putting the loudest
+ * first (tried) changed the oversampled share by under 0.2 points on real programme.
  * The FIR runs in WASM SIMD (src/dsp/wasm/truepeak.as.ts, built into dist/wasm by npm's prepare step)
  * when that file is there, else in the plain-JS kernel; both sum in the same order in double.
  */
@@ -99,13 +102,20 @@ export function designInterpolator(factor: number, tapsPerPhase = 16, beta = 5):
  */
 export type Kernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number) => number;
 
+/** The compiled JS kernel, also callable on the outputs first .. first+count-1 of a longer ext. */
+export type JsKernel = (ext: Float32Array, count: number, runningMax: number, inputPeak: number, first?: number) => number;
+
 /**
  * The FIR loop with the taps inlined as constants (measured 3x faster than a loop over a tap array in V8).
  * Always computes the exact max (ignores runningMax and inputPeak).
  */
-export function compileKernel(ip: Interpolator): Kernel {
+export function compileKernel(ip: Interpolator): JsKernel {
   const T = ip.tapsPerPhase;
-  const lines: string[] = ['let peak = 0;', `for (let n = ${T - 1}; n < ${T - 1} + count; n++) {`];
+  const lines: string[] = [
+    'let peak = 0;',
+    `const from = first === undefined ? ${T - 1} : first;`,
+    'for (let n = from; n < from + count; n++) {',
+  ];
   for (let k = 0; k < T; k++) lines.push(`  const x${k} = ext[n - ${k}];`);
   ip.phases.forEach((taps, pi) => {
     const terms = Array.from(taps, (c, k) => `${c.toPrecision(17)} * x${k}`).join(' + ');
@@ -113,7 +123,7 @@ export function compileKernel(ip: Interpolator): Kernel {
     lines.push(`  if (y${pi} > peak) peak = y${pi}; else if (-y${pi} > peak) peak = -y${pi};`);
   });
   lines.push('}', 'return peak;');
-  return new Function('ext', 'count', lines.join('\n')) as Kernel;
+  return new Function('ext', 'count', 'runningMax', 'inputPeak', 'first', lines.join('\n')) as JsKernel;
 }
 
 /** Where `npm run build:wasm` writes the true-peak kernel (the repo root is found from `start`). */
@@ -211,7 +221,7 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
     exact: wrap((c) => e.peak(c)),
     screened: wrap((c, max, inputPeak) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37)),
     input,
-    state: new Float64Array(e.memory.buffer, e.meterPointer(), 12),
+    state: new Float64Array(e.memory.buffer, e.meterPointer(), 13),
     chunk: input.length - H,
     errorPerPeak,
     meter: e.meter,
@@ -225,7 +235,7 @@ export function defaultTruePeakWasm(): WebAssembly.Module | null {
 
 interface Kernels {
   ip: Interpolator;
-  js: Kernel;
+  js: JsKernel;
   wasm: Map<WebAssembly.Module, WasmOversampler | null>;
 }
 
@@ -255,10 +265,17 @@ export interface TruePeakOptions {
   wasm?: WebAssembly.Module | null;
   /** Samples per skip stretch (default STRETCH_SAMPLES; for the bench and tests). */
   stretchSamples?: number;
+  /** Samples per sub-stretch, tested again inside a stretch that may beat the maximum (default SUB_STRETCH_SAMPLES). */
+  subStretchSamples?: number;
 }
 
 /** Stretch length for the skip test: short enough to skip quiet passages finely, long enough to be cheap. */
 export const STRETCH_SAMPLES = 128;
+/**
+ * Sub-stretch length: where a stretch's bound could beat the running maximum, each sub-stretch is tested
+ * with its own range (shorter ranges are tighter) before the costly oversampling.
+ */
+export const SUB_STRETCH_SAMPLES = 32;
 /** Margin on the range bound: the double sums (and the bound's own) round far less than 1e-9 of it. */
 const RANGE_MARGIN = 1 + 1e-9;
 
@@ -271,7 +288,7 @@ export class TruePeakMeter {
   private readonly ext: Float32Array;
   private readonly history: number;
   private readonly ip: Interpolator;
-  private readonly kernel: Kernel;
+  private readonly kernel: JsKernel;
   private readonly wasm: WasmOversampler | null;
   /** ext's first `history` samples: the last samples seen, which the next outputs still need. */
   private readonly historySamples: Float32Array;
@@ -279,6 +296,7 @@ export class TruePeakMeter {
   private historyHi = 0;
   private historyLo = 0;
   private readonly stretch: number;
+  private readonly sub: number;
   /** ip.rangeGains flattened: P, N of each phase. */
   private readonly rangeGains: Float64Array;
   /** Stretches oversampled vs skipped (for the bench and the skip test). */
@@ -303,6 +321,8 @@ export class TruePeakMeter {
     this.rangeGains = Float64Array.from(k.ip.rangeGains.flat());
     this.stretch = options.stretchSamples ?? STRETCH_SAMPLES;
     if (!(Number.isInteger(this.stretch) && this.stretch > 0)) throw new Error(`stretchSamples ${this.stretch}: a positive integer`);
+    this.sub = options.subStretchSamples ?? SUB_STRETCH_SAMPLES;
+    if (!(Number.isInteger(this.sub) && this.sub > 0)) throw new Error(`subStretchSamples ${this.sub}: a positive integer`);
     this.ext = new Float32Array(this.history + this.stretch);
     this.historySamples = this.ext.subarray(0, this.history);
   }
@@ -344,6 +364,7 @@ export class TruePeakMeter {
       state[9] = this.stretch;
       state[10] = this.rangeBound ? 1 : 0;
       state[11] = RANGE_MARGIN;
+      state[12] = this.sub;
       w.meter(count);
       this.interpolatedPeak = state[0]!;
       this.samplePeak = state[1]!;
@@ -358,58 +379,73 @@ export class TruePeakMeter {
   private processJs(x: Float32Array, from: number, to: number, gain: number): void {
     const ext = this.ext;
     const H = this.history;
-    const gains = this.rangeGains;
     for (let start = from; start < to; start += this.stretch) {
       const end = Math.min(to, start + this.stretch);
       const count = end - start;
-      // NaN never wins a comparison, as in the WASM kernel
-      let hi = -Infinity;
-      let lo = Infinity;
-      for (let i = start; i < end; i++) {
-        const v = x[i]!;
-        if (v > hi) hi = v;
-        if (v < lo) lo = v;
-      }
-      const peak = Math.max(hi, -lo);
+      const subs = Math.ceil(count / this.sub);
+      range(x, start, end);
+      const peak = Math.max(rangeHi, -rangeLo);
       if (peak > this.samplePeak) this.samplePeak = peak;
       if (this.ip.factor === 1) continue;
-      const top = Math.max(hi, this.historyHi);
-      const bottom = Math.min(lo, this.historyLo);
-      const inputPeak = Math.max(top, -bottom);
-      let bound = inputPeak * gain;
-      if (this.rangeBound) {
-        let b = 0;
-        for (let p = 0; p < gains.length; p += 2) {
-          const P = gains[p]!;
-          const N = gains[p + 1]!;
-          b = Math.max(b, Math.max(P * top - N * bottom, N * top - P * bottom));
-        }
-        bound = b * RANGE_MARGIN;
-      }
-      if (!this.skipEnabled || bound > this.interpolatedPeak) {
-        ext.set(x.subarray(start, end), H);
-        const p = this.kernel(ext, count, this.interpolatedPeak, inputPeak);
+      const top = Math.max(rangeHi, this.historyHi);
+      const bottom = Math.min(rangeLo, this.historyLo);
+      // ext: the H samples before the stretch, then the stretch
+      ext.set(x.subarray(start, end), H);
+      if (!this.skipEnabled) {
+        const p = this.kernel(ext, count, this.interpolatedPeak, Math.max(top, -bottom));
         if (p > this.interpolatedPeak) this.interpolatedPeak = p;
-        this.oversampled++;
-        // keep the last H samples as history for the next stretch
-        ext.copyWithin(0, count, count + H);
+        this.oversampled += subs;
+      } else if (!(this.skipBound(top, bottom, gain) > this.interpolatedPeak)) {
+        this.skipped += subs;
       } else {
-        this.skipped++;
-        if (count >= H) ext.set(x.subarray(end - H, end), 0);
-        else {
-          ext.copyWithin(0, count, H);
-          ext.set(x.subarray(start, end), H - count);
+        for (let j = 0; j < count; j += this.sub) {
+          const cj = Math.min(this.sub, count - j);
+          // the sub-stretch and the H samples before it
+          range(ext, j, H + j + cj);
+          if (this.skipBound(rangeHi, rangeLo, gain) > this.interpolatedPeak) {
+            const p = this.kernel(ext, cj, this.interpolatedPeak, Math.max(rangeHi, -rangeLo), H + j);
+            if (p > this.interpolatedPeak) this.interpolatedPeak = p;
+            this.oversampled++;
+          } else {
+            this.skipped++;
+          }
         }
       }
-      let hh = -Infinity;
-      let hl = Infinity;
-      for (let i = 0; i < H; i++) {
-        const v = ext[i]!;
-        if (v > hh) hh = v;
-        if (v < hl) hl = v;
-      }
-      this.historyHi = hh;
-      this.historyLo = hl;
+      // keep the last H samples as history for the next stretch
+      ext.copyWithin(0, count, count + H);
+      range(ext, 0, H);
+      this.historyHi = rangeHi;
+      this.historyLo = rangeLo;
     }
   }
+
+  /** skipBound() of wasm/truepeak.as.ts: the range bound with its margin, or peak × gain. */
+  private skipBound(top: number, bottom: number, gain: number): number {
+    if (!this.rangeBound) return Math.max(top, -bottom) * gain;
+    const gains = this.rangeGains;
+    let b = 0;
+    for (let p = 0; p < gains.length; p += 2) {
+      const P = gains[p]!;
+      const N = gains[p + 1]!;
+      b = Math.max(b, Math.max(P * top - N * bottom, N * top - P * bottom));
+    }
+    return b * RANGE_MARGIN;
+  }
+}
+
+// range()'s result
+let rangeHi = 0;
+let rangeLo = 0;
+
+/** Max and min of x[from, to) into rangeHi, rangeLo (-inf, +inf when empty); NaN never wins a comparison, as in the WASM kernel. */
+function range(x: Float32Array, from: number, to: number): void {
+  let hi = -Infinity;
+  let lo = Infinity;
+  for (let i = from; i < to; i++) {
+    const v = x[i]!;
+    if (v > hi) hi = v;
+    if (v < lo) lo = v;
+  }
+  rangeHi = hi;
+  rangeLo = lo;
 }

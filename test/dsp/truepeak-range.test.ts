@@ -3,8 +3,9 @@ import { designInterpolator, oversamplingFactor, TruePeakMeter, type TruePeakOpt
 import { constant, measure, offCrestBurst, random, RATES, square } from './truepeak-signals.js';
 
 // The signed-range skip bound: every tap's input lies in [bottom, top], so each phase's output lies in
-// [P·bottom - N·top, P·top - N·bottom]. Skipping by it must give the no-skip true peak exactly (toBe),
-// with either kernel, every stretch length, and the WASM and JS twins must make the same decisions.
+// [P·bottom - N·top, P·top - N·bottom]; tested per stretch, then per sub-stretch inside a stretch that
+// may beat the maximum. Skipping by it must give the no-skip true peak exactly (toBe), with either
+// kernel, any stretch and sub-stretch lengths, and the WASM and JS twins must make the same decisions.
 
 const n = 40000;
 
@@ -83,16 +84,17 @@ const adversarial: Array<[string, (rate: number) => Float32Array]> = [
 
 describe('true-peak signed-range skip bound', () => {
   for (const rate of RATES.filter((r) => oversamplingFactor(r) > 1)) {
-    it(`${rate} Hz: skip on = skip off, bit for bit, WASM = JS decisions, every stretch length`, () => {
+    it(`${rate} Hz: skip on = skip off, bit for bit, WASM = JS decisions, stretch and sub-stretch lengths`, () => {
       for (const [name, make] of adversarial) {
         const x = make(rate);
         const plain = run(x, rate, [48000], { skip: false, useWasm: false });
         for (const blocks of [[48000], [16256], [1000, 3, 129]]) {
-          for (const stretchSamples of [128, 64, 32, 7]) {
+          for (const [stretchSamples, subStretchSamples] of [[128, 32], [128, 128], [128, 16], [64, 7], [32, 32], [7, 3]]) {
             for (const rangeBound of [true, false]) {
-              const label = `${name} blocks ${blocks} stretch ${stretchSamples} range ${rangeBound}`;
-              const js = run(x, rate, blocks, { useWasm: false, stretchSamples, rangeBound });
-              const wasm = run(x, rate, blocks, { useWasm: true, stretchSamples, rangeBound });
+              const label = `${name} blocks ${blocks} stretch ${stretchSamples}/${subStretchSamples} range ${rangeBound}`;
+              const options = { stretchSamples, subStretchSamples, rangeBound };
+              const js = run(x, rate, blocks, { useWasm: false, ...options });
+              const wasm = run(x, rate, blocks, { useWasm: true, ...options });
               expect(js.truePeak, label).toBe(plain.truePeak);
               expect(js.samplePeak, label).toBe(plain.samplePeak);
               expect(wasm, label).toEqual(js);
@@ -148,9 +150,16 @@ describe('true-peak signed-range skip bound', () => {
       const peak = run(x, 48000, [48000], { useWasm: true, rangeBound: false });
       expect(range.skipped, name).toBeGreaterThanOrEqual(peak.skipped);
     }
-    // and strictly more on a bass line, where stretches stay near one polarity
+    // and strictly more on a bass line, where stretches stay near one polarity, and more again with sub-stretches
     const b = bass(48000, 40, 48000, 0.9);
-    expect(run(b, 48000, [48000], { useWasm: true }).skipped).toBeGreaterThan(run(b, 48000, [48000], { useWasm: true, rangeBound: false }).skipped);
+    const skippedShare = (options: TruePeakOptions & { rangeBound?: boolean }) => {
+      const r = run(b, 48000, [48000], { useWasm: true, ...options });
+      return r.skipped / (r.skipped + r.oversampled);
+    };
+    const old = skippedShare({ rangeBound: false, subStretchSamples: 128 });
+    const range = skippedShare({ subStretchSamples: 128 });
+    expect(range).toBeGreaterThan(old);
+    expect(skippedShare({})).toBeGreaterThan(range);
   });
 
   it('rangeGains: P - N is each phase\'s unity DC gain and P + N its Σ|taps|, the largest being worstCaseGain', () => {

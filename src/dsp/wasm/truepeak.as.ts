@@ -305,8 +305,9 @@ function peakAboveFrom(first: i32, count: i32, runningMax: f64, errorBound: f64)
 // METER (f64 each): 0 interpolated peak (running max), 1 sample peak, 2 max and 3 min of the history
 // samples, 4 skip gain (worstCaseGain with its margin), 5 error per unit input peak, 6 stretches
 // oversampled, 7 skipped, 8 skipping enabled (0/1), 9 stretch length, 10 bound (1: signed range,
-// 0: peak × gain), 11 the range bound's margin. The caller writes them all, calls meter(), reads 0-3, 6, 7.
-const METER: usize = memory.data(12 * 8, 16);
+// 0: peak × gain), 11 the range bound's margin, 12 sub-stretch length. The caller writes them all,
+// calls meter(), reads 0-3, 6, 7.
+const METER: usize = memory.data(13 * 8, 16);
 /** Per phase: the sums of its positive taps and of its negative taps' magnitudes (written by the caller). */
 const RANGE_GAINS: usize = memory.data(MAX_PHASES * 16, 16);
 
@@ -343,9 +344,24 @@ function absRange(from: i32, to: i32): void {
   rangeLo = <f64>lo;
 }
 
+// The range bound of the samples in rangeHi, rangeLo (every tap's input lies in [bottom, top], so
+// y ≤ P·top - N·bottom and -y ≤ N·top - P·bottom), with its margin; or peak × gain when rangeBound is 0.
+function skipBound(top: f64, bottom: f64, signedRange: bool, gain: f64, rangeMargin: f64): f64 {
+  if (!signedRange) return max<f64>(top, -bottom) * gain;
+  let b: f64 = 0;
+  for (let p = 0; p < phaseCount; p++) {
+    const P = f64.load(RANGE_GAINS + (<usize>p << 4));
+    const N = f64.load(RANGE_GAINS + (<usize>p << 4), 8);
+    b = max<f64>(b, max<f64>(P * top - N * bottom, N * top - P * bottom));
+  }
+  return b * rangeMargin;
+}
+
 /**
  * Meter the `count` samples after the taps-1 history in INPUT, stretch by stretch: sample peak, skip
- * test, screened oversampling, history range. Afterwards the last taps-1 samples are INPUT[count ..].
+ * test; a stretch that may beat the running maximum is tested again in sub-stretches (each with the
+ * taps-1 samples before it), and those that may are oversampled (screened). Counts are in sub-stretches.
+ * Afterwards the last taps-1 samples are INPUT[count ..].
  */
 export function meter(count: i32): void {
   const H = tapCount - 1;
@@ -361,31 +377,34 @@ export function meter(count: i32): void {
   const stretch = <i32>f64.load(METER, 72);
   const signedRange = f64.load(METER, 80) != 0;
   const rangeMargin = f64.load(METER, 88);
+  const sub = <i32>f64.load(METER, 96);
   for (let start = 0; start < count; start += stretch) {
     const c = min<i32>(stretch, count - start);
+    const subs = (c + sub - 1) / sub;
     absRange(H + start, H + start + c);
     const peak = max<f64>(rangeHi, -rangeLo);
     if (peak > samplePeak) samplePeak = peak;
     const top = max<f64>(rangeHi, historyHi);
     const bottom = min<f64>(rangeLo, historyLo);
-    const inputPeak = max<f64>(top, -bottom);
-    let bound = inputPeak * gain;
-    if (signedRange) {
-      // every tap's input lies in [bottom, top]: y ≤ P·top - N·bottom and -y ≤ N·top - P·bottom
-      let b: f64 = 0;
-      for (let p = 0; p < phaseCount; p++) {
-        const P = f64.load(RANGE_GAINS + (<usize>p << 4));
-        const N = f64.load(RANGE_GAINS + (<usize>p << 4), 8);
-        b = max<f64>(b, max<f64>(P * top - N * bottom, N * top - P * bottom));
-      }
-      bound = b * rangeMargin;
-    }
-    if (!skip || bound > interpolated) {
-      const p = peakAboveFrom(H + start, c, interpolated, inputPeak * errorPerPeak + 1e-37);
+    if (!skip) {
+      const p = peakAboveFrom(H + start, c, interpolated, max<f64>(top, -bottom) * errorPerPeak + 1e-37);
       if (p > interpolated) interpolated = p;
-      oversampled += 1;
+      oversampled += subs;
+    } else if (!(skipBound(top, bottom, signedRange, gain, rangeMargin) > interpolated)) {
+      skipped += subs;
     } else {
-      skipped += 1;
+      for (let j = 0; j < c; j += sub) {
+        const cj = min<i32>(sub, c - j);
+        // the sub-stretch and the taps-1 samples before it
+        absRange(start + j, H + start + j + cj);
+        if (skipBound(rangeHi, rangeLo, signedRange, gain, rangeMargin) > interpolated) {
+          const p = peakAboveFrom(H + start + j, cj, interpolated, max<f64>(rangeHi, -rangeLo) * errorPerPeak + 1e-37);
+          if (p > interpolated) interpolated = p;
+          oversampled += 1;
+        } else {
+          skipped += 1;
+        }
+      }
     }
     absRange(start + c, start + c + H);
     historyHi = rangeHi;
