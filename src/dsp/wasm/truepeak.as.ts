@@ -333,8 +333,13 @@ function absRange(from: i32, to: i32): void {
     mh = f32x4.pmax(mh, v);
     ml = f32x4.pmin(ml, v);
   }
-  let hi = max<f32>(max<f32>(f32x4.extract_lane(mh, 0), f32x4.extract_lane(mh, 1)), max<f32>(f32x4.extract_lane(mh, 2), f32x4.extract_lane(mh, 3)));
-  let lo = min<f32>(min<f32>(f32x4.extract_lane(ml, 0), f32x4.extract_lane(ml, 1)), min<f32>(f32x4.extract_lane(ml, 2), f32x4.extract_lane(ml, 3)));
+  // lanes folded pairwise by shuffles (max and min are exact, so any grouping gives the same value)
+  mh = f32x4.pmax(mh, v128.shuffle<f32>(mh, mh, 2, 3, 0, 1));
+  ml = f32x4.pmin(ml, v128.shuffle<f32>(ml, ml, 2, 3, 0, 1));
+  mh = f32x4.pmax(mh, v128.shuffle<f32>(mh, mh, 1, 0, 3, 2));
+  ml = f32x4.pmin(ml, v128.shuffle<f32>(ml, ml, 1, 0, 3, 2));
+  let hi = f32x4.extract_lane(mh, 0);
+  let lo = f32x4.extract_lane(ml, 0);
   for (; i < to; i++) {
     const v = f32.load(INPUT + (<usize>i << 2));
     if (v > hi) hi = v;
@@ -381,11 +386,30 @@ export function meter(count: i32): void {
   for (let start = 0; start < count; start += stretch) {
     const c = min<i32>(stretch, count - start);
     const subs = (c + sub - 1) / sub;
-    absRange(H + start, H + start + c);
-    const peak = max<f64>(rangeHi, -rangeLo);
+    // the stretch's range in two parts when it holds the next history: its last H samples are that history
+    let nextHi: f64;
+    let nextLo: f64;
+    let hi: f64;
+    let lo: f64;
+    if (c >= H) {
+      absRange(start + c, start + c + H);
+      nextHi = rangeHi;
+      nextLo = rangeLo;
+      absRange(H + start, start + c);
+      hi = max<f64>(rangeHi, nextHi);
+      lo = min<f64>(rangeLo, nextLo);
+    } else {
+      absRange(H + start, H + start + c);
+      hi = rangeHi;
+      lo = rangeLo;
+      absRange(start + c, start + c + H);
+      nextHi = rangeHi;
+      nextLo = rangeLo;
+    }
+    const peak = max<f64>(hi, -lo);
     if (peak > samplePeak) samplePeak = peak;
-    const top = max<f64>(rangeHi, historyHi);
-    const bottom = min<f64>(rangeLo, historyLo);
+    const top = max<f64>(hi, historyHi);
+    const bottom = min<f64>(lo, historyLo);
     if (!skip) {
       const p = peakAboveFrom(H + start, c, interpolated, max<f64>(top, -bottom) * errorPerPeak + 1e-37);
       if (p > interpolated) interpolated = p;
@@ -406,9 +430,8 @@ export function meter(count: i32): void {
         }
       }
     }
-    absRange(start + c, start + c + H);
-    historyHi = rangeHi;
-    historyLo = rangeLo;
+    historyHi = nextHi;
+    historyLo = nextLo;
   }
   f64.store(METER, interpolated);
   f64.store(METER, samplePeak, 8);
