@@ -146,7 +146,7 @@ interface WasmExports {
   maxTaps(): number;
   init(phases: number, taps: number): void;
   peak(count: number): number;
-  peakAbove(count: number, runningMax: number, errorBound: number): number;
+  peakAbove(count: number, runningMax: number, errorBound: number, tailBound: number): number;
   meter(count: number): void;
 }
 
@@ -164,6 +164,8 @@ export interface WasmOversampler {
   chunk: number;
   /** Bound on the f32 screen's error per unit of input peak. */
   errorPerPeak: number;
+  /** Bound on |Σ taps·x| over the taps outside the central half, per unit of input peak. */
+  tailGain: number;
   meter(count: number): void;
 }
 
@@ -199,6 +201,16 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
   // (T+2) ulps of f32 with 1% to spare covers the f32 pass, the f64 kernel's own rounding and this
   // product's; meter() and the screened kernel add 1e-37 for f32 underflow of tiny products
   const errorPerPeak = ip.worstCaseGain * (T + 2) * 2 ** -24 * 1.01;
+  // the screen first sums taps T/4 .. T-T/4-1 alone (half the work) and bounds the others by
+  // Σ|taps| outside them × inputPeak; 1e-6 covers that product's rounding and the sum's
+  let tailGain = 0;
+  for (const phase of ip.phases) {
+    let tail = 0;
+    phase.forEach((c, k) => {
+      if (k < Math.floor(T / 4) || k >= T - Math.floor(T / 4)) tail += Math.abs(c);
+    });
+    tailGain = Math.max(tailGain, tail * (1 + 1e-6));
+  }
   const wrap = (run: (count: number, runningMax: number, inputPeak: number) => number): Kernel => {
     const chunk = input.length - H;
     return (ext, count, runningMax, inputPeak) => {
@@ -219,11 +231,12 @@ export function wasmOversampler(module: WebAssembly.Module, ip: Interpolator): W
   };
   return {
     exact: wrap((c) => e.peak(c)),
-    screened: wrap((c, max, inputPeak) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37)),
+    screened: wrap((c, max, inputPeak) => e.peakAbove(c, max, inputPeak * errorPerPeak + 1e-37, inputPeak * tailGain)),
     input,
-    state: new Float64Array(e.memory.buffer, e.meterPointer(), 13),
+    state: new Float64Array(e.memory.buffer, e.meterPointer(), 14),
     chunk: input.length - H,
     errorPerPeak,
+    tailGain,
     meter: e.meter,
   };
 }
@@ -365,6 +378,7 @@ export class TruePeakMeter {
       state[10] = this.rangeBound ? 1 : 0;
       state[11] = RANGE_MARGIN;
       state[12] = this.sub;
+      state[13] = w.tailGain;
       w.meter(count);
       this.interpolatedPeak = state[0]!;
       this.samplePeak = state[1]!;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { designInterpolator, oversamplingFactor, TruePeakMeter, type TruePeakOptions } from '../../src/dsp/truepeak.js';
+import {
+  compileKernel,
+  defaultTruePeakWasm,
+  designInterpolator,
+  oversamplingFactor,
+  TruePeakMeter,
+  wasmOversampler,
+  type TruePeakOptions,
+} from '../../src/dsp/truepeak.js';
 import { constant, measure, offCrestBurst, random, RATES, square } from './truepeak-signals.js';
 
 // The signed-range skip bound: every tap's input lies in [bottom, top], so each phase's output lies in
@@ -170,4 +178,45 @@ describe('true-peak signed-range skip bound', () => {
       expect(Math.max(...sums)).toBeCloseTo(ip.worstCaseGain, 12);
     }
   });
+});
+
+describe('WASM screen: central half of the taps first, the rest bounded by tailGain × input peak', () => {
+  const wasm = defaultTruePeakWasm();
+  const designs = [designInterpolator(4), designInterpolator(2), designInterpolator(8), designInterpolator(4, 12), designInterpolator(2, 32)];
+  for (const ip of designs) {
+    it(`factor ${ip.factor}, ${ip.tapsPerPhase} taps: tail-heavy and central-heavy patterns, running maximum just below and above`, () => {
+      expect(wasm).not.toBeNull();
+      const js = compileKernel(ip);
+      const screened = wasmOversampler(wasm!, ip)!.screened;
+      const T = ip.tapsPerPhase;
+      const H = T - 1;
+      const quarter = Math.floor(T / 4);
+      let checked = 0;
+      for (const count of [8, 16, 32, 33, 128]) {
+        for (const [p, taps] of ip.phases.entries()) {
+          for (const part of ['tail', 'central', 'all'] as const) {
+            for (const at of [H, H + Math.floor(count / 2), H + count - 1]) {
+              // the taps of one part of phase p, sign-aligned, so that output `at` of that phase is that part's Σ|taps|
+              const ext = random(H + count, 40 + p + at, 0.01);
+              for (let k = 0; k < T; k++) {
+                const inTail = k < quarter || k >= T - quarter;
+                if (part === 'all' || (part === 'tail') === inTail) ext[at - k] = taps[k]! >= 0 ? 0.9 : -0.9;
+                else ext[at - k] = 0;
+              }
+              let inputPeak = 0;
+              for (const v of ext) inputPeak = Math.max(inputPeak, Math.abs(v));
+              const want = js(ext, count, 0, inputPeak);
+              for (const runningMax of [0, want * (1 - 1e-3), want * (1 - 1e-6), want * (1 - 1e-9), want, want * (1 + 1e-9), want * 1.2]) {
+                const got = screened(ext, count, runningMax, inputPeak);
+                if (want > runningMax) expect(got, `${part} p ${p} count ${count} at ${at}`).toBe(want);
+                else expect(got).toBeLessThanOrEqual(runningMax);
+                checked++;
+              }
+            }
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(0);
+    });
+  }
 });
