@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { designInterpolator, oversamplingFactor } from '../../src/dsp/truepeak.js';
 import { measure, offCrestBurst, random, RATES, square, writeWorstCase } from './truepeak-signals.js';
 
-// Exact skipping: a stretch whose max |x| × worstCaseGain cannot beat the running maximum is not
-// oversampled. Skipping on and off must give bit-identical true peaks (toBe), with either kernel.
+// Exact skipping: a stretch whose bound (by default the signed-range bound, never above max |x| ×
+// worstCaseGain; see truepeak-range.test.ts) cannot beat the running maximum is not oversampled.
+// Skipping on and off must give bit-identical true peaks (toBe), with either kernel.
 
 const kernels = [{ useWasm: false }, { useWasm: true }];
 const blockings = [[480], [128], [1000, 3, 129]];
