@@ -3,7 +3,8 @@
  * Integer scaling as libebur128: 2^(bits-1) is full scale, so -32768 reads -1.0 exactly.
  * 16/24/32-bit integers and 32-bit floats of either byte order go through the WASM SIMD decoder
  * (wasm/pcmdecode.as.ts, built into dist/wasm by npm's prepare step) when it is there, else through
- * decodeInterleavedJs: the same floats.
+ * decodeInterleavedJs: the same floats. The reader's plain files skip a copy: readDecodeInterleaved reads
+ * them straight into the decoder's input area.
  */
 import { defaultWasm } from '../dsp/wasm/load.js';
 import type { ByteSource } from './types.js';
