@@ -12,6 +12,7 @@ import { bufferSource, openFileSource } from '../../src/audio/bytesource.js';
 import { openAudio, openByteSource } from '../../src/audio/open.js';
 import { bytesPerSample, usingPcmWasm, type SampleEncoding } from '../../src/audio/pcm.js';
 import type { AudioSource } from '../../src/audio/types.js';
+import { wasmPath } from '../../src/dsp/wasm/load.js';
 import { writeWav } from '../../src/audio/writer.js';
 import { aiffFile, ds64Body, fmtBody, listInfoBody, riffFile, tempDir, type AiffCompression } from '../helpers/audio-fixtures.js';
 
@@ -100,7 +101,7 @@ async function expectSameAsBefore(p: string, blocks = [48000, 10921, 4099, 7]): 
 }
 
 it('runs the WASM decoder here (else the direct path is never taken)', () => {
-  expect(usingPcmWasm()).toBe(true);
+  expect(usingPcmWasm(), `no WASM PCM decoder at ${wasmPath('pcmdecode')}: run npm run build:wasm`).toBe(true);
 });
 
 describe('WAV: every encoding, layouts across kernel chunks', () => {
