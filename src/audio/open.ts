@@ -5,18 +5,20 @@
 import { statSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import { isAiff, readAiffHeader } from './aiff.js';
-import { openFileSource, readBytes } from './bytesource.js';
+import { isFileSource, openFileSource, readBytes } from './bytesource.js';
 import { genericLabels, labelsFromMask, layoutNameForCount, type ChannelLabel, type MaskLabels } from './channels.js';
 import { labelsFromIxmlTracks, pickChannelLabels } from './layouts.js';
 import { decodeCompressed, sniffCompressed } from './compressed.js';
 import type { AudioInput } from './multimono.js';
-import { decodeInterleaved, type SampleEncoding } from './pcm.js';
+import { decodeInterleaved, readDecodeInterleaved, type PcmDecodeOptions, type SampleEncoding } from './pcm.js';
 import { isRiffWave, readRiffHeader } from './riff.js';
 import type { AudioHeader, AudioSource, ByteSource } from './types.js';
 
 export interface OpenOptions {
   /** User-declared labels (--channels), which win over everything the file says. */
   channels?: ChannelLabel[];
+  /** The PCM decoder (default: the WASM one when built); useWasm: false reads through the plain-JS path. */
+  pcm?: PcmDecodeOptions;
 }
 
 interface PcmHeader extends AudioHeader {
@@ -113,12 +115,16 @@ class PcmSource implements AudioSource {
   readonly files: string[];
   private position = 0;
   private scratch = new Uint8Array(0);
+  /** Plain files are read straight into the WASM decoder's input, a kernel chunk per read. */
+  private readonly direct: boolean;
 
   constructor(
     readonly header: PcmHeader,
     private readonly src: ByteSource,
+    private readonly pcm?: PcmDecodeOptions,
   ) {
     this.files = [header.path];
+    this.direct = isFileSource(src);
   }
 
   seek(frame: number): void {
@@ -129,22 +135,23 @@ class PcmSource implements AudioSource {
     const h = this.header;
     const frames = Math.min(maxFrames, h.format.frames - this.position);
     if (frames <= 0) return 0;
-    const bytes = frames * h.blockAlign;
-    if (this.scratch.length < bytes) this.scratch = new Uint8Array(bytes);
-    const got = this.src.read(this.scratch, 0, bytes, h.dataOffset + this.position * h.blockAlign);
-    const whole = Math.floor(got / h.blockAlign);
-    if (whole < frames) {
-      // the file shrank under us or a read came back short: say where
-      if (whole === 0) {
-        throw new DubstageError({
-          code: 'truncated',
-          message: `${h.path}: read stopped at byte ${h.dataOffset + this.position * h.blockAlign}, frame ${this.position} of ${h.format.frames}`,
-          path: h.path,
-          byteOffset: h.dataOffset + this.position * h.blockAlign,
-        });
-      }
+    const at = h.dataOffset + this.position * h.blockAlign;
+    let whole = this.direct ? readDecodeInterleaved(this.src, at, frames, h.format.channels, h.blockAlign, h.encoding, out, 0, this.pcm) : -1;
+    if (whole < 0) {
+      const bytes = frames * h.blockAlign;
+      if (this.scratch.length < bytes) this.scratch = new Uint8Array(bytes);
+      whole = Math.floor(this.src.read(this.scratch, 0, bytes, at) / h.blockAlign);
+      if (whole > 0) decodeInterleaved(this.scratch, whole, h.format.channels, h.blockAlign, h.encoding, out, 0, this.pcm);
     }
-    decodeInterleaved(this.scratch, whole, h.format.channels, h.blockAlign, h.encoding, out, 0);
+    if (whole === 0) {
+      // the file shrank under us or a read came back short: say where
+      throw new DubstageError({
+        code: 'truncated',
+        message: `${h.path}: read stopped at byte ${at}, frame ${this.position} of ${h.format.frames}`,
+        path: h.path,
+        byteOffset: at,
+      });
+    }
     this.position += whole;
     return whole;
   }
@@ -188,7 +195,7 @@ export function openByteSource(src: ByteSource, options: OpenOptions = {}): Audi
   try {
     const header = readHeaderFrom(src);
     applyLabels(header, options.channels);
-    return new PcmSource(header, src);
+    return new PcmSource(header, src, options.pcm);
   } catch (err) {
     src.close();
     throw err;
@@ -215,7 +222,7 @@ function openMultiMono(inp: AudioInput, options: OpenOptions): AudioSource {
   const files = inp.files!;
   const members: AudioSource[] = [];
   try {
-    for (const f of files) members.push(openByteSource(openFileSource(f)));
+    for (const f of files) members.push(openByteSource(openFileSource(f), { pcm: options.pcm }));
     const first = members[0]!.header;
     for (let i = 0; i < members.length; i++) {
       const h = members[i]!.header;

@@ -3,9 +3,11 @@
  * Integer scaling as libebur128: 2^(bits-1) is full scale, so -32768 reads -1.0 exactly.
  * 16/24/32-bit integers and 32-bit floats of either byte order go through the WASM SIMD decoder
  * (wasm/pcmdecode.as.ts, built into dist/wasm by npm's prepare step) when it is there, else through
- * decodeInterleavedJs: the same floats.
+ * decodeInterleavedJs: the same floats. The reader's plain files skip a copy: readDecodeInterleaved reads
+ * them straight into the decoder's input area.
  */
 import { defaultWasm } from '../dsp/wasm/load.js';
+import type { ByteSource } from './types.js';
 
 export type SampleEncoding =
   | 'u8' | 's8'
@@ -165,13 +167,29 @@ interface PcmWasmExports {
   decode(frames: number, channels: number, blockAlign: number, enc: number, stride: number): void;
 }
 
-/** One instance per module and thread (calls never interleave); its memory never grows, so the views stay valid. */
+/**
+ * One instance per module and thread (calls never interleave). Its memory does not grow today; should it
+ * ever, the old buffer is detached, so liveViews remakes the views before each use.
+ */
 interface PcmWasm {
+  memory: WebAssembly.Memory;
+  inputPointer: number;
+  outputPointer: number;
   input: Uint8Array;
   output: Float32Array;
   inputBytes: number;
   slack: number;
+  outputFloats: number;
   decode: PcmWasmExports['decode'];
+}
+
+/** `w` with views on its memory's current buffer. */
+function liveViews(w: PcmWasm): PcmWasm {
+  if (w.input.buffer !== w.memory.buffer) {
+    w.input = new Uint8Array(w.memory.buffer, w.inputPointer, w.inputBytes + w.slack);
+    w.output = new Float32Array(w.memory.buffer, w.outputPointer, w.outputFloats);
+  }
+  return w;
 }
 
 const pcmWasmCache = new Map<WebAssembly.Module, PcmWasm | null>();
@@ -182,10 +200,14 @@ function pcmWasmFor(module: WebAssembly.Module): PcmWasm | null {
     try {
       const e = new WebAssembly.Instance(module, {}).exports as unknown as PcmWasmExports;
       w = {
+        memory: e.memory,
+        inputPointer: e.inputPointer(),
+        outputPointer: e.outputPointer(),
         input: new Uint8Array(e.memory.buffer, e.inputPointer(), e.inputBytes() + e.slack()),
         output: new Float32Array(e.memory.buffer, e.outputPointer(), e.outputFloats()),
         inputBytes: e.inputBytes(),
         slack: e.slack(),
+        outputFloats: e.outputFloats(),
         decode: e.decode,
       };
     } catch {
@@ -239,13 +261,14 @@ export function decodeInterleaved(
 ): void {
   const code = WASM_CODES[enc];
   const w = code === undefined || frames <= 0 ? null : pcmWasm(options);
-  if (w === null || !wasmFits(w, bytes, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset)) {
+  if (w === null || !wasmFits(w, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset) || !bytesHold(bytes, frames, channels, blockAlign, bytesPerSample(enc))) {
     decodeInterleavedJs(bytes, frames, channels, blockAlign, enc, out, outOffset);
     return;
   }
+  liveViews(w);
   // Chunks of whole frames that fit the input area, their floats in the output area at a stride of a
   // multiple of 8 (the kernel writes pairs of whole vectors); copied in, decoded, each channel copied out.
-  const chunk = Math.min(Math.floor(w.inputBytes / blockAlign), Math.floor(w.output.length / channels) & ~7, frames);
+  const chunk = chunkFrames(w, frames, channels, blockAlign);
   const stride = (chunk + 7) & ~7;
   for (let f0 = 0; f0 < frames; f0 += chunk) {
     const n = Math.min(chunk, frames - f0);
@@ -255,14 +278,18 @@ export function decodeInterleaved(
   }
 }
 
+/** Frames per kernel call: whole frames that fit the input area, and a stride (a multiple of 8) per channel that fits the output area. */
+function chunkFrames(w: PcmWasm, frames: number, channels: number, blockAlign: number): number {
+  return Math.min(Math.floor(w.inputBytes / blockAlign), Math.floor(w.outputFloats / channels) & ~7, frames);
+}
+
 /**
- * Whether the chunked WASM path applies with exactly the JS path's effect: every sample inside `bytes`
- * and every destination inside its array (the JS path's DataView would throw, or its stores be dropped),
- * the kernel's overreach (seven frames and 8 bytes) inside the input slack, at least 8 frames of every channel per chunk.
+ * Whether the chunked WASM path applies with exactly the JS path's effect: every destination inside its
+ * array (the JS path's stores would be dropped), the kernel's overreach (seven frames and 8 bytes) inside
+ * the input slack, at least 8 frames of every channel per chunk.
  */
 function wasmFits(
   w: PcmWasm,
-  bytes: Uint8Array,
   frames: number,
   channels: number,
   blockAlign: number,
@@ -270,8 +297,53 @@ function wasmFits(
   out: Float32Array[],
   outOffset: number,
 ): boolean {
-  if (channels < 1 || Math.floor(w.output.length / channels) < 8 || blockAlign < channels * bps || 8 * blockAlign + 8 > w.slack) return false;
-  if ((frames - 1) * blockAlign + channels * bps > bytes.length || outOffset < 0 || out.length < channels) return false;
+  if (channels < 1 || Math.floor(w.outputFloats / channels) < 8 || blockAlign < channels * bps || 8 * blockAlign + 8 > w.slack) return false;
+  if (outOffset < 0 || out.length < channels) return false;
   for (let c = 0; c < channels; c++) if (out[c]!.length < outOffset + frames) return false;
   return true;
+}
+
+/** Every sample inside `bytes` (else the JS path's DataView throws: keep its error). */
+function bytesHold(bytes: Uint8Array, frames: number, channels: number, blockAlign: number, bps: number): boolean {
+  return (frames - 1) * blockAlign + channels * bps <= bytes.length;
+}
+
+/**
+ * Read `frames` frames of interleaved PCM from `src` at byte `position` and decode them into
+ * out[c][outOffset + i], as src.read into a buffer then decodeInterleaved would, but with the bytes read
+ * straight into the WASM decoder's input area (one copy fewer), a kernel chunk per read. Returns the
+ * whole frames decoded (fewer when the source comes back short: the frames of the bytes it gave), or -1
+ * when the WASM decoder does not apply (its module missing, a JS-only encoding, out too short): nothing
+ * read, the caller reads and decodes itself.
+ */
+export function readDecodeInterleaved(
+  src: ByteSource,
+  position: number,
+  frames: number,
+  channels: number,
+  blockAlign: number,
+  enc: SampleEncoding,
+  out: Float32Array[],
+  outOffset: number,
+  options?: PcmDecodeOptions,
+): number {
+  const code = WASM_CODES[enc];
+  const w = code === undefined || frames <= 0 ? null : pcmWasm(options);
+  if (w === null || !wasmFits(w, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset)) return -1;
+  liveViews(w);
+  const chunk = chunkFrames(w, frames, channels, blockAlign);
+  const stride = (chunk + 7) & ~7;
+  let done = 0;
+  while (done < frames) {
+    const want = Math.min(chunk, frames - done);
+    const got = src.read(w.input, 0, want * blockAlign, position + done * blockAlign);
+    const n = Math.floor(got / blockAlign);
+    if (n > 0) {
+      w.decode(n, channels, blockAlign, code!, stride);
+      for (let c = 0; c < channels; c++) out[c]!.set(w.output.subarray(c * stride, c * stride + n), outOffset + done);
+      done += n;
+    }
+    if (n < want) break;
+  }
+  return done;
 }
