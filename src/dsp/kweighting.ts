@@ -171,7 +171,10 @@ export class KWeightingFilters {
     this.k = kWeightingCoefficients(sampleRate);
     this.states = Array.from({ length: channelCount }, () => new Float64Array(8));
     const module = options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('kweighting');
-    this.wasm = module === null ? null : kWasmFor(module, sampleRate, this.k);
+    // the kernel hard-codes the RLB high-pass numerator (1, -2, 1) that rlbHighPass always gives
+    const h = this.k.highPass;
+    const exactNumerator = h.b0 === 1 && h.b1 === -2 && h.b2 === 1;
+    this.wasm = module === null || !exactNumerator ? null : kWasmFor(module, sampleRate, this.k);
     this.usingWasm = this.wasm !== null;
   }
 
