@@ -72,20 +72,29 @@ export function capacity(): i32 {
   return v128.load(INPUT + (<usize>(c * CAPACITY + i) << 2));
 }
 
+/** The running Σy² of channels c and c+1, or 0 to start a call's sums (as JS's `let sum = 0`). */
+@inline function sums(c: i32, accumulate: i32): v128 {
+  return accumulate ? v128.load(SUMS + (<usize>c << 3)) : f64x2.splat(0);
+}
+
+@inline function plains(c: i32, accumulate: i32): v128 {
+  return accumulate ? v128.load(PLAIN + (<usize>c << 3)) : f64x2.splat(0);
+}
+
 /** Channels c..c+5: 3 vectors, so 3 recurrences are in flight. */
-function runSix(c: i32, count: i32): void {
+function runSix(c: i32, count: i32, accumulate: i32): void {
   const b0 = coef(0), b1 = coef(1), b2 = coef(2), a1 = coef(3), a2 = coef(4), ha1 = coef(8), ha2 = coef(9);
   let sx1_0 = loadState(c, 0), sx2_0 = loadState(c, 1), sy1_0 = loadState(c, 2), sy2_0 = loadState(c, 3);
   let hy1_0 = loadState(c, 6), hy2_0 = loadState(c, 7);
-  let sum0 = v128.load(SUMS + (<usize>(c) << 3)), plain0 = v128.load(PLAIN + (<usize>(c) << 3));
+  let sum0 = sums(c, accumulate), plain0 = plains(c, accumulate);
   let s0: v128, y0: v128;
   let sx1_1 = loadState(c + 2, 0), sx2_1 = loadState(c + 2, 1), sy1_1 = loadState(c + 2, 2), sy2_1 = loadState(c + 2, 3);
   let hy1_1 = loadState(c + 2, 6), hy2_1 = loadState(c + 2, 7);
-  let sum1 = v128.load(SUMS + (<usize>(c + 2) << 3)), plain1 = v128.load(PLAIN + (<usize>(c + 2) << 3));
+  let sum1 = sums(c + 2, accumulate), plain1 = plains(c + 2, accumulate);
   let s1: v128, y1: v128;
   let sx1_2 = loadState(c + 4, 0), sx2_2 = loadState(c + 4, 1), sy1_2 = loadState(c + 4, 2), sy2_2 = loadState(c + 4, 3);
   let hy1_2 = loadState(c + 4, 6), hy2_2 = loadState(c + 4, 7);
-  let sum2 = v128.load(SUMS + (<usize>(c + 4) << 3)), plain2 = v128.load(PLAIN + (<usize>(c + 4) << 3));
+  let sum2 = sums(c + 4, accumulate), plain2 = plains(c + 4, accumulate);
   let s2: v128, y2: v128;
   let i = 0;
   // four samples of each channel pair per load pair, shuffled into (a, b) pairs and promoted
@@ -216,15 +225,15 @@ function runSix(c: i32, count: i32): void {
 }
 
 /** Channels c..c+3: 2 vectors, so 2 recurrences are in flight. */
-function runFour(c: i32, count: i32): void {
+function runFour(c: i32, count: i32, accumulate: i32): void {
   const b0 = coef(0), b1 = coef(1), b2 = coef(2), a1 = coef(3), a2 = coef(4), ha1 = coef(8), ha2 = coef(9);
   let sx1_0 = loadState(c, 0), sx2_0 = loadState(c, 1), sy1_0 = loadState(c, 2), sy2_0 = loadState(c, 3);
   let hy1_0 = loadState(c, 6), hy2_0 = loadState(c, 7);
-  let sum0 = v128.load(SUMS + (<usize>(c) << 3)), plain0 = v128.load(PLAIN + (<usize>(c) << 3));
+  let sum0 = sums(c, accumulate), plain0 = plains(c, accumulate);
   let s0: v128, y0: v128;
   let sx1_1 = loadState(c + 2, 0), sx2_1 = loadState(c + 2, 1), sy1_1 = loadState(c + 2, 2), sy2_1 = loadState(c + 2, 3);
   let hy1_1 = loadState(c + 2, 6), hy2_1 = loadState(c + 2, 7);
-  let sum1 = v128.load(SUMS + (<usize>(c + 2) << 3)), plain1 = v128.load(PLAIN + (<usize>(c + 2) << 3));
+  let sum1 = sums(c + 2, accumulate), plain1 = plains(c + 2, accumulate);
   let s1: v128, y1: v128;
   let i = 0;
   // four samples of each channel pair per load pair, shuffled into (a, b) pairs and promoted
@@ -315,11 +324,11 @@ function runFour(c: i32, count: i32): void {
 }
 
 /** Channels c..c+1: 1 vector, so 1 recurrence is in flight. */
-function runTwo(c: i32, count: i32): void {
+function runTwo(c: i32, count: i32, accumulate: i32): void {
   const b0 = coef(0), b1 = coef(1), b2 = coef(2), a1 = coef(3), a2 = coef(4), ha1 = coef(8), ha2 = coef(9);
   let sx1_0 = loadState(c, 0), sx2_0 = loadState(c, 1), sy1_0 = loadState(c, 2), sy2_0 = loadState(c, 3);
   let hy1_0 = loadState(c, 6), hy2_0 = loadState(c, 7);
-  let sum0 = v128.load(SUMS + (<usize>(c) << 3)), plain0 = v128.load(PLAIN + (<usize>(c) << 3));
+  let sum0 = sums(c, accumulate), plain0 = plains(c, accumulate);
   let s0: v128, y0: v128;
   let i = 0;
   // four samples of each channel pair per load pair, shuffled into (a, b) pairs and promoted
@@ -372,23 +381,24 @@ function runTwo(c: i32, count: i32): void {
 
 /**
  * Filter `count` samples of `channels` channels (an even number: the caller pads an odd count with a
- * scratch channel) from INPUT, updating STATE and adding each channel's y² to its SUMS running sum
- * and x² to its PLAIN one (so a range filtered in several calls sums in the same order as one JS loop).
+ * scratch channel) from INPUT, updating STATE; each channel's Σy² and Σx² (unweighted, as the analyzer's
+ * sample sum of squares) over these samples go to SUMS and PLAIN, added to what is there if `accumulate`
+ * (a range filtered in several calls then sums in the same order as one JS loop), else from 0.
  */
-export function run(channels: i32, count: i32): void {
+export function run(channels: i32, count: i32, accumulate: i32): void {
   // two or three vectors at a time keep the FP units busy; one alone waits on its recurrence, so
   // split into sixes and fours only (2 + 4k channels: one six, then fours)
   let c = 0;
   while (c < channels) {
     const left = channels - c;
     if (left == 2) {
-      runTwo(c, count);
+      runTwo(c, count, accumulate);
       c += 2;
     } else if (left % 4 == 2) {
-      runSix(c, count);
+      runSix(c, count, accumulate);
       c += 6;
     } else {
-      runFour(c, count);
+      runFour(c, count, accumulate);
       c += 4;
     }
   }
