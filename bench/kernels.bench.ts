@@ -275,7 +275,8 @@ if (kwWasm) {
 // K-weighting + Σx² in ns per channel-sample by channel count (10 s, 10 ms calls as the analyzer makes):
 // the JS twin, the WASM filters, and with KW_OLD_WASM=<path of an earlier dist/wasm/kweighting.wasm,
 // e.g. /work/main's> that kernel driven by the protocol it was built for (planar input, state and sums
-// copied in and out per call), so old and new run on the same machine in the same process.
+// copied in and out per call, as its KWeightingFilters did), so old and new run in the same process.
+// Run with --kw for these rows alone.
 const oldPath = process.env.KW_OLD_WASM;
 const oldModule = oldPath ? loadWasm(oldPath) : null;
 if (oldPath && !oldModule) console.log(`KW_OLD_WASM: cannot load ${oldPath}`);
@@ -311,7 +312,10 @@ function oldFilters(channelCount: number): (chans: Float32Array[], from: number,
     for (let c = 0; c < n; c++) {
       const st = states[c]!;
       for (let j = 0; j < 8; j++) st[j] = state[c * 8 + j]!;
-      for (const j of [2, 3, 6, 7]) if (Math.abs(st[j]!) < 1e-30) st[j] = 0;
+      if (Math.abs(st[2]!) < 1e-30) st[2] = 0;
+      if (Math.abs(st[3]!) < 1e-30) st[3] = 0;
+      if (Math.abs(st[6]!) < 1e-30) st[6] = 0;
+      if (Math.abs(st[7]!) < 1e-30) st[7] = 0;
       out[c] = wsums[c]!;
       plainOut[c] = wplain[c]!;
     }
@@ -319,7 +323,7 @@ function oldFilters(channelCount: number): (chans: Float32Array[], from: number,
 }
 const kwFrames = rate * 10;
 console.log(`K-weighting + Σx², ns per channel-sample, 10 s @ ${rate} Hz in 10 ms calls (best of 3)${oldModule ? `; old = ${oldPath}` : ''}`);
-for (const count of [1, 2, 6, 8, 12]) {
+function kwRow(count: number): string {
   const chans = Array.from({ length: count }, (_, c) => signal[c % channels]!.subarray((c >> 1) * 1000, (c >> 1) * 1000 + kwFrames));
   const timeIt = (make: () => (from: number, to: number, out: Float64Array, plainOut: Float64Array) => void) =>
     best(() => {
@@ -351,5 +355,8 @@ for (const count of [1, 2, 6, 8, 12]) {
     const w = timeIt(bank(true));
     cells.push(`WASM ${ns(w)} ${w.value === j.value ? 'same' : 'DIFFERS'}`);
   }
-  console.log(`K-weighting ${String(count).padStart(2)} ch: ${cells.join(' | ')}`);
+  return `K-weighting ${String(count).padStart(2)} ch: ${cells.join(' | ')}`;
 }
+// a first pass unprinted: each wasm module starts in its baseline tier and is optimized in the background
+kwRow(1);
+for (const count of [1, 2, 6, 8, 12]) console.log(kwRow(count));
