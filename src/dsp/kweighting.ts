@@ -103,7 +103,7 @@ interface KWasmExports {
   plainPointer(): number;
   maxChannels(): number;
   capacity(): number;
-  run(channels: number, count: number, accumulate: number): void;
+  run(channels: number, count: number, accumulate: number, offset: number): void;
 }
 
 /** One WASM instance per coefficient set, shared by every filter bank of this thread (calls never interleave). */
@@ -115,7 +115,7 @@ interface KWasm {
   /** Channels per run() call (even) and samples per channel per call. */
   maxChannels: number;
   capacity: number;
-  run(channels: number, count: number, accumulate: number): void;
+  run(channels: number, count: number, accumulate: number, offset: number): void;
   /** The bank whose channel states are in `state` now (it skips copying them in and out per call). */
   owner: KWeightingFilters | null;
   /** How many channels of the owner's are there. */
@@ -205,37 +205,19 @@ export class KWeightingFilters {
     if (count <= w.maxChannels) {
       // the usual case: this bank's states stay in wasm memory from call to call while no other bank
       // of the thread runs (a 10 ms call costs less than the copies in and out did)
-      const lanes = count + (count & 1);
-      if (w.owner !== this || w.ownerChannels !== count) {
-        w.owner?.release();
-        for (let c = 0; c < count; c++) w.state.set(this.channelStates[c]!, c * 8);
-        // an odd count runs a silent scratch channel in the last vector's second lane
-        w.state.fill(0, count * 8, lanes * 8);
-        w.owner = this;
-        w.ownerChannels = count;
-      }
+      const lanes = this.own(w, count);
       for (let start = from; start < to; start += w.capacity) {
         const n = Math.min(to, start + w.capacity) - start;
         for (let c = 0; c < count; c++) w.input.set(channels[c]!.subarray(start, start + n), c * w.capacity);
         if (lanes > count) w.input.fill(0, count * w.capacity, count * w.capacity + n);
         // the first chunk starts the sums at 0, later ones add on: one call's arithmetic, as in JS
-        w.run(lanes, n, start === from ? 0 : 1);
+        w.run(lanes, n, start === from ? 0 : 1, 0);
       }
       if (from === to) {
         w.sums.fill(0, 0, lanes);
         w.plain.fill(0, 0, lanes);
       }
-      const st = w.state;
-      for (let c = 0; c < count; c++) {
-        // kWeightSumSquares' denormal flush, at the end of the call as there
-        const b = c * 8;
-        if (Math.abs(st[b + 2]!) < 1e-30) st[b + 2] = 0;
-        if (Math.abs(st[b + 3]!) < 1e-30) st[b + 3] = 0;
-        if (Math.abs(st[b + 6]!) < 1e-30) st[b + 6] = 0;
-        if (Math.abs(st[b + 7]!) < 1e-30) st[b + 7] = 0;
-        out[c] = w.sums[c]!;
-        if (plainOut) plainOut[c] = w.plain[c]!;
-      }
+      this.endCall(w, count, out, 0, plainOut);
       return;
     }
     // more channels than one run takes: in groups, each group's states copied in and out
@@ -251,7 +233,7 @@ export class KWeightingFilters {
         const len = Math.min(to, start + w.capacity) - start;
         for (let c = 0; c < n; c++) w.input.set(channels[c0 + c]!.subarray(start, start + len), c * w.capacity);
         if (lanes > n) w.input.fill(0, n * w.capacity, n * w.capacity + len);
-        w.run(lanes, len, 1);
+        w.run(lanes, len, 1, 0);
       }
       for (let c = 0; c < n; c++) {
         const s = this.channelStates[c0 + c]!;
@@ -263,6 +245,89 @@ export class KWeightingFilters {
         out[c0 + c] = w.sums[c]!;
         if (plainOut) plainOut[c0 + c] = w.plain[c]!;
       }
+    }
+  }
+
+  /**
+   * sumSquares over consecutive segments of [from, to): the first `firstLength` samples long, then
+   * `length` each (the last may be shorter), as the loudness analyzer's 10 ms sub-blocks; segment s's
+   * sums go to out[s * channels.length + c] (and plainOut likewise). Returns the number of segments.
+   * Each segment's numbers are those of its own sumSquares call, bit for bit; the WASM path copies each
+   * channel in once per up to `capacity` samples of whole segments instead of once per segment.
+   */
+  sumSquaresSegments(
+    channels: readonly Float32Array[],
+    from: number,
+    to: number,
+    firstLength: number,
+    length: number,
+    out: Float64Array,
+    plainOut?: Float64Array,
+  ): number {
+    const count = channels.length;
+    const w = this.wasm;
+    if (!(firstLength >= 1 && length >= 1)) throw new RangeError(`segment lengths must be >= 1 (got ${firstLength}, ${length})`);
+    const direct = !w || count > w.maxChannels || firstLength > w.capacity || length > w.capacity;
+    const sums = direct ? new Float64Array(count) : null;
+    const plains = direct && plainOut ? new Float64Array(count) : undefined;
+    let segment = 0;
+    let pos = from;
+    let len = firstLength;
+    if (direct) {
+      // the plain path, and shapes the kernel's buffer does not take: one sumSquares per segment
+      for (; pos < to; pos += len, len = length, segment++) {
+        const end = Math.min(to, pos + len);
+        this.sumSquares(channels, pos, end, sums!, plains);
+        out.set(sums!, segment * count);
+        if (plainOut) plainOut.set(plains!, segment * count);
+        len = end - pos;
+      }
+      return segment;
+    }
+    const lanes = this.own(w, count);
+    while (pos < to) {
+      // whole segments that fit the kernel's buffer, copied in at once
+      let end = Math.min(to, pos + len);
+      while (end < to && end + length <= pos + w.capacity) end = Math.min(to, end + length);
+      for (let c = 0; c < count; c++) w.input.set(channels[c]!.subarray(pos, end), c * w.capacity);
+      if (lanes > count) w.input.fill(0, count * w.capacity, count * w.capacity + end - pos);
+      for (let at = pos; at < end; at += len, len = length) {
+        const stop = Math.min(end, at + len);
+        w.run(lanes, stop - at, 0, at - pos);
+        this.endCall(w, count, out, segment * count, plainOut);
+        segment++;
+        len = stop - at;
+      }
+      pos = end;
+    }
+    return segment;
+  }
+
+  /** Put this bank's states in wasm memory unless they are there; returns the lanes a call runs. */
+  private own(w: KWasm, count: number): number {
+    const lanes = count + (count & 1);
+    if (w.owner !== this || w.ownerChannels !== count) {
+      w.owner?.release();
+      for (let c = 0; c < count; c++) w.state.set(this.channelStates[c]!, c * 8);
+      // an odd count runs a silent scratch channel in the last vector's second lane
+      w.state.fill(0, count * 8, lanes * 8);
+      w.owner = this;
+      w.ownerChannels = count;
+    }
+    return lanes;
+  }
+
+  /** kWeightSumSquares' denormal flush at the end of a call, in wasm memory, and the call's sums out. */
+  private endCall(w: KWasm, count: number, out: Float64Array, at: number, plainOut?: Float64Array): void {
+    const st = w.state;
+    for (let c = 0; c < count; c++) {
+      const b = c * 8;
+      if (Math.abs(st[b + 2]!) < 1e-30) st[b + 2] = 0;
+      if (Math.abs(st[b + 3]!) < 1e-30) st[b + 3] = 0;
+      if (Math.abs(st[b + 6]!) < 1e-30) st[b + 6] = 0;
+      if (Math.abs(st[b + 7]!) < 1e-30) st[b + 7] = 0;
+      out[at + c] = w.sums[c]!;
+      if (plainOut) plainOut[at + c] = w.plain[c]!;
     }
   }
 

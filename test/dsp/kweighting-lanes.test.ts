@@ -164,4 +164,58 @@ describe('K-weighting WASM lanes: every channel split, sample tail and state han
     call(f, channels, 481, 3000, got);
     expect([got.sums, got.plainSums, f.states]).toEqual([want.sums, want.plainSums, want.states]);
   });
+
+  it('sumSquaresSegments = one sumSquares call per segment (1..16 channels, sub-block lengths, odd starts, over capacity)', () => {
+    const n = 12000;
+    const all = Array.from({ length: 16 }, (_, c) => channel(c, n));
+    // [from, to, firstLength, length]: 48/44.1/192 kHz sub-blocks joined mid-way, odd and one-sample
+    // segments (unaligned kernel offsets), segments just under, at and over the kernel's capacity
+    const shapes: Array<[number, number, number, number]> = [
+      [0, 9600, 480, 480],
+      [0, 9600, 123, 480],
+      [5, 8826, 441, 441],
+      [3, 11003, 1920, 1920],
+      [1, 200, 1, 1],
+      [7, 7, 480, 480],
+      [0, 11000, 17, 4095],
+      [0, 11000, 4096, 4096],
+      [0, 11000, 4097, 4097],
+      [0, 11000, 300, 4097],
+    ];
+    for (let count = 1; count <= 16; count++) {
+      const channels = all.slice(0, count);
+      for (const useWasm of [true, false]) {
+        const f = new KWeightingFilters(rate, count, { useWasm });
+        // the reference: the same ranges one sumSquares call each on the JS path
+        const g = new KWeightingFilters(rate, count, { useWasm: false });
+        for (const [from, to, first, length] of shapes) {
+          const ends: number[] = [];
+          for (let at = from, len = first; at < to; at += len, len = length) ends.push(Math.min(to, at + len));
+          const want = new Float64Array(ends.length * count);
+          const wantPlain = new Float64Array(ends.length * count);
+          const one = new Float64Array(count);
+          const onePlain = new Float64Array(count);
+          ends.forEach((end, s) => {
+            g.sumSquares(channels, s === 0 ? from : ends[s - 1]!, end, one, onePlain);
+            want.set(one, s * count);
+            wantPlain.set(onePlain, s * count);
+          });
+          const got = new Float64Array(ends.length * count);
+          const gotPlain = new Float64Array(ends.length * count);
+          const segments = f.sumSquaresSegments(channels, from, to, first, length, got, gotPlain);
+          const what = `${count} ch ${useWasm ? 'wasm' : 'js'} [${from}, ${to}) ${first}/${length}`;
+          expect(segments, what).toBe(ends.length);
+          expect(got, what).toEqual(want);
+          expect(gotPlain, what).toEqual(wantPlain);
+          // and a plain call after it carries on from the same state
+          const next = new Float64Array(count);
+          const nextPlain = new Float64Array(count);
+          f.sumSquares(channels, to, Math.min(n, to + 100), one, onePlain);
+          g.sumSquares(channels, to, Math.min(n, to + 100), next, nextPlain);
+          expect([one, onePlain], what).toEqual([next, nextPlain]);
+        }
+        expect(f.states).toEqual(g.states);
+      }
+    }
+  });
 });

@@ -71,7 +71,7 @@ export function capacity(): i32 {
   return f64x2.replace_lane(f64x2.splat(a), 1, b);
 }
 
-/** Samples i..i+3 of channel c (i a multiple of 4 here, so aligned; the tails take the rest one by one). */
+/** Samples i..i+3 of channel c (unaligned when a call starts at an offset not a multiple of 4). */
 @inline function block(c: i32, i: i32): v128 {
   return v128.load(INPUT + (<usize>(c * CAPACITY + i) << 2));
 }
@@ -86,7 +86,7 @@ export function capacity(): i32 {
 }
 
 /** Channels c..c+5: 3 vectors, so 3 recurrences are in flight. */
-function runSix(c: i32, count: i32, accumulate: i32): void {
+function runSix(c: i32, from: i32, to: i32, accumulate: i32): void {
   const b0 = coef(0), b1 = coef(1), b2 = coef(2), a1 = coef(3), a2 = coef(4), ha1 = coef(8), ha2 = coef(9);
   let sx1_0 = loadState(c, 0), sx2_0 = loadState(c, 1), sy1_0 = loadState(c, 2), sy2_0 = loadState(c, 3);
   let hy1_0 = loadState(c, 6), hy2_0 = loadState(c, 7);
@@ -100,9 +100,9 @@ function runSix(c: i32, count: i32, accumulate: i32): void {
   let hy1_2 = loadState(c + 4, 6), hy2_2 = loadState(c + 4, 7);
   let sum2 = sums(c + 4, accumulate), plain2 = plains(c + 4, accumulate);
   let s2: v128, y2: v128;
-  let i = 0;
+  let i = from;
   // four samples of each channel pair per load pair, shuffled into (a, b) pairs and promoted
-  for (; i + 4 <= count; i += 4) {
+  for (; i + 4 <= to; i += 4) {
     const ina0 = block(c, i), inb0 = block(c + 1, i);
     const lo0 = v128.shuffle<f32>(ina0, inb0, 0, 4, 1, 5), hi0 = v128.shuffle<f32>(ina0, inb0, 2, 6, 3, 7);
     const ina1 = block(c + 2, i), inb1 = block(c + 2 + 1, i);
@@ -182,7 +182,7 @@ function runSix(c: i32, count: i32, accumulate: i32): void {
     sum2 = f64x2.add(sum2, f64x2.mul(y2, y2));
     plain2 = f64x2.add(plain2, f64x2.mul(x3_2, x3_2));
   }
-  for (; i < count; i++) {
+  for (; i < to; i++) {
     const x_0 = sample(c, i);
     const x_1 = sample(c + 2, i);
     const x_2 = sample(c + 4, i);
@@ -229,7 +229,7 @@ function runSix(c: i32, count: i32, accumulate: i32): void {
 }
 
 /** Channels c..c+3: 2 vectors, so 2 recurrences are in flight. */
-function runFour(c: i32, count: i32, accumulate: i32): void {
+function runFour(c: i32, from: i32, to: i32, accumulate: i32): void {
   const b0 = coef(0), b1 = coef(1), b2 = coef(2), a1 = coef(3), a2 = coef(4), ha1 = coef(8), ha2 = coef(9);
   let sx1_0 = loadState(c, 0), sx2_0 = loadState(c, 1), sy1_0 = loadState(c, 2), sy2_0 = loadState(c, 3);
   let hy1_0 = loadState(c, 6), hy2_0 = loadState(c, 7);
@@ -239,9 +239,9 @@ function runFour(c: i32, count: i32, accumulate: i32): void {
   let hy1_1 = loadState(c + 2, 6), hy2_1 = loadState(c + 2, 7);
   let sum1 = sums(c + 2, accumulate), plain1 = plains(c + 2, accumulate);
   let s1: v128, y1: v128;
-  let i = 0;
+  let i = from;
   // four samples of each channel pair per load pair, shuffled into (a, b) pairs and promoted
-  for (; i + 4 <= count; i += 4) {
+  for (; i + 4 <= to; i += 4) {
     const ina0 = block(c, i), inb0 = block(c + 1, i);
     const lo0 = v128.shuffle<f32>(ina0, inb0, 0, 4, 1, 5), hi0 = v128.shuffle<f32>(ina0, inb0, 2, 6, 3, 7);
     const ina1 = block(c + 2, i), inb1 = block(c + 2 + 1, i);
@@ -295,7 +295,7 @@ function runFour(c: i32, count: i32, accumulate: i32): void {
     sum1 = f64x2.add(sum1, f64x2.mul(y1, y1));
     plain1 = f64x2.add(plain1, f64x2.mul(x3_1, x3_1));
   }
-  for (; i < count; i++) {
+  for (; i < to; i++) {
     const x_0 = sample(c, i);
     const x_1 = sample(c + 2, i);
     s0 = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x_0), f64x2.mul(b1, sx1_0)), f64x2.mul(b2, sx2_0)), f64x2.mul(a1, sy1_0)), f64x2.mul(a2, sy2_0));
@@ -328,15 +328,15 @@ function runFour(c: i32, count: i32, accumulate: i32): void {
 }
 
 /** Channels c..c+1: 1 vector, so 1 recurrence is in flight. */
-function runTwo(c: i32, count: i32, accumulate: i32): void {
+function runTwo(c: i32, from: i32, to: i32, accumulate: i32): void {
   const b0 = coef(0), b1 = coef(1), b2 = coef(2), a1 = coef(3), a2 = coef(4), ha1 = coef(8), ha2 = coef(9);
   let sx1_0 = loadState(c, 0), sx2_0 = loadState(c, 1), sy1_0 = loadState(c, 2), sy2_0 = loadState(c, 3);
   let hy1_0 = loadState(c, 6), hy2_0 = loadState(c, 7);
   let sum0 = sums(c, accumulate), plain0 = plains(c, accumulate);
   let s0: v128, y0: v128;
-  let i = 0;
+  let i = from;
   // eight samples (two blocks of four) of the pair per iteration, shuffled into (a, b) pairs and promoted
-  for (; i + 8 <= count; i += 8) {
+  for (; i + 8 <= to; i += 8) {
     const ina0_0 = block(c, i), inb0_0 = block(c + 1, i);
     const lo0_0 = v128.shuffle<f32>(ina0_0, inb0_0, 0, 4, 1, 5), hi0_0 = v128.shuffle<f32>(ina0_0, inb0_0, 2, 6, 3, 7);
     const x0_0_0 = f64x2.promote_low_f32x4(lo0_0);
@@ -390,7 +390,7 @@ function runTwo(c: i32, count: i32, accumulate: i32): void {
     sum0 = f64x2.add(sum0, f64x2.mul(y0, y0));
     plain0 = f64x2.add(plain0, f64x2.mul(x3_0_1, x3_0_1));
   }
-  for (; i < count; i++) {
+  for (; i < to; i++) {
     const x_0 = sample(c, i);
     s0 = f64x2.sub(f64x2.sub(f64x2.add(f64x2.add(f64x2.mul(b0, x_0), f64x2.mul(b1, sx1_0)), f64x2.mul(b2, sx2_0)), f64x2.mul(a1, sy1_0)), f64x2.mul(a2, sy2_0));
     y0 = f64x2.sub(f64x2.sub(f64x2.add(f64x2.sub(s0, f64x2.add(sy1_0, sy1_0)), sy2_0), f64x2.mul(ha1, hy1_0)), f64x2.mul(ha2, hy2_0));
@@ -410,25 +410,26 @@ function runTwo(c: i32, count: i32, accumulate: i32): void {
 
 
 /**
- * Filter `count` samples of `channels` channels (an even number: the caller pads an odd count with a
- * scratch channel) from INPUT, updating STATE; each channel's Σy² and Σx² (unweighted, as the analyzer's
- * sample sum of squares) over these samples go to SUMS and PLAIN, added to what is there if `accumulate`
- * (a range filtered in several calls then sums in the same order as one JS loop), else from 0.
+ * Filter samples offset..offset+count-1 of `channels` channels (an even number: the caller pads an odd
+ * count with a scratch channel) from INPUT, updating STATE; each channel's Σy² and Σx² (unweighted, as the
+ * analyzer's sample sum of squares) over these samples go to SUMS and PLAIN, added to what is there if
+ * `accumulate` (a range filtered in several calls then sums in the same order as one JS loop), else from 0.
  */
-export function run(channels: i32, count: i32, accumulate: i32): void {
+export function run(channels: i32, count: i32, accumulate: i32, offset: i32): void {
   // two or three vectors at a time keep the FP units busy; one alone waits on its recurrence, so
   // split into sixes and fours only (2 + 4k channels: one six, then fours)
+  const to = offset + count;
   let c = 0;
   while (c < channels) {
     const left = channels - c;
     if (left == 2) {
-      runTwo(c, count, accumulate);
+      runTwo(c, offset, to, accumulate);
       c += 2;
     } else if (left % 4 == 2) {
-      runSix(c, count, accumulate);
+      runSix(c, offset, to, accumulate);
       c += 6;
     } else {
-      runFour(c, count, accumulate);
+      runFour(c, offset, to, accumulate);
       c += 4;
     }
   }
