@@ -276,7 +276,8 @@ if (kwWasm) {
 // the JS twin, the WASM filters, and with KW_OLD_WASM=<path of an earlier dist/wasm/kweighting.wasm,
 // e.g. /work/main's> that kernel driven by the protocol it was built for (planar input, state and sums
 // copied in and out per call, as its KWeightingFilters did), so old and new run in the same process.
-// Run with --kw for these rows alone.
+// "WASM segments": KWeightingFilters.sumSquaresSegments on 1 s blocks (one call per block, each channel
+// copied in once per 4096 samples). Run with --kw for these rows alone.
 const oldPath = process.env.KW_OLD_WASM;
 const oldModule = oldPath ? loadWasm(oldPath) : null;
 if (oldPath && !oldModule) console.log(`KW_OLD_WASM: cannot load ${oldPath}`);
@@ -354,6 +355,19 @@ function kwRow(count: number): string {
   if (kwWasm) {
     const w = timeIt(bank(true));
     cells.push(`WASM ${ns(w)} ${w.value === j.value ? 'same' : 'DIFFERS'}`);
+    // sumSquaresSegments over 1 s blocks, the 10 ms sub-blocks out in one call per block
+    const seg = best(() => {
+      const f = new KWeightingFilters(rate, count);
+      const segs = new Float64Array(100 * count);
+      const segsPlain = new Float64Array(100 * count);
+      let acc = 0;
+      for (let i = 0; i < kwFrames; i += rate) {
+        const m = f.sumSquaresSegments(chans, i, Math.min(kwFrames, i + rate), 480, 480, segs, segsPlain);
+        for (let s = 0; s < m; s++) acc += fold(segs.subarray(s * count, (s + 1) * count)) + fold(segsPlain.subarray(s * count, (s + 1) * count));
+      }
+      return acc;
+    });
+    cells.push(`WASM segments ${ns(seg)} ${seg.value === j.value ? 'same' : 'DIFFERS'}`);
   }
   return `K-weighting ${String(count).padStart(2)} ch: ${cells.join(' | ')}`;
 }
