@@ -165,6 +165,8 @@ export interface KWeightingOptions {
  * K-weighting for every channel of a stream, state carried between calls. The WASM path (wasm/kweighting.as.ts)
  * runs two channels per f64x2 vector with kWeightSumSquares' exact operations, so each channel's Σy² and
  * state are bit-identical to calling kWeightSumSquares per channel (the plain path, used when it is absent).
+ * Per call it copies the samples into wasm memory; the states stay there while this bank is the last
+ * one of its thread to run (see `states`). sumSquaresSegments does many consecutive calls in one.
  */
 export class KWeightingFilters {
   readonly k: KWeighting;
