@@ -15,6 +15,7 @@
  * dialogue with pauses, noise bursts over a floor, a 30 dB crescendo.
  */
 import { KWeightingFilters, kWeightingCoefficients, kWeightSumSquares } from '../src/dsp/kweighting.js';
+import { loadWasm } from '../src/dsp/wasm/load.js';
 import {
   compileKernel,
   defaultTruePeakWasm,
@@ -107,12 +108,14 @@ function meters(useWasm: boolean, skip: boolean): number {
 }
 
 const db = (v: number) => `${(20 * Math.log10(v)).toFixed(6)} dB`;
-const module = defaultTruePeakWasm();
-console.log(`true peak, 4x, ${ip.tapsPerPhase} taps x ${ip.factor - 1} fractional phases; ${channels} ch x ${seconds} s @ ${rate} Hz`);
-console.log(`wasm: ${module ? defaultWasmPath() : 'not built (npm run build:wasm): JS rows only'}`);
+// --kw: only the K-weighting rows
+const tpRows = !process.argv.includes('--kw');
+const module = tpRows ? defaultTruePeakWasm() : null;
+if (tpRows) console.log(`true peak, 4x, ${ip.tapsPerPhase} taps x ${ip.factor - 1} fractional phases; ${channels} ch x ${seconds} s @ ${rate} Hz`);
+if (tpRows) console.log(`wasm: ${module ? defaultWasmPath() : 'not built (npm run build:wasm): JS rows only'}`);
 
-const js = best(() => bareKernel(compileKernel(ip)));
-row('TP kernel, JS (taps inlined, double)', js, db(js.value));
+const js = tpRows ? best(() => bareKernel(compileKernel(ip))) : { seconds: 0, value: 0 };
+if (tpRows) row('TP kernel, JS (taps inlined, double)', js, db(js.value));
 const oversampler = module ? wasmOversampler(module, ip) : null;
 const wasm = oversampler?.exact;
 if (wasm) {
@@ -130,7 +133,7 @@ if (wasm) {
   });
   row('TP kernel, WASM f32x4 screen, central taps only', f, `${(js.seconds / f.seconds).toFixed(2)}x JS`);
 }
-for (const skip of [false, true]) {
+for (const skip of tpRows ? [false, true] : []) {
   const mj = best(() => meters(false, skip));
   row(`TruePeakMeter JS, skip ${skip ? 'on' : 'off'}`, mj, db(mj.value));
   if (module) {
@@ -203,11 +206,11 @@ function skipMeters(channelsIn: Float32Array[], useWasm: boolean, rangeBound: bo
   return { ...r, share };
 }
 
-const programmes: Array<[string, Float32Array[]]> = [
+const programmes: Array<[string, Float32Array[]]> = !tpRows ? [] : [
   ['pink ±6 dB (above)', signal],
   ...['music bed', 'dialogue', 'noise bursts', 'crescendo'].map((k): [string, Float32Array[]] => [k, [programme(k)]]),
 ];
-for (const useWasm of module ? [false, true] : [false]) {
+for (const useWasm of !tpRows ? [] : module ? [false, true] : [false]) {
   for (const [name, chans] of programmes) {
     const n = chans.length * frames;
     const ns = (r: { seconds: number }) => ((r.seconds * 1e9) / n).toFixed(3);
@@ -268,3 +271,106 @@ if (kwWasm) {
   const kwa = best(filters(true));
   row('K-weighting + Σx², KWeightingFilters WASM', kwa, `${(kj.seconds / kwa.seconds).toFixed(2)}x its JS twin, ${(kw.seconds / kwa.seconds).toFixed(2)}x per channel, ${kwa.value === kw.value ? 'same sums' : 'DIFFERS'}`);
 } else console.log('K-weighting WASM not built (npm run build:wasm)');
+
+// K-weighting + Σx² in ns per channel-sample by channel count (10 s, 10 ms calls as the analyzer makes):
+// the JS twin, the WASM filters, and with KW_OLD_WASM=<path of an earlier dist/wasm/kweighting.wasm,
+// e.g. /work/main's> that kernel driven by the protocol it was built for (planar input, state and sums
+// copied in and out per call, as its KWeightingFilters did), so old and new run in the same process.
+// "WASM segments": KWeightingFilters.sumSquaresSegments on 1 s blocks (one call per block, each channel
+// copied in once per 4096 samples). Run with --kw for these rows alone.
+const oldPath = process.env.KW_OLD_WASM;
+const oldModule = oldPath ? loadWasm(oldPath) : null;
+if (oldPath && !oldModule) console.log(`KW_OLD_WASM: cannot load ${oldPath}`);
+function oldFilters(channelCount: number): (chans: Float32Array[], from: number, to: number, out: Float64Array, plainOut: Float64Array) => void {
+  const e = new WebAssembly.Instance(oldModule!, {}).exports as unknown as {
+    memory: WebAssembly.Memory;
+    inputPointer(): number;
+    statePointer(): number;
+    coefsPointer(): number;
+    sumsPointer(): number;
+    plainPointer(): number;
+    capacity(): number;
+    run(channels: number, count: number): void;
+  };
+  const { shelf: s, highPass: h } = k;
+  new Float64Array(e.memory.buffer, e.coefsPointer(), 10).set([s.b0, s.b1, s.b2, s.a1, s.a2, h.b0, h.b1, h.b2, h.a1, h.a2]);
+  const cap = e.capacity();
+  const input = new Float32Array(e.memory.buffer, e.inputPointer(), 32 * cap);
+  const state = new Float64Array(e.memory.buffer, e.statePointer(), 32 * 8);
+  const wsums = new Float64Array(e.memory.buffer, e.sumsPointer(), 32);
+  const wplain = new Float64Array(e.memory.buffer, e.plainPointer(), 32);
+  const states = Array.from({ length: channelCount }, () => new Float64Array(8));
+  return (chans, from, to, out, plainOut) => {
+    const n = chans.length;
+    const lanes = n + (n & 1);
+    for (let c = 0; c < n; c++) for (let j = 0; j < 8; j++) state[c * 8 + j] = states[c]![j]!;
+    state.fill(0, n * 8, lanes * 8);
+    wsums.fill(0, 0, lanes);
+    wplain.fill(0, 0, lanes);
+    for (let c = 0; c < n; c++) input.set(chans[c]!.subarray(from, to), c * cap);
+    if (lanes > n) input.fill(0, n * cap, n * cap + to - from);
+    e.run(lanes, to - from);
+    for (let c = 0; c < n; c++) {
+      const st = states[c]!;
+      for (let j = 0; j < 8; j++) st[j] = state[c * 8 + j]!;
+      if (Math.abs(st[2]!) < 1e-30) st[2] = 0;
+      if (Math.abs(st[3]!) < 1e-30) st[3] = 0;
+      if (Math.abs(st[6]!) < 1e-30) st[6] = 0;
+      if (Math.abs(st[7]!) < 1e-30) st[7] = 0;
+      out[c] = wsums[c]!;
+      plainOut[c] = wplain[c]!;
+    }
+  };
+}
+const kwFrames = rate * 10;
+console.log(`K-weighting + Σx², ns per channel-sample, 10 s @ ${rate} Hz in 10 ms calls (best of 3)${oldModule ? `; old = ${oldPath}` : ''}`);
+function kwRow(count: number): string {
+  const chans = Array.from({ length: count }, (_, c) => signal[c % channels]!.subarray((c >> 1) * 1000, (c >> 1) * 1000 + kwFrames));
+  const timeIt = (make: () => (from: number, to: number, out: Float64Array, plainOut: Float64Array) => void) =>
+    best(() => {
+      const call = make();
+      const o = new Float64Array(count);
+      const p = new Float64Array(count);
+      let acc = 0;
+      for (let i = 0; i < kwFrames; i += 480) {
+        call(i, Math.min(kwFrames, i + 480), o, p);
+        acc += fold(o) + fold(p);
+      }
+      return acc;
+    });
+  const ns = (r: { seconds: number }) => `${((r.seconds * 1e9) / (count * kwFrames)).toFixed(3).padStart(6)} ns`;
+  const bank = (useWasm: boolean) => () => {
+    const f = new KWeightingFilters(rate, count, { useWasm });
+    return (from: number, to: number, o: Float64Array, p: Float64Array) => f.sumSquares(chans, from, to, o, p);
+  };
+  const j = timeIt(bank(false));
+  const cells = [`JS ${ns(j)}`];
+  if (oldModule) {
+    const o = timeIt(() => {
+      const f = oldFilters(count);
+      return (from, to, out, p) => f(chans, from, to, out, p);
+    });
+    cells.push(`WASM old ${ns(o)} ${o.value === j.value ? 'same' : 'DIFFERS'}`);
+  }
+  if (kwWasm) {
+    const w = timeIt(bank(true));
+    cells.push(`WASM ${ns(w)} ${w.value === j.value ? 'same' : 'DIFFERS'}`);
+    // sumSquaresSegments over 1 s blocks, the 10 ms sub-blocks out in one call per block
+    const seg = best(() => {
+      const f = new KWeightingFilters(rate, count);
+      const segs = new Float64Array(100 * count);
+      const segsPlain = new Float64Array(100 * count);
+      let acc = 0;
+      for (let i = 0; i < kwFrames; i += rate) {
+        const m = f.sumSquaresSegments(chans, i, Math.min(kwFrames, i + rate), 480, 480, segs, segsPlain);
+        for (let s = 0; s < m; s++) acc += fold(segs.subarray(s * count, (s + 1) * count)) + fold(segsPlain.subarray(s * count, (s + 1) * count));
+      }
+      return acc;
+    });
+    cells.push(`WASM segments ${ns(seg)} ${seg.value === j.value ? 'same' : 'DIFFERS'}`);
+  }
+  return `K-weighting ${String(count).padStart(2)} ch: ${cells.join(' | ')}`;
+}
+// a first pass unprinted: each wasm module starts in its baseline tier and is optimized in the background
+kwRow(1);
+for (const count of [1, 2, 6, 8, 12]) console.log(kwRow(count));

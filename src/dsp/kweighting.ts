@@ -103,7 +103,7 @@ interface KWasmExports {
   plainPointer(): number;
   maxChannels(): number;
   capacity(): number;
-  run(channels: number, count: number): void;
+  run(channels: number, count: number, accumulate: number, offset: number): void;
 }
 
 /** One WASM instance per coefficient set, shared by every filter bank of this thread (calls never interleave). */
@@ -115,7 +115,11 @@ interface KWasm {
   /** Channels per run() call (even) and samples per channel per call. */
   maxChannels: number;
   capacity: number;
-  run(channels: number, count: number): void;
+  run(channels: number, count: number, accumulate: number, offset: number): void;
+  /** The bank whose channel states are in `state` now (it skips copying them in and out per call). */
+  owner: KWeightingFilters | null;
+  /** How many channels of the owner's are there. */
+  ownerChannels: number;
 }
 
 const kWasmCache = new Map<WebAssembly.Module, Map<number, KWasm | null>>();
@@ -139,6 +143,8 @@ function kWasmFor(module: WebAssembly.Module, sampleRate: number, k: KWeighting)
         maxChannels,
         capacity: e.capacity(),
         run: e.run,
+        owner: null,
+        ownerChannels: 0,
       };
     } catch {
       w = null;
@@ -159,19 +165,23 @@ export interface KWeightingOptions {
  * K-weighting for every channel of a stream, state carried between calls. The WASM path (wasm/kweighting.as.ts)
  * runs two channels per f64x2 vector with kWeightSumSquares' exact operations, so each channel's Σy² and
  * state are bit-identical to calling kWeightSumSquares per channel (the plain path, used when it is absent).
+ * Per call it copies the samples into wasm memory; the states stay there while this bank is the last
+ * one of its thread to run (see `states`). sumSquaresSegments does many consecutive calls in one.
  */
 export class KWeightingFilters {
   readonly k: KWeighting;
-  /** Per channel, kWeightSumSquares' 8-double state. */
-  readonly states: Float64Array[];
   readonly usingWasm: boolean;
   private readonly wasm: KWasm | null;
+  private readonly channelStates: Float64Array[];
 
   constructor(sampleRate: number, channelCount: number, options: KWeightingOptions = {}) {
     this.k = kWeightingCoefficients(sampleRate);
-    this.states = Array.from({ length: channelCount }, () => new Float64Array(8));
+    this.channelStates = Array.from({ length: channelCount }, () => new Float64Array(8));
     const module = options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('kweighting');
-    this.wasm = module === null ? null : kWasmFor(module, sampleRate, this.k);
+    // the kernel hard-codes the RLB high-pass numerator (1, -2, 1) that rlbHighPass always gives
+    const h = this.k.highPass;
+    const exactNumerator = h.b0 === 1 && h.b1 === -2 && h.b2 === 1;
+    this.wasm = module === null || !exactNumerator ? null : kWasmFor(module, sampleRate, this.k);
     this.usingWasm = this.wasm !== null;
   }
 
@@ -183,7 +193,7 @@ export class KWeightingFilters {
     if (!this.wasm) {
       for (let c = 0; c < channels.length; c++) {
         const x = channels[c]!;
-        out[c] = kWeightSumSquares(x, from, to, this.k, this.states[c]!);
+        out[c] = kWeightSumSquares(x, from, to, this.k, this.channelStates[c]!);
         if (plainOut) {
           let ss = 0;
           for (let i = from; i < to; i++) ss += x[i]! * x[i]!;
@@ -193,28 +203,43 @@ export class KWeightingFilters {
       return;
     }
     const w = this.wasm;
-    for (let c0 = 0; c0 < channels.length; c0 += w.maxChannels) {
-      const n = Math.min(w.maxChannels, channels.length - c0);
-      // an odd count runs a silent scratch channel in the last vector's second lane
-      const lanes = n + (n & 1);
-      // state and running sums stay in wasm memory across chunks: one call's arithmetic, as in JS
-      for (let c = 0; c < n; c++) {
-        const s = this.states[c0 + c]!;
-        for (let j = 0; j < 8; j++) w.state[c * 8 + j] = s[j]!;
+    const count = channels.length;
+    if (count <= w.maxChannels) {
+      // the usual case: this bank's states stay in wasm memory from call to call while no other bank
+      // of the thread runs (a 10 ms call costs less than the copies in and out did)
+      const lanes = this.own(w, count);
+      for (let start = from; start < to; start += w.capacity) {
+        const n = Math.min(to, start + w.capacity) - start;
+        for (let c = 0; c < count; c++) w.input.set(channels[c]!.subarray(start, start + n), c * w.capacity);
+        if (lanes > count) w.input.fill(0, count * w.capacity, count * w.capacity + n);
+        // the first chunk starts the sums at 0, later ones add on: one call's arithmetic, as in JS
+        w.run(lanes, n, start === from ? 0 : 1, 0);
       }
+      if (from === to) {
+        w.sums.fill(0, 0, lanes);
+        w.plain.fill(0, 0, lanes);
+      }
+      this.endCall(w, count, out, 0, plainOut);
+      return;
+    }
+    // more channels than one run takes: in groups, each group's states copied in and out
+    w.owner?.release();
+    for (let c0 = 0; c0 < count; c0 += w.maxChannels) {
+      const n = Math.min(w.maxChannels, count - c0);
+      const lanes = n + (n & 1);
+      for (let c = 0; c < n; c++) w.state.set(this.channelStates[c0 + c]!, c * 8);
       w.state.fill(0, n * 8, lanes * 8);
       w.sums.fill(0, 0, lanes);
       w.plain.fill(0, 0, lanes);
       for (let start = from; start < to; start += w.capacity) {
-        const count = Math.min(to, start + w.capacity) - start;
-        for (let c = 0; c < n; c++) w.input.set(channels[c0 + c]!.subarray(start, start + count), c * w.capacity);
-        if (lanes > n) w.input.fill(0, n * w.capacity, n * w.capacity + count);
-        w.run(lanes, count);
+        const len = Math.min(to, start + w.capacity) - start;
+        for (let c = 0; c < n; c++) w.input.set(channels[c0 + c]!.subarray(start, start + len), c * w.capacity);
+        if (lanes > n) w.input.fill(0, n * w.capacity, n * w.capacity + len);
+        w.run(lanes, len, 1, 0);
       }
       for (let c = 0; c < n; c++) {
-        const s = this.states[c0 + c]!;
-        for (let j = 0; j < 8; j++) s[j] = w.state[c * 8 + j]!;
-        // kWeightSumSquares' denormal flush, at the end of the call as there
+        const s = this.channelStates[c0 + c]!;
+        s.set(w.state.subarray(c * 8, c * 8 + 8));
         if (Math.abs(s[2]!) < 1e-30) s[2] = 0;
         if (Math.abs(s[3]!) < 1e-30) s[3] = 0;
         if (Math.abs(s[6]!) < 1e-30) s[6] = 0;
@@ -223,5 +248,106 @@ export class KWeightingFilters {
         if (plainOut) plainOut[c0 + c] = w.plain[c]!;
       }
     }
+  }
+
+  /**
+   * sumSquares over consecutive segments of [from, to): the first `firstLength` samples long, then
+   * `length` each (the last may be shorter), as the loudness analyzer's 10 ms sub-blocks; segment s's
+   * sums go to out[s * channels.length + c] (and plainOut likewise). Returns the number of segments.
+   * Each segment's numbers are those of its own sumSquares call, bit for bit; the WASM path copies each
+   * channel in once per up to `capacity` samples of whole segments instead of once per segment.
+   */
+  sumSquaresSegments(
+    channels: readonly Float32Array[],
+    from: number,
+    to: number,
+    firstLength: number,
+    length: number,
+    out: Float64Array,
+    plainOut?: Float64Array,
+  ): number {
+    const count = channels.length;
+    const w = this.wasm;
+    if (!(firstLength >= 1 && length >= 1)) throw new RangeError(`segment lengths must be >= 1 (got ${firstLength}, ${length})`);
+    const direct = !w || count > w.maxChannels || firstLength > w.capacity || length > w.capacity;
+    const sums = direct ? new Float64Array(count) : null;
+    const plains = direct && plainOut ? new Float64Array(count) : undefined;
+    let segment = 0;
+    let pos = from;
+    let len = firstLength;
+    if (direct) {
+      // the plain path, and shapes the kernel's buffer does not take: one sumSquares per segment
+      for (; pos < to; pos += len, len = length, segment++) {
+        const end = Math.min(to, pos + len);
+        this.sumSquares(channels, pos, end, sums!, plains);
+        out.set(sums!, segment * count);
+        if (plainOut) plainOut.set(plains!, segment * count);
+        len = end - pos;
+      }
+      return segment;
+    }
+    const lanes = this.own(w, count);
+    while (pos < to) {
+      // whole segments that fit the kernel's buffer, copied in at once
+      let end = Math.min(to, pos + len);
+      while (end < to && end + length <= pos + w.capacity) end = Math.min(to, end + length);
+      for (let c = 0; c < count; c++) w.input.set(channels[c]!.subarray(pos, end), c * w.capacity);
+      if (lanes > count) w.input.fill(0, count * w.capacity, count * w.capacity + end - pos);
+      for (let at = pos; at < end; at += len, len = length) {
+        const stop = Math.min(end, at + len);
+        w.run(lanes, stop - at, 0, at - pos);
+        this.endCall(w, count, out, segment * count, plainOut);
+        segment++;
+        len = stop - at;
+      }
+      pos = end;
+    }
+    return segment;
+  }
+
+  /** Put this bank's states in wasm memory unless they are there; returns the lanes a call runs. */
+  private own(w: KWasm, count: number): number {
+    const lanes = count + (count & 1);
+    if (w.owner !== this || w.ownerChannels !== count) {
+      w.owner?.release();
+      for (let c = 0; c < count; c++) w.state.set(this.channelStates[c]!, c * 8);
+      // an odd count runs a silent scratch channel in the last vector's second lane
+      w.state.fill(0, count * 8, lanes * 8);
+      w.owner = this;
+      w.ownerChannels = count;
+    }
+    return lanes;
+  }
+
+  /** kWeightSumSquares' denormal flush at the end of a call, in wasm memory, and the call's sums out. */
+  private endCall(w: KWasm, count: number, out: Float64Array, at: number, plainOut?: Float64Array): void {
+    const st = w.state;
+    for (let c = 0; c < count; c++) {
+      const b = c * 8;
+      if (Math.abs(st[b + 2]!) < 1e-30) st[b + 2] = 0;
+      if (Math.abs(st[b + 3]!) < 1e-30) st[b + 3] = 0;
+      if (Math.abs(st[b + 6]!) < 1e-30) st[b + 6] = 0;
+      if (Math.abs(st[b + 7]!) < 1e-30) st[b + 7] = 0;
+      out[at + c] = w.sums[c]!;
+      if (plainOut) plainOut[at + c] = w.plain[c]!;
+    }
+  }
+
+  /**
+   * Per channel, kWeightSumSquares' 8-double state. Reading it takes this bank's states back from wasm
+   * memory (the next call copies them in again, so changes made to them are honoured).
+   */
+  get states(): Float64Array[] {
+    this.release();
+    return this.channelStates;
+  }
+
+  /** Copy this bank's states out of wasm memory if they are there, and give the instance up. */
+  private release(): void {
+    const w = this.wasm;
+    if (!w || w.owner !== this) return;
+    for (let c = 0; c < w.ownerChannels; c++) this.channelStates[c]!.set(w.state.subarray(c * 8, c * 8 + 8));
+    w.owner = null;
+    w.ownerChannels = 0;
   }
 }
