@@ -96,11 +96,14 @@ export class LoudnessAccumulator {
   /** K-weighting for every channel (WASM SIMD two channels a vector when built, else the JS twin: same bits). */
   private readonly filters: KWeightingFilters;
   private readonly weights: Float64Array;
+  /** Warm-up sums (discarded). */
   private readonly kSums: Float64Array;
-  private readonly plainSums: Float64Array;
   readonly truePeak: TruePeakMeter[];
   private readonly sumSquares: Float64Array;
   private readonly subEnergy: Float64Array;
+  /** Per 10 ms sub-block of a process() call, per channel: K-weighted and plain sums of squares. */
+  private segmentK = new Float64Array(0);
+  private segmentPlain = new Float64Array(0);
   private subFill = 0;
   readonly subBlocks = new F64List();
   /** Frames counted (after any warm-up). */
@@ -114,7 +117,6 @@ export class LoudnessAccumulator {
     const n = labels.length;
     this.filters = new KWeightingFilters(sampleRate, n);
     this.kSums = new Float64Array(n);
-    this.plainSums = new Float64Array(n);
     this.weights = Float64Array.from(labels, (l) => loudnessWeight(l));
     if (n === 1 && options.dualMono) this.weights[0] = 2;
     this.truePeak = Array.from({ length: n }, () => {
@@ -140,13 +142,19 @@ export class LoudnessAccumulator {
     const n = channels.length;
     // true peak needs no sub-blocks: one call per channel per block keeps its loop in wasm
     for (let c = 0; c < n; c++) this.truePeak[c]!.process(channels[c]!, 0, frames);
+    // the sub-blocks' K-weighted and plain sums in one call (each channel copied into wasm once per 4096 samples)
+    const most = (Math.ceil(frames / this.subLength) + 1) * n;
+    if (this.segmentK.length < most) {
+      this.segmentK = new Float64Array(most);
+      this.segmentPlain = new Float64Array(most);
+    }
+    this.filters.sumSquaresSegments(channels, 0, frames, this.subLength - this.subFill, this.subLength, this.segmentK, this.segmentPlain);
     let i = 0;
-    while (i < frames) {
+    for (let segment = 0; i < frames; segment++) {
       const take = Math.min(frames - i, this.subLength - this.subFill);
-      this.filters.sumSquares(channels, i, i + take, this.kSums, this.plainSums);
       for (let c = 0; c < n; c++) {
-        this.subEnergy[c]! += this.kSums[c]!;
-        this.sumSquares[c]! += this.plainSums[c]!;
+        this.subEnergy[c]! += this.segmentK[segment * n + c]!;
+        this.sumSquares[c]! += this.segmentPlain[segment * n + c]!;
       }
       this.subFill += take;
       i += take;
