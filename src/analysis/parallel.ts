@@ -34,7 +34,8 @@ export interface SegmentResult {
 }
 
 export interface ParallelResult {
-  subBlocks: Float64Array;
+  /** Each segment's sub-block energies, in time order (summarized in place: no concatenated copy). */
+  subBlocks: Float64Array[];
   channels: ChannelStats[];
   frames: number;
   truePeakWork: { oversampled: number; skipped: number };
@@ -104,13 +105,7 @@ export async function measureSegments(
         }),
     ),
   );
-  const length = results.reduce((n, r) => n + r.subBlocks.length, 0);
-  const subBlocks = new Float64Array(length);
-  let at = 0;
-  for (const r of results) {
-    subBlocks.set(r.subBlocks, at);
-    at += r.subBlocks.length;
-  }
+  const subBlocks = results.map((r) => r.subBlocks);
   const channels: ChannelStats[] = results[0]!.channels.map(() => ({ samplePeak: 0, truePeak: 0, sumSquares: 0 }));
   for (const r of results) {
     r.channels.forEach((c, i) => {

@@ -105,7 +105,10 @@ export class LoudnessAccumulator {
   private segmentK = new Float64Array(0);
   private segmentPlain = new Float64Array(0);
   private subFill = 0;
+  /** The sub-block energies, kept for a worker's segment; the single-thread analyzer streams them instead. */
   readonly subBlocks = new F64List();
+  /** Where each sub-block energy goes (subBlocks unless a streaming consumer is given). */
+  private readonly sink: { push(e: number): void };
   /** Frames counted (after any warm-up). */
   frames = 0;
 
@@ -113,7 +116,9 @@ export class LoudnessAccumulator {
     readonly sampleRate: number,
     readonly labels: ChannelLabel[],
     options: { dualMono?: boolean; noTruePeakSkip?: boolean } = {},
+    sink?: { push(e: number): void },
   ) {
+    this.sink = sink ?? this.subBlocks;
     const n = labels.length;
     this.filters = new KWeightingFilters(sampleRate, n);
     this.kSums = new Float64Array(n);
@@ -164,7 +169,7 @@ export class LoudnessAccumulator {
           e += this.weights[c]! * this.subEnergy[c]!;
           this.subEnergy[c] = 0;
         }
-        this.subBlocks.push(e / this.subLength);
+        this.sink.push(e / this.subLength);
         this.subFill = 0;
       }
     }
@@ -194,8 +199,8 @@ export class LoudnessAccumulator {
 export interface LoudnessSummaryInput {
   sampleRate: number;
   labels: ChannelLabel[];
-  /** Weighted K-energy (mean square) of every complete 10 ms sub-block, in order. */
-  subBlocks: Float64Array;
+  /** Weighted K-energy (mean square) of every complete 10 ms sub-block, in order (or as consecutive segments). */
+  subBlocks: Float64Array | readonly Float64Array[];
   channels: ChannelStats[];
   frames: number;
 }
@@ -207,102 +212,146 @@ export interface LoudnessSummaryOutput extends LoudnessResult {
   shortTermEnergies: Float64Array;
 }
 
-/** The windowed half: momentary/short-term maxima, gating, LRA and series from the sub-block sequence. */
-export function summarizeLoudness(input: LoudnessSummaryInput, options: LoudnessOptions = {}): LoudnessSummaryOutput {
-  const sub = input.subBlocks;
-  const subLength = subBlockLength(input.sampleRate);
-  const warnings: string[] = [];
-  if (input.sampleRate % 100 !== 0) {
-    warnings.push(`sample rate ${input.sampleRate} Hz is not a multiple of 100: 10 ms sub-blocks are ${subLength} samples`);
+/**
+ * The windowed half, streaming: fed the sub-block energies in order, it keeps only the last 3 s of them
+ * (a ring), the gating-block and short-term energies at 10 Hz (16 bytes per 100 ms) and the maxima, so a
+ * 3-hour file needs no more memory here than a 10-minute one beyond those 10 Hz lists. Every sum is the
+ * one the whole-sequence loop took, in the same order: the same numbers.
+ */
+export class LoudnessWindows {
+  /** The last SUB_BLOCKS_S sub-blocks; sub-block j sits at j % SUB_BLOCKS_S. */
+  private readonly ring = new Float64Array(SUB_BLOCKS_S);
+  private count = 0;
+  private sumM = 0;
+  private sumS = 0;
+  private momentaryMax = 0;
+  private shortTermMax = 0;
+  private readonly blocks = new F64List();
+  private readonly shortTerm = new F64List();
+  private readonly seriesM: Array<number | null> = [];
+  private readonly seriesS: Array<number | null> = [];
+  private readonly subLength: number;
+
+  constructor(
+    private readonly sampleRate: number,
+    private readonly options: LoudnessOptions = {},
+  ) {
+    this.subLength = subBlockLength(sampleRate);
   }
-  const blocks = new Float64Array(Math.max(0, Math.floor((sub.length - SUB_BLOCKS_M) / SUB_PER_HOP) + 1));
-  const shortTerm = new Float64Array(Math.max(0, Math.floor((sub.length - SUB_BLOCKS_S) / SUB_PER_HOP) + 1));
-  const seriesM: Array<number | null> = [];
-  const seriesS: Array<number | null> = [];
-  let nBlocks = 0;
-  let nShort = 0;
-  let momentaryMax = 0;
-  let shortTermMax = 0;
-  // running window sums, re-summed exactly every second so rounding never accumulates
-  let sumM = 0;
-  let sumS = 0;
-  for (let j = 0; j < sub.length; j++) {
+
+  push(e: number): void {
+    const ring = this.ring;
+    const j = this.count;
     const count = j + 1;
+    // the value leaving each window, read before e takes its slot (sub[j - 300] shares slot j % 300)
+    const oldS = count > SUB_BLOCKS_S ? ring[j % SUB_BLOCKS_S]! : 0;
+    const oldM = count > SUB_BLOCKS_M ? ring[(j - SUB_BLOCKS_M) % SUB_BLOCKS_S]! : 0;
+    ring[j % SUB_BLOCKS_S] = e;
+    this.count = count;
     if (count % 100 === 0) {
-      sumM = 0;
-      sumS = 0;
-      for (let q = Math.max(0, count - SUB_BLOCKS_M); q < count; q++) sumM += sub[q]!;
-      for (let q = Math.max(0, count - SUB_BLOCKS_S); q < count; q++) sumS += sub[q]!;
+      // running window sums, re-summed exactly every second so rounding never accumulates
+      let sumM = 0;
+      let sumS = 0;
+      for (let q = Math.max(0, count - SUB_BLOCKS_M); q < count; q++) sumM += ring[q % SUB_BLOCKS_S]!;
+      for (let q = Math.max(0, count - SUB_BLOCKS_S); q < count; q++) sumS += ring[q % SUB_BLOCKS_S]!;
+      this.sumM = sumM;
+      this.sumS = sumS;
     } else {
-      sumM += sub[j]! - (count > SUB_BLOCKS_M ? sub[j - SUB_BLOCKS_M]! : 0);
-      sumS += sub[j]! - (count > SUB_BLOCKS_S ? sub[j - SUB_BLOCKS_S]! : 0);
+      this.sumM += e - oldM;
+      this.sumS += e - oldS;
     }
-    const m = count >= SUB_BLOCKS_M ? Math.max(0, sumM / SUB_BLOCKS_M) : -1;
-    const s = count >= SUB_BLOCKS_S ? Math.max(0, sumS / SUB_BLOCKS_S) : -1;
-    if (m > momentaryMax) momentaryMax = m;
-    if (s > shortTermMax) shortTermMax = s;
-    if (options.onStep) options.onStep((count * subLength) / input.sampleRate, m >= 0 ? energyToLufs(m) : null, s >= 0 ? energyToLufs(s) : null);
+    const m = count >= SUB_BLOCKS_M ? Math.max(0, this.sumM / SUB_BLOCKS_M) : -1;
+    const s = count >= SUB_BLOCKS_S ? Math.max(0, this.sumS / SUB_BLOCKS_S) : -1;
+    if (m > this.momentaryMax) this.momentaryMax = m;
+    if (s > this.shortTermMax) this.shortTermMax = s;
+    const { onStep, series } = this.options;
+    if (onStep) onStep((count * this.subLength) / this.sampleRate, m >= 0 ? energyToLufs(m) : null, s >= 0 ? energyToLufs(s) : null);
     if (count % SUB_PER_HOP === 0) {
-      if (m >= 0) blocks[nBlocks++] = m;
-      if (s >= 0) shortTerm[nShort++] = s;
-      if (options.series) {
-        seriesM.push(m > 0 ? round3(energyToLufs(m)) : null);
-        seriesS.push(s > 0 ? round3(energyToLufs(s)) : null);
+      if (m >= 0) this.blocks.push(m);
+      if (s >= 0) this.shortTerm.push(s);
+      if (series) {
+        this.seriesM.push(m > 0 ? round3(energyToLufs(m)) : null);
+        this.seriesS.push(s > 0 ? round3(energyToLufs(s)) : null);
       }
     }
   }
-  const integratedLufs = energyToLufs(integratedEnergy(blocks));
-  const lra = loudnessRange(shortTerm);
-  let samplePeak = 0;
-  let truePeak = 0;
-  const channels: ChannelSummary[] = input.channels.map((st, c) => {
-    samplePeak = Math.max(samplePeak, st.samplePeak);
-    truePeak = Math.max(truePeak, st.truePeak);
-    return {
-      label: input.labels[c] ?? (`Ch${c + 1}` as ChannelLabel),
-      truePeakDbtp: round3(db(st.truePeak)),
-      samplePeakDbfs: round3(db(st.samplePeak)),
-      rmsDbfs: input.frames > 0 ? round3(db(Math.sqrt(st.sumSquares / input.frames))) : null,
-    };
-  });
-  const durationS = (sub.length * subLength) / input.sampleRate;
-  if (lra !== null && durationS < 60) {
-    warnings.push(`loudness range over ${durationS.toFixed(1)} s: below 60 s of programme LRA is not meaningful (EBU Tech 3343)`);
+
+  /** Sub-blocks pushed so far. */
+  get subBlocks(): number {
+    return this.count;
   }
-  const truePeakDbtp = round3(db(truePeak));
-  const loudness: LoudnessSummary = {
-    integratedLufs: round3(integratedLufs),
-    momentaryMaxLufs: round3(energyToLufs(momentaryMax)),
-    shortTermMaxLufs: round3(energyToLufs(shortTermMax)),
-    loudnessRangeLu: round3(lra),
-    truePeakDbtp,
-    samplePeakDbfs: round3(db(samplePeak)),
-    plrLu: truePeakDbtp !== null && integratedLufs !== null ? round3(truePeakDbtp - integratedLufs) : null,
-  };
-  const out: LoudnessSummaryOutput = {
-    loudness,
-    channels,
-    gatingBlocks: nBlocks,
-    lraShortTermValues: nShort,
-    warnings,
-    blockEnergies: blocks,
-    shortTermEnergies: shortTerm,
-  };
-  if (options.series) out.series = { intervalSeconds: 0.1, momentaryLufs: seriesM, shortTermLufs: seriesS };
-  return out;
+
+  finish(input: { labels: ChannelLabel[]; channels: ChannelStats[]; frames: number }): LoudnessSummaryOutput {
+    const warnings: string[] = [];
+    if (this.sampleRate % 100 !== 0) {
+      warnings.push(`sample rate ${this.sampleRate} Hz is not a multiple of 100: 10 ms sub-blocks are ${this.subLength} samples`);
+    }
+    const blocks = this.blocks.view().slice();
+    const shortTerm = this.shortTerm.view().slice();
+    const integratedLufs = energyToLufs(integratedEnergy(blocks));
+    const lra = loudnessRange(shortTerm);
+    let samplePeak = 0;
+    let truePeak = 0;
+    const channels: ChannelSummary[] = input.channels.map((st, c) => {
+      samplePeak = Math.max(samplePeak, st.samplePeak);
+      truePeak = Math.max(truePeak, st.truePeak);
+      return {
+        label: input.labels[c] ?? (`Ch${c + 1}` as ChannelLabel),
+        truePeakDbtp: round3(db(st.truePeak)),
+        samplePeakDbfs: round3(db(st.samplePeak)),
+        rmsDbfs: input.frames > 0 ? round3(db(Math.sqrt(st.sumSquares / input.frames))) : null,
+      };
+    });
+    const durationS = (this.count * this.subLength) / this.sampleRate;
+    if (lra !== null && durationS < 60) {
+      warnings.push(`loudness range over ${durationS.toFixed(1)} s: below 60 s of programme LRA is not meaningful (EBU Tech 3343)`);
+    }
+    const truePeakDbtp = round3(db(truePeak));
+    const loudness: LoudnessSummary = {
+      integratedLufs: round3(integratedLufs),
+      momentaryMaxLufs: round3(energyToLufs(this.momentaryMax)),
+      shortTermMaxLufs: round3(energyToLufs(this.shortTermMax)),
+      loudnessRangeLu: round3(lra),
+      truePeakDbtp,
+      samplePeakDbfs: round3(db(samplePeak)),
+      plrLu: truePeakDbtp !== null && integratedLufs !== null ? round3(truePeakDbtp - integratedLufs) : null,
+    };
+    const out: LoudnessSummaryOutput = {
+      loudness,
+      channels,
+      gatingBlocks: blocks.length,
+      lraShortTermValues: shortTerm.length,
+      warnings,
+      blockEnergies: blocks,
+      shortTermEnergies: shortTerm,
+    };
+    if (this.options.series) out.series = { intervalSeconds: 0.1, momentaryLufs: this.seriesM, shortTermLufs: this.seriesS };
+    return out;
+  }
+}
+
+/** The windowed half over a whole sub-block sequence (given in one piece or as consecutive segments). */
+export function summarizeLoudness(input: LoudnessSummaryInput, options: LoudnessOptions = {}): LoudnessSummaryOutput {
+  const windows = new LoudnessWindows(input.sampleRate, options);
+  const pieces = input.subBlocks instanceof Float64Array ? [input.subBlocks] : input.subBlocks;
+  for (const piece of pieces) for (let j = 0; j < piece.length; j++) windows.push(piece[j]!);
+  return windows.finish(input);
 }
 
 /** The loudness meter as a streaming Analyzer (the single-thread path). */
 export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
   readonly id = 'loudness';
   private acc!: LoudnessAccumulator;
+  private windows!: LoudnessWindows;
   private summary: LoudnessSummaryOutput | null = null;
 
   constructor(private readonly options: LoudnessOptions = {}) {}
 
   start(stream: StreamInfo): void {
     const labels = Array.from({ length: stream.channelCount }, (_, c) => stream.channelLabels[c] ?? (`Ch${c + 1}` as ChannelLabel));
-    this.acc = new LoudnessAccumulator(stream.sampleRate, labels, this.options);
+    // the sub-blocks stream straight into the windows: memory stays flat however long the file
+    this.windows = new LoudnessWindows(stream.sampleRate, this.options);
+    this.acc = new LoudnessAccumulator(stream.sampleRate, labels, this.options, this.windows);
     this.summary = null;
   }
 
@@ -312,10 +361,7 @@ export class LoudnessAnalyzer implements Analyzer<LoudnessResult> {
 
   finish(): LoudnessResult {
     this.acc.flushTruePeak();
-    this.summary = summarizeLoudness(
-      { sampleRate: this.acc.sampleRate, labels: this.acc.labels, subBlocks: this.acc.subBlocks.view(), channels: this.acc.channelStats(), frames: this.acc.frames },
-      this.options,
-    );
+    this.summary = this.windows.finish({ labels: this.acc.labels, channels: this.acc.channelStats(), frames: this.acc.frames });
     const { blockEnergies: _b, shortTermEnergies: _s, ...result } = this.summary;
     return result;
   }
