@@ -32,7 +32,7 @@ async function run(job: SegmentJob): Promise<SegmentResult> {
       parentPort!.postMessage({ progress: got });
     }
     if (job.isLast) acc.flushTruePeak();
-    return { subBlocks: acc.subBlocks.view().slice(), channels: acc.channelStats(), frames: acc.frames, truePeakWork: acc.truePeakWork() };
+    return { subBlocks: acc.subBlocks.chunks(), channels: acc.channelStats(), frames: acc.frames, truePeakWork: acc.truePeakWork() };
   } finally {
     source.close();
   }
@@ -40,7 +40,7 @@ async function run(job: SegmentJob): Promise<SegmentResult> {
 
 parentPort!.on('message', (job: SegmentJob) => {
   run(job).then(
-    (result) => parentPort!.postMessage({ result }, [result.subBlocks.buffer as ArrayBuffer]),
+    (result) => parentPort!.postMessage({ result }, result.subBlocks.map((a) => a.buffer as ArrayBuffer)),
     (err: unknown) => parentPort!.postMessage({ error: { message: (err as Error).message, code: (err as { code?: string }).code } }),
   );
 });

@@ -27,7 +27,8 @@ export interface SegmentJob {
 }
 
 export interface SegmentResult {
-  subBlocks: Float64Array;
+  /** The segment's sub-block energies in order, in the chunks they were kept in (moved, not copied). */
+  subBlocks: Float64Array[];
   channels: ChannelStats[];
   frames: number;
   truePeakWork: { oversampled: number; skipped: number };
@@ -105,7 +106,7 @@ export async function measureSegments(
         }),
     ),
   );
-  const subBlocks = results.map((r) => r.subBlocks);
+  const subBlocks = results.flatMap((r) => r.subBlocks);
   const channels: ChannelStats[] = results[0]!.channels.map(() => ({ samplePeak: 0, truePeak: 0, sumSquares: 0 }));
   for (const r of results) {
     r.channels.forEach((c, i) => {

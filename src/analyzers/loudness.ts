@@ -90,6 +90,33 @@ export class F64List {
   }
 }
 
+/**
+ * Append-only doubles in fixed chunks of 64 Ki (512 KB): no doubling copy and at most one chunk of slack,
+ * and the chunks move to another thread as they are (a worker's sub-block energies).
+ */
+export class F64Chunks {
+  static readonly CHUNK = 65536;
+  private readonly full: Float64Array[] = [];
+  /** Allocated on the first push: an accumulator that streams its sub-blocks elsewhere never pays for one. */
+  private current = new Float64Array(0);
+  private fill = 0;
+  push(v: number): void {
+    if (this.fill === this.current.length) {
+      if (this.fill > 0) this.full.push(this.current);
+      this.current = new Float64Array(F64Chunks.CHUNK);
+      this.fill = 0;
+    }
+    this.current[this.fill++] = v;
+  }
+  get length(): number {
+    return this.full.length * F64Chunks.CHUNK + this.fill;
+  }
+  /** The values in order, as whole arrays (the last one trimmed to its length). */
+  chunks(): Float64Array[] {
+    return this.fill > 0 ? [...this.full, this.current.slice(0, this.fill)] : [...this.full];
+  }
+}
+
 /** The per-sample half: K-weighting, true peak and RMS per channel, sub-block energies out. */
 export class LoudnessAccumulator {
   readonly subLength: number;
@@ -106,7 +133,7 @@ export class LoudnessAccumulator {
   private segmentPlain = new Float64Array(0);
   private subFill = 0;
   /** The sub-block energies, kept for a worker's segment; the single-thread analyzer streams them instead. */
-  readonly subBlocks = new F64List();
+  readonly subBlocks = new F64Chunks();
   /** Where each sub-block energy goes (subBlocks unless a streaming consumer is given). */
   private readonly sink: { push(e: number): void };
   /** Frames counted (after any warm-up). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoudnessWindows, summarizeLoudness } from '../../src/analyzers/loudness.js';
+import { F64Chunks, LoudnessWindows, summarizeLoudness } from '../../src/analyzers/loudness.js';
 
 /**
  * The whole-sequence loop the streaming windows replaced (kept here as the reference): running window
@@ -67,5 +67,18 @@ describe('LoudnessWindows (streaming windowed half)', () => {
     const whole = summarizeLoudness({ ...input, labels: [...input.labels], subBlocks: sub }, { series: true });
     const pieces = summarizeLoudness({ ...input, labels: [...input.labels], subBlocks: [sub.subarray(0, 1), sub.subarray(1, 2345), sub.subarray(2345, 2345), sub.subarray(2345)] }, { series: true });
     expect(pieces).toEqual(whole);
+  });
+});
+
+describe('F64Chunks (a worker segment\'s sub-block energies)', () => {
+  it.each([0, 1, 65535, 65536, 65537, 200000])('gives back %i values in order, in chunks of 64 Ki', (n) => {
+    const list = new F64Chunks();
+    for (let i = 0; i < n; i++) list.push(i * 0.5);
+    expect(list.length).toBe(n);
+    const chunks = list.chunks();
+    expect(chunks.every((c) => c.length <= F64Chunks.CHUNK && c.length > 0)).toBe(true);
+    const all = chunks.flatMap((c) => Array.from(c));
+    expect(all.length).toBe(n);
+    expect(all.every((v, i) => v === i * 0.5)).toBe(true);
   });
 });
