@@ -9,40 +9,17 @@
  *   npm run build && node dist/bench/nulltest.bench.js
  */
 import type { ChannelLabel } from '../src/audio/channels.js';
-import type { AudioHeader, AudioSource } from '../src/audio/types.js';
+import type { AudioSource } from '../src/audio/types.js';
 import { nullTest, type NamedSource, type NullTestOptions, type NullTestResult } from '../src/analysis/stems.js';
 import { defaultNullSumsWasm } from '../src/analysis/null-kernel.js';
+import { memorySource as memorySourceOf } from '../test/helpers/memory-source.js';
 
 const rate = 48000;
 const seconds = Number(process.env.BENCH_SECONDS ?? 30);
 const frames = rate * seconds;
 const labels: ChannelLabel[] = ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'];
 
-function memorySource(path: string, channels: Float32Array[]): AudioSource {
-  const header: AudioHeader = {
-    path,
-    format: {
-      container: 'wav', sampleRate: rate, bitDepth: 32, sampleFormat: 'float', channels: channels.length,
-      channelLabels: labels, labelSource: 'user', frames, durationSeconds: seconds,
-    },
-    channelMask: null, codec: '3', blockAlign: 4 * channels.length, dataOffset: 0, dataBytes: frames * 4 * channels.length,
-    bigEndian: false, chunks: [], bext: null, ixml: null, info: {}, hasAxml: false, hasChna: false, hasDbmd: false, warnings: [],
-  };
-  let position = 0;
-  return {
-    header,
-    files: [path],
-    seek: (frame) => void (position = Math.max(0, Math.min(frame, frames))),
-    read(out, maxFrames) {
-      const n = Math.min(maxFrames, frames - position);
-      if (n <= 0) return 0;
-      channels.forEach((ch, c) => out[c]!.set(ch.subarray(position, position + n)));
-      position += n;
-      return n;
-    },
-    close() {},
-  };
-}
+const memorySource = (path: string, channels: Float32Array[]): AudioSource => memorySourceOf(path, channels, { labels, sampleRate: rate, maxRead: Infinity });
 
 /** A stem: noise with a slow envelope per channel, 24-bit quantised (as a delivered file). */
 function stem(seed: number, level: number): Float32Array[] {

@@ -4,52 +4,12 @@
  * random and adversarial signals, 1-4 parts, 1-8 channels, odd block lengths and windows straddling blocks.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChannelLabel } from '../../src/audio/channels.js';
-import type { AudioHeader, AudioSource } from '../../src/audio/types.js';
 import { defaultNullSumsWasm } from '../../src/analysis/null-kernel.js';
 import { nullTest, type NullTestOptions, type NullTestResult } from '../../src/analysis/stems.js';
 import { loadWasm, wasmPath } from '../../src/dsp/wasm/load.js';
+import { memorySource, signedRng } from '../helpers/memory-source.js';
 
 const SR = 48000;
-
-/** An AudioSource over planar arrays (reads come back in odd-sized pieces, as from disk). */
-function memorySource(path: string, channels: Float32Array[]): AudioSource {
-  const frames = channels[0]!.length;
-  const labels = channels.map((_, c) => `Ch${c + 1}` as ChannelLabel);
-  const header: AudioHeader = {
-    path,
-    format: {
-      container: 'wav', sampleRate: SR, bitDepth: 32, sampleFormat: 'float', channels: channels.length,
-      channelLabels: labels, labelSource: 'user', frames, durationSeconds: frames / SR,
-    },
-    channelMask: null, codec: '3', blockAlign: 4 * channels.length, dataOffset: 0, dataBytes: frames * 4 * channels.length,
-    bigEndian: false, chunks: [], bext: null, ixml: null, info: {}, hasAxml: false, hasChna: false, hasDbmd: false, warnings: [],
-  };
-  let position = 0;
-  return {
-    header,
-    files: [path],
-    seek(frame: number) {
-      position = Math.max(0, Math.min(frame, frames));
-    },
-    read(out: Float32Array[], maxFrames: number) {
-      const n = Math.min(maxFrames, frames - position, 3001);
-      if (n <= 0) return 0;
-      channels.forEach((ch, c) => out[c]!.set(ch.subarray(position, position + n)));
-      position += n;
-      return n;
-    },
-    close() {},
-  };
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return 2 * (s / 2 ** 32) - 1;
-  };
-}
 
 type Signal = Float32Array[];
 interface Case {
@@ -81,7 +41,7 @@ function mix(parts: Signal[], gains: number[], frames: number, faults: boolean):
 function cases(channels: number, K: number, frames = 24011 /* odd: the last block is short whatever the block size */): Array<[string, Case]> {
   const out: Array<[string, Case]> = [];
   const noise = (seed: number, level: number): Signal => {
-    const r = rng(seed);
+    const r = signedRng(seed);
     return planar(channels, frames, (c, i) => level * r() * (0.5 + 0.5 * Math.sin((2 * Math.PI * i) / (SR * (0.1 + 0.03 * c)))));
   };
   const random = Array.from({ length: K }, (_, k) => noise(11 * (k + 1) + channels, 0.3 / (k + 1)));
@@ -101,7 +61,7 @@ function cases(channels: number, K: number, frames = 24011 /* odd: the last bloc
   out.push(['silence', { ref: planar(channels, frames, () => 0), parts: silent, options: { offsetsFrames: silent.map(() => 0) } }]);
   // silent channels and parts amid programme, a part inverted, values past full scale and subnormal
   const odd = random.map((p, k) => (k === K - 1 && K > 1 ? planar(channels, frames, () => 0) : p.map((ch, c) => (c === 0 ? new Float32Array(frames) : ch))));
-  const r = rng(99);
+  const r = signedRng(99);
   odd[0] = odd[0]!.map((ch, c) => (c === channels - 1 ? ch.map((v, i) => (i % 3 === 0 ? 4 * Math.sign(r()) : v * 1e-39)) : ch));
   out.push(['a part inverted, silent parts and channels, hot and subnormal samples', {
     ref: mix(odd, odd.map((_, k) => (k === 0 ? -1 : 1)), frames, false),

@@ -1,55 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
-import type { AudioHeader, AudioSource } from '../../src/audio/types.js';
 import { checkMeAgainstStems, checkStemsSum, summarizeNullTest, type NullTestResult } from '../../src/analysis/stems.js';
 import { DubstageError } from '../../src/errors.js';
+import { memorySource as memorySourceOf, signedRng } from '../helpers/memory-source.js';
+
+/** Stereo (or the given labels) over planar arrays, read in odd-sized pieces. */
+const memorySource = (path: string, channels: Float32Array[], labels: ChannelLabel[] = ['L', 'R']) => memorySourceOf(path, channels, { labels });
 
 const SR = 48000;
 const SECONDS = 4;
 const N = SR * SECONDS;
 const FRAME = SR / 24;
 
-/** An AudioSource over planar arrays in memory (reads come back in odd-sized pieces, as from disk). */
-function memorySource(path: string, channels: Float32Array[], labels: ChannelLabel[] = ['L', 'R']): AudioSource {
-  const frames = channels[0]!.length;
-  const header: AudioHeader = {
-    path,
-    format: {
-      container: 'wav', sampleRate: SR, bitDepth: 32, sampleFormat: 'float', channels: channels.length,
-      channelLabels: labels, labelSource: 'user', frames, durationSeconds: frames / SR,
-    },
-    channelMask: null, codec: '3', blockAlign: 4 * channels.length, dataOffset: 0, dataBytes: frames * 4 * channels.length,
-    bigEndian: false, chunks: [], bext: null, ixml: null, info: {}, hasAxml: false, hasChna: false, hasDbmd: false, warnings: [],
-  };
-  let position = 0;
-  return {
-    header,
-    files: [path],
-    seek(frame: number) {
-      position = Math.max(0, Math.min(frame, frames));
-    },
-    read(out: Float32Array[], maxFrames: number) {
-      const n = Math.min(maxFrames, frames - position, 3001);
-      if (n <= 0) return 0;
-      channels.forEach((ch, c) => out[c]!.set(ch.subarray(position, position + n)));
-      position += n;
-      return n;
-    },
-    close() {},
-  };
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return 2 * (s / 2 ** 32) - 1;
-  };
-}
-
 /** Stereo stem content between `from` and `to` seconds. */
 function stem(kind: 'dx' | 'mx' | 'fx', seed: number, from = 0, to = SECONDS): Float32Array[] {
-  const r = rng(seed);
+  const r = signedRng(seed);
   return [0, 1].map((c) => {
     const x = new Float32Array(N);
     for (let i = Math.round(from * SR); i < Math.round(to * SR); i++) {
@@ -164,7 +129,7 @@ describe('stems null test', () => {
   });
 
   it('finds an effect missing from the stems, at its time', () => {
-    const r0 = rng(77);
+    const r0 = signedRng(77);
     const extra = [0, 1].map(() => {
       const x = new Float32Array(N);
       for (let i = 2 * SR; i < 2.5 * SR; i++) x[i] = 0.05 * r0();

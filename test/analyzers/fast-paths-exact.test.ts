@@ -7,23 +7,10 @@ import { PhaseAnalyzer } from '../../src/analyzers/phase.js';
 import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
 import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
+import { runAnalyzer } from '../helpers/run-analyzer.js';
 
 const SR = 48000;
 const LABELS_51: ChannelLabel[] = ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'];
-
-/** Feed in blocks whose sizes cycle through `sizes`. */
-function run<R>(analyzer: Analyzer<R>, channels: Float32Array[], labels: ChannelLabel[], sizes: number[]): R {
-  const frames = channels[0]!.length;
-  analyzer.start({ sampleRate: SR, channelCount: channels.length, channelLabels: labels, frames });
-  const bufs = channels.map(() => new Float32Array(Math.max(...sizes)));
-  for (let off = 0, k = 0; off < frames; k++) {
-    const n = Math.min(sizes[k % sizes.length]!, frames - off);
-    channels.forEach((ch, c) => bufs[c]!.set(ch.subarray(off, off + n)));
-    void analyzer.process({ channels: bufs, frames: n, frameOffset: off });
-    off += n;
-  }
-  return analyzer.finish();
-}
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -95,10 +82,10 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
   it('silence: long blocks (zero runs skipped in one scan) equal one-frame blocks', () => {
     for (const seed of [1, 2, 3]) {
       const chans = delivery(3, seed);
-      const reference = run(new SilenceAnalyzer({ minSilenceSeconds: 0.05 }), chans, LABELS_51, [1]);
+      const reference = runAnalyzer(new SilenceAnalyzer({ minSilenceSeconds: 0.05 }), chans, LABELS_51, [1]);
       expect(reference.dropouts.length + reference.gaps.length).toBeGreaterThan(0);
       for (const sizes of [[4096], [48000], [1000, 3, 17]]) {
-        expect(run(new SilenceAnalyzer({ minSilenceSeconds: 0.05 }), chans, LABELS_51, sizes)).toEqual(reference);
+        expect(runAnalyzer(new SilenceAnalyzer({ minSilenceSeconds: 0.05 }), chans, LABELS_51, sizes)).toEqual(reference);
       }
     }
   });
@@ -109,8 +96,8 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
     for (let i = 50000; i < 50003; i++) chans[2]![i] = -0.9999;
     chans[1]![70000] = 0.999;
     for (const make of [() => new ClippingAnalyzer(), () => new PeakOversAnalyzer(-1)] as Array<() => Analyzer<unknown>>) {
-      const reference = run(make(), chans, LABELS_51, [1]);
-      for (const sizes of [[4096], [5, 4099]]) expect(run(make(), chans, LABELS_51, sizes)).toEqual(reference);
+      const reference = runAnalyzer(make(), chans, LABELS_51, [1]);
+      for (const sizes of [[4096], [5, 4099]]) expect(runAnalyzer(make(), chans, LABELS_51, sizes)).toEqual(reference);
     }
   });
 
@@ -119,9 +106,9 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
     for (let c = 0; c < chans.length; c++) for (let i = 0; i < chans[c]!.length; i++) chans[c]![i]! += 1e-3 * (c - 2);
     for (const count of [1, 2, 3, 4, 5, 6]) {
       const labels = LABELS_51.slice(0, count);
-      const together = run(new DcOffsetAnalyzer(), chans.slice(0, count), labels, [4096, 13]);
+      const together = runAnalyzer(new DcOffsetAnalyzer(), chans.slice(0, count), labels, [4096, 13]);
       for (let c = 0; c < count; c++) {
-        const alone = run(new DcOffsetAnalyzer(), [chans[c]!], [labels[c]!], [4096, 13]);
+        const alone = runAnalyzer(new DcOffsetAnalyzer(), [chans[c]!], [labels[c]!], [4096, 13]);
         expect(Object.is(together.channels[c]!.sum, alone.channels[0]!.sum)).toBe(true);
         expect(Object.is(together.channels[c]!.mean, alone.channels[0]!.mean)).toBe(true);
       }
@@ -135,12 +122,12 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
     const labels: ChannelLabel[] = [...LABELS_51, 'Lss', 'Rss'];
     const side = delivery(6, 14)[0]!;
     const all = [...chans, side, side.slice()];
-    const together = run(new PhaseAnalyzer(), all, labels, [4096, 9]);
+    const together = runAnalyzer(new PhaseAnalyzer(), all, labels, [4096, 9]);
     expect(together.pairs).toHaveLength(3);
     expect(together.pairs.some((p) => p.negativeRuns.length > 0)).toBe(true);
     const pairsOf: Array<[number, number]> = [[0, 1], [4, 5], [6, 7]];
     pairsOf.forEach(([a, b], k) => {
-      const alone = run(new PhaseAnalyzer(), [all[a]!, all[b]!], [labels[a]!, labels[b]!], [4096, 9]);
+      const alone = runAnalyzer(new PhaseAnalyzer(), [all[a]!, all[b]!], [labels[a]!, labels[b]!], [4096, 9]);
       // Channel indices differ by construction (a, b vs 0, 1); every measured value must not.
       expect({ ...together.pairs[k]!, channels: null }).toEqual({ ...alone.pairs[0]!, channels: null });
       expect(together.pairs[k]!.channels).toEqual([a, b]);
@@ -158,13 +145,13 @@ describe('analyzer fast paths equal the one-sample-at-a-time formulation', () =>
       lfe[i] = 0.3 * Math.sin((2 * Math.PI * 40 * i) / SR) + burst;
     }
     for (const sizes of [[4800], [4096, 7]]) {
-      const pair = run(new LfeBandAnalyzer(), chans, LABELS_51, sizes);
+      const pair = runAnalyzer(new LfeBandAnalyzer(), chans, LABELS_51, sizes);
       expect(pair.channels).toHaveLength(1);
       expect(pair.channels[0]!.cutoffs.some((c) => c.overLimitRuns.length > 0)).toBe(true);
       const cutoffs = pair.channels[0]!.cutoffs.map((c) => c.cutoffHz);
       expect(cutoffs).toHaveLength(2);
       cutoffs.forEach((hz, k) => {
-        const single = run(new LfeBandAnalyzer({ cutoffsHz: [hz] }), chans, LABELS_51, sizes);
+        const single = runAnalyzer(new LfeBandAnalyzer({ cutoffsHz: [hz] }), chans, LABELS_51, sizes);
         expect(pair.channels[0]!.cutoffs[k]).toEqual(single.channels[0]!.cutoffs[0]);
         expect(pair.channels[0]!.rmsDbfs).toBe(single.channels[0]!.rmsDbfs);
         expect(pair.channels[0]!.judgedWindows).toBe(single.channels[0]!.judgedWindows);

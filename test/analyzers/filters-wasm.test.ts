@@ -1,29 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
-import type { Analyzer } from '../../src/analysis/types.js';
 import { ChannelOrderAnalyzer } from '../../src/analyzers/channel-order.js';
 import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
 import { constant, random, square } from '../dsp/truepeak-signals.js';
+import { runAnalyzer } from '../helpers/run-analyzer.js';
 
 // The channel-identity and LFE band analyzers on the WASM biquad kernel (src/dsp/biquad-lanes.ts) against
 // their plain-JS loops: whole results deep-equal (toEqual: every number the same, never a tolerance).
 
 const LABELS_51: ChannelLabel[] = ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'];
 const LABELS_714_2LFE: ChannelLabel[] = ['L', 'R', 'C', 'LFE', 'Lss', 'Rss', 'Lrs', 'Rrs', 'Ltf', 'Rtf', 'Ltr', 'Rtr', 'LFE2'];
-
-/** Feed in blocks whose sizes cycle through `sizes` (reused buffers, as the host). */
-function run<R>(analyzer: Analyzer<R>, channels: Float32Array[], labels: ChannelLabel[], sizes: number[], rate: number): R {
-  const frames = channels[0]!.length;
-  analyzer.start({ sampleRate: rate, channelCount: channels.length, channelLabels: labels, frames });
-  const bufs = channels.map(() => new Float32Array(Math.max(...sizes)));
-  for (let off = 0, k = 0; off < frames; k++) {
-    const n = Math.min(sizes[k % sizes.length]!, frames - off);
-    channels.forEach((ch, c) => bufs[c]!.set(ch.subarray(off, off + n)));
-    void analyzer.process({ channels: bufs, frames: n, frameOffset: off });
-    off += n;
-  }
-  return analyzer.finish();
-}
 
 function sine(n: number, rate: number, hz: number, amp: number): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => amp * Math.sin((2 * Math.PI * hz * i) / rate));
@@ -80,10 +66,10 @@ describe('channel-order and lfe-band: the WASM filters give the plain-JS results
         for (const sizes of SIZES) {
           for (const everyNthBlock of [1, 3, 4]) {
             const wasm = new ChannelOrderAnalyzer({ everyNthBlock });
-            const got = run(wasm, channels, LABELS_51, sizes, rate);
+            const got = runAnalyzer(wasm, channels, LABELS_51, sizes, rate);
             expect(wasm.usingWasm).toBe(true);
             const js = new ChannelOrderAnalyzer({ everyNthBlock, useWasm: false });
-            const want = run(js, channels, LABELS_51, sizes, rate);
+            const want = runAnalyzer(js, channels, LABELS_51, sizes, rate);
             expect(js.usingWasm).toBe(false);
             expect(got, `sizes ${sizes} every ${everyNthBlock}`).toEqual(want);
           }
@@ -98,10 +84,10 @@ describe('channel-order and lfe-band: the WASM filters give the plain-JS results
         for (const sizes of SIZES) {
           for (const o of options) {
             const wasm = new LfeBandAnalyzer(o);
-            const got = run(wasm, channels, LABELS_51, sizes, rate);
+            const got = runAnalyzer(wasm, channels, LABELS_51, sizes, rate);
             expect(wasm.usingWasm).toBe(true);
             const js = new LfeBandAnalyzer({ ...o, useWasm: false });
-            expect(run(js, channels, LABELS_51, sizes, rate), `sizes ${sizes} ${JSON.stringify(o)}`).toEqual(got);
+            expect(runAnalyzer(js, channels, LABELS_51, sizes, rate), `sizes ${sizes} ${JSON.stringify(o)}`).toEqual(got);
             expect(js.usingWasm).toBe(false);
           }
         }
@@ -116,21 +102,21 @@ describe('channel-order and lfe-band: the WASM filters give the plain-JS results
     // the second LFE silent throughout, as a dialogue stem's
     channels[12]!.fill(0);
     for (const sizes of SIZES) {
-      expect(run(new ChannelOrderAnalyzer({ everyNthBlock: 2 }), channels, LABELS_714_2LFE, sizes, rate)).toEqual(
-        run(new ChannelOrderAnalyzer({ everyNthBlock: 2, useWasm: false }), channels, LABELS_714_2LFE, sizes, rate),
+      expect(runAnalyzer(new ChannelOrderAnalyzer({ everyNthBlock: 2 }), channels, LABELS_714_2LFE, sizes, rate)).toEqual(
+        runAnalyzer(new ChannelOrderAnalyzer({ everyNthBlock: 2, useWasm: false }), channels, LABELS_714_2LFE, sizes, rate),
       );
-      const lfe = run(new LfeBandAnalyzer(), channels, LABELS_714_2LFE, sizes, rate);
+      const lfe = runAnalyzer(new LfeBandAnalyzer(), channels, LABELS_714_2LFE, sizes, rate);
       expect(lfe.channels).toHaveLength(2);
       expect(lfe.channels[1]!.rmsDbfs).toBeNull();
       expect(lfe.channels.some((c) => c.cutoffs.some((k) => k.overLimitRuns.length > 0))).toBe(true);
-      expect(lfe).toEqual(run(new LfeBandAnalyzer({ useWasm: false }), channels, LABELS_714_2LFE, sizes, rate));
+      expect(lfe).toEqual(runAnalyzer(new LfeBandAnalyzer({ useWasm: false }), channels, LABELS_714_2LFE, sizes, rate));
     }
   });
 
   it('the programme signals exercise the findings (so equal results are not trivially empty)', () => {
     const rate = 48000;
     const swapped: ChannelLabel[] = ['L', 'R', 'LFE', 'C', 'Ls', 'Rs'];
-    const r = run(new ChannelOrderAnalyzer(), programme(3, rate, LABELS_51, 3), swapped, [48000], rate);
+    const r = runAnalyzer(new ChannelOrderAnalyzer(), programme(3, rate, LABELS_51, 3), swapped, [48000], rate);
     expect(r.findings.length).toBeGreaterThan(0);
     expect(r.channels.every((c) => c.speechBandDbfs !== null)).toBe(true);
   });
@@ -138,8 +124,8 @@ describe('channel-order and lfe-band: the WASM filters give the plain-JS results
   it('DUBSTAGE_WASM=0 runs the plain-JS loops, with the same results', async () => {
     const rate = 48000;
     const channels = programme(2, rate, LABELS_51, 21);
-    const wasmOrder = run(new ChannelOrderAnalyzer({ everyNthBlock: 3 }), channels, LABELS_51, [4800], rate);
-    const wasmLfe = run(new LfeBandAnalyzer(), channels, LABELS_51, [4800], rate);
+    const wasmOrder = runAnalyzer(new ChannelOrderAnalyzer({ everyNthBlock: 3 }), channels, LABELS_51, [4800], rate);
+    const wasmLfe = runAnalyzer(new LfeBandAnalyzer(), channels, LABELS_51, [4800], rate);
     const saved = process.env.DUBSTAGE_WASM;
     process.env.DUBSTAGE_WASM = '0';
     try {
@@ -148,8 +134,8 @@ describe('channel-order and lfe-band: the WASM filters give the plain-JS results
       const lfe = await import('../../src/analyzers/lfe-band.js');
       const a = new order.ChannelOrderAnalyzer({ everyNthBlock: 3 });
       const b = new lfe.LfeBandAnalyzer();
-      expect(run(a, channels, LABELS_51, [4800], rate)).toEqual(wasmOrder);
-      expect(run(b, channels, LABELS_51, [4800], rate)).toEqual(wasmLfe);
+      expect(runAnalyzer(a, channels, LABELS_51, [4800], rate)).toEqual(wasmOrder);
+      expect(runAnalyzer(b, channels, LABELS_51, [4800], rate)).toEqual(wasmLfe);
       expect([a.usingWasm, b.usingWasm]).toEqual([false, false]);
     } finally {
       if (saved === undefined) delete process.env.DUBSTAGE_WASM;

@@ -9,6 +9,7 @@ import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';
 import { PhaseAnalyzer } from '../../src/analyzers/phase.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
 import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
+import { runAnalyzer } from '../helpers/run-analyzer.js';
 
 // The WASM scans (src/analyzers/wasm/scans.as.ts) against each analyzer's plain-JS loop: every result
 // must be deep-equal (toEqual), not close. Signals: programme with digital-zero holes, room tone at the
@@ -25,20 +26,6 @@ function lcg(seed: number): () => number {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296;
   };
-}
-
-/** Feed in blocks whose sizes cycle through `sizes` (no block.scan: each analyzer's own scan). */
-function run<R>(analyzer: Analyzer<R>, channels: Float32Array[], labels: ChannelLabel[], sizes: number[]): R {
-  const frames = channels[0]!.length;
-  analyzer.start({ sampleRate: SR, channelCount: channels.length, channelLabels: labels, frames });
-  const bufs = channels.map(() => new Float32Array(Math.max(...sizes)));
-  for (let off = 0, k = 0; off < frames; k++) {
-    const n = Math.min(sizes[k % sizes.length]!, frames - off);
-    channels.forEach((ch, c) => bufs[c]!.set(ch.subarray(off, off + n)));
-    void analyzer.process({ channels: bufs, frames: n, frameOffset: off });
-    off += n;
-  }
-  return analyzer.finish();
 }
 
 /** A float32 `steps` representable values above (below, negative) x. */
@@ -93,7 +80,7 @@ function adversarial(seconds: number, seed: number, labels: ChannelLabel[]): Flo
 const SIZES = [[48000], [4096], [4099, 5], [1000, 3, 17]];
 
 function bothPaths<R>(make: (useWasm: boolean) => Analyzer<R>, chans: Float32Array[], labels: ChannelLabel[], sizes: number[]): [R, R] {
-  return [run(make(false), chans, labels, sizes), run(make(true), chans, labels, sizes)];
+  return [runAnalyzer(make(false), chans, labels, sizes), runAnalyzer(make(true), chans, labels, sizes)];
 }
 
 describe('WASM block scans', () => {
@@ -113,7 +100,7 @@ describe('WASM block scans', () => {
       (o) => new DcOffsetAnalyzer(o),
       (o) => new PhaseAnalyzer(o),
     ];
-    for (const make of makers) expect(run(make({ wasm: null }), chans, LABELS_51, [4099])).toEqual(run(make({}), chans, LABELS_51, [4099]));
+    for (const make of makers) expect(runAnalyzer(make({ wasm: null }), chans, LABELS_51, [4099])).toEqual(runAnalyzer(make({}), chans, LABELS_51, [4099]));
   });
 
   it('absPeak equals the plain-JS absPeak (Object.is) on edge inputs and odd lengths', () => {
