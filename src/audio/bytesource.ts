@@ -16,18 +16,6 @@ function openError(filePath: string, err: unknown): DubstageError {
   return new DubstageError({ code: 'io', message: `cannot open ${filePath}: ${reason}`, path: filePath });
 }
 
-/** The sources openFileSource made: plain files, whose reads give every byte asked or stop at the end. */
-const fileSources = new WeakSet<ByteSource>();
-
-/**
- * Whether `src` is a plain file from openFileSource: then reading a block in several requests gives the
- * same bytes and the same errors as one request. (An AAF's embedded stream names, when cut short, the
- * first sector of the request: the reader keeps its block-sized requests.)
- */
-export function isFileSource(src: ByteSource): boolean {
-  return fileSources.has(src);
-}
-
 /** A file opened read-only, read with positional reads (never the whole file). */
 export function openFileSource(filePath: string): ByteSource {
   let fd: number;
@@ -47,9 +35,10 @@ export function openFileSource(filePath: string): ByteSource {
     throw openError(filePath, err);
   }
   let open = true;
-  const src: ByteSource = {
+  return {
     name: filePath,
     size,
+    plainFile: true,
     read(buf, offset, length, position) {
       if (length <= 0 || position >= size) return 0;
       let done = 0;
@@ -68,8 +57,6 @@ export function openFileSource(filePath: string): ByteSource {
       }
     },
   };
-  fileSources.add(src);
-  return src;
 }
 
 /** An in-memory ByteSource (tests, and small embedded files). */

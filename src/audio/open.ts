@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import { isAiff, readAiffHeader } from './aiff.js';
-import { isFileSource, openFileSource, readBytes } from './bytesource.js';
+import { openFileSource, readBytes } from './bytesource.js';
 import { genericLabels, labelsFromMask, layoutNameForCount, type ChannelLabel, type MaskLabels } from './channels.js';
 import { labelsFromIxmlTracks, pickChannelLabels } from './layouts.js';
 import { decodeCompressed, sniffCompressed } from './compressed.js';
@@ -124,7 +124,7 @@ class PcmSource implements AudioSource {
     private readonly pcm?: PcmDecodeOptions,
   ) {
     this.files = [header.path];
-    this.direct = isFileSource(src);
+    this.direct = src.plainFile === true;
   }
 
   seek(frame: number): void {

@@ -122,4 +122,10 @@ export interface ByteSource {
   /** Read up to `length` bytes at `position` into `buf` at `offset`; returns bytes read (0 at the end). */
   read(buf: Uint8Array, offset: number, length: number, position: number): number;
   close(): void;
+  /**
+   * A plain file: a block read in several requests gives the same bytes and errors as one request, so
+   * readers may read it in pieces straight into a decoder. (An AAF's embedded stream names, when cut
+   * short, the first sector of the request: its reader keeps block-sized requests.)
+   */
+  readonly plainFile?: boolean;
 }

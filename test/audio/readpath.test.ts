@@ -254,3 +254,17 @@ it('a multi-mono set reads the same through every path', async () => {
     expect(differingSamples(direct.samples, plain.samples)).toBe(0);
   }
 });
+
+describe('which sources take the direct path', () => {
+  it('a plain file says it may be read in pieces; an in-memory (embedded) source does not', () => {
+    const file = path.join(tempDir(), 'plain-flag.wav');
+    writeFileSync(file, riffFile([{ id: 'fmt ', body: fmtBody({ channels: 1, sampleRate: 48000, bits: 16 }) }, { id: 'data', body: Buffer.alloc(64) }]));
+    const src = openFileSource(file);
+    try {
+      expect(src.plainFile).toBe(true);
+    } finally {
+      src.close();
+    }
+    expect(bufferSource('essence', new Uint8Array(16)).plainFile).toBeUndefined();
+  });
+});
