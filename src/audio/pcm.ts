@@ -259,23 +259,44 @@ export function decodeInterleaved(
   outOffset: number,
   options?: PcmDecodeOptions,
 ): void {
-  const code = WASM_CODES[enc];
-  const w = code === undefined || frames <= 0 ? null : pcmWasm(options);
-  if (w === null || !wasmFits(w, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset) || !bytesHold(bytes, frames, channels, blockAlign, bytesPerSample(enc))) {
+  const d = bytesHold(bytes, frames, channels, blockAlign, bytesPerSample(enc)) ? wasmDecoder(frames, channels, blockAlign, enc, out, outOffset, options) : null;
+  if (d === null) {
     decodeInterleavedJs(bytes, frames, channels, blockAlign, enc, out, outOffset);
     return;
   }
-  liveViews(w);
-  // Chunks of whole frames that fit the input area, their floats in the output area at a stride of a
-  // multiple of 8 (the kernel writes pairs of whole vectors); copied in, decoded, each channel copied out.
-  const chunk = chunkFrames(w, frames, channels, blockAlign);
-  const stride = (chunk + 7) & ~7;
-  for (let f0 = 0; f0 < frames; f0 += chunk) {
-    const n = Math.min(chunk, frames - f0);
-    w.input.set(bytes.subarray(f0 * blockAlign, Math.min(bytes.length, (f0 + n) * blockAlign)));
-    w.decode(n, channels, blockAlign, code!, stride);
-    for (let c = 0; c < channels; c++) out[c]!.set(w.output.subarray(c * stride, c * stride + n), outOffset + f0);
+  for (let f0 = 0; f0 < frames; f0 += d.chunk) {
+    const n = Math.min(d.chunk, frames - f0);
+    d.w.input.set(bytes.subarray(f0 * blockAlign, Math.min(bytes.length, (f0 + n) * blockAlign)));
+    decodeChunk(d, n, channels, blockAlign, out, outOffset + f0);
   }
+}
+
+/**
+ * The WASM decoder set up for this call, or null when it does not apply (no module, a JS-only encoding,
+ * see wasmFits). Chunks of whole frames fit the input area; their floats sit in the output area at a
+ * stride of a multiple of 8 (the kernel writes pairs of whole vectors).
+ */
+function wasmDecoder(
+  frames: number,
+  channels: number,
+  blockAlign: number,
+  enc: SampleEncoding,
+  out: Float32Array[],
+  outOffset: number,
+  options?: PcmDecodeOptions,
+): { w: PcmWasm; code: number; chunk: number; stride: number } | null {
+  const code = WASM_CODES[enc];
+  const w = code === undefined || frames <= 0 ? null : pcmWasm(options);
+  if (w === null || !wasmFits(w, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset)) return null;
+  liveViews(w);
+  const chunk = chunkFrames(w, frames, channels, blockAlign);
+  return { w, code: code!, chunk, stride: (chunk + 7) & ~7 };
+}
+
+/** Decode the n frames in the input area and copy each channel out to out[c][at...]. */
+function decodeChunk(d: { w: PcmWasm; code: number; stride: number }, n: number, channels: number, blockAlign: number, out: Float32Array[], at: number): void {
+  d.w.decode(n, channels, blockAlign, d.code, d.stride);
+  for (let c = 0; c < channels; c++) out[c]!.set(d.w.output.subarray(c * d.stride, c * d.stride + n), at);
 }
 
 /** Frames per kernel call: whole frames that fit the input area, and a stride (a multiple of 8) per channel that fits the output area. */
@@ -327,20 +348,15 @@ export function readDecodeInterleaved(
   outOffset: number,
   options?: PcmDecodeOptions,
 ): number {
-  const code = WASM_CODES[enc];
-  const w = code === undefined || frames <= 0 ? null : pcmWasm(options);
-  if (w === null || !wasmFits(w, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset)) return -1;
-  liveViews(w);
-  const chunk = chunkFrames(w, frames, channels, blockAlign);
-  const stride = (chunk + 7) & ~7;
+  const d = wasmDecoder(frames, channels, blockAlign, enc, out, outOffset, options);
+  if (d === null) return -1;
   let done = 0;
   while (done < frames) {
-    const want = Math.min(chunk, frames - done);
-    const got = src.read(w.input, 0, want * blockAlign, position + done * blockAlign);
+    const want = Math.min(d.chunk, frames - done);
+    const got = src.read(d.w.input, 0, want * blockAlign, position + done * blockAlign);
     const n = Math.floor(got / blockAlign);
     if (n > 0) {
-      w.decode(n, channels, blockAlign, code!, stride);
-      for (let c = 0; c < channels; c++) out[c]!.set(w.output.subarray(c * stride, c * stride + n), outOffset + done);
+      decodeChunk(d, n, channels, blockAlign, out, outOffset + done);
       done += n;
     }
     if (n < want) break;
