@@ -60,7 +60,7 @@ function sameFloats(a: Float32Array[], b: Float32Array[]): boolean {
 }
 
 console.log(`PCM decode, ${seconds} s at ${rate} Hz per layout, blocks of ${block} frames into reused planar buffers`);
-console.log(`wasm: ${usingPcmWasm() ? wasmPath('pcmdecode') : 'not built (npm run build:wasm): JS rows only'}`);
+console.log(`wasm: ${usingPcmWasm() ? wasmPath('pcm') : 'not built (npm run build:wasm): JS rows only'}`);
 console.log(`${'layout'.padEnd(16)} ${'JS ns/sample'.padStart(13)} ${'WASM ns/sample'.padStart(15)} ${'WASM vs JS'.padStart(11)}`);
 const layouts: [SampleEncoding, number][] = [
   ['s24le', 6],

@@ -1,10 +1,10 @@
 /**
  * Filter benchmark (issue 8): the IIR analyzers that ride qc's measuring passes, plain JS vs the WASM
- * biquad-cascade kernel (src/dsp/wasm/biquadcascade.as.ts), same run, same buffers, 5.1 at 48 kHz fed in
+ * biquad-cascade kernel (src/dsp/wasm/biquad-lanes.as.ts), same run, same buffers, 5.1 at 48 kHz fed in
  * the host's 48000-frame blocks. Rows: the channel-identity analyzer as qc runs it (one block in four) and
  * on every block; the LFE band analyzer with qc's single 120 Hz cutoff and with its default pair (120 and
  * 150 Hz); the speech detector's 48 -> 16 kHz resampler on one channel (StreamingResampler, FIR
- * decimation, plain JS vs the WASM kernel src/dsp/wasm/decimate.as.ts). Best of 3 after a warm-up; realtime factor of the 6-channel programme. Each WASM row says
+ * decimation, plain JS vs the WASM kernel src/dsp/wasm/resample.as.ts). Best of 3 after a warm-up; realtime factor of the 6-channel programme. Each WASM row says
  * whether its result deep-equals the JS one. Never a timed test: the machine is shared.
  *
  *   npm run build && node dist/bench/filters.bench.js      (or npx tsx bench/filters.bench.ts after build:wasm)
@@ -88,7 +88,7 @@ const cases: Array<[string, (useWasm: boolean) => Analyzer<unknown>]> = [
 ];
 const wasmBuilt = new LfeBandAnalyzer();
 wasmBuilt.start({ sampleRate: rate, channelCount: 6, channelLabels: labels, frames: null });
-if (!wasmBuilt.usingWasm) console.log('biquadcascade.wasm not built (npm run build:wasm): JS rows only');
+if (!wasmBuilt.usingWasm) console.log('biquad-lanes.wasm not built (npm run build:wasm): JS rows only');
 for (const [name, make] of cases) {
   const silentLfe = name.includes('digital-zero');
   const js = best(() => make(false), silentLfe);
@@ -127,4 +127,4 @@ if (new StreamingResampler(rate, 16000).usingWasm) {
   const rw = resample(true);
   const same = rw.value.length === rj.value.length && Buffer.compare(Buffer.from(rw.value.buffer), Buffer.from(rj.value.buffer)) === 0;
   row('resampler 48 -> 16 kHz (one channel), WASM', rw.seconds, `${(rj.seconds / rw.seconds).toFixed(2)}x JS, ${same ? 'same samples' : 'DIFFERS'}`);
-} else console.log('decimate.wasm not built (npm run build:wasm): resampler JS row only');
+} else console.log('resample.wasm not built (npm run build:wasm): resampler JS row only');

@@ -1,6 +1,6 @@
 /**
  * Null engine benchmark (issue 8): nullTest's lockstep pass with the plain-JS loops vs the WASM SIMD sums
- * (src/analysis/wasm/nullsums.as.ts), on the two null tests `qc` runs: a 5.1 printmaster vs DX+MX+FX and a
+ * (src/dsp/wasm/null-sums.as.ts), on the two null tests `qc` runs: a 5.1 printmaster vs DX+MX+FX and a
  * 5.1 M&E vs MX+FX, 30 s at 48 kHz (BENCH_SECONDS), from memory (no decode), offsets and ceiling given (as qc gives the
  * ceiling; alignment is the same code on both paths). Prints CPU ms (user + system: steadier than wall
  * time on a shared machine), ns per frame-channel and the ratio, best of 3 after warm-up runs, and checks
@@ -11,7 +11,7 @@
 import type { ChannelLabel } from '../src/audio/channels.js';
 import type { AudioSource } from '../src/audio/types.js';
 import { nullTest, type NamedSource, type NullTestOptions, type NullTestResult } from '../src/analysis/stems.js';
-import { defaultNullSumsWasm } from '../src/analysis/null-kernel.js';
+import { defaultNullSumsWasm } from '../src/dsp/null-sums.js';
 import { memorySource as memorySourceOf } from '../test/helpers/memory-source.js';
 
 const rate = 48000;
@@ -79,7 +79,7 @@ for (let round = 0; round < 3; round++) {
   );
 }
 
-if (defaultNullSumsWasm() === null) console.log('(no dist/wasm/nullsums.wasm: run npm run build:wasm; the WASM rows fall back to JS)');
+if (defaultNullSumsWasm() === null) console.log('(no dist/wasm/null-sums.wasm: run npm run build:wasm; the WASM rows fall back to JS)');
 console.log(`nullTest, ${seconds} s of 5.1 at 48 kHz from memory, CPU time, best of 3 after ${warmup} warm-up runs`);
 let jsTotal = 0;
 let wasmTotal = 0;

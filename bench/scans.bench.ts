@@ -15,12 +15,12 @@
 import type { ChannelLabel } from '../src/audio/channels.js';
 import { openAudio } from '../src/audio/open.js';
 import type { Analyzer, AudioBlock } from '../src/analysis/types.js';
-import { BlockScan, scanModule } from '../src/analyzers/block-scan.js';
+import { BlockScan, scanModule } from '../src/dsp/block-scan.js';
 import { ClippingAnalyzer } from '../src/analyzers/clipping.js';
 import { DcOffsetAnalyzer } from '../src/analyzers/dc-offset.js';
 import { PhaseAnalyzer } from '../src/analyzers/phase.js';
 import { SilenceAnalyzer } from '../src/analyzers/silence.js';
-import { PeakOversAnalyzer } from '../src/qc/peak-overs.js';
+import { PeakOversAnalyzer } from '../src/analyzers/peak-overs.js';
 
 const rate = 48000;
 const blockFrames = 48000;
@@ -79,7 +79,7 @@ async function fromFile(path: string): Promise<{ channels: Float32Array[]; label
 const signal = file ? await fromFile(file) : delivery();
 const frames = signal.channels[0]!.length;
 const module = scanModule();
-if (module === null) throw new Error('no dist/wasm/scans.wasm: run npm run build');
+if (module === null) throw new Error('no dist/wasm/block-scan.wasm: run npm run build');
 
 /**
  * How the WASM rows get their samples: 'in place' reads the host's buffers in the scan's memory (what the

@@ -3,7 +3,7 @@
  * block. It owns I/O, block size, range selection and progress; analyzers own nothing but their state.
  */
 import type { AudioSource } from '../audio/types.js';
-import { BlockScan, scanModule } from '../analyzers/block-scan.js';
+import { BlockScan, scanModule } from '../dsp/block-scan.js';
 import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 
 export interface HostOptions {

@@ -9,8 +9,8 @@ import { formatTimecode, parseFrameRate, type Rational } from '../session/time.j
 import { formatSummary, type FormatSummary } from './results.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { readAdm, sniffAdmXml, type AdmReport } from '../../native-adapters/adm/index.js';
-import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../../native-adapters/dolby-atmos/index.js';
+import { readAdm, sniffAdmXml, type AdmReport } from '../audio/adm/index.js';
+import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../audio/dolby-atmos/index.js';
 import { readAudioHeader } from '../audio/open.js';
 import { toErrorInfo } from '../errors.js';
 

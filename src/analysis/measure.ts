@@ -7,7 +7,7 @@ import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
-import { admLoudnessScope, admTrackLabels, readAdm } from '../../native-adapters/adm/index.js';
+import { admLoudnessScope, admTrackLabels, readAdm } from '../audio/adm/index.js';
 import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, summarizeLoudness, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';

@@ -21,7 +21,7 @@
  * 4. A coarse residual-vs-time series (per channel, every `seriesSeconds`) so a rule can line the residual
  *    up with other evidence (speech detected in an M&E = dialogue leak).
  *
- * Speed: the lockstep pass's sums run in a WASM SIMD kernel (./wasm/nullsums.as.ts via ./null-kernel.ts:
+ * Speed: the lockstep pass's sums run in a WASM SIMD kernel (./wasm/null-sums.as.ts via ../dsp/null-sums.ts:
  * two channels per f64x2, the files read straight into its memory) that gives the plain-JS loops' exact
  * numbers; the JS loops below stay as the fallback (no .wasm, DUBSTAGE_WASM=0, `useWasm: false`).
  *
@@ -34,7 +34,7 @@ import type { ChannelLabel } from '../audio/channels.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { crossCorrelate } from '../dsp/fft.js';
-import { defaultNullSumsWasm, nullSums, SEGMENT_STATS, type NullSums } from './null-kernel.js';
+import { defaultNullSumsWasm, nullSums, SEGMENT_STATS, type NullSums } from '../dsp/null-sums.js';
 
 /** qc-tools.md §1.1 [P]: a residual above this RMS (dBFS) ... */
 export const RESIDUAL_LIMIT_DBFS = -60;

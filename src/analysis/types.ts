@@ -1,5 +1,5 @@
 import type { ChannelLabel } from '../audio/channels.js';
-import type { BlockScan } from '../analyzers/block-scan.js';
+import type { BlockScan } from '../dsp/block-scan.js';
 
 /** What an analyzer learns about the stream before the first block. */
 export interface StreamInfo {

@@ -13,7 +13,7 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import { ScanSource, scanModule, type ScanOptions } from './block-scan.js';
+import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 /** Netflix clipping inspector, criterion 1: the level a run of identical samples must reach. */
 export const NETFLIX_CLIP_THRESHOLD_DBFS = -0.45;

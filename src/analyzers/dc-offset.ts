@@ -9,7 +9,7 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import { ScanSource, scanModule, type ScanOptions } from './block-scan.js';
+import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 export interface ChannelDcOffset {
   channel: number;

@@ -13,7 +13,7 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import { ScanSource, scanModule, type ScanOptions } from './block-scan.js';
+import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 export const PHASE_WINDOW_SECONDS = 0.4;
 /** qc-tools.md §1.3 [P]: flag sustained correlation below this. */

@@ -28,7 +28,7 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import { float32AtLeast, ScanSource, scanModule, type BlockScan, type ScanOptions } from './block-scan.js';
+import { float32AtLeast, ScanSource, scanModule, type BlockScan, type ScanOptions } from '../dsp/block-scan.js';
 
 /** Activity level: Etere QC's silence threshold (qc-tools.md §1.5). */
 export const SILENCE_THRESHOLD_DBFS = -60;

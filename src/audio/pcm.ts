@@ -2,7 +2,7 @@
  * Interleaved PCM bytes → planar Float32, straight into caller-owned buffers.
  * Integer scaling as libebur128: 2^(bits-1) is full scale, so -32768 reads -1.0 exactly.
  * 16/24/32-bit integers and 32-bit floats of either byte order go through the WASM SIMD decoder
- * (wasm/pcmdecode.as.ts, built into dist/wasm by npm's prepare step) when it is there, else through
+ * (wasm/pcm.as.ts, built into dist/wasm by npm's prepare step) when it is there, else through
  * decodeInterleavedJs: the same floats. The reader's plain files skip a copy: readDecodeInterleaved reads
  * them straight into the decoder's input area.
  */
@@ -145,7 +145,7 @@ function decodeS24le(bytes: Uint8Array, frames: number, channels: number, blockA
 
 export { LITTLE_ENDIAN_HOST };
 
-/** The kernel's encoding codes (wasm/pcmdecode.as.ts); the others stay in JS. */
+/** The kernel's encoding codes (wasm/pcm.as.ts); the others stay in JS. */
 const WASM_CODES: Partial<Record<SampleEncoding, number>> = {
   s16le: 0,
   s24le: 1,
@@ -232,7 +232,7 @@ function pcmWasm(options: PcmDecodeOptions | undefined): PcmWasm | null {
   if (!LITTLE_ENDIAN_HOST || options?.useWasm === false) return null;
   if (options?.wasm !== undefined) return options.wasm === null ? null : pcmWasmFor(options.wasm);
   if (defaultPcmWasm === undefined) {
-    const module = defaultWasm('pcmdecode');
+    const module = defaultWasm('pcm');
     defaultPcmWasm = module === null ? null : pcmWasmFor(module);
   }
   return defaultPcmWasm;

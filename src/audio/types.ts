@@ -87,7 +87,7 @@ export interface AudioHeader {
   ixml: IxmlInfo | null;
   /** LIST/INFO entries (INAM, ICMT, ISFT, ...). */
   info: Record<string, string>;
-  /** Present but parsed elsewhere (native-adapters/adm). */
+  /** Present but parsed elsewhere (src/audio/adm). */
   hasAxml: boolean;
   hasChna: boolean;
   hasDbmd: boolean;

@@ -1,5 +1,5 @@
 /**
- * Loader for wasm/biquadcascade.as.ts: several biquad cascades run side by side, two per f64x2 vector,
+ * Loader for wasm/biquad-lanes.as.ts: several biquad cascades run side by side, two per f64x2 vector,
  * each lane with BiquadCascade.process's exact operations (so the same outputs, states and Σy²). The
  * analyzers that use it (channel-order, lfe-band) keep their plain-JS loops as the twin, used when the
  * .wasm is missing, this engine cannot run it, or DUBSTAGE_WASM=0.
@@ -107,7 +107,7 @@ export class BiquadLanes {
   /** The bank on the WASM kernel, or null (module missing or refused, too many cascades or sections). */
   static create(cascades: LaneCascade[], options: BiquadLanesOptions = {}): BiquadLanes | null {
     if (options.useWasm === false || cascades.length === 0) return null;
-    const module = options.wasm !== undefined ? options.wasm : defaultWasm('biquadcascade');
+    const module = options.wasm !== undefined ? options.wasm : defaultWasm('biquad-lanes');
     if (module === null) return null;
     const sections = cascades[0]!.coefficients.length / 5;
     if (!Number.isInteger(sections) || sections < 1 || cascades.some((c) => c.coefficients.length !== sections * 5)) return null;

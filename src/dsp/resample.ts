@@ -17,7 +17,7 @@ export interface ResamplerOptions {
   /** Stopband attenuation in dB (default 70: aliases sit under 16-bit noise and far under any detector's care). */
   attenuationDb?: number;
   /**
-   * Run whole-number decimation (48 -> 16 kHz) in the WASM kernel wasm/decimate.as.ts when it is built
+   * Run whole-number decimation (48 -> 16 kHz) in the WASM kernel wasm/resample.as.ts when it is built
    * (default true): the same sums in the same order, so the same output samples, bit for bit.
    */
   useWasm?: boolean;
@@ -37,7 +37,7 @@ interface DecimateExports {
   run(count: number, m: number, taps: number): void;
 }
 
-/** One instance of wasm/decimate.as.ts holding one resampler's taps (views stay valid: its memory never grows). */
+/** One instance of wasm/resample.as.ts holding one resampler's taps (views stay valid: its memory never grows). */
 interface Decimator {
   input: Float32Array;
   output: Float32Array;
@@ -161,7 +161,7 @@ export class StreamingResampler {
       phases[p][K - k] = proto[j] / sums[p];
     }
     this.phases = phases;
-    const module = L !== 1 || options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('decimate');
+    const module = L !== 1 || options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('resample');
     this.decimator = module === null ? null : decimator(module, phases[0]!, this.down);
     this.buf = new Float32Array(K + 1 + 4096);
     this.bufStart = -K;

@@ -22,7 +22,7 @@ import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import type { Rational } from '../session/time.js';
-import { PeakOversAnalyzer } from './peak-overs.js';
+import { PeakOversAnalyzer } from '../analyzers/peak-overs.js';
 import { ChannelOrderAnalyzer } from '../analyzers/channel-order.js';
 import type { StemsNullResult } from './types.js';
 

@@ -5,7 +5,7 @@
  * SVG, and the findings with their timecodes.
  */
 import path from 'node:path';
-import type { PeakOversResult } from '../qc/peak-overs.js';
+import type { PeakOversResult } from '../analyzers/peak-overs.js';
 import type { QcRun } from '../qc/pipeline.js';
 import type { CheckedDeliverable, Finding } from '../qc/types.js';
 import { secondsToTimecode } from '../session/time.js';

@@ -1,10 +1,10 @@
 /**
- * The null engine's WASM SIMD sums (src/analysis/wasm/nullsums.as.ts) against its plain-JS loops: the
+ * The null engine's WASM SIMD sums (src/dsp/wasm/null-sums.as.ts) against its plain-JS loops: the
  * whole NullTestResult must be the same numbers (toEqual on the objects: no tolerance, +0 ≠ −0), on
  * random and adversarial signals, 1-4 parts, 1-8 channels, odd block lengths and windows straddling blocks.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultNullSumsWasm } from '../../src/analysis/null-kernel.js';
+import { defaultNullSumsWasm } from '../../src/dsp/null-sums.js';
 import { nullTest, type NullTestOptions, type NullTestResult } from '../../src/analysis/stems.js';
 import { loadWasm, wasmPath } from '../../src/dsp/wasm/load.js';
 import { memorySource, signedRng } from '../helpers/memory-source.js';
@@ -110,9 +110,9 @@ function run(c: Case, options: NullTestOptions): { result: NullTestResult; loops
 
 describe('null engine: the WASM sums equal the plain-JS loops', () => {
   it('the WASM build is there (npm run build:wasm) and a missing module falls back to the JS loops', () => {
-    expect(defaultNullSumsWasm(), `no WASM null kernel at ${wasmPath('nullsums')}: run npm run build:wasm`).not.toBeNull();
+    expect(defaultNullSumsWasm(), `no WASM null kernel at ${wasmPath('null-sums')}: run npm run build:wasm`).not.toBeNull();
     const c = cases(2, 2)[0]![1];
-    expect(run(c, { wasm: loadWasm('/nonexistent/nullsums.wasm') }).loops).toBe('one-pass');
+    expect(run(c, { wasm: loadWasm('/nonexistent/null-sums.wasm') }).loops).toBe('one-pass');
     expect(run(c, { useWasm: false }).loops).toBe('one-pass');
     expect(run(c, { generalLoops: true }).loops).toBe('general');
     // a block larger than the kernel's memory: the JS loops, same numbers

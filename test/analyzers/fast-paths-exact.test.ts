@@ -6,7 +6,7 @@ import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';
 import { PhaseAnalyzer } from '../../src/analyzers/phase.js';
 import { LfeBandAnalyzer } from '../../src/analyzers/lfe-band.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
-import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
+import { PeakOversAnalyzer } from '../../src/analyzers/peak-overs.js';
 import { runAnalyzer } from '../helpers/run-analyzer.js';
 
 const SR = 48000;

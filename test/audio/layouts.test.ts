@@ -10,7 +10,7 @@ import {
   layoutsWithSameSpeakers,
   pickChannelLabels,
 } from '../../src/audio/layouts.js';
-import { COMMON_CHANNELS, COMMON_PACKS } from '../../native-adapters/adm/common-definitions.js';
+import { COMMON_CHANNELS, COMMON_PACKS } from '../../src/audio/adm/common-definitions.js';
 
 describe('layouts', () => {
   it('ids and aliases are unique', () => {

@@ -66,10 +66,10 @@ function mismatches(bytes: Uint8Array, frames: number, channels: number, blockAl
 
 describe('WASM PCM decoder', () => {
   it('the WASM build is there (npm run build:wasm); a missing module or useWasm: false selects the JS decoder', () => {
-    expect(defaultWasm('pcmdecode'), `no WASM PCM decoder at ${wasmPath('pcmdecode')}: run npm run build:wasm`).not.toBeNull();
+    expect(defaultWasm('pcm'), `no WASM PCM decoder at ${wasmPath('pcm')}: run npm run build:wasm`).not.toBeNull();
     expect(usingPcmWasm()).toBe(true);
     expect(usingPcmWasm({ useWasm: false })).toBe(false);
-    expect(usingPcmWasm({ wasm: loadWasm('/nonexistent/pcmdecode.wasm') })).toBe(false);
+    expect(usingPcmWasm({ wasm: loadWasm('/nonexistent/pcm.wasm') })).toBe(false);
     // and the JS decoder then still decodes
     const out = [new Float32Array(2)];
     decodeInterleaved(Uint8Array.from([0x00, 0x00, 0x80, 0xff, 0xff, 0x7f]), 2, 1, 3, 's24le', out, 0, { wasm: null });

@@ -101,7 +101,7 @@ async function expectSameAsBefore(p: string, blocks = [48000, 10921, 4099, 7]): 
 }
 
 it('runs the WASM decoder here (else the direct path is never taken)', () => {
-  expect(usingPcmWasm(), `no WASM PCM decoder at ${wasmPath('pcmdecode')}: run npm run build:wasm`).toBe(true);
+  expect(usingPcmWasm(), `no WASM PCM decoder at ${wasmPath('pcm')}: run npm run build:wasm`).toBe(true);
 });
 
 describe('WAV: every encoding, layouts across kernel chunks', () => {

@@ -53,12 +53,12 @@ function lanes(channels: Float32Array[], cascades: LaneCascade[], calls: number[
 
 describe('biquad cascades in WASM lanes = BiquadCascade per cascade', () => {
   it('the WASM build is there (npm run build:wasm); no module, a missing file, useWasm false or too many sections give null', () => {
-    expect(defaultWasm('biquadcascade'), `no WASM biquad kernel at ${wasmPath('biquadcascade')}: run npm run build:wasm`).not.toBeNull();
+    expect(defaultWasm('biquad-lanes'), `no WASM biquad kernel at ${wasmPath('biquad-lanes')}: run npm run build:wasm`).not.toBeNull();
     const one = [{ channel: 0, coefficients: butterworthCoefficients('highpass', 48000, 120, 8) }];
     expect(BiquadLanes.create(one)).not.toBeNull();
     expect(BiquadLanes.create(one, { useWasm: false })).toBeNull();
     expect(BiquadLanes.create(one, { wasm: null })).toBeNull();
-    expect(BiquadLanes.create(one, { wasm: loadWasm('/nonexistent/biquadcascade.wasm') })).toBeNull();
+    expect(BiquadLanes.create(one, { wasm: loadWasm('/nonexistent/biquad-lanes.wasm') })).toBeNull();
     expect(BiquadLanes.create([])).toBeNull();
     expect(BiquadLanes.create([{ channel: 0, coefficients: butterworthCoefficients('highpass', 48000, 120, 18) }])).toBeNull();
     // unequal section counts cannot share one call

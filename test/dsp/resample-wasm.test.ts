@@ -3,7 +3,7 @@ import { StreamingResampler } from '../../src/dsp/resample.js';
 import { loadWasm } from '../../src/dsp/wasm/load.js';
 import { constant, random, square } from './truepeak-signals.js';
 
-// Whole-number decimation in WASM (src/dsp/wasm/decimate.as.ts) against the plain-JS loops of the same
+// Whole-number decimation in WASM (src/dsp/wasm/resample.as.ts) against the plain-JS loops of the same
 // resampler (useWasm: false): every output sample compared bit for bit.
 
 function stream(r: StreamingResampler, x: Float32Array, chunks: number[]): Float32Array {
@@ -50,7 +50,7 @@ describe('StreamingResampler: WASM decimation = the plain-JS loops', () => {
     expect(new StreamingResampler(44100, 16000).usingWasm).toBe(false);
     expect(new StreamingResampler(8000, 16000).usingWasm).toBe(false);
     expect(new StreamingResampler(48000, 16000, { useWasm: false }).usingWasm).toBe(false);
-    expect(new StreamingResampler(48000, 16000, { wasm: loadWasm('/nonexistent/decimate.wasm') }).usingWasm).toBe(false);
+    expect(new StreamingResampler(48000, 16000, { wasm: loadWasm('/nonexistent/resample.wasm') }).usingWasm).toBe(false);
   });
 
   for (const [from, to] of [[48000, 16000], [96000, 16000], [192000, 16000], [32000, 16000], [16000, 16000], [48000, 24000]] as const) {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runQc } from '../../src/qc/pipeline.js';
 import { loadSpec } from '../../src/specs/loader.js';
 import { writeBw64 } from '../helpers/bw64-writer.js';
-import { AC, buildAdm } from '../native-adapters/adm/build-adm.js';
+import { AC, buildAdm } from '../audio/adm/build-adm.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dubstage-qc-atmos-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@
  * master's true peak is FYI only (Netflix Atmos QC).
  */
 import { analyzerResult, fileForChannel, findingAt, findingWhole, type FindingFields } from '../../kit.js';
-import type { PeakOversResult } from '../../peak-overs.js';
+import type { PeakOversResult } from '../../../analyzers/peak-overs.js';
 import type { Rule, RuleFinding } from '../../types.js';
 
 export const rule: Rule = {

@@ -7,8 +7,8 @@
  */
 import type { ChannelLabel } from '../audio/channels.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import { absPeak } from '../analyzers/clipping.js';
-import { ScanSource, scanModule, type ScanOptions } from '../analyzers/block-scan.js';
+import { absPeak } from './clipping.js';
+import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 export interface PeakOverRun {
   channel: number;

@@ -4,7 +4,7 @@
  * xxxx < 0x1000) without containing them. Ids, names, speaker labels and pack compositions are the
  * facts of BS.2094-1 / BS.2051 as listed in ebu/libadm resources/common_definitions.xml.
  */
-import type { ChannelLabel } from '../../src/audio/channels.js';
+import type { ChannelLabel } from '../channels.js';
 
 export interface CommonChannel {
   /** AC_0001xxxx */

@@ -5,12 +5,12 @@
  * track is missing. The WAV container itself is read by src/audio; this module takes its chunk list.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { ChannelLabel } from '../../src/audio/channels.js';
-import { parseChannelLabel } from '../../src/audio/channels.js';
-import { describeLabels, layoutByLabels } from '../../src/audio/layouts.js';
-import { readAudioHeader } from '../../src/audio/open.js';
-import type { AudioHeader, ChunkInfo } from '../../src/audio/types.js';
-import { DubstageError } from '../../src/errors.js';
+import type { ChannelLabel } from '../channels.js';
+import { parseChannelLabel } from '../channels.js';
+import { describeLabels, layoutByLabels } from '../layouts.js';
+import { readAudioHeader } from '../open.js';
+import type { AudioHeader, ChunkInfo } from '../types.js';
+import { DubstageError } from '../../errors.js';
 import { parseAdmXml, type AdmDocument, type AdmObject } from './axml.js';
 import { parseChna, type Chna } from './chna.js';
 import { COMMON_CHANNELS, COMMON_PACKS } from './common-definitions.js';

@@ -1,6 +1,6 @@
 /**
  * The per-sample scans several QC analyzers make of the same block (clipping, peak overs, silence, DC
- * offset, phase), in WASM SIMD (wasm/scans.as.ts), computed once per block and shared: the host
+ * offset, phase), in WASM SIMD (wasm/block-scan.as.ts), computed once per block and shared: the host
  * attaches one BlockScan to its block (AudioBlock.scan) and resets it on every refill; an analyzer fed
  * by something else keeps a private one. Results equal the plain-JS loops bit for bit (maxima and
  * compares are order-free; each f64 sum keeps its JS order, two channels per f64x2 lane pair), so each
@@ -10,7 +10,7 @@
  * samples in place; other blocks are copied in, once per channel per block, on first use.
  */
 import type { AudioBlock } from '../analysis/types.js';
-import { defaultWasm } from '../dsp/wasm/load.js';
+import { defaultWasm } from './wasm/load.js';
 
 interface ScanExports {
   memory: WebAssembly.Memory;
@@ -31,7 +31,7 @@ export interface ScanOptions {
 
 /** The module an analyzer with these options uses, or null for its plain-JS loops. */
 export function scanModule(options: ScanOptions = {}): WebAssembly.Module | null {
-  return options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('scans');
+  return options.useWasm === false ? null : options.wasm !== undefined ? options.wasm : defaultWasm('block-scan');
 }
 
 const f32Bits = new Float32Array(1);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { damfRootPath, readDolbyAtmos, sniffDamf } from '../../../native-adapters/dolby-atmos/index.js';
+import { damfRootPath, readDolbyAtmos, sniffDamf } from '../../../src/audio/dolby-atmos/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { writeCaf, writeDamf } from './build-damf.js';
 

@@ -3,15 +3,15 @@ import type { ChannelLabel } from '../../src/audio/channels.js';
 import type { AudioSource } from '../../src/audio/types.js';
 import { runAnalyzers } from '../../src/analysis/host.js';
 import type { Analyzer } from '../../src/analysis/types.js';
-import { BlockScan, float32AtLeast, scanModule } from '../../src/analyzers/block-scan.js';
+import { BlockScan, float32AtLeast, scanModule } from '../../src/dsp/block-scan.js';
 import { absPeak, ClippingAnalyzer } from '../../src/analyzers/clipping.js';
 import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';
 import { PhaseAnalyzer } from '../../src/analyzers/phase.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
-import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
+import { PeakOversAnalyzer } from '../../src/analyzers/peak-overs.js';
 import { runAnalyzer } from '../helpers/run-analyzer.js';
 
-// The WASM scans (src/analyzers/wasm/scans.as.ts) against each analyzer's plain-JS loop: every result
+// The WASM scans (src/dsp/wasm/block-scan.as.ts) against each analyzer's plain-JS loop: every result
 // must be deep-equal (toEqual), not close. Signals: programme with digital-zero holes, room tone at the
 // activity level, full-scale squares, DC, NaN, -0; blocks of odd sizes so runs straddle block edges.
 
@@ -85,7 +85,7 @@ function bothPaths<R>(make: (useWasm: boolean) => Analyzer<R>, chans: Float32Arr
 
 describe('WASM block scans', () => {
   it('are built by npm run build:wasm and load', () => {
-    expect(module, 'no dist/wasm/scans.wasm: run npm run build:wasm').not.toBeNull();
+    expect(module, 'no dist/wasm/block-scan.wasm: run npm run build:wasm').not.toBeNull();
   });
 
   it('without a module (missing build, DUBSTAGE_WASM=0) every analyzer runs its plain loop, with the same results', () => {

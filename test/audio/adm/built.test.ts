@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { admBedChannelIndices, admLoudnessScope, admTrackLabels, readAdm } from '../../../native-adapters/adm/index.js';
+import { admBedChannelIndices, admLoudnessScope, admTrackLabels, readAdm } from '../../../src/audio/adm/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { writeBw64, type ExtraChunk } from '../../helpers/bw64-writer.js';
 import { AC, buildAdm, type AdmSpec } from './build-adm.js';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { admBedChannelIndices, readAdm, sniffAdmXml } from '../../../native-adapters/adm/index.js';
+import { admBedChannelIndices, readAdm, sniffAdmXml } from '../../../src/audio/adm/index.js';
 import { samplesDir } from '../../helpers/corpus.js';
 import { testHeader } from './header.js';
 

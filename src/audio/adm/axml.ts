@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTag } from 'saxes';
-import { DubstageError } from '../../src/errors.js';
+import { DubstageError } from '../../errors.js';
 
 export interface AdmProgramme {
   id: string;

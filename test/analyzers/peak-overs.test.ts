@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeakOversAnalyzer } from '../../src/qc/peak-overs.js';
+import { PeakOversAnalyzer } from '../../src/analyzers/peak-overs.js';
 
 describe('peak-overs analyzer', () => {
   it('finds runs of samples at or above the limit, per channel, merged within 100 ms, across blocks', () => {

@@ -1,10 +1,10 @@
 /**
- * The null engine's WASM SIMD sums (wasm/nullsums.as.ts, built into dist/wasm by npm's prepare step):
+ * The null engine's WASM SIMD sums (wasm/null-sums.as.ts, built into dist/wasm by npm's prepare step):
  * per block, the least-squares terms and the residual's segment stats of every channel, two channels per
  * f64x2, bit-identical to nullTest's plain-JS loops (./stems.ts), which run when the file is missing,
  * DUBSTAGE_WASM=0, or a block does not fit the module's fixed memory.
  */
-import { defaultWasm } from '../dsp/wasm/load.js';
+import { defaultWasm } from './wasm/load.js';
 
 interface NullSumsExports {
   memory: WebAssembly.Memory;
@@ -77,5 +77,5 @@ export function nullSums(module: WebAssembly.Module): NullSums | null {
 
 /** The repo's build, compiled once per thread; null when missing or DUBSTAGE_WASM=0. */
 export function defaultNullSumsWasm(): WebAssembly.Module | null {
-  return defaultWasm('nullsums');
+  return defaultWasm('null-sums');
 }

@@ -3,7 +3,7 @@
  * { u16 trackIndex (1-based, 0 = unused slot), char[12] ATU_, char[14] AT_ (or AC_ + NULs, BS.2076-2),
  * char[11] AP_, 1 pad }.
  */
-import { DubstageError } from '../../src/errors.js';
+import { DubstageError } from '../../errors.js';
 
 export interface ChnaEntry {
   trackIndex: number;

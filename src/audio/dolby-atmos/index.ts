@@ -10,10 +10,10 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync, readFileSyn
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseYaml } from 'yaml';
-import type { ChannelLabel } from '../../src/audio/channels.js';
-import { parseChannelLabel } from '../../src/audio/channels.js';
-import { describeLabels } from '../../src/audio/layouts.js';
-import { DubstageError } from '../../src/errors.js';
+import type { ChannelLabel } from '../channels.js';
+import { parseChannelLabel } from '../channels.js';
+import { describeLabels } from '../layouts.js';
+import { DubstageError } from '../../errors.js';
 import type { AdmProblem } from '../adm/index.js';
 
 export interface DamfBedChannel {
