@@ -10,7 +10,7 @@
  *   npm run build && node dist/bench/filters.bench.js      (or npx tsx bench/filters.bench.ts after build:wasm)
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Analyzer } from '../src/analysis/types.js';
+import type { Analyzer } from '../src/analyzers/types.js';
 import type { ChannelLabel } from '../src/audio/channels.js';
 import { ChannelOrderAnalyzer } from '../src/analyzers/channel-order.js';
 import { LfeBandAnalyzer } from '../src/analyzers/lfe-band.js';

@@ -14,7 +14,7 @@
  */
 import type { ChannelLabel } from '../src/audio/channels.js';
 import { openAudio } from '../src/audio/open.js';
-import type { Analyzer, AudioBlock } from '../src/analysis/types.js';
+import type { Analyzer, AudioBlock } from '../src/analyzers/types.js';
 import { BlockScan, scanModule } from '../src/dsp/block-scan.js';
 import { ClippingAnalyzer } from '../src/analyzers/clipping.js';
 import { DcOffsetAnalyzer } from '../src/analyzers/dc-offset.js';

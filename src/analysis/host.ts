@@ -4,7 +4,7 @@
  */
 import type { AudioSource } from '../audio/types.js';
 import { BlockScan, scanModule } from '../dsp/block-scan.js';
-import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from '../analyzers/types.js';
 
 export interface HostOptions {
   /** First frame to measure (--from). */

@@ -16,7 +16,7 @@ import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
 import { formatSummary, type FileMeasurement, type FormatSummary } from './results.js';
-import type { Analyzer } from './types.js';
+import type { Analyzer } from '../analyzers/types.js';
 
 export interface MeasureOptions {
   channels?: ChannelLabel[];

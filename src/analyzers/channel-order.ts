@@ -4,7 +4,7 @@
  * less speech-band energy than another channel, and a file whose content fits another known order
  * (Film labelled SMPTE). It reports, it never re-routes.
  */
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { isLfe, type ChannelLabel } from '../audio/channels.js';
 import { BiquadCascade } from '../dsp/biquad.js';
 import { BiquadLanes, butterworthCoefficients } from '../dsp/biquad-lanes.js';

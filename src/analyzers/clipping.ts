@@ -12,7 +12,7 @@
  * depends on the whole asset's peak, so the host must give this analyzer the whole file.
  */
 import type { ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 /** Netflix clipping inspector, criterion 1: the level a run of identical samples must reach. */

@@ -8,7 +8,7 @@
  * same order, so the same bits), else from the plain loops below.
  */
 import type { ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 export interface ChannelDcOffset {

@@ -15,7 +15,7 @@
  * at each boundary); windows and runs do not.
  */
 import { isLfe, type ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { butterworthQs, designBiquad } from '../dsp/biquad.js';
 import { BiquadLanes } from '../dsp/biquad-lanes.js';
 

@@ -12,8 +12,8 @@
  * sub-blocks through LoudnessWindows (a 3 s ring; what it keeps is 16 bytes per 100 ms: 1.7 MB for 3
  * hours); a worker keeps its segment's sequence (800 bytes per second of programme, in 512 KB chunks).
  */
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
-import type { ChannelSummary, LoudnessSeries, LoudnessSummary } from '../analysis/results.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
+import type { ChannelSummary, LoudnessSeries, LoudnessSummary } from './results.js';
 import { loudnessWeight, type ChannelLabel } from '../audio/channels.js';
 import { KWeightingFilters } from '../dsp/kweighting.js';
 import { TruePeakMeter } from '../dsp/truepeak.js';

@@ -6,7 +6,7 @@
  * meter). Cheap: one compare per sample, fixed memory.
  */
 import type { ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { absPeak } from './clipping.js';
 import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 

@@ -12,7 +12,7 @@
  * products and additions in the same order, so the same bits), else from the plain loops.
  */
 import type { ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { ScanSource, scanModule, type ScanOptions } from '../dsp/block-scan.js';
 
 export const PHASE_WINDOW_SECONDS = 0.4;

@@ -27,7 +27,7 @@
  * the plain loop stays as the fallback and the two give equal results (test/analyzers/scans-wasm).
  */
 import type { ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 import { float32AtLeast, ScanSource, scanModule, type BlockScan, type ScanOptions } from '../dsp/block-scan.js';
 
 /** Activity level: Etere QC's silence threshold (qc-tools.md §1.5). */

@@ -17,7 +17,7 @@ import type { ChannelLabel } from '../audio/channels.js';
 import { isLfe } from '../audio/channels.js';
 import { DubstageError } from '../errors.js';
 import { StreamingResampler } from '../dsp/resample.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 
 /** Said wherever a detector figure is shown: which detector, and that it is not Dolby's. */
 export const SPEECH_DETECTOR = 'Silero VAD v5 via onnxruntime-node (open detector, not Dolby Dialogue Intelligence)';

@@ -12,7 +12,7 @@
  * Merging across segments: NOT mergeable; give it the head of the file.
  */
 import type { ChannelLabel } from '../audio/channels.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 
 export const TWO_POP_TONE_HZ = 1000;
 /** The pop sits this long before FFOA. */

@@ -7,11 +7,10 @@ import path from 'node:path';
 import type { AudioInput } from '../audio/multimono.js';
 import { channelSuffix } from '../audio/multimono.js';
 import type { AudioHeader } from '../audio/types.js';
-import type { AdmSummary } from '../qc/types.js';
 import { layoutForCount } from './layouts.js';
 import type { ManifestEntry } from './manifest.js';
 import { guessFromText, type NameGuess } from './names.js';
-import type { AssignmentSource, Deliverable, LayoutName } from './types.js';
+import type { AdmSummary, AssignmentSource, Deliverable, LayoutName } from './types.js';
 
 export interface Candidate {
   input: AudioInput;

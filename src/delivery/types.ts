@@ -23,3 +23,11 @@ export interface Deliverable {
   /** One line per decision: "role printmaster from name token PM". */
   reasons: string[];
 }
+
+/** What an Atmos master's ADM says, for the Atmos rules. */
+export interface AdmSummary {
+  /** Bed layout name (e.g. "7.1.2"), null when there is no bed. */
+  bedLayout: string | null;
+  bedChannels: number;
+  objectCount: number;
+}

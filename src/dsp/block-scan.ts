@@ -9,8 +9,14 @@
  * The host's buffers can live in the scan's own memory (allocate()): the kernels then read the decoded
  * samples in place; other blocks are copied in, once per channel per block, on first use.
  */
-import type { AudioBlock } from '../analysis/types.js';
 import { defaultWasm } from './wasm/load.js';
+
+/** The part of an analysis block (src/analyzers/types.ts AudioBlock) a scan reads: planar channels and their length. */
+export interface ScannedBlock {
+  channels: Float32Array[];
+  frames: number;
+  scan?: BlockScan;
+}
 
 interface ScanExports {
   memory: WebAssembly.Memory;
@@ -68,7 +74,7 @@ export class BlockScan {
   /** allocate() handed out views of the memory: it must never grow (growing detaches them). */
   private owned = false;
   /** The block this scan was last reset for, and whether it can be scanned. */
-  block: AudioBlock | null = null;
+  block: ScannedBlock | null = null;
   ready = false;
   private frames = 0;
   private ptrs = new Int32Array(0); // per channel: byte address of its samples, 0 until known
@@ -141,7 +147,7 @@ export class BlockScan {
   }
 
   /** A new block (the host calls this after each refill): forget everything computed for the last one. */
-  reset(block: AudioBlock): boolean {
+  reset<B extends ScannedBlock>(block: B): boolean {
     this.block = block;
     const channels = block.channels.length;
     this.ready = this.layout(channels, block.frames);
@@ -237,7 +243,7 @@ export class ScanSource {
 
   constructor(private readonly module: WebAssembly.Module | null) {}
 
-  for(block: AudioBlock): BlockScan | null {
+  for(block: ScannedBlock): BlockScan | null {
     if (this.module === null) return null;
     const shared = block.scan;
     if (shared && shared.block === block && shared.ready) return shared;

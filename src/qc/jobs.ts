@@ -8,7 +8,7 @@
  */
 import { measureFile, type MeasureOptions } from '../analysis/measure.js';
 import type { FileMeasurement } from '../analysis/results.js';
-import type { Analyzer } from '../analysis/types.js';
+import type { Analyzer } from '../analyzers/types.js';
 import { clippingAnalyzer } from '../analyzers/clipping.js';
 import { dcOffsetAnalyzer } from '../analyzers/dc-offset.js';
 import { lfeBandAnalyzer } from '../analyzers/lfe-band.js';

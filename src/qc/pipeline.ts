@@ -4,7 +4,6 @@
  * QC analyzers riding along, run the cross-file engines, then the rules. A file that cannot be read
  * is reported and the others are still checked.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { defaultThreads } from '../analysis/parallel.js';
 import { groupInputs, type AudioInput } from '../audio/multimono.js';
@@ -14,9 +13,8 @@ import type { AudioHeader } from '../audio/types.js';
 import { assignDeliverables, type Candidate } from '../delivery/assign.js';
 import { loadManifest } from '../delivery/manifest.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../errors.js';
-import { findAdapter, readSession } from '../../native-adapters/index.js';
 import { readAdm } from '../audio/adm/index.js';
-import { resolveMedia } from '../session/media.js';
+import { admSummary, discover, type Discovered } from '../delivery/discover.js';
 import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { runRules, type QcOutcome } from './engine.js';
@@ -29,7 +27,6 @@ import { QcPool } from './pool.js';
 import { StageTimer } from './timings.js';
 import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext } from './types.js';
 
-const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
 
 export interface QcRunOptions {
   paths: string[];
@@ -57,57 +54,6 @@ export interface QcRun {
   inputErrors: ErrorInfo[];
   /** Worker threads the files were measured on (1: inline). */
   threads?: number;
-}
-
-interface Discovered {
-  files: string[];
-  sessionFps: Rational | null;
-  sessionDropFrame: boolean;
-  errors: ErrorInfo[];
-}
-
-async function discover(paths: string[]): Promise<Discovered> {
-  const out: Discovered = { files: [], sessionFps: null, sessionDropFrame: false, errors: [] };
-  for (const p of paths) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(p);
-    } catch (err) {
-      out.errors.push(toErrorInfo(err, p));
-      continue;
-    }
-    if (stat.isDirectory()) {
-      const entries = fs.readdirSync(p, { withFileTypes: true });
-      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (e.isFile() && AUDIO_EXT.test(e.name) && !e.name.startsWith('.')) out.files.push(path.join(p, e.name));
-      }
-      continue;
-    }
-    if (AUDIO_EXT.test(p)) {
-      out.files.push(p);
-      continue;
-    }
-    // A session file: its media are the deliverables.
-    try {
-      if (!findAdapter(p)) throw new DubstageError({ code: 'not-audio', message: 'neither an audio file nor a session file dubstage reads', path: p });
-      const session = await readSession(p);
-      resolveMedia(session, p);
-      out.sessionFps = session.frameRate;
-      out.sessionDropFrame = session.dropFrame ?? false;
-      for (const m of session.media) if (m.resolvedPath && AUDIO_EXT.test(m.resolvedPath)) out.files.push(m.resolvedPath);
-    } catch (err) {
-      out.errors.push(toErrorInfo(err, p));
-    }
-  }
-  out.files = [...new Set(out.files.map((f) => path.resolve(f)))];
-  return out;
-}
-
-/** ADM counts for the Atmos rules; the reader's bed names ("7.1.2-smpte") become profile names ("7.1.2"). */
-export function admSummary(report: { beds: { layout: string; channels: number }[]; bedChannels: number; objects: number }): AdmSummary {
-  const raw = report.beds[0]?.layout ?? null;
-  const bedLayout = raw === null ? null : (/^(LCR|mono|\d+\.\d+(?:\.\d+)?)/i.exec(raw)?.[1] ?? raw);
-  return { bedLayout, bedChannels: report.bedChannels, objectCount: report.objects };
 }
 
 function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discovered, warnings: string[]): { fps: Rational; dropFrame: boolean; source: string } {

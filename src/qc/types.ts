@@ -3,12 +3,12 @@
  * style). Rules are pure: they read measurements the pipeline already made and return findings.
  */
 import type { FileMeasurement } from '../analysis/results.js';
-import type { Deliverable } from '../delivery/types.js';
+import type { AdmSummary, Deliverable } from '../delivery/types.js';
 import type { Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import type { RuleId, Severity } from './ids.js';
 
-export type { RuleId, Severity };
+export type { AdmSummary, RuleId, Severity };
 
 export interface Finding {
   rule: RuleId;
@@ -36,13 +36,6 @@ export interface CheckedDeliverable extends Deliverable {
   timeReferenceSamples: number | null;
   /** Atmos master: what its ADM says. */
   adm?: AdmSummary;
-}
-
-export interface AdmSummary {
-  /** Bed layout name (e.g. "7.1.2"), null when there is no bed. */
-  bedLayout: string | null;
-  bedChannels: number;
-  objectCount: number;
 }
 
 /** Results the pipeline gets from engines that read several files at once (stems, M&E). */

@@ -5,7 +5,7 @@
  * evidence tag from ../shared/reference/platforms.md (V, V2, R; P for our own proposed defaults).
  */
 import { z } from 'zod';
-import { RULE_IDS } from '../qc/ids.js';
+import { RULE_IDS } from './rule-ids.js';
 
 export const LAYOUTS = ['mono', '2.0', 'LCR', '5.0', '5.1', '7.1', '7.1.2', '7.1.4', '9.1.6'] as const;
 export type LayoutName = (typeof LAYOUTS)[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
-import type { Analyzer } from '../../src/analysis/types.js';
+import type { Analyzer } from '../../src/analyzers/types.js';
 import { absPeak, ClippingAnalyzer } from '../../src/analyzers/clipping.js';
 import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';
 import { PhaseAnalyzer } from '../../src/analyzers/phase.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
-import type { Analyzer } from '../../src/analysis/types.js';
+import type { Analyzer } from '../../src/analyzers/types.js';
 import { runAnalyzer } from '../helpers/run-analyzer.js';
 import { SilenceAnalyzer } from '../../src/analyzers/silence.js';
 

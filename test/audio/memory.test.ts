@@ -2,7 +2,7 @@
 // ByteSource that never holds more than one period, streamed through openByteSource + runAnalyzers.
 import { describe, expect, it } from 'vitest';
 import { runAnalyzers } from '../../src/analysis/host.js';
-import type { Analyzer, AudioBlock, StreamInfo } from '../../src/analysis/types.js';
+import type { Analyzer, AudioBlock, StreamInfo } from '../../src/analyzers/types.js';
 import { openByteSource } from '../../src/audio/open.js';
 import type { ByteSource } from '../../src/audio/types.js';
 import { fmtBody, riffFile } from '../helpers/audio-fixtures.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
 import type { AudioSource } from '../../src/audio/types.js';
 import { runAnalyzers } from '../../src/analysis/host.js';
-import type { Analyzer } from '../../src/analysis/types.js';
+import type { Analyzer } from '../../src/analyzers/types.js';
 import { BlockScan, float32AtLeast, scanModule } from '../../src/dsp/block-scan.js';
 import { absPeak, ClippingAnalyzer } from '../../src/analyzers/clipping.js';
 import { DcOffsetAnalyzer } from '../../src/analyzers/dc-offset.js';

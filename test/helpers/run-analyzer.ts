@@ -1,5 +1,5 @@
 import type { ChannelLabel } from '../../src/audio/channels.js';
-import type { Analyzer } from '../../src/analysis/types.js';
+import type { Analyzer } from '../../src/analyzers/types.js';
 
 /**
  * Feed planar channels to an analyzer as the host does: reused buffers, blocks of `blockFrames` (or of
