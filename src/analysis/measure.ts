@@ -10,13 +10,14 @@ import { toErrorInfo } from '../errors.js';
 import { admLoudnessScope, admTrackLabels, readAdm } from '../audio/adm/index.js';
 import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
-import { LoudnessAnalyzer, summarizeLoudness, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
+import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, PARALLEL_MIN_SECONDS } from './parallel.js';
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
 import { formatSummary, type FileMeasurement, type FormatSummary } from './results.js';
-import type { Analyzer } from '../analyzers/types.js';
+import { allMergeable, createAnalyzer, type AnalyzerNeed } from '../analyzers/index.js';
+import type { Analyzer, StreamInfo } from '../analyzers/types.js';
 
 export interface MeasureOptions {
   channels?: ChannelLabel[];
@@ -29,8 +30,14 @@ export interface MeasureOptions {
   fps?: Rational;
   series?: boolean;
   dualMono?: boolean;
-  /** Extra analyzers for this pass, made fresh per file; results land in FileMeasurement.analyzers[id]. */
+  /** Extra analyzers for this pass by registry id (src/analyzers/index.ts); results land in FileMeasurement.analyzers[id]. */
+  plan?: AnalyzerNeed[];
+  /** Extra analyzers made by the caller, fresh per file (after the plan's); results land in FileMeasurement.analyzers[id]. */
   analyzers?: (source: AudioSource) => Analyzer<unknown>[];
+  /** Called with the plan's analyzers once made (a caller that reads one of them after the pass, e.g. speech). */
+  onAnalyzers?: (made: Map<string, Analyzer<unknown>>) => void;
+  /** Plugin modules (file URLs) a worker must load to find the plan's plugin analyzers. */
+  plugins?: string[];
   /** Called with the finished loudness analyzer (block energies for dialogue gating). */
   onLoudness?: (loudness: LoudnessAnalyzer, measurement: FileMeasurement) => void | Promise<void>;
   onProgress?: (done: number, total: number) => void;
@@ -93,9 +100,12 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const from = Math.max(0, Math.min(fromFrame, f.frames));
     const to = Math.max(from, Math.min(toFrame, f.frames));
     const threads = options.threads ?? defaultThreads();
+    const plan = options.plan ?? [];
     const parallel =
       threads > 1 &&
       !options.analyzers &&
+      !options.onAnalyzers &&
+      allMergeable(plan) &&
       !options.onLoudness &&
       !options.onStep &&
       !admMaster &&
@@ -107,13 +117,15 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // the workers open the file themselves
       source.close();
       source = null;
-      const job = { input: inp, labels: f.channelLabels, sampleRate: f.sampleRate, options: { dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip } };
-      const seg = await measureSegments(job, from, to, threads, options.onProgress);
-      const { blockEnergies: _b, shortTermEnergies: _s, ...rest } = summarizeLoudness(
-        { sampleRate: f.sampleRate, labels: f.channelLabels, subBlocks: seg.subBlocks, channels: seg.channels, frames: seg.frames },
-        { series: options.series },
-      );
+      const loudnessOptions = { series: options.series, dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip };
+      const job = { input: inp, labels: f.channelLabels, sampleRate: f.sampleRate, analyzers: [{ id: 'loudness', options: loudnessOptions }, ...plan], ...(options.plugins ? { plugins: options.plugins } : {}) };
+      const merged = await measureSegments(job, from, to, threads, options.onProgress);
+      const { truePeakWork: _w, ...rest } = merged.loudness as LoudnessResult & { truePeakWork: unknown };
       r = rest;
+      if (plan.length > 0) {
+        out.analyzers = {};
+        for (const need of plan) out.analyzers[need.id] = merged[need.id];
+      }
     } else {
       const loudness = new LoudnessAnalyzer({
         series: options.series,
@@ -121,7 +133,10 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         noTruePeakSkip: options.noTruePeakSkip,
         onStep: options.onStep,
       });
-      const extras = options.analyzers ? options.analyzers(source) : [];
+      const stream: StreamInfo = { sampleRate: f.sampleRate, channelCount: f.channels, channelLabels: f.channelLabels, frames: to - from };
+      const made = new Map(plan.map((need) => [need.id, createAnalyzer(need, stream)] as const));
+      options.onAnalyzers?.(made);
+      const extras = [...made.values(), ...(options.analyzers ? options.analyzers(source) : [])];
       const hostOptions: Parameters<typeof runAnalyzers>[2] = { fromFrame: from, toFrame: to };
       if (options.onProgress) hostOptions.onProgress = options.onProgress;
       await runAnalyzers(source, [loudness, ...extras], hostOptions);

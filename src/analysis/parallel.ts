@@ -1,19 +1,21 @@
 /**
- * The loudness pass split across worker threads by time segments. Each worker opens the file itself,
- * warms the K-filter and the interpolator on a one-second pre-roll before its segment (the 38 Hz
- * high-pass decays by e^-240 in that time, so the state is the single-thread state to double precision),
- * and returns its 10 ms sub-block energies and per-channel peaks and sums. Concatenated in order, they
- * are the sequence the single-thread path produces; the summary is then computed once, here.
+ * One stream split across worker threads by time segments, for every analyzer whose definition says its
+ * result merges (src/analyzers/index.ts: loudness, DC offset, a plugin's own). Each worker opens the
+ * file itself, warms the analyzers on a pre-roll before its segment (the longest pre-roll any of them
+ * asks for), and returns each analyzer's partial result; the definitions merge the partials in time
+ * order. For loudness the merged result is the single-thread result (tested): its sub-block sequences
+ * concatenate exactly and its pre-roll settles the K-filter to double precision.
  */
-import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
+import { openAudio } from '../audio/open.js';
 import { DubstageError } from '../errors.js';
-import { subBlockLength, type ChannelStats } from '../analyzers/loudness.js';
+import { analyzerDefinition, type AnalyzerNeed } from '../analyzers/index.js';
+import { subBlockLength } from '../analyzers/loudness.js';
+import type { AudioBlock, StreamInfo } from '../analyzers/types.js';
+import { defaultThreads, WorkerPool, type TaskContext } from './pool.js';
+
+export { defaultThreads };
 
 export interface SegmentJob {
   input: AudioInput;
@@ -23,106 +25,111 @@ export interface SegmentJob {
   segmentEnd: number;
   preroll: number;
   isLast: boolean;
-  options: { dualMono?: boolean; noTruePeakSkip?: boolean };
-}
-
-export interface SegmentResult {
-  /** The segment's sub-block energies in order, in the chunks they were kept in (moved, not copied). */
-  subBlocks: Float64Array[];
-  channels: ChannelStats[];
-  frames: number;
-  truePeakWork: { oversampled: number; skipped: number };
-}
-
-export interface ParallelResult {
-  /** Each segment's sub-block energies, in time order (summarized in place: no concatenated copy). */
-  subBlocks: Float64Array[];
-  channels: ChannelStats[];
-  frames: number;
-  truePeakWork: { oversampled: number; skipped: number };
-}
-
-/** Threads to use: DUBSTAGE_THREADS, else the machine's parallelism (at most 8). */
-export function defaultThreads(): number {
-  const env = Number(process.env.DUBSTAGE_THREADS);
-  if (Number.isInteger(env) && env >= 1) return env;
-  const n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(8, n));
+  /** The mergeable analyzers of the pass (ids in the registry) with their options. */
+  analyzers: AnalyzerNeed[];
 }
 
 /** Worth splitting: below this a worker's start-up costs more than it saves. */
 export const PARALLEL_MIN_SECONDS = 60;
 
-/**
- * A worker on the compiled module, or — running from sources under vitest/tsx — a small bootstrap that
- * loads the TypeScript worker through tsx's API (a worker does not inherit the parent's loader hooks).
- */
-function startWorker(): Worker {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new Worker(new URL('./measure-worker.js', self));
-  const target = new URL('./measure-worker.ts', self).href;
-  const tsxDir = path.dirname(createRequire(self).resolve('tsx/package.json'));
-  const tsxApi = pathToFileURL(path.join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}));`;
-  return new Worker(boot, { eval: true });
+const BLOCK = 48000;
+
+function segmentDefinition(id: string) {
+  const def = analyzerDefinition(id);
+  if (!def?.segments) throw new DubstageError({ code: 'usage', message: `analyzer '${id}' does not merge across segments` });
+  return { def, seg: def.segments };
 }
 
+/** One segment in a worker: warm every analyzer on the pre-roll, run the segment, return the partials by id. */
+export async function runSegment(job: SegmentJob, ctx: TaskContext): Promise<Record<string, unknown>> {
+  const source = await openAudio(job.input, { channels: job.labels });
+  try {
+    const n = job.labels.length;
+    const stream: StreamInfo = { sampleRate: job.sampleRate, channelCount: n, channelLabels: job.labels, frames: job.segmentEnd - job.segmentStart };
+    const running = job.analyzers.map((need) => {
+      const { def, seg } = segmentDefinition(need.id);
+      const analyzer = seg.createSegment ? seg.createSegment(need.options ?? {}, stream) : def.create(need.options ?? {}, stream);
+      analyzer.start(stream);
+      return { id: need.id, seg, analyzer };
+    });
+    const channels = Array.from({ length: n }, () => new Float32Array(BLOCK));
+    const block: AudioBlock = { channels, frames: 0, frameOffset: 0 };
+    source.seek(job.segmentStart - job.preroll);
+    let warm = job.preroll;
+    while (warm > 0) {
+      const got = source.read(channels, Math.min(BLOCK, warm));
+      if (got === 0) break;
+      block.frames = got;
+      // every analyzer that warms up sees the whole pre-roll (the longest asked for): settling longer is harmless
+      for (const r of running) r.seg.warmUp?.(r.analyzer, block);
+      warm -= got;
+    }
+    let left = job.segmentEnd - job.segmentStart;
+    let done = 0;
+    while (left > 0) {
+      const got = source.read(channels, Math.min(BLOCK, left));
+      if (got === 0) break;
+      block.frames = got;
+      block.frameOffset = done;
+      for (const r of running) {
+        const p = r.analyzer.process(block);
+        if (p) await p;
+      }
+      left -= got;
+      done += got;
+      ctx.progress(got);
+    }
+    const out: Record<string, unknown> = {};
+    for (const r of running) out[r.id] = r.seg.partial(r.analyzer, job.isLast);
+    return out;
+  } finally {
+    source.close();
+  }
+}
+
+/** Measure [fromFrame, toFrame) of an input on `threads` workers; returns each analyzer's merged result by id. */
 export async function measureSegments(
-  job: Omit<SegmentJob, 'segmentStart' | 'segmentEnd' | 'preroll' | 'isLast'>,
+  job: { input: AudioInput; labels: ChannelLabel[]; sampleRate: number; analyzers: AnalyzerNeed[]; plugins?: string[] },
   fromFrame: number,
   toFrame: number,
   threads: number,
   onProgress?: (done: number, total: number) => void,
-): Promise<ParallelResult> {
+): Promise<Record<string, unknown>> {
   const sub = subBlockLength(job.sampleRate);
   const total = toFrame - fromFrame;
-  // segments are whole sub-blocks long so every sub-block lies in exactly one segment
+  const prerollFrames = Math.round(Math.max(0, ...job.analyzers.map((a) => segmentDefinition(a.id).seg.prerollSeconds)) * job.sampleRate);
+  // segments are whole loudness sub-blocks long so every sub-block lies in exactly one segment
   const perSegment = Math.ceil(total / threads / sub) * sub;
   const jobs: SegmentJob[] = [];
   for (let start = fromFrame; start < toFrame; start += perSegment) {
     const end = Math.min(toFrame, start + perSegment);
-    jobs.push({ ...job, segmentStart: start, segmentEnd: end, preroll: Math.min(start, job.sampleRate), isLast: end === toFrame });
+    jobs.push({ input: job.input, labels: job.labels, sampleRate: job.sampleRate, analyzers: job.analyzers, segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === toFrame });
   }
+  const pool = new WorkerPool(jobs.length);
   let done = 0;
-  const results = await Promise.all(
-    jobs.map(
-      (j) =>
-        new Promise<SegmentResult>((resolve, reject) => {
-          const w = startWorker();
-          w.on('message', (msg: { progress?: number; result?: SegmentResult; error?: { message: string; code?: string } }) => {
-            if (msg.progress !== undefined) {
-              done += msg.progress;
-              onProgress?.(done, total);
-            } else if (msg.result) {
-              resolve(msg.result);
-              void w.terminate();
-            } else if (msg.error) {
-              reject(new DubstageError({ code: (msg.error.code as 'io') ?? 'io', message: msg.error.message, path: j.input.path }));
-              void w.terminate();
-            }
-          });
-          w.on('error', reject);
-          w.postMessage(j);
-        }),
-    ),
-  );
-  const subBlocks = results.flatMap((r) => r.subBlocks);
-  const channels: ChannelStats[] = results[0]!.channels.map(() => ({ samplePeak: 0, truePeak: 0, sumSquares: 0 }));
-  for (const r of results) {
-    r.channels.forEach((c, i) => {
-      const m = channels[i]!;
-      m.samplePeak = Math.max(m.samplePeak, c.samplePeak);
-      m.truePeak = Math.max(m.truePeak, c.truePeak);
-      m.sumSquares += c.sumSquares;
-    });
+  try {
+    const parts = (await Promise.all(
+      jobs.map((j) =>
+        pool
+          .run(
+            { module: import.meta.url, fn: 'runSegment', arg: j, ...(job.plugins?.length ? { plugins: job.plugins } : {}) },
+            {
+              onProgress: (n) => {
+                done += n;
+                onProgress?.(done, total);
+              },
+            },
+          )
+          .catch((err: { message: string; code?: string }) => {
+            throw new DubstageError({ code: (err.code as 'io') ?? 'io', message: err.message, path: j.input.path });
+          }),
+      ),
+    )) as Array<Record<string, unknown>>;
+    const stream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.labels.length, channelLabels: job.labels, frames: total };
+    const out: Record<string, unknown> = {};
+    for (const need of job.analyzers) out[need.id] = segmentDefinition(need.id).seg.merge(parts.map((p) => p[need.id]), stream, need.options ?? {});
+    return out;
+  } finally {
+    await pool.close();
   }
-  return {
-    subBlocks,
-    channels,
-    frames: results.reduce((n, r) => n + r.frames, 0),
-    truePeakWork: {
-      oversampled: results.reduce((n, r) => n + r.truePeakWork.oversampled, 0),
-      skipped: results.reduce((n, r) => n + r.truePeakWork.skipped, 0),
-    },
-  };
 }

@@ -112,6 +112,19 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
     }
   }
 
+  /** Add finished segments' sums (Neumaier, as blocks are added) and frames: used by merge. */
+  absorb(parts: DcOffsetResult[]): void {
+    for (const p of parts) {
+      for (const ch of p.channels) {
+        const s = this.sum[ch.channel]!;
+        const t = s + ch.sum;
+        this.comp[ch.channel]! += Math.abs(s) >= Math.abs(ch.sum) ? s - t + ch.sum : ch.sum - t + s;
+        this.sum[ch.channel] = t;
+      }
+      this.frames += p.channels[0]?.frames ?? 0;
+    }
+  }
+
   finish(): DcOffsetResult {
     let worst: number | null = null;
     const channels = this.labels.map((label, c) => {
@@ -121,6 +134,16 @@ export class DcOffsetAnalyzer implements Analyzer<DcOffsetResult> {
       return { channel: c, label, mean, meanDbfs: mean !== 0 ? 20 * Math.log10(Math.abs(mean)) : null, sum, frames: this.frames };
     });
     return { channels, worstChannel: worst };
+  }
+}
+
+export namespace DcOffsetAnalyzer {
+  /** Consecutive segments' results → the whole stream's (sums and frame counts add). */
+  export function merge(parts: DcOffsetResult[], stream: StreamInfo): DcOffsetResult {
+    const a = new DcOffsetAnalyzer();
+    a.start(stream);
+    a.absorb(parts);
+    return a.finish();
   }
 }
 

@@ -456,3 +456,70 @@ export function loudnessRange(shortTerm: Float64Array): number | null {
   const at = (p: number) => kept[Math.round(((kept.length - 1) * p) / 100)]!;
   return 10 * Math.log10(at(95) / at(10));
 }
+
+/** What one time segment of a stream contributes to the loudness of the whole (a worker's pass). */
+export interface LoudnessPartial {
+  /** The segment's sub-block energies in order, in the chunks they were kept in (moved, not copied). */
+  subBlocks: Float64Array[];
+  channels: ChannelStats[];
+  frames: number;
+  truePeakWork: { oversampled: number; skipped: number };
+}
+
+/**
+ * The meter over one time segment (src/analysis/parallel.ts): keeps its sub-block energies instead of
+ * streaming them into the windows, so consecutive segments concatenate into the single-pass sequence.
+ */
+export class LoudnessSegmentAnalyzer implements Analyzer<LoudnessPartial> {
+  readonly id = 'loudness';
+  private acc!: LoudnessAccumulator;
+
+  constructor(private readonly options: LoudnessOptions = {}) {}
+
+  start(stream: StreamInfo): void {
+    this.acc = new LoudnessAccumulator(stream.sampleRate, stream.channelLabels, this.options);
+  }
+
+  /** Pre-roll before the segment: filter and interpolator state only. */
+  warmUp(block: AudioBlock): void {
+    this.acc.warmUp(block.channels, block.frames);
+  }
+
+  process(block: AudioBlock): void {
+    this.acc.process(block.channels, block.frames);
+  }
+
+  /** The segment's partial; `last` flushes the interpolator's tail (only the stream's last segment has one). */
+  partial(last: boolean): LoudnessPartial {
+    if (last) this.acc.flushTruePeak();
+    return { subBlocks: this.acc.subBlocks.chunks(), channels: this.acc.channelStats(), frames: this.acc.frames, truePeakWork: this.acc.truePeakWork() };
+  }
+
+  finish(): LoudnessPartial {
+    return this.partial(true);
+  }
+}
+
+/** Consecutive segments' partials → the loudness of the whole stream (the single-pass result, tested). */
+export function mergeLoudness(parts: LoudnessPartial[], stream: StreamInfo, options: LoudnessOptions = {}): LoudnessResult & { truePeakWork: { oversampled: number; skipped: number } } {
+  const channels: ChannelStats[] = parts[0]!.channels.map(() => ({ samplePeak: 0, truePeak: 0, sumSquares: 0 }));
+  for (const p of parts) {
+    p.channels.forEach((c, i) => {
+      const m = channels[i]!;
+      m.samplePeak = Math.max(m.samplePeak, c.samplePeak);
+      m.truePeak = Math.max(m.truePeak, c.truePeak);
+      m.sumSquares += c.sumSquares;
+    });
+  }
+  const { blockEnergies: _b, shortTermEnergies: _s, ...result } = summarizeLoudness(
+    { sampleRate: stream.sampleRate, labels: stream.channelLabels, subBlocks: parts.flatMap((p) => p.subBlocks), channels, frames: parts.reduce((n, p) => n + p.frames, 0) },
+    options,
+  );
+  return {
+    ...result,
+    truePeakWork: {
+      oversampled: parts.reduce((n, p) => n + p.truePeakWork.oversampled, 0),
+      skipped: parts.reduce((n, p) => n + p.truePeakWork.skipped, 0),
+    },
+  };
+}

@@ -3,8 +3,9 @@
  * profile's setting for the rule; a rule may lower it, never raise it), and decide the verdict: only
  * error findings fail a delivery.
  */
-import type { RuleId, Severity } from './ids.js';
-import { RULES } from './rules/index.js';
+import type { Severity } from './ids.js';
+import { allRules } from './rules/index.js';
+import { optionValues } from './rule.js';
 import type { Finding, QcContext, Rule } from './types.js';
 
 const RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
@@ -13,21 +14,21 @@ export interface QcOutcome {
   verdict: 'pass' | 'fail';
   findings: Finding[];
   /** Rules that ran, with their configured severity (JUnit lists one case per rule per deliverable). */
-  rulesRun: Array<{ id: RuleId; severity: Severity; description: string }>;
+  rulesRun: Array<{ id: Rule['id']; severity: Severity; description: string }>;
 }
 
-export function configuredSeverity(ctx: QcContext, rule: Rule): Severity | 'off' {
-  return ctx.spec.rules?.[rule.id] ?? rule.defaultSeverity;
+export function configuredSeverity(ctx: Pick<QcContext, 'spec'>, rule: Rule): Severity | 'off' {
+  return ctx.spec.rules?.[rule.id] ?? rule.meta.defaultSeverity;
 }
 
-export function runRules(ctx: QcContext, rules: readonly Rule[] = RULES): QcOutcome {
+export function runRules(ctx: QcContext, rules: readonly Rule[] = allRules()): QcOutcome {
   const findings: Finding[] = [];
   const rulesRun: QcOutcome['rulesRun'] = [];
   for (const rule of rules) {
     const configured = configuredSeverity(ctx, rule);
     if (configured === 'off') continue;
-    rulesRun.push({ id: rule.id, severity: configured, description: rule.description });
-    for (const f of rule.check(ctx)) {
+    rulesRun.push({ id: rule.id, severity: configured, description: rule.meta.description });
+    for (const f of rule.check(ctx, optionValues(ctx.spec, rule))) {
       const own = f.severity ?? configured;
       const severity = RANK[own] < RANK[configured] ? own : configured;
       findings.push({ ...f, rule: rule.id, severity });

@@ -1,6 +1,6 @@
 /**
  * The two kinds of work `dubstage qc` does per file, as plain-data jobs so the same code runs inline
- * (one thread: the plain path) or in a worker of the QC pool (src/qc/pool.ts):
+ * (one thread: the plain path) or in a worker of the pool (src/analysis/pool.ts, through QcPool in ./pipeline.ts):
  * - measure: one streaming pass over a deliverable with the QC analyzers (and speech where a rule needs
  *   it) riding the loudness pass;
  * - null: the stems / M&E null engine over a reference and its parts, read again in lockstep.
@@ -8,23 +8,18 @@
  */
 import { measureFile, type MeasureOptions } from '../analysis/measure.js';
 import type { FileMeasurement } from '../analysis/results.js';
-import type { Analyzer } from '../analyzers/types.js';
-import { clippingAnalyzer } from '../analyzers/clipping.js';
-import { dcOffsetAnalyzer } from '../analyzers/dc-offset.js';
-import { lfeBandAnalyzer } from '../analyzers/lfe-band.js';
-import { phaseAnalyzer } from '../analyzers/phase.js';
-import { silenceAnalyzer } from '../analyzers/silence.js';
-import { createSpeechAnalyzer, type SpeechAnalyzer } from '../analyzers/speech.js';
-import { twoPopAnalyzer } from '../analyzers/two-pop.js';
+import type { AnalyzerNeed } from '../analyzers/types.js';
+import type { SpeechAnalyzer } from '../analyzers/speech.js';
 import { dialogueLoudness } from '../analysis/dialogue.js';
 import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import type { Rational } from '../session/time.js';
-import { PeakOversAnalyzer } from '../analyzers/peak-overs.js';
-import { ChannelOrderAnalyzer } from '../analyzers/channel-order.js';
 import type { StemsNullResult } from './types.js';
+
+/** This module's URL: the pool's workers import it to run the jobs (src/analysis/pool.ts). */
+export const JOBS_MODULE = import.meta.url;
 
 export interface MeasureJob {
   kind: 'measure';
@@ -32,17 +27,8 @@ export interface MeasureJob {
   role: string | null;
   input: AudioInput;
   fps: Rational;
-  clipCeilingDbfs: number;
-  phaseMinCorrelation: number;
-  lfeCutoffHz: number;
-  lfeMaxAboveCutoffDb: number;
-  truePeakLimitDbtp?: number;
-  /** Run the speech detector in this pass (a rule of the profile reads it). */
-  speech: boolean;
-  /** Channel count of the input (decides which analyzers make sense). */
-  channels: number;
-  /** The channel-identity check measures one block in this many (long programme is sampled). */
-  channelOrderEveryNthBlock?: number;
+  /** The pass's analyzers (ids in the registry, with options), planned from the enabled rules' needs. */
+  analyzers: AnalyzerNeed[];
   /** Return the 400 ms gating-block energies (a printmaster to gate by the dialogue stem, or that stem). */
   keepBlockEnergies?: boolean;
 }
@@ -98,31 +84,16 @@ export function speechRegions(fraction: Float32Array, hopSeconds: number): Array
 /** One deliverable's measuring pass. Never throws for a bad file: the error is in the measurement. */
 export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> {
   const warnings: string[] = [];
-  let wantSpeech = job.speech;
+  let plan = job.analyzers;
   let speech: SpeechAnalyzer | null = null;
-  const tpLimit = job.truePeakLimitDbtp;
   let blockEnergies: Float64Array | undefined;
-  const analyzers = (): Analyzer<unknown>[] => {
-    speech = wantSpeech ? createSpeechAnalyzer() : null;
-    return [
-      clippingAnalyzer({ thresholdDbfs: job.clipCeilingDbfs }),
-      silenceAnalyzer(),
-      dcOffsetAnalyzer(),
-      phaseAnalyzer({ negativeLimit: job.phaseMinCorrelation }),
-      lfeBandAnalyzer({ cutoffsHz: [job.lfeCutoffHz], limitDb: job.lfeMaxAboveCutoffDb }),
-      twoPopAnalyzer({ fps: job.fps.num / job.fps.den }),
-      ...(tpLimit !== undefined ? [new PeakOversAnalyzer(tpLimit)] : []),
-      // channel identity by content (speech in the centre, LFE band, known orders) on surround printmasters,
-      // where every channel carries programme; a stem's empty centre would only mislead it, and a 2.0 has no
-      // centre or LFE to place
-      ...(job.role === 'printmaster' && job.channels > 2 ? [new ChannelOrderAnalyzer({ everyNthBlock: job.channelOrderEveryNthBlock ?? 1 })] : []),
-      ...(speech ? [speech] : []),
-    ];
-  };
-  const measureOptions: MeasureOptions = {
+  const measureOptions = (): MeasureOptions => ({
     series: true,
     fps: job.fps,
-    analyzers,
+    plan,
+    onAnalyzers: (made) => {
+      speech = (made.get('speech') as SpeechAnalyzer | undefined) ?? null;
+    },
     onLoudness: (loudness, m) => {
       if (job.keepBlockEnergies) blockEnergies = loudness.blockEnergies().slice();
       if (!speech || !m.loudness) return;
@@ -133,13 +104,13 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
       const summary = m.analyzers?.speech as Record<string, unknown> | undefined;
       if (summary) summary.regions = speechRegions(activity.speechFraction, activity.hopFrames / activity.sampleRate);
     },
-  };
-  let measurement = await measureFile(job.input, measureOptions);
-  if (measurement.error && wantSpeech) {
+  });
+  let measurement = await measureFile(job.input, measureOptions());
+  if (measurement.error && plan.some((n) => n.id === 'speech')) {
     // The speech model failing (ONNX runtime missing) must not make the file unreadable: measure
     // again without it, and say that dialogue gating and the leak check did not run.
-    wantSpeech = false;
-    const retry = await measureFile(job.input, measureOptions);
+    plan = plan.filter((n) => n.id !== 'speech');
+    const retry = await measureFile(job.input, measureOptions());
     if (!retry.error) {
       warnings.push(`${job.id}: speech detection failed (${measurement.error.message}); measured without it`);
       measurement = retry;

@@ -1,6 +1,5 @@
 /** Small helpers the rules share: findings with their time range as timecode, thresholds with defaults. */
 import { secondsToTimecode } from '../session/time.js';
-import type { Thresholds } from '../specs/schema.js';
 import type { CheckedDeliverable, QcContext, RuleFinding } from './types.js';
 
 /** Seconds from the file's first sample → timecode at the delivery's rate, offset by the file's start. */
@@ -84,31 +83,6 @@ export function analyzerResult<T>(d: CheckedDeliverable, id: string): T | null {
 
 export function readable(ctx: QcContext): CheckedDeliverable[] {
   return ctx.deliverables.filter((d) => d.measurement !== null && !d.measurement.error && d.measurement.format);
-}
-
-/**
- * Defaults for the signal rules when a profile does not set them: the starting thresholds of
- * qc-tools.md (§1.1-1.6, [P] unless noted) and Netflix's clipping inspector (§1.5, [V]).
- */
-export const DEFAULT_THRESHOLDS = {
-  stems: { residualRmsMaxDbfs: -60, sustainMs: 100, nullDepthMinDb: 40, limiterMarginDb: 1 },
-  me: { residualRmsMaxDbfs: -60, speechPercentMax: 1 },
-  lfe: { cutoffHz: 120, maxAboveCutoffDb: -30 },
-  phase: { minCorrelation: -0.3 },
-  clipping: { ceilingDbfs: -0.45, maxRuns: 10, maxFullScalePercent: 0.01 },
-  silence: { dropoutMinMs: 10 },
-  dcOffset: { maxDbfs: -40 },
-  twoPop: { syncToleranceMs: 1 },
-} as const;
-
-type Defaults = typeof DEFAULT_THRESHOLDS;
-type Widen<T> = { [K in keyof T]: number };
-
-export function thresholds<K extends keyof Defaults>(ctx: QcContext, key: K): Widen<Defaults[K]> {
-  const own = (ctx.spec.thresholds as Thresholds | undefined)?.[key] ?? {};
-  const merged: Record<string, number> = { ...DEFAULT_THRESHOLDS[key] };
-  for (const [k, v] of Object.entries(own)) if (typeof v === 'number') merged[k] = v;
-  return merged as Widen<Defaults[K]>;
 }
 
 export function fmtDb(v: number | null | undefined, unit: string): string {

@@ -5,7 +5,7 @@
  * is reported and the others are still checked.
  */
 import path from 'node:path';
-import { defaultThreads } from '../analysis/parallel.js';
+import { defaultThreads, WorkerPool } from '../analysis/pool.js';
 import { groupInputs, type AudioInput } from '../audio/multimono.js';
 import { readAudioHeader } from '../audio/open.js';
 import { stemAnchoredDialogue } from '../analysis/dialogue.js';
@@ -18,12 +18,12 @@ import { admSummary, discover, type Discovered } from '../delivery/discover.js';
 import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { runRules, type QcOutcome } from './engine.js';
-import type { RuleId } from './ids.js';
-import { RULES } from './rules/index.js';
-import { thresholds } from './kit.js';
-import { type MeasureJob, type MeasureJobResult, type NullJob, type NullJobResult } from './jobs.js';
+import { rule as stemsRule } from './rules/stems/sum-to-printmaster.js';
+import { rule as meMatchRule } from './rules/me/music-effects-match.js';
+import { JOBS_MODULE, type MeasureJob, type MeasureJobResult, type NullJob, type NullJobResult, type QcJob, type QcJobResult } from './jobs.js';
+import { analyzerPlan } from './plan.js';
+import { optionValues } from './rule.js';
 import type { PeakOversResult } from '../analyzers/peak-overs.js';
-import { QcPool } from './pool.js';
 import { StageTimer } from './timings.js';
 import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext } from './types.js';
 
@@ -36,6 +36,34 @@ export interface QcRunOptions {
   onProgress?: (message: string) => void;
   /** Worker threads for the files (1 = inline, the plain path). Default: defaultThreads() on long deliveries. */
   threads?: number;
+  /** Plugin modules (file URLs) the workers load, so a plugin's analyzers run there too (src/qc/plugins.ts). */
+  plugins?: string[];
+}
+
+/**
+ * The QC pool: the deliverables' measuring passes and the null tests, one job per worker at a time (each
+ * job is already one streaming pass, so workers never share a file), in the order they are queued.
+ */
+export class QcPool {
+  private readonly pool: WorkerPool;
+
+  constructor(
+    readonly threads: number,
+    private readonly plugins: string[] = [],
+  ) {
+    // a small young generation: the jobs allocate little per block, and the default semi-spaces of each
+    // isolate would otherwise add tens of MB of resident memory per worker
+    this.pool = new WorkerPool(threads, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  }
+
+  run(job: QcJob, options: { first?: boolean } = {}): Promise<QcJobResult> {
+    const task = { module: JOBS_MODULE, fn: 'runJob', arg: job, ...(this.plugins.length > 0 ? { plugins: this.plugins } : {}) };
+    return this.pool.run(task, options) as Promise<QcJobResult>;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
 }
 
 /** Below this much programme in total the pool's start-up costs more than it saves: run inline. */
@@ -119,15 +147,10 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const headers = assigned.map((a) => a.header).filter((h): h is AudioHeader => h !== null);
   const { fps, dropFrame, source: fpsSource } = deliveryFps(opts, headers, found, warnings);
 
-  const specStub: QcContext = { spec: opts.spec, deliverables: [], fps, dropFrame, cross: { stems: [], me: [] } };
-  const phaseT = thresholds(specStub, 'phase');
-  const lfeT = thresholds(specStub, 'lfe');
-  const clipT = thresholds(specStub, 'clipping');
-  const tpLimit = opts.spec.loudness?.maxTruePeakDbtp;
   const threads = opts.threads ?? defaultThreads();
   // Workers pay off on long programme only; a short delivery (tests, trailers) runs inline.
   const programmeSeconds = assigned.reduce((t, a) => t + (a.header ? a.header.format.durationSeconds : 0), 0);
-  const pool = new QcPool(opts.threads !== undefined || programmeSeconds >= POOL_MIN_SECONDS ? Math.min(threads, assigned.length) : 1);
+  const pool = new QcPool(opts.threads !== undefined || programmeSeconds >= POOL_MIN_SECONDS ? Math.min(threads, assigned.length) : 1, opts.plugins);
   try {
     const deliverables: CheckedDeliverable[] = [];
     const inputs = new Map<string, AudioInput>();
@@ -147,22 +170,28 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     for (const a of assigned) {
       const { input, header, adm, ...d } = a;
       if (!header) continue;
-      const speech = speechNeeded(opts.spec, d.role) && !anchoredIds.has(d.id);
+      const analyzers = analyzerPlan(
+        {
+          id: d.id,
+          role: d.role,
+          stem: d.stem ?? null,
+          layout: d.layout,
+          channels: header.format.channels,
+          sampleRate: header.format.sampleRate,
+          durationSeconds: header.format.durationSeconds,
+          dialogueAnchored: anchoredIds.has(d.id),
+        },
+        opts.spec,
+        fps,
+      );
+      const speech = analyzers.some((n) => n.id === 'speech');
       const job: MeasureJob = {
         kind: 'measure',
         id: d.id,
         role: d.role,
         input,
         fps,
-        clipCeilingDbfs: clipT.ceilingDbfs,
-        phaseMinCorrelation: phaseT.minCorrelation,
-        lfeCutoffHz: lfeT.cutoffHz,
-        lfeMaxAboveCutoffDb: lfeT.maxAboveCutoffDb,
-        ...(tpLimit !== undefined ? { truePeakLimitDbtp: tpLimit } : {}),
-        speech,
-        channels: header.format.channels,
-        // a quarter of a long programme shows its channels' band ratios as well as all of it does
-        channelOrderEveryNthBlock: header.format.durationSeconds >= CHANNEL_ORDER_SAMPLE_FROM_SECONDS ? 4 : 1,
+        analyzers,
         ...(anchoredIds.has(d.id) || (anchoredIds.size > 0 && a === dialogueStem) ? { keepBlockEnergies: true } : {}),
       };
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
@@ -195,7 +224,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       if (r) d.measurement = r.measurement;
       return d;
     };
-    const cross = await crossFile(deliverables, inputs, measured, pool, fps, specStub, timer, assigned);
+    const cross = await crossFile(deliverables, inputs, measured, pool, fps, opts.spec, timer, assigned);
     // Warnings and input errors in deliverable order, then the null tests', as the sequential pipeline gave them.
     for (const d of deliverables) {
       const r = await measuring.get(d.id);
@@ -237,20 +266,6 @@ export function queueOrder<T extends { cost: number; role: string | null; nullRe
   return [first, ...rest.filter((j) => j.nullReference), ...rest.filter((j) => !j.nullReference && j.role === 'stem'), ...rest.filter((j) => !j.nullReference && j.role !== 'stem')];
 }
 
-/**
- * The speech detector is the costliest analyzer: run it only where a rule of the profile reads it —
- * printmasters when loudness is judged dialogue-gated, M&Es when the dialogue-leak rule is on.
- */
-/** Programme this long or longer gets its channel-identity check sampled (one block in four). */
-const CHANNEL_ORDER_SAMPLE_FROM_SECONDS = 300;
-
-export function speechNeeded(spec: Spec, role: string | null): boolean {
-  const on = (id: RuleId): boolean => (spec.rules?.[id] ?? RULES.find((r) => r.id === id)?.defaultSeverity ?? 'off') !== 'off';
-  if (role === 'printmaster') return spec.loudness?.mode === 'dialogue-gated' && on('loudness/integrated');
-  if (role === 'me') return on('me/dialogue-leak');
-  return false;
-}
-
 /** Stems vs printmaster and M&E vs music + effects, per layout, with the stems engine (in the pool). */
 async function crossFile(
   deliverables: CheckedDeliverable[],
@@ -258,14 +273,14 @@ async function crossFile(
   measured: (d: CheckedDeliverable) => Promise<CheckedDeliverable>,
   pool: QcPool,
   fps: Rational,
-  specStub: QcContext,
+  spec: Spec,
   timer: StageTimer,
   assigned: Array<{ header: AudioHeader | null; input: AudioInput }>,
 ): Promise<{ results: CrossFileResults; warnings: string[] }> {
   const isOk = (d: CheckedDeliverable): boolean => !!(d.measurement && !d.measurement.error && d.measurement.format);
   const withHeader = deliverables.filter((d) => inputs.has(d.id));
-  const stemsT = thresholds(specStub, 'stems');
-  const meT = thresholds(specStub, 'me');
+  const stemsT = optionValues(spec, stemsRule).stems;
+  const meT = optionValues(spec, meMatchRule).me;
   const axml = new Set(assigned.filter((a) => a.header?.hasAxml).map((a) => a.input.path));
   const run = async (ref: CheckedDeliverable, parts: CheckedDeliverable[], residualLimitDbfs: number): Promise<NullJobResult> => {
     // A 2-pop printed on every stem sums to several pops against the printmaster's one: null from FFOA.

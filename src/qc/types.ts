@@ -1,7 +1,10 @@
 /**
- * The QC rule engine's values: a rule is `{ id, description, defaultSeverity, check(ctx) }` (ESLint
- * style). Rules are pure: they read measurements the pipeline already made and return findings.
+ * The QC rule engine's values. A rule owns its metadata in its own file, in the manner of ESLint's
+ * `meta`: description, default severity, its options with their defaults, and `needs`: the analyzers
+ * (with options derived from the spec) its check reads. Rules are pure: they read measurements the
+ * pipeline made from those needs and return findings.
  */
+import type { AnalyzerNeed } from '../analyzers/types.js';
 import type { FileMeasurement } from '../analysis/results.js';
 import type { AdmSummary, Deliverable } from '../delivery/types.js';
 import type { Rational } from '../session/time.js';
@@ -11,7 +14,8 @@ import type { RuleId, Severity } from './ids.js';
 export type { AdmSummary, RuleId, Severity };
 
 export interface Finding {
-  rule: RuleId;
+  /** A built-in RuleId or a plugin rule's id. */
+  rule: RuleId | (string & {});
   severity: Severity;
   message: string;
   /** The deliverable's id (null for delivery-wide findings such as a missing deliverable). */
@@ -94,11 +98,52 @@ export interface QcContext {
   cross: CrossFileResults;
 }
 
-export interface Rule {
-  id: RuleId;
+/** One option of a rule: a number a profile may set under `thresholds.<section>.<name>`. */
+export interface RuleOption {
+  default: number;
+  unit: string;
+  description: string;
+}
+
+/** A rule's options by `thresholds` section, then name (sections may be shared by rules that read one engine). */
+export type RuleOptions = Record<string, Record<string, RuleOption>>;
+
+/** The values a rule gets: each option from the profile, else its default. */
+export type OptionValues<O extends RuleOptions> = { [S in keyof O]: { [K in keyof O[S]]: number } };
+
+export interface RuleMeta<O extends RuleOptions = RuleOptions> {
   description: string;
   defaultSeverity: Severity;
-  check(ctx: QcContext): RuleFinding[];
+  options: O;
+}
+
+/** What a rule's `needs` knows about one deliverable before it is measured. */
+export interface PlannedFile {
+  id: string;
+  role: string | null;
+  stem: string | null;
+  layout: string | null;
+  channels: number;
+  sampleRate: number;
+  durationSeconds: number;
+  /** Printmaster gated by the dialogue stem's activity (no speech detector pass needed). */
+  dialogueAnchored: boolean;
+}
+
+export interface PlanContext {
+  spec: Spec;
+  fps: Rational;
+}
+
+export interface Rule<O extends RuleOptions = RuleOptions> {
+  id: RuleId | (string & {});
+  meta: RuleMeta<O>;
+  /** The same as meta.description and meta.defaultSeverity (the catalog reads either). */
+  description: string;
+  defaultSeverity: Severity;
+  /** The analyzers this rule reads on one deliverable, with options from the profile; none when absent. */
+  needs?(file: PlannedFile, options: OptionValues<O>, plan: PlanContext): AnalyzerNeed[];
+  check(ctx: QcContext, options: OptionValues<O>): RuleFinding[];
 }
 
 /**

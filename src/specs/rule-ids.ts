@@ -34,3 +34,25 @@ export type Severity = 'error' | 'warning' | 'info';
 export function isRuleId(s: string): s is RuleId {
   return (RULE_IDS as readonly string[]).includes(s);
 }
+
+/**
+ * Rules and threshold sections beyond the built-ins (a plugin's, registered through the QC rule
+ * registry): a profile may name them. Kept here, below src/qc, so the schema can check a profile's keys.
+ */
+const extraRuleIds = new Set<string>();
+const extraThresholdSections = new Set<string>();
+
+export function registerRuleContract(id: string, thresholdSections: readonly string[] = []): void {
+  extraRuleIds.add(id);
+  for (const s of thresholdSections) extraThresholdSections.add(s);
+}
+
+/** A rule id a profile may name: a built-in or a registered plugin rule. */
+export function isKnownRuleId(id: string): boolean {
+  return isRuleId(id) || extraRuleIds.has(id);
+}
+
+/** A `thresholds` section that belongs to a registered plugin rule (the built-in ones are in the schema). */
+export function isPluginThresholdSection(section: string): boolean {
+  return extraThresholdSections.has(section);
+}

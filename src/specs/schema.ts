@@ -5,7 +5,7 @@
  * evidence tag from ../shared/reference/platforms.md (V, V2, R; P for our own proposed defaults).
  */
 import { z } from 'zod';
-import { RULE_IDS } from './rule-ids.js';
+import { isKnownRuleId, isPluginThresholdSection } from './rule-ids.js';
 
 export const LAYOUTS = ['mono', '2.0', 'LCR', '5.0', '5.1', '7.1', '7.1.2', '7.1.4', '9.1.6'] as const;
 export type LayoutName = (typeof LAYOUTS)[number];
@@ -77,7 +77,7 @@ const atmos = z.strictObject({
   maxObjects: z.number().int().nonnegative().optional(),
 });
 
-const thresholds = z.strictObject({
+const builtInThresholds = {
   stems: z
     .strictObject({
       residualRmsMaxDbfs: finite.optional(),
@@ -104,7 +104,17 @@ const thresholds = z.strictObject({
   silence: z.strictObject({ dropoutMinMs: finite.positive().optional() }).optional(),
   dcOffset: z.strictObject({ maxDbfs: finite.optional() }).optional(),
   twoPop: z.strictObject({ syncToleranceMs: finite.nonnegative().optional() }).optional(),
-});
+};
+
+/** Built-in sections are checked key by key; a plugin rule's own section is a map of numbers. */
+const thresholds = z
+  .object(builtInThresholds)
+  .catchall(z.record(z.string(), finite))
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+      if (!(key in builtInThresholds) && !isPluginThresholdSection(key)) ctx.addIssue({ code: 'custom', message: `Unrecognized key: "${key}"` });
+    }
+  });
 
 const source = z.strictObject({
   title: z.string().min(1),
@@ -133,7 +143,13 @@ export const specSchema = z.strictObject({
   leader: leader.optional(),
   atmos: atmos.optional(),
   thresholds: thresholds.optional(),
-  rules: z.partialRecord(z.enum(RULE_IDS), severityOrOff).optional(),
+  /** Rule id → severity; ids are the built-in contract (rule-ids.ts) or a registered plugin rule's. */
+  rules: z
+    .record(z.string(), severityOrOff)
+    .superRefine((value, ctx) => {
+      for (const key of Object.keys(value)) if (!isKnownRuleId(key)) ctx.addIssue({ code: 'custom', message: `Unrecognized key: "${key}"` });
+    })
+    .optional(),
 });
 
 export type Spec = z.infer<typeof specSchema>;

@@ -1,4 +1,9 @@
-/** The rule catalog, in report order. */
+/**
+ * The rule registry: the built-in catalog in report order, then the rules a plugin registers. A rule
+ * registered here may be named in a profile's `rules:` (and its options under `thresholds:`).
+ */
+import { registerRuleContract } from '../../specs/rule-ids.js';
+import { DubstageError } from '../../errors.js';
 import type { Rule } from '../types.js';
 import { rule as atmosBedLayout } from './atmos/bed-layout.js';
 import { rule as atmosObjectCount } from './atmos/object-count.js';
@@ -31,3 +36,21 @@ export const RULES: readonly Rule[] = [
   lfeBandLimit, phase, clipping, silence, dcOffset,
   twoPop, atmosBedLayout, atmosObjectCount,
 ];
+
+const plugins: Rule[] = [];
+
+/** Add a rule (a plugin's). Its id must be new and look like the built-ins' (`group/name`). */
+export function registerRule(rule: Rule): void {
+  if (typeof rule?.id !== 'string' || !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(rule.id) || typeof rule.check !== 'function' || !rule.meta) {
+    throw new DubstageError({ code: 'usage', message: `a rule needs an id like 'group/name', a meta block and a check(ctx, options) function; got ${JSON.stringify(rule?.id)}` });
+  }
+  if (allRules().some((r) => r === rule)) return;
+  if (allRules().some((r) => r.id === rule.id)) throw new DubstageError({ code: 'usage', message: `rule '${rule.id}' is already registered` });
+  plugins.push(rule);
+  registerRuleContract(rule.id, Object.keys(rule.meta.options ?? {}));
+}
+
+/** Every rule: the built-ins in report order, then plugins' in the order they were registered. */
+export function allRules(): readonly Rule[] {
+  return [...RULES, ...plugins];
+}

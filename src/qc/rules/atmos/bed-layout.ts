@@ -1,11 +1,15 @@
 /** atmos/bed-layout: the Atmos master's bed is a layout the profile allows (Netflix: LCR to 7.1.2). */
 import { findingWhole } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'atmos/bed-layout',
-  description: "The Atmos master's bed layout allowed by the profile",
-  defaultSeverity: 'error',
+  meta: {
+    description: "The Atmos master's bed layout allowed by the profile",
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const beds = ctx.spec.atmos?.beds;
     if (!beds) return [];
@@ -28,4 +32,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -1,11 +1,15 @@
 /** atmos/object-count: the Atmos master's object count inside the profile's limits (Dolby: 118). */
 import { findingWhole } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'atmos/object-count',
-  description: "The Atmos master's object count inside the profile limits",
-  defaultSeverity: 'error',
+  meta: {
+    description: "The Atmos master's object count inside the profile limits",
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const a = ctx.spec.atmos;
     if (!a || (a.maxObjects === undefined && a.minObjects === undefined)) return [];
@@ -21,4 +25,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -4,12 +4,16 @@
  */
 import { findingWhole, readable } from '../../kit.js';
 import { rateToNumber } from '../../../session/time.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'delivery/duration-match',
-  description: 'Durations equal across the delivery (sample-exact unless the profile allows frames)',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Durations equal across the delivery (sample-exact unless the profile allows frames)',
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const files = readable(ctx);
     if (files.length < 2) return [];
@@ -38,4 +42,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -4,17 +4,21 @@
  */
 import { findingDelivery } from '../../kit.js';
 import type { DeliverableRequirement } from '../../../specs/schema.js';
-import type { Rule } from '../../types.js';
+
+import { defineRule } from '../../rule.js';
 
 export function describeRequirement(r: DeliverableRequirement): string {
   const role = r.role === 'me' ? 'M&E' : r.role === 'atmos' ? 'Atmos master' : r.role;
   return [r.layout, r.stem, role].filter(Boolean).join(' ');
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'delivery/missing-deliverable',
-  description: 'Every deliverable the profile requires is in the delivery',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Every deliverable the profile requires is in the delivery',
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const required = ctx.spec.deliverables?.required ?? [];
     return required
@@ -26,4 +30,4 @@ export const rule: Rule = {
       )
       .map((r) => findingDelivery({ message: `missing deliverable: ${describeRequirement(r)}`, limit: describeRequirement(r) }));
   },
-};
+});

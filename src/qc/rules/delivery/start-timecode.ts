@@ -4,12 +4,16 @@
  */
 import { findingWhole, readable, timecodeAt } from '../../kit.js';
 import { timecodeToSeconds } from '../../../session/time.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'delivery/start-timecode',
-  description: 'Start timecode equal across the delivery (and as the profile requires)',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Start timecode equal across the delivery (and as the profile requires)',
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const files = readable(ctx);
     const out: RuleFinding[] = [];
@@ -46,4 +50,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -1,11 +1,15 @@
 /** format/bit-depth: every file at a bit depth the profile allows (24-bit PCM for Netflix). */
 import { findingWhole } from '../../kit.js';
-import type { Rule } from '../../types.js';
 
-export const rule: Rule = {
+import { defineRule } from '../../rule.js';
+
+export const rule = defineRule({
   id: 'format/bit-depth',
-  description: 'Every file at a bit depth the profile allows',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Every file at a bit depth the profile allows',
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const allowed = ctx.spec.format?.bitDepth;
     if (!allowed) return [];
@@ -21,4 +25,4 @@ export const rule: Rule = {
       ];
     });
   },
-};
+});

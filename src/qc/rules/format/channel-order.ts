@@ -8,12 +8,23 @@
  */
 import type { ChannelOrderResult } from '../../../analyzers/channel-order.js';
 import { analyzerResult, findingWhole } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
+import { CHANNEL_ORDER_SAMPLE_FROM_SECONDS } from '../../needs.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'format/channel-order',
-  description: 'Declared channel order matches the order the profile requires for the layout',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Declared channel order matches the order the profile requires for the layout',
+    defaultSeverity: 'error',
+    options: {},
+  },
+  // channel identity by content on surround printmasters, where every channel carries programme (a stem's
+  // empty centre would only mislead it; a 2.0 has no centre or LFE to place); long programme is sampled
+  needs: (file) =>
+    file.role === 'printmaster' && file.channels > 2
+      ? [{ id: 'channel-order', options: { everyNthBlock: file.durationSeconds >= CHANNEL_ORDER_SAMPLE_FROM_SECONDS ? 4 : 1 } }]
+      : [],
   check(ctx) {
     const orders = ctx.spec.format?.channelOrder;
     if (!orders) return [];
@@ -59,4 +70,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -4,12 +4,16 @@
  */
 import { LAYOUT_CHANNELS } from '../../../delivery/layouts.js';
 import { findingWhole } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'format/layout',
-  description: "Each deliverable's channel layout allowed by the profile and matching its channel count",
-  defaultSeverity: 'error',
+  meta: {
+    description: "Each deliverable's channel layout allowed by the profile and matching its channel count",
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const allowed = ctx.spec.format?.layouts;
     const out: RuleFinding[] = [];
@@ -35,4 +39,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

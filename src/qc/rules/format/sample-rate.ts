@@ -1,11 +1,15 @@
 /** format/sample-rate: every file at a sample rate the profile allows (48 kHz for Netflix). */
 import { findingWhole } from '../../kit.js';
-import type { Rule } from '../../types.js';
 
-export const rule: Rule = {
+import { defineRule } from '../../rule.js';
+
+export const rule = defineRule({
   id: 'format/sample-rate',
-  description: 'Every file at a sample rate the profile allows',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Every file at a sample rate the profile allows',
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const allowed = ctx.spec.format?.sampleRateHz;
     if (!allowed) return [];
@@ -21,4 +25,4 @@ export const rule: Rule = {
       ];
     });
   },
-};
+});

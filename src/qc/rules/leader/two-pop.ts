@@ -3,8 +3,10 @@
  * the profile requires it, absent when it forbids it (Netflix: leader and 2-pops are Extraneous
  * Content, a Blocker), and in sync across the files that have one. Reads the `two-pop` analyzer.
  */
-import { analyzerResult, findingAt, findingWhole, thresholds } from '../../kit.js';
-import type { CheckedDeliverable, Rule, RuleFinding } from '../../types.js';
+import { analyzerResult, findingAt, findingWhole } from '../../kit.js';
+import type { CheckedDeliverable, RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
+import { twoPopNeed } from '../../needs.js';
 
 /** The part of the two-pop analyzer's result this rule reads. */
 export interface TwoPopInput {
@@ -22,13 +24,21 @@ function timelineSeconds(d: CheckedDeliverable, seconds: number): number {
   return (d.timeReferenceSamples !== null && rate ? d.timeReferenceSamples / rate : 0) + seconds;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'leader/two-pop',
-  description: '2-pop present, absent or in sync across files as the profile requires',
-  defaultSeverity: 'error',
-  check(ctx) {
+  meta: {
+    description: '2-pop present, absent or in sync across files as the profile requires',
+    defaultSeverity: 'error',
+    options: {
+      twoPop: {
+        syncToleranceMs: { default: 1, unit: 'ms', description: 'how far apart the 2-pops of two files may sit' },
+      },
+    },
+  },
+  needs: (_f, _o, { fps }) => [twoPopNeed(fps)],
+  check(ctx, o) {
     const policy = ctx.spec.leader?.twoPop ?? 'allowed';
-    const t = thresholds(ctx, 'twoPop');
+    const t = o.twoPop;
     const out: RuleFinding[] = [];
     const withPop: Array<{ d: CheckedDeliverable; pop: { startSeconds: number; endSeconds: number } }> = [];
     for (const d of ctx.deliverables) {
@@ -74,4 +84,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

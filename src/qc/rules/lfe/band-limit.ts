@@ -3,21 +3,31 @@
  * qc-tools.md §1.4: flag more than -30 dB above 120 Hz relative to in-band [P]). Reads the
  * `lfe-band` analyzer's result.
  */
-import { analyzerResult, fileForChannel, findingAt, findingWhole, thresholds } from '../../kit.js';
+import { analyzerResult, fileForChannel, findingAt, findingWhole } from '../../kit.js';
 import type { LfeChannelResult } from '../../../analyzers/lfe-band.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 /** The part of the lfe-band analyzer's result this rule reads. */
 export interface LfeBandInput {
   channels: Array<Pick<LfeChannelResult, 'channel' | 'label' | 'cutoffs'>>;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'lfe/band-limit',
-  description: 'LFE energy above the cutoff (120 Hz) under the limit relative to in-band',
-  defaultSeverity: 'error',
-  check(ctx) {
-    const t = thresholds(ctx, 'lfe');
+  meta: {
+    description: 'LFE energy above the cutoff (120 Hz) under the limit relative to in-band',
+    defaultSeverity: 'error',
+    options: {
+      lfe: {
+        cutoffHz: { default: 120, unit: 'Hz', description: "the LFE low-pass cutoff the delivery spec asks for" },
+        maxAboveCutoffDb: { default: -30, unit: 'dB', description: 'LFE energy above the cutoff relative to its total' },
+      },
+    },
+  },
+  needs: (_f, o) => [{ id: 'lfe-band', options: { cutoffsHz: [o.lfe.cutoffHz], limitDb: o.lfe.maxAboveCutoffDb } }],
+  check(ctx, o) {
+    const t = o.lfe;
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       const r = analyzerResult<LfeBandInput>(d, 'lfe-band');
@@ -38,4 +48,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -5,7 +5,8 @@
  * error only outside the wider QC window. The M&E and stems are not loudness-judged.
  */
 import { findingWhole } from '../../kit.js';
-import type { CheckedDeliverable, QcContext, Rule, RuleFinding } from '../../types.js';
+import type { CheckedDeliverable, QcContext, RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 interface Judged {
   lufs: number;
@@ -96,12 +97,17 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'loudness/integrated',
-  description: "Printmaster integrated loudness (dialogue-gated or full programme, per the profile) within the target's tolerance",
-  defaultSeverity: 'error',
+  meta: {
+    description: "Printmaster integrated loudness (dialogue-gated or full programme, per the profile) within the target's tolerance",
+    defaultSeverity: 'error',
+    options: {},
+  },
+  // the speech detector on printmasters judged dialogue-gated, unless the dialogue stem gates them
+  needs: (file, _o, { spec }) => (spec.loudness?.mode === 'dialogue-gated' && file.role === 'printmaster' && !file.dialogueAnchored ? [{ id: 'speech' }] : []),
   check(ctx) {
     if (!ctx.spec.loudness) return [];
     return ctx.deliverables.filter((d) => d.role === 'printmaster' && d.measurement).flatMap((d) => judge(ctx, d));
   },
-};
+});

@@ -1,11 +1,15 @@
 /** loudness/range: printmaster loudness range (EBU Tech 3342) inside the profile's limits. */
 import { findingWhole } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'loudness/range',
-  description: 'Printmaster loudness range (LRA) inside the profile limits',
-  defaultSeverity: 'warning',
+  meta: {
+    description: 'Printmaster loudness range (LRA) inside the profile limits',
+    defaultSeverity: 'warning',
+    options: {},
+  },
   check(ctx) {
     const limits = ctx.spec.loudness?.loudnessRangeLu;
     if (!limits) return [];
@@ -27,4 +31,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

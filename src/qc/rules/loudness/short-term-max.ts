@@ -4,7 +4,8 @@
  * the measurement carries the loudness series.
  */
 import { findingAt, findingWhole } from '../../kit.js';
-import type { CheckedDeliverable, QcContext, Rule, RuleFinding } from '../../types.js';
+import type { CheckedDeliverable, QcContext, RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 function loudestWindow(values: Array<number | null>, intervalSeconds: number, windowSeconds: number): [number, number] | null {
   let best = -Infinity;
@@ -36,10 +37,13 @@ function check(ctx: QcContext, d: CheckedDeliverable, kind: 'short-term' | 'mome
   return [window ? findingAt(ctx, d, window[0], window[1], f) : findingWhole(ctx, d, f)];
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'loudness/short-term-max',
-  description: 'Printmaster maximum short-term / momentary loudness under the profile limit',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'Printmaster maximum short-term / momentary loudness under the profile limit',
+    defaultSeverity: 'error',
+    options: {},
+  },
   check(ctx) {
     const l = ctx.spec.loudness;
     if (!l || (l.maxShortTermLufs === undefined && l.maxMomentaryLufs === undefined)) return [];
@@ -50,4 +54,4 @@ export const rule: Rule = {
         ...(l.maxMomentaryLufs !== undefined ? check(ctx, d, 'momentary', l.maxMomentaryLufs) : []),
       ]);
   },
-};
+});

@@ -5,12 +5,19 @@
  */
 import { analyzerResult, fileForChannel, findingAt, findingWhole, type FindingFields } from '../../kit.js';
 import type { PeakOversResult } from '../../../analyzers/peak-overs.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
+import { peakOvers } from '../../needs.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'loudness/true-peak',
-  description: 'True peak of every channel of every file at or below the profile maximum',
-  defaultSeverity: 'error',
+  meta: {
+    description: 'True peak of every channel of every file at or below the profile maximum',
+    defaultSeverity: 'error',
+    options: {},
+  },
+  // where the samples themselves reach the limit, to point at a place
+  needs: (_f, _o, { spec }) => peakOvers(spec),
   check(ctx) {
     const max = ctx.spec.loudness?.maxTruePeakDbtp;
     if (max === undefined) return [];
@@ -41,4 +48,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

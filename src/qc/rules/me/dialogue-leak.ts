@@ -3,8 +3,9 @@
  * dialogue left in the M&E [V]). Reads the `speech` analyzer's result on each M&E; walla and efforts
  * are legitimate M&E content, so the finding points at the speech for a listen.
  */
-import { analyzerResult, findingAt, findingWhole, thresholds } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import { analyzerResult, findingAt, findingWhole } from '../../kit.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 /** The part of the speech analyzer's summary this rule reads (regions when the pipeline adds them). */
 export interface SpeechInput {
@@ -13,12 +14,20 @@ export interface SpeechInput {
   regions?: Array<{ startSeconds: number; endSeconds: number }>;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'me/dialogue-leak',
-  description: 'No speech (dialogue leak) in the M&E',
-  defaultSeverity: 'error',
-  check(ctx) {
-    const t = thresholds(ctx, 'me');
+  meta: {
+    description: 'No speech (dialogue leak) in the M&E',
+    defaultSeverity: 'error',
+    options: {
+      me: {
+        speechPercentMax: { default: 1, unit: '%', description: 'share of the M&E the speech detector may call speech' },
+      },
+    },
+  },
+  needs: (file) => (file.role === 'me' ? [{ id: 'speech' }] : []),
+  check(ctx, o) {
+    const t = o.me;
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       if (d.role !== 'me') continue;
@@ -37,4 +46,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

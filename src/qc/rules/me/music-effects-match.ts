@@ -2,17 +2,31 @@
  * me/music-effects-match: the music and effects in the M&E null against the music and effects stems
  * (Netflix M&E guidelines: "Do not modify Music levels at all" [V]). Same method as the stems null test.
  */
-import { findingWhole, thresholds } from '../../kit.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import { findingWhole } from '../../kit.js';
+import type { RuleFinding } from '../../types.js';
 import { nullFindings } from '../stems/sum-to-printmaster.js';
+import { defineRule } from '../../rule.js';
+import { peakOvers, twoPopNeed } from '../../needs.js';
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'me/music-effects-match',
-  description: 'The M&E nulls against the music and effects stems summed',
-  defaultSeverity: 'error',
-  check(ctx) {
-    const t = thresholds(ctx, 'me');
-    const sustainMs = thresholds(ctx, 'stems').sustainMs;
+  meta: {
+    description: 'The M&E nulls against the music and effects stems summed',
+    defaultSeverity: 'error',
+    options: {
+      me: {
+        residualRmsMaxDbfs: { default: -60, unit: 'dBFS', description: 'residual RMS (music + effects minus M&E) above which a stretch is a mismatch' },
+      },
+      stems: {
+        sustainMs: { default: 100, unit: 'ms', description: 'how long the residual must stay above the limit to count' },
+      },
+    },
+  },
+  // on the M&E: its 2-pop (the null runs from FFOA) and its sample peak (the limiter ceiling)
+  needs: (file, _o, { spec, fps }) => (file.role === 'me' ? [...peakOvers(spec), twoPopNeed(fps)] : []),
+  check(ctx, o) {
+    const t = o.me;
+    const sustainMs = o.stems.sustainMs;
     const out: RuleFinding[] = [];
     for (const c of ctx.cross.me) {
       const me = ctx.deliverables.find((d) => d.id === c.me);
@@ -25,4 +39,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -4,9 +4,10 @@
  * segments at the asset's greatest level, (3) more than 0.01 % of samples at full scale. Reads the
  * `clipping` analyzer's result from the measuring pass.
  */
-import { fileForChannel, findingAt, findingWhole, analyzerResult, thresholds } from '../../kit.js';
+import { fileForChannel, findingAt, findingWhole, analyzerResult} from '../../kit.js';
 import type { ClippingResult } from '../../../analyzers/clipping.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 /** The part of the clipping analyzer's result this rule reads. */
 export type ClippingInput = Pick<ClippingResult, 'runs'> & { netflix: Pick<ClippingResult['netflix'], 'segmentsAtAssetPeak' | 'fullScalePercent'> };
@@ -14,12 +15,22 @@ export type ClippingInput = Pick<ClippingResult, 'runs'> & { netflix: Pick<Clipp
 /** Runs closer than this are reported as one finding (a clipped passage, not 400 findings). */
 const MERGE_SECONDS = 0.5;
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'signal/clipping',
-  description: "Clipping by Netflix's inspector criteria (identical runs at -0.45 dBFS, clipped segments, full-scale share)",
-  defaultSeverity: 'error',
-  check(ctx) {
-    const t = thresholds(ctx, 'clipping');
+  meta: {
+    description: "Clipping by Netflix's inspector criteria (identical runs at -0.45 dBFS, clipped segments, full-scale share)",
+    defaultSeverity: 'error',
+    options: {
+      clipping: {
+        ceilingDbfs: { default: -0.45, unit: 'dBFS', description: "level a run of identical samples must reach (Netflix's inspector)" },
+        maxRuns: { default: 10, unit: 'runs', description: "clipped segments at the file's peak level" },
+        maxFullScalePercent: { default: 0.01, unit: '%', description: 'share of samples at full scale' },
+      },
+    },
+  },
+  needs: (_f, o) => [{ id: 'clipping', options: { thresholdDbfs: o.clipping.ceilingDbfs } }],
+  check(ctx, o) {
+    const t = o.clipping;
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       const r = analyzerResult<ClippingInput>(d, 'clipping');
@@ -69,4 +80,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -1,17 +1,26 @@
 /** signal/dc-offset: the mean sample value of each channel under the profile's limit (dBFS). */
-import { analyzerResult, fileForChannel, findingWhole, thresholds } from '../../kit.js';
+import { analyzerResult, fileForChannel, findingWhole } from '../../kit.js';
 import type { DcOffsetResult } from '../../../analyzers/dc-offset.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 /** The part of the dc-offset analyzer's result this rule reads. */
 export type DcOffsetInput = Pick<DcOffsetResult, 'channels'>;
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'signal/dc-offset',
-  description: 'DC offset of every channel under the limit',
-  defaultSeverity: 'warning',
-  check(ctx) {
-    const t = thresholds(ctx, 'dcOffset');
+  meta: {
+    description: 'DC offset of every channel under the limit',
+    defaultSeverity: 'warning',
+    options: {
+      dcOffset: {
+        maxDbfs: { default: -40, unit: 'dBFS', description: "a channel's long-term mean (DC offset)" },
+      },
+    },
+  },
+  needs: () => [{ id: 'dc-offset' }],
+  check(ctx, o) {
+    const t = o.dcOffset;
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       const r = analyzerResult<DcOffsetInput>(d, 'dc-offset');
@@ -30,4 +39,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

@@ -3,19 +3,28 @@
  * polarity problem (qc-tools.md §1.3, threshold -0.3 [P]); large loss when folding L/R to mono is
  * reported with it. Reads the `phase` analyzer's result.
  */
-import { analyzerResult, findingAt, findingWhole, thresholds } from '../../kit.js';
+import { analyzerResult, findingAt, findingWhole } from '../../kit.js';
 import type { PairPhase } from '../../../analyzers/phase.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 /** The part of the phase analyzer's result this rule reads. */
 export type PhaseInput = { pairs: Array<Pick<PairPhase, 'pair' | 'labels' | 'identical' | 'negativeRuns' | 'monoFoldLossDb'>> };
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'signal/phase',
-  description: 'No sustained negative correlation between channel pairs (phase / polarity)',
-  defaultSeverity: 'warning',
-  check(ctx) {
-    const t = thresholds(ctx, 'phase');
+  meta: {
+    description: 'No sustained negative correlation between channel pairs (phase / polarity)',
+    defaultSeverity: 'warning',
+    options: {
+      phase: {
+        minCorrelation: { default: -0.3, unit: '', description: 'correlation of a channel pair below which a stretch is out of phase' },
+      },
+    },
+  },
+  needs: (_f, o) => [{ id: 'phase', options: { negativeLimit: o.phase.minCorrelation } }],
+  check(ctx, o) {
+    const t = o.phase;
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       const r = analyzerResult<PhaseInput>(d, 'phase');
@@ -41,4 +50,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

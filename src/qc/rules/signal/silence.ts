@@ -3,19 +3,28 @@
  * silent for the whole file (a dialogue stem's LFE) is info, not a dropout. Reads the `silence`
  * analyzer's result.
  */
-import { analyzerResult, fileForChannel, findingAt, findingWhole, thresholds } from '../../kit.js';
+import { analyzerResult, fileForChannel, findingAt, findingWhole } from '../../kit.js';
 import type { SilenceResult } from '../../../analyzers/silence.js';
-import type { Rule, RuleFinding } from '../../types.js';
+import type { RuleFinding } from '../../types.js';
+import { defineRule } from '../../rule.js';
 
 /** The part of the silence analyzer's result this rule reads. */
 export type SilenceInput = Pick<SilenceResult, 'channels' | 'dropouts'>;
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'signal/silence',
-  description: 'No dropouts (digital-zero runs inside active programme); whole-file silent channels reported as info',
-  defaultSeverity: 'error',
-  check(ctx) {
-    const t = thresholds(ctx, 'silence');
+  meta: {
+    description: 'No dropouts (digital-zero runs inside active programme); whole-file silent channels reported as info',
+    defaultSeverity: 'error',
+    options: {
+      silence: {
+        dropoutMinMs: { default: 10, unit: 'ms', description: 'shortest run of digital zero inside programme reported as a dropout' },
+      },
+    },
+  },
+  needs: () => [{ id: 'silence' }],
+  check(ctx, o) {
+    const t = o.silence;
     const out: RuleFinding[] = [];
     for (const d of ctx.deliverables) {
       const r = analyzerResult<SilenceInput>(d, 'silence');
@@ -50,4 +59,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});

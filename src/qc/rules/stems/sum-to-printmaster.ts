@@ -4,8 +4,10 @@
  * by cross-correlation; an offset is reported, as is a stem that nulls better inverted or re-gained.
  * Residual only where the printmaster is near its ceiling is the printmaster's limiter, tolerated.
  */
-import { findingAt, findingWhole, thresholds } from '../../kit.js';
-import type { CheckedDeliverable, QcContext, Rule, RuleFinding, StemsNullResult } from '../../types.js';
+import { findingAt, findingWhole } from '../../kit.js';
+import type { CheckedDeliverable, QcContext, RuleFinding, StemsNullResult } from '../../types.js';
+import { defineRule } from '../../rule.js';
+import { peakOvers, twoPopNeed } from '../../needs.js';
 
 export function nullFindings(
   ctx: QcContext,
@@ -75,12 +77,24 @@ export function nullFindings(
   return out;
 }
 
-export const rule: Rule = {
+export const rule = defineRule({
   id: 'stems/sum-to-printmaster',
-  description: 'The stems summed at unity null against the printmaster of their layout',
-  defaultSeverity: 'error',
-  check(ctx) {
-    const t = thresholds(ctx, 'stems');
+  meta: {
+    description: 'The stems summed at unity null against the printmaster of their layout',
+    defaultSeverity: 'error',
+    options: {
+      stems: {
+        residualRmsMaxDbfs: { default: -60, unit: 'dBFS', description: 'residual RMS (stems sum minus printmaster) above which a stretch is a mismatch' },
+        sustainMs: { default: 100, unit: 'ms', description: 'how long the residual must stay above the limit to count' },
+        nullDepthMinDb: { default: 40, unit: 'dB', description: 'least null depth (printmaster RMS minus residual RMS) per channel' },
+        limiterMarginDb: { default: 1, unit: 'dB', description: 'residual within this of the printmaster ceiling is read as the printmaster limiter, not a mismatch' },
+      },
+    },
+  },
+  // on the printmaster: its 2-pop (the null runs from FFOA) and its sample peak (the limiter ceiling)
+  needs: (file, _o, { spec, fps }) => (file.role === 'printmaster' ? [...peakOvers(spec), twoPopNeed(fps)] : []),
+  check(ctx, o) {
+    const t = o.stems;
     const out: RuleFinding[] = [];
     for (const c of ctx.cross.stems) {
       const pm = ctx.deliverables.find((d) => d.id === c.printmaster);
@@ -93,4 +107,4 @@ export const rule: Rule = {
     }
     return out;
   },
-};
+});
