@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { registerModuleAnalyzers } from '../analyzers/index.js';
 
 export interface PoolTask {
   /** URL of the module that exports `fn` (import.meta.url of the caller's job module). */
@@ -59,7 +60,8 @@ function startWorker(resourceLimits: ResourceLimits | undefined): Worker {
 
 /** Import a task's module and plugins (cached by the module system) and call its function. */
 export async function runTask(task: PoolTask, ctx: TaskContext): Promise<unknown> {
-  for (const p of task.plugins ?? []) await import(p).then((m: { register?: () => void }) => m.register?.());
+  // a plugin's analyzers, registered in this thread too (the module system imports each once)
+  for (const p of task.plugins ?? []) registerModuleAnalyzers((await import(p)) as { analyzers?: unknown }, p);
   const mod = (await import(task.module)) as Record<string, unknown>;
   const fn = mod[task.fn];
   if (typeof fn !== 'function') throw new Error(`worker task: ${task.module} exports no function '${task.fn}'`);

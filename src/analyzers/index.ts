@@ -127,3 +127,11 @@ const BUILT_IN: AnalyzerDefinition[] = [
 ];
 
 for (const def of BUILT_IN) registerAnalyzer(def);
+
+/** Register the `analyzers` a plugin module exports (an array of definitions); returns their ids. */
+export function registerModuleAnalyzers(mod: { analyzers?: unknown }, from: string): string[] {
+  if (mod.analyzers === undefined) return [];
+  if (!Array.isArray(mod.analyzers)) throw new DubstageError({ code: 'usage', message: "a plugin's `analyzers` export must be an array of analyzer definitions", path: from });
+  for (const def of mod.analyzers as AnalyzerDefinition[]) registerAnalyzer(def);
+  return (mod.analyzers as AnalyzerDefinition[]).map((d) => d.id);
+}

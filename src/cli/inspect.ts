@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { fail } from './fail.js';
 import { parseChannelList } from '../audio/channels.js';
 import { groupInputs } from '../audio/multimono.js';
 import { toErrorInfo } from '../errors.js';
@@ -21,8 +22,7 @@ export function register(program: Command): void {
         channels = opts.channels ? parseChannelList(opts.channels) : undefined;
         fps = opts.fps ? parseFrameRate(opts.fps) : undefined;
       } catch (err) {
-        process.stderr.write(`dubstage inspect: ${(err as Error).message}\n`);
-        process.exitCode = 2;
+        fail('inspect', err);
         return;
       }
       const results: InspectResult[] = [];

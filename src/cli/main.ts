@@ -4,9 +4,11 @@
  * Only src/cli prints, exits or reads argv.
  */
 import { Command } from 'commander';
+import { fail } from './fail.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
 import { register as registerQc } from './qc.js';
+import { register as registerRules } from './rules.js';
 import { register as registerSession } from './session.js';
 import { register as registerSpecs } from './specs.js';
 
@@ -23,6 +25,7 @@ export function buildProgram(): Command {
   registerSession(program);
   registerQc(program);
   registerSpecs(program);
+  registerRules(program);
   return program;
 }
 
@@ -37,8 +40,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    process.stderr.write(`dubstage: ${(err as Error).message ?? String(err)}\n`);
-    process.exitCode = 2;
+    fail(null, err);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { fail } from './fail.js';
 import { measureFile, type MeasureOptions } from '../analysis/measure.js';
 import type { FileMeasurement } from '../analysis/results.js';
 import { parseChannelList } from '../audio/channels.js';
@@ -82,8 +83,7 @@ export function register(program: Command): void {
           options.threads = t;
         }
       } catch (err) {
-        process.stderr.write(`dubstage measure: ${(err as Error).message}\n`);
-        process.exitCode = 2;
+        fail('measure', err);
         return;
       }
       if (opts.dialogue || opts.dialogueStem) {
@@ -91,8 +91,7 @@ export function register(program: Command): void {
         if (opts.speechThreshold !== undefined) {
           const t = Number(opts.speechThreshold);
           if (!Number.isFinite(t) || t < 0 || t > 100) {
-            process.stderr.write(`dubstage measure: --speech-threshold '${opts.speechThreshold}': expected a percentage 0-100\n`);
-            process.exitCode = 2;
+            fail('measure', new Error(`--speech-threshold '${opts.speechThreshold}': expected a percentage 0-100`));
             return;
           }
           hook.speechThresholdPercent = t;
@@ -101,9 +100,7 @@ export function register(program: Command): void {
           try {
             hook.stem = await measureDialogueStem(opts.dialogueStem, options);
           } catch (err) {
-            const e = toErrorInfo(err, opts.dialogueStem);
-            process.stderr.write(`dubstage measure: --dialogue-stem: ${e.message}\n`);
-            process.exitCode = 2;
+            fail('measure', new Error(`--dialogue-stem: ${toErrorInfo(err, opts.dialogueStem).message}`), opts.dialogueStem);
             return;
           }
         }

@@ -1,8 +1,9 @@
 // `dubstage qc PATH... --spec NAME`: check a delivery against a spec profile and report.
 // Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
 import type { Command } from 'commander';
-import { DubstageError } from '../errors.js';
+import { fail } from './fail.js';
 import { runQc } from '../qc/pipeline.js';
+import { loadPlugins } from '../qc/plugins.js';
 import { qcHtml } from '../report/html.js';
 import { qcJson } from '../report/json.js';
 import { qcJunit } from '../report/junit.js';
@@ -19,6 +20,11 @@ interface QcOptions {
   html?: string;
   junit?: string;
   markers?: string;
+  plugin: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function register(program: Command): void {
@@ -33,23 +39,20 @@ export function register(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--junit <file>', 'write JUnit XML (one test case per rule per deliverable)')
     .option('--markers <file>', 'write findings as a REAPER region/marker CSV')
+    .option('--plugin <module>', 'load analyzers and rules from a JS module (repeatable; see `dubstage rules`)', collect, [])
     .action(async (paths: string[], opts: QcOptions) => {
       try {
+        // plugins first: a profile may name their rules and options
+        const plugins = await loadPlugins(opts.plugin);
         const { spec } = loadSpec(opts.spec);
-        const run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps });
+        const run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps, plugins: plugins.map((p) => p.url) });
         if (opts.html) writeWhole(opts.html, qcHtml(run));
         if (opts.junit) writeWhole(opts.junit, qcJunit(run));
         if (opts.markers) writeWhole(opts.markers, qcMarkers(run));
         process.stdout.write(opts.json ? `${JSON.stringify(qcJson(run), null, 2)}\n` : qcTerminal(run));
         process.exitCode = run.inputErrors.length > 0 ? 2 : run.outcome.verdict === 'fail' ? 1 : 0;
       } catch (err) {
-        if (err instanceof DubstageError) {
-          const where = [err.path, err.line !== undefined ? `line ${err.line}` : undefined].filter(Boolean).join(', ');
-          process.stderr.write(`dubstage: ${err.message}${where ? ` (${where})` : ''}\n`);
-        } else {
-          process.stderr.write(`dubstage: ${(err as Error).message ?? String(err)}\n`);
-        }
-        process.exitCode = 2;
+        fail('qc', err);
       }
     });
 }

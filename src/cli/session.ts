@@ -1,8 +1,8 @@
 // `dubstage session FILE`: read a session export (AAF, EDL, FCP XML, FCPXML, RPP, Pro Tools text)
 // and print its summary or, with --json, the whole Session as one document.
 import type { Command } from 'commander';
+import { fail } from './fail.js';
 import { readSession } from '../../native-adapters/index.js';
-import { DubstageError } from '../errors.js';
 import { formatSessionSummary } from '../report/session-text.js';
 import { sessionToJson } from '../session/json.js';
 import { mediaReport } from '../session/media.js';
@@ -21,17 +21,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function fail(err: unknown, file: string): void {
-  if (err instanceof DubstageError) {
-    // adapter messages already name the file and line; add the file only where they do not
-    const msg = err.message.includes(file) ? err.message : `${file}: ${err.message}`;
-    process.stderr.write(`dubstage: ${msg}\n`);
-  } else {
-    const e = err as NodeJS.ErrnoException;
-    process.stderr.write(`dubstage: ${file}: ${e?.message ?? String(err)}\n`);
-  }
-  process.exitCode = 2;
-}
 
 export function register(program: Command): void {
   program
@@ -49,8 +38,7 @@ export function register(program: Command): void {
         try {
           options.fps = parseFrameRate(opts.fps);
         } catch {
-          process.stderr.write(`dubstage: --fps '${opts.fps}' is not a frame rate (e.g. 24, 25, 29.97, 30000/1001)\n`);
-          process.exitCode = 2;
+          fail('session', new Error(`--fps '${opts.fps}' is not a frame rate (e.g. 24, 25, 29.97, 30000/1001)`));
           return;
         }
       }
@@ -60,7 +48,7 @@ export function register(program: Command): void {
         if (opts.json) process.stdout.write(`${JSON.stringify(sessionToJson(session), null, 2)}\n`);
         else process.stdout.write(formatSessionSummary(session, mediaReport(session)));
       } catch (err) {
-        fail(err, file);
+        fail('session', err, file);
       }
     });
 }

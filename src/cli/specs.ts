@@ -1,18 +1,8 @@
 // `dubstage specs` lists the built-in spec profiles; `dubstage specs show NAME|FILE` prints one, resolved.
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { DubstageError } from '../errors.js';
+import { fail } from './fail.js';
 import { loadBuiltins, loadSpec } from '../specs/loader.js';
-
-function fail(err: unknown): void {
-  if (err instanceof DubstageError) {
-    const where = [err.path, err.line !== undefined ? `line ${err.line}` : undefined].filter(Boolean).join(', ');
-    process.stderr.write(`dubstage: ${err.message}${where ? ` (${where})` : ''}\n`);
-  } else {
-    process.stderr.write(`dubstage: ${(err as Error).message ?? String(err)}\n`);
-  }
-  process.exitCode = 2;
-}
 
 export function register(program: Command): void {
   const specs = program
@@ -37,7 +27,7 @@ export function register(program: Command): void {
         }
         process.stdout.write('\n`dubstage specs show NAME` prints one; `--spec ./house.yaml` (with `extends: NAME`) uses your own.\n');
       } catch (err) {
-        fail(err);
+        fail('specs', err);
       }
     });
   specs
@@ -52,7 +42,7 @@ export function register(program: Command): void {
         if (opts.json || specs.opts<{ json?: boolean }>().json) process.stdout.write(`${JSON.stringify(spec, null, 2)}\n`);
         else process.stdout.write(`# ${spec.name} (from ${file})\n${stringify(spec, { lineWidth: 0 })}`);
       } catch (err) {
-        fail(err);
+        fail('specs', err);
       }
     });
 }

@@ -4,6 +4,7 @@
  */
 import { registerRuleContract } from '../../specs/rule-ids.js';
 import { DubstageError } from '../../errors.js';
+import { defineRule } from '../rule.js';
 import type { Rule } from '../types.js';
 import { rule as atmosBedLayout } from './atmos/bed-layout.js';
 import { rule as atmosObjectCount } from './atmos/object-count.js';
@@ -44,9 +45,10 @@ export function registerRule(rule: Rule): void {
   if (typeof rule?.id !== 'string' || !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(rule.id) || typeof rule.check !== 'function' || !rule.meta) {
     throw new DubstageError({ code: 'usage', message: `a rule needs an id like 'group/name', a meta block and a check(ctx, options) function; got ${JSON.stringify(rule?.id)}` });
   }
-  if (allRules().some((r) => r === rule)) return;
+  if (plugins.some((r) => r.id === rule.id && r.check === rule.check)) return;
   if (allRules().some((r) => r.id === rule.id)) throw new DubstageError({ code: 'usage', message: `rule '${rule.id}' is already registered` });
-  plugins.push(rule);
+  // a plugin may give only meta: the catalog's description and defaultSeverity mirror it
+  plugins.push(defineRule({ ...rule, meta: { ...rule.meta, options: rule.meta.options ?? {} } }));
   registerRuleContract(rule.id, Object.keys(rule.meta.options ?? {}));
 }
 
