@@ -8,6 +8,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureFile } from '../../src/analysis/measure.js';
 import { writeWav } from '../../src/audio/writer.js';
+import { analyzerDefinition } from '../../src/analyzers/index.js';
+import type { DcOffsetResult } from '../../src/analyzers/dc-offset.js';
 
 let dir: string;
 let file: string;
@@ -61,3 +63,32 @@ describe('parallel loudness pass', () => {
     expect(par.loudness!.truePeakDbtp).toBe(plain.loudness!.truePeakDbtp);
   });
 });
+
+describe('parallel pass of any mergeable analyzer', () => {
+  it('dc-offset splits across workers through its registry segment contract: the single-thread result', async () => {
+    const plan = [{ id: 'dc-offset' }];
+    const plain = await measureFile(file, { threads: 1, plan });
+    const split = await measureFile(file, { threads: 3, plan });
+    expect(split.loudness).toEqual(plain.loudness);
+    const a = plain.analyzers!['dc-offset'] as DcOffsetResult;
+    const b = split.analyzers!['dc-offset'] as DcOffsetResult;
+    expect(b.worstChannel).toBe(a.worstChannel);
+    for (const [i, ch] of a.channels.entries()) {
+      const other = b.channels[i]!;
+      expect(other.frames).toBe(ch.frames);
+      // the same samples summed in another grouping: equal to float64 rounding of the sum
+      expect(Math.abs(other.sum - ch.sum)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(ch.sum)));
+      expect(other.meanDbfs === null ? null : other.meanDbfs.toFixed(6)).toBe(ch.meanDbfs === null ? null : ch.meanDbfs.toFixed(6));
+    }
+  });
+
+  it('a plan with an analyzer that must see the stream whole stays on one thread, with the same result', async () => {
+    const plan = [{ id: 'clipping' }];
+    const plain = await measureFile(file, { threads: 1, plan });
+    const asked = await measureFile(file, { threads: 3, plan });
+    expect(asked).toEqual(plain);
+    expect(analyzerDefinition('clipping')?.segments).toBeUndefined();
+    expect(analyzerDefinition('loudness')?.segments?.prerollSeconds).toBe(1);
+  });
+});
+
