@@ -17,7 +17,7 @@ import { silenceAnalyzer } from '../analyzers/silence.js';
 import { createSpeechAnalyzer, type SpeechAnalyzer } from '../analyzers/speech.js';
 import { twoPopAnalyzer } from '../analyzers/two-pop.js';
 import { dialogueLoudness } from '../analysis/dialogue.js';
-import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems.js';
+import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems/index.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
