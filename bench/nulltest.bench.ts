@@ -10,7 +10,7 @@
  */
 import type { ChannelLabel } from '../src/audio/channels.js';
 import type { AudioSource } from '../src/audio/types.js';
-import { nullTest, type NamedSource, type NullTestOptions, type NullTestResult } from '../src/analysis/stems.js';
+import { nullTest, type NamedSource, type NullTestOptions, type NullTestResult } from '../src/analysis/stems/index.js';
 import { defaultNullSumsWasm } from '../src/dsp/null-sums.js';
 import { memorySource as memorySourceOf } from '../test/helpers/memory-source.js';
 

@@ -1,8 +1,8 @@
 /**
  * The null engine's WASM SIMD sums (wasm/null-sums.as.ts, built into dist/wasm by npm's prepare step):
  * per block, the least-squares terms and the residual's segment stats of every channel, two channels per
- * f64x2, bit-identical to nullTest's plain-JS loops (./stems.ts), which run when the file is missing,
- * DUBSTAGE_WASM=0, or a block does not fit the module's fixed memory.
+ * f64x2, bit-identical to nullTest's plain-JS loops (../analysis/stems/lockstep.ts), which run when the
+ * file is missing, DUBSTAGE_WASM=0, or a block does not fit the module's fixed memory.
  */
 import { defaultWasm } from './wasm/load.js';
 

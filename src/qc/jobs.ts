@@ -11,7 +11,7 @@ import type { FileMeasurement } from '../analysis/results.js';
 import type { AnalyzerNeed } from '../analyzers/types.js';
 import type { SpeechAnalyzer } from '../analyzers/speech.js';
 import { dialogueLoudness } from '../analysis/dialogue.js';
-import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems.js';
+import { nullTest, summarizeNullTest, type NamedSource, type NullTestResult } from '../analysis/stems/index.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultNullSumsWasm } from '../../src/dsp/null-sums.js';
-import { nullTest, type NullTestOptions, type NullTestResult } from '../../src/analysis/stems.js';
+import { nullTest, type NullTestOptions, type NullTestResult } from '../../src/analysis/stems/index.js';
 import { loadWasm, wasmPath } from '../../src/dsp/wasm/load.js';
 import { memorySource, signedRng } from '../helpers/memory-source.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nullTestFiles } from '../../src/analysis/stems.js';
+import { nullTestFiles } from '../../src/analysis/stems/index.js';
 import { writeWav } from '../../src/audio/writer.js';
 
 const SR = 48000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelLabel } from '../../src/audio/channels.js';
-import { checkMeAgainstStems, checkStemsSum, summarizeNullTest, type NullTestResult } from '../../src/analysis/stems.js';
+import { checkMeAgainstStems, checkStemsSum, summarizeNullTest, type NullTestResult } from '../../src/analysis/stems/index.js';
 import { DubstageError } from '../../src/errors.js';
 import { memorySource as memorySourceOf, signedRng } from '../helpers/memory-source.js';
 

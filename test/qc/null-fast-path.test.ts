@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nullTestFiles } from '../../src/analysis/stems.js';
+import { nullTestFiles } from '../../src/analysis/stems/index.js';
 import { noise, writeTestWav } from '../helpers/wav-writer.js';
 
 const RATE = 48000;

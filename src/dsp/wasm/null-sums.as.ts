@@ -1,5 +1,5 @@
 // AssemblyScript (compiled by `npm run build:wasm`, not by tsc): the stems / M&E null engine's
-// per-block sums (nullTest in ../stems.ts), two channels per f64x2 vector (lane 0 channel c, lane 1
+// per-block sums (../../analysis/stems/lockstep.ts), two channels per f64x2 vector (lane 0 channel c, lane 1
 // channel c+1). Each lane does exactly the plain-JS loops' operations in their order, in double from the
 // f32 samples: per block, the least-squares sums Σ part_k·ref and Σ part_k·part_l, each sequential from
 // 0 over the block's frames; the residual e = −ref + part_0 + part_1 + ...; then per segment (the frames
