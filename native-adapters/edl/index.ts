@@ -348,7 +348,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
   }
 
   if (!events.some((e) => e.audio.length > 0)) {
-    warnings.push(`all ${events.length} events are picture-only (channel V): no audio tracks`);
+    warnings.push(`no audio tracks: all ${events.length} events are picture-only (channel V)`);
   }
   const tracks: Track[] = [...lanes.entries()]
     .filter(([, clips]) => clips.length > 0)
