@@ -754,7 +754,7 @@ function readTimecode(ctx: Ctx, comp: AafObject): TimecodeInfo | null {
  * the segment's length; it is the exact frame rate when it is one near FPS (30000/1001 for FPS 30),
  * but Logic Pro writes its timecode slot at the sample rate (48000/1) with FPS 30 and Drop set.
  */
-function timecodeFrameRate(fps: number, drop: boolean, slotRate: Rational | null): Rational {
+export function timecodeFrameRate(fps: number, drop: boolean, slotRate: Rational | null): Rational {
   if (slotRate) {
     const r = slotRate.num / slotRate.den;
     if (fps > 0 && Math.abs(r - fps) <= fps * 0.002) return parseFrameRate(r);

@@ -395,7 +395,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     }
   }
 
-  if (!events.some((e) => e.audio.length > 0)) {
+  if (events.length > 0 && !events.some((e) => e.audio.length > 0)) {
     warnings.push(`no audio tracks: all ${events.length} events are picture-only (channel V)`);
   }
   const tracks: Track[] = [...lanes.entries()]
