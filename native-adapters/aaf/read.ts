@@ -799,6 +799,22 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       if (id) essence.add(id);
     }
     const ctx: Ctx = { file, mobs: content.keyedSet(PID.Mobs), essence, media: new Map(), warnings: [...file.cfb.warnings], warned: new Set() };
+    if (![...ctx.mobs.values()].some((m) => m.isA('CompositionMob')) && options.composition === undefined) {
+      // an AAF of master clips only (a bin, pyaaf2's empty.aaf) is a session with no timeline
+      return {
+        format: 'aaf',
+        name: path.basename(filePath, path.extname(filePath)),
+        path: filePath,
+        frameRate: { num: 25, den: 1 },
+        dropFrame: false,
+        startTimecode: '00:00:00:00',
+        sampleRate: null,
+        tracks: [],
+        media: [],
+        markers: [],
+        warnings: [...ctx.warnings, 'no audio tracks: the AAF holds no composition (CompositionMob), only clips; frame rate 25 assumed'],
+      };
+    }
     const comp = chooseComposition(ctx, options, filePath);
     const compName = comp.string(PID.MobName) ?? path.basename(filePath, path.extname(filePath));
     const tc = readTimecode(ctx, comp);
