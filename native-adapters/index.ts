@@ -6,6 +6,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DubstageError } from '../src/errors.js';
 import type { ReadOptions, Session, SessionAdapter } from '../src/session/model.js';
+import { fillChannelMedia } from '../src/session/channel-media.js';
 import { resolveMedia } from '../src/session/media.js';
 import { aafAdapter } from './aaf/index.js';
 import { edlAdapter } from './edl/index.js';
@@ -100,8 +101,19 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
   return withResolvedMedia(await adapter.read(filePath, options), filePath, options);
 }
 
-/** Adapters fill each MediaRef's `path`; finding it on disk is done once, here, the same for every format. */
+/**
+ * What every adapter's session gets the same way: media found on disk (adapters fill only `path`),
+ * media per clip channel for clips whose adapter left it implicit, and one warning when there is no
+ * audio track at all (a valid session, not an error: a picture-only timeline, an empty list).
+ */
 function withResolvedMedia(session: Session, filePath: string, options: ReadOptions): Session {
   resolveMedia(session, filePath, options.mediaDirs ?? []);
+  fillChannelMedia(session.tracks, session.media);
+  if (session.tracks.length === 0 && !session.warnings.some((w) => w.startsWith(NO_AUDIO_WARNING))) {
+    session.warnings.push(`${NO_AUDIO_WARNING}: the session holds no audio clips`);
+  }
   return session;
 }
+
+/** The start of the one warning every adapter's audio-less session carries. */
+export const NO_AUDIO_WARNING = 'no audio tracks';

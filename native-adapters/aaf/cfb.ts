@@ -46,6 +46,8 @@ export class CfbFile {
   readonly miniSectorSize: number;
   readonly miniStreamCutoff: number;
   readonly majorVersion: number;
+  /** Deviations from MS-CFB that were read anyway. */
+  readonly warnings: string[] = [];
   private fd: number;
   private fat: Uint32Array;
   private fatSectors: number[];
@@ -79,7 +81,12 @@ export class CfbFile {
     this.majorVersion = h.readUInt16LE(0x1a);
     const sectorShift = h.readUInt16LE(0x1e);
     const miniShift = h.readUInt16LE(0x20);
-    if (!((this.majorVersion === 3 && sectorShift === 9) || (this.majorVersion === 4 && sectorShift === 12))) {
+    // MS-CFB pairs version 3 with 512-byte sectors and 4 with 4096; pyaaf2 (and so OpenTimelineIO's
+    // AAF adapter) writes version 4 with 512-byte sectors when asked for small sectors. The sector
+    // shift is what the layout follows, so such files read fine: said in a warning, not refused.
+    if (this.majorVersion === 4 && sectorShift === 9) {
+      this.warnings.push(`${filePath}: CFB major version 4 with 512-byte sectors (MS-CFB says 4096 for version 4; written by pyaaf2 or a tool built on it); read by its sector shift`);
+    } else if (!((this.majorVersion === 3 && sectorShift === 9) || (this.majorVersion === 4 && sectorShift === 12))) {
       throw this.error('bad-session', `unsupported CFB version ${this.majorVersion} with sector shift ${sectorShift} (expected 3/9 or 4/12)`, 0x1a);
     }
     if (miniShift !== 6) throw this.error('bad-session', `mini sector shift is ${miniShift}, expected 6`, 0x20);

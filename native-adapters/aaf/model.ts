@@ -213,6 +213,8 @@ const PROPS = {
   FileDescriptors: [0x3f01, 'StrongRefVector'],
   // NetworkLocator
   URLString: [0x4001, 'String'],
+  // TextLocator
+  TextLocatorName: [0x4101, 'String'],
   // Mob
   MobID: [0x4401, 'MobID'],
   MobName: [0x4402, 'String'],

@@ -21,6 +21,10 @@ interface ChannelSource {
   sourceStart: RationalTime;
   channel: number | null;
   masterName: string;
+  /** Length of the file slot the source plays, at the sourceStart rate (null when not known). */
+  mediaLength?: number | null;
+  /** Where the file's own source clip starts in what it derives from (Pro Tools: the session timeline), at the sourceStart rate. */
+  derivedStart?: number | null;
 }
 
 /** A clip on the composition timeline before fade pieces are folded, in composition edit units. */
@@ -194,17 +198,7 @@ function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: str
   if (ref) return ref;
   const desc = fileDescriptor(sourceMob.strong(PID.EssenceDescription));
   const embedded = ctx.essence.has(mobId);
-  let url: string | null = null;
-  for (const d of [desc, sourceMob.strong(PID.EssenceDescription)]) {
-    if (!d || url) continue;
-    for (const loc of d.vector(PID.Locator)) {
-      const u = loc.string(PID.URLString);
-      if (u) {
-        url = u;
-        break;
-      }
-    }
-  }
+  const url = locatorOf(ctx, sourceMob);
   let channels: number | null = null;
   let sampleRate: number | null = null;
   if (desc) {
@@ -229,6 +223,39 @@ function mediaFor(ctx: Ctx, sourceMob: AafObject, mobId: string, masterName: str
   };
   ctx.media.set(mobId, ref);
   return ref;
+}
+
+/** The first location a descriptor's locators give: a NetworkLocator URL, else a TextLocator name. */
+function descriptorLocator(desc: AafObject | null): string | null {
+  if (!desc) return null;
+  const descs = [desc, ...(desc.isA('MultipleDescriptor') ? desc.vector(PID.FileDescriptors) : [])];
+  for (const d of descs) {
+    for (const loc of d.vector(PID.Locator)) {
+      const u = loc.string(PID.URLString) ?? loc.string(PID.TextLocatorName);
+      if (u && u.trim()) return u.trim();
+    }
+  }
+  return null;
+}
+
+/**
+ * Where a file SourceMob's essence is: its own descriptor's locator, else the locator of a source
+ * it derives from (Logic Pro puts the WAVE file's file:// URL on the import SourceMob below the
+ * file mob, not on the file mob itself).
+ */
+function locatorOf(ctx: Ctx, sourceMob: AafObject): string | null {
+  let mob: AafObject | null = sourceMob;
+  const seen = new Set<AafObject>();
+  for (let hop = 0; mob && hop < 8 && !seen.has(mob); hop++) {
+    seen.add(mob);
+    const u = descriptorLocator(mob.strong(PID.EssenceDescription));
+    if (u) return u;
+    const sc: AafObject | null = mob.vector(PID.Slots).map(firstSourceClip).find((c) => c !== null) ?? null;
+    const next: string | null = sc ? sc.mobId(PID.SourceID) : null;
+    mob = next && next !== NULL_MOB_ID ? ctx.mobs.get(next) ?? null : null;
+    if (mob && !mob.isA('SourceMob')) break;
+  }
+  return null;
 }
 
 /** The first SourceClip a slot plays (directly or first in its Sequence). */
@@ -299,7 +326,10 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
       if (fileDescriptor(desc)) {
         const media = mediaFor(ctx, mob, mobId, masterName);
         const channel = (media.channels ?? 1) > 1 ? channelInFile(master, mobId, slotId, slot) : null;
-        return { mediaId: media.id, sourceStart: { value: start, rate: curRate }, channel, masterName };
+        const fileSeg = slot.strong(PID.Segment);
+        const mediaLength = fileSeg?.i64(PID.Length) ?? null;
+        const derivedStart = fileSeg?.isA('SourceClip') ? fileSeg.i64(PID.StartTime) : null;
+        return { mediaId: media.id, sourceStart: { value: start, rate: curRate }, channel, masterName, mediaLength, derivedStart };
       }
     }
     const seg = slot.strong(PID.Segment);
@@ -501,20 +531,39 @@ function flattenSlot(ctx: Ctx, segment: AafObject, rate: Rational, where: string
 
 type PieceKind = 'fade' | 'edit' | null;
 
-/** Pro Tools names its rendered pieces in the session's language (seen: English, French, Japanese). */
-const PT_FADE_NAMES = new Set(['Fade', 'Fondu']);
-const PT_EDIT_NAMES = new Set(['Sample accurate edit', "Modification à l'échantillon près", 'サンプル精度編集']);
-
-function ptPieceKind(p: Piece): PieceKind {
-  const n = p.name.trim();
-  if (PT_EDIT_NAMES.has(n)) return 'edit';
-  if (PT_FADE_NAMES.has(n)) return 'fade';
-  return null;
+/**
+ * What Pro Tools renders for an AAF (with "Enforce Media Composer Compatibility"), told by structure,
+ * never by name (the names are localized: 'Fade ', 'Fondu', 'Fundido', '페이드', 'サンプル精度編集'…):
+ * each piece plays a media file of its own (used by no other piece) that wraps it exactly —
+ * a sub-frame edit pad is one edit unit long, from the file's start, in a file one unit long;
+ * a rendered fade is played from one unit in, in a file one unit longer at each end, and that file
+ * was rendered from the session timeline at the piece's own place (the file's source clip starts
+ * where the piece sits, less its one-unit handle). A real clip whose media happens to have
+ * one-frame handles (PT_Fades_no_handles) still derives from where it was recorded, not from here.
+ */
+function renderedKind(p: Piece, uses: Map<string, number>, rate: Rational): PieceKind {
+  if (p.sources.length === 0) return null;
+  let kind: PieceKind = null;
+  for (const src of p.sources) {
+    if (!src.mediaId || src.mediaLength === null || src.mediaLength === undefined || uses.get(src.mediaId) !== 1) return null;
+    const from = src.sourceStart.rate;
+    const start = convert(src.sourceStart.value, from, rate);
+    const length = convert(src.mediaLength, from, rate);
+    let k: PieceKind = null;
+    if (p.length === 1 && start === 0 && length === 1) k = 'edit';
+    else if (start === 1 && length === p.length + 2 && src.derivedStart !== null && src.derivedStart !== undefined) {
+      const placed = convert(src.derivedStart + src.sourceStart.value, from, rate);
+      if (placed === p.start) k = 'fade';
+    }
+    if (k === null || (kind !== null && kind !== k)) return null;
+    kind = k;
+  }
+  return kind;
 }
 
-/** Kinds for a track's pieces: a 1-frame piece touching a rendered fade is edit padding whatever its name. */
-function pieceKinds(sorted: Piece[]): Map<Piece, PieceKind> {
-  const kinds = new Map<Piece, PieceKind>(sorted.map((p) => [p, ptPieceKind(p)]));
+/** Kinds for a track's pieces: a 1-unit piece touching a rendered fade is edit padding too. */
+function pieceKinds(sorted: Piece[], uses: Map<string, number>, rate: Rational): Map<Piece, PieceKind> {
+  const kinds = new Map<Piece, PieceKind>(sorted.map((p) => [p, renderedKind(p, uses, rate)]));
   sorted.forEach((p, i) => {
     if (kinds.get(p) !== null || p.length !== 1) return;
     const prev = sorted[i - 1];
@@ -545,9 +594,9 @@ function moveSourceBack(p: Piece, extra: number, rate: Rational): void {
  * rendered pieces before the first real clip are its fade-in, those after the last its fade-out,
  * and those between two clips a crossfade both clips extend over. A run without a real clip stays.
  */
-function foldRenderedFades(pieces: Piece[], where: string, rate: Rational, warnings: string[]): Piece[] {
+function foldRenderedFades(pieces: Piece[], uses: Map<string, number>, where: string, rate: Rational, warnings: string[]): Piece[] {
   const sorted = [...pieces].sort((a, b) => a.start - b.start);
-  const kinds = pieceKinds(sorted);
+  const kinds = pieceKinds(sorted, uses, rate);
   const kindOf = (p: Piece) => kinds.get(p) ?? null;
   if (!sorted.some((p) => kindOf(p) !== null)) return pieces;
   const out: Piece[] = [];
@@ -693,9 +742,26 @@ function readTimecode(ctx: Ctx, comp: AafObject): TimecodeInfo | null {
   const rate = rateOf(primary.slot);
   const fps = primary.tc.u16(PID.TimecodeFPS) ?? (rate ? Math.round(rate.num / rate.den) : 25);
   const drop = primary.tc.bool(PID.TimecodeDrop) ?? false;
-  const frameRate = rate ? parseFrameRate(rate.num / rate.den) : { num: fps, den: 1 };
+  const frameRate = timecodeFrameRate(fps, drop, rate);
+  // Start counts frames at FPS; the slot's Origin counts its own edit units (samples in Logic's files)
   const origin = primary.slot.i64(PID.Origin) ?? 0;
-  return { frameRate, dropFrame: drop, startFrames: (primary.tc.i64(PID.TimecodeStart) ?? 0) + origin, fps };
+  const originFrames = rate && origin !== 0 ? Math.round(convert(origin, rate, frameRate)) : 0;
+  return { frameRate, dropFrame: drop, startFrames: (primary.tc.i64(PID.TimecodeStart) ?? 0) + originFrames, fps };
+}
+
+/**
+ * The frame rate a Timecode segment states: its FPS and drop flag. The slot's edit rate only counts
+ * the segment's length; it is the exact frame rate when it is one near FPS (30000/1001 for FPS 30),
+ * but Logic Pro writes its timecode slot at the sample rate (48000/1) with FPS 30 and Drop set.
+ */
+export function timecodeFrameRate(fps: number, drop: boolean, slotRate: Rational | null): Rational {
+  if (slotRate) {
+    const r = slotRate.num / slotRate.den;
+    if (fps > 0 && Math.abs(r - fps) <= fps * 0.002) return parseFrameRate(r);
+    if (fps <= 0) return parseFrameRate(r);
+  }
+  // drop-frame timecode only exists at the 1000/1001 rates
+  return drop ? { num: fps * 1000, den: 1001 } : { num: Math.max(1, fps), den: 1 };
 }
 
 function readMarkers(ctx: Ctx, comp: AafObject): Marker[] {
@@ -732,7 +798,23 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       const id = ed.mobId(PID.EssenceDataMobID);
       if (id) essence.add(id);
     }
-    const ctx: Ctx = { file, mobs: content.keyedSet(PID.Mobs), essence, media: new Map(), warnings: [], warned: new Set() };
+    const ctx: Ctx = { file, mobs: content.keyedSet(PID.Mobs), essence, media: new Map(), warnings: [...file.cfb.warnings], warned: new Set() };
+    if (![...ctx.mobs.values()].some((m) => m.isA('CompositionMob')) && options.composition === undefined) {
+      // an AAF of master clips only (a bin, pyaaf2's empty.aaf) is a session with no timeline
+      return {
+        format: 'aaf',
+        name: path.basename(filePath, path.extname(filePath)),
+        path: filePath,
+        frameRate: { num: 25, den: 1 },
+        dropFrame: false,
+        startTimecode: '00:00:00:00',
+        sampleRate: null,
+        tracks: [],
+        media: [],
+        markers: [],
+        warnings: [...ctx.warnings, 'no audio tracks: the AAF holds no composition (CompositionMob), only clips; frame rate 25 assumed'],
+      };
+    }
     const comp = chooseComposition(ctx, options, filePath);
     const compName = comp.string(PID.MobName) ?? path.basename(filePath, path.extname(filePath));
     const tc = readTimecode(ctx, comp);
@@ -746,6 +828,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       .map((slot) => ({ slot, seg: slot.strong(PID.Segment) }))
       .filter((x): x is { slot: AafObject; seg: AafObject } => x.seg !== null);
     let audioIndex = 0;
+    const flattened: { slot: AafObject; rate: Rational; trackName: string; where: string; origin: number; flat: Flat }[] = [];
     for (const { slot, seg } of soundSlots) {
       const kind = dataKind(ctx, seg);
       const rate = rateOf(slot);
@@ -756,9 +839,13 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       audioIndex++;
       const trackName = slot.string(PID.SlotName) || `A${slot.u32(PID.PhysicalTrackNumber) ?? audioIndex}`;
       const where = `${compName} / ${trackName}`;
-      const origin = slot.i64(PID.Origin) ?? 0;
-      const flat = flattenSlot(ctx, seg, rate, where);
-      const pieces = foldRenderedFades(flat.pieces, where, rate, ctx.warnings);
+      flattened.push({ slot, rate, trackName, where, origin: slot.i64(PID.Origin) ?? 0, flat: flattenSlot(ctx, seg, rate, where) });
+    }
+    // how many pieces play each media file: a rendered fade's file is played by its piece alone
+    const uses = new Map<string, number>();
+    for (const f of flattened) for (const p of f.flat.pieces) for (const src of p.sources) if (src.mediaId) uses.set(src.mediaId, (uses.get(src.mediaId) ?? 0) + 1);
+    for (const { rate, trackName, where, origin, flat } of flattened) {
+      const pieces = foldRenderedFades(flat.pieces, uses, where, rate, ctx.warnings);
       keptPieces.push(...pieces);
       const toSec = (n: number) => (n * rate.den) / rate.num;
       const clips: Clip[] = pieces.map((p) => {
@@ -770,6 +857,11 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
           sourceStart: first.sourceStart,
           mediaId: first.mediaId,
           channel: p.sources.length === 1 ? first.channel : null,
+          // a multichannel clip of N mono files (Pro Tools 5.1) names a file per channel
+          // (one source with no channel: the whole file, spelled out by the registry from its channel count)
+          ...(p.sources.length > 1 || first.channel !== null
+            ? { channelMedia: p.sources.map((src) => ({ mediaId: src.mediaId, channel: src.channel ?? 1 })) }
+            : {}),
           gainDb: p.gainDb,
           fadeInSeconds: toSec(p.fadeIn),
           fadeOutSeconds: toSec(p.fadeOut),

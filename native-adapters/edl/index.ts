@@ -15,6 +15,7 @@ import {
   nominalFps,
   parseTimecode,
   rational,
+  rateToNumber,
   timecodeToFrames,
   type ParsedTimecode,
   type Rational,
@@ -41,6 +42,10 @@ interface EdlEvent {
   patches: Map<number, number>;
   /** record channel → clip gain (Premiere AUDIO LEVEL comments); 0 when absent. */
   levelsDb: Map<number, number>;
+  /** The transition field held only a duration (Avid dissolves): read as a dissolve. */
+  blankTransition: boolean;
+  /** M2 motion effect: source frames per second (negative = reverse); null when none. */
+  speedFps: number | null;
 }
 
 const TRANSITION = /^(C|D|W\d{3}|K|KB|KO|K\d*)$/i;
@@ -57,7 +62,7 @@ export function audioChannelsOf(field: string): number[] | null {
   return null;
 }
 
-function parseEventLine(line: string): Omit<EdlEvent, 'dropFrame' | 'line' | 'audio' | 'patches' | 'levelsDb'> | null {
+function parseEventLine(line: string): Omit<EdlEvent, 'dropFrame' | 'line' | 'audio' | 'patches' | 'levelsDb' | 'speedFps'> | null {
   const tokens = line.trim().split(/\s+/);
   if (tokens.length < 8) return null;
   const tcs = tokens.slice(-4).map((t) => parseTimecode(t));
@@ -67,10 +72,18 @@ function parseEventLine(line: string): Omit<EdlEvent, 'dropFrame' | 'line' | 'au
   if (middle.length >= 2 && /^\d{1,4}$/.test(middle[middle.length - 1]!) && TRANSITION.test(middle[middle.length - 2]!)) {
     transitionFrames = Number(middle.pop());
   }
-  const transition = middle.pop();
+  let transition = middle.pop();
+  // Avid leaves the transition field of a dissolve blank and writes only its duration there
+  let blankTransition = false;
+  if (transition && /^\d{1,4}$/.test(transition) && middle.length >= 2 && audioChannelsOf(middle[middle.length - 1]!) !== null) {
+    transitionFrames = Number(transition);
+    transition = 'D';
+    blankTransition = true;
+  }
   const channelField = middle.pop();
   if (!transition || !TRANSITION.test(transition) || !channelField || middle.length === 0) return null;
   return {
+    blankTransition,
     number: tokens[0]!,
     reel: middle.join(' '),
     channelField,
@@ -106,6 +119,13 @@ function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: bool
   let maxFrame = 0;
   for (const e of events) for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) maxFrame = Math.max(maxFrame, t.frames);
   if (anyDropFrame) {
+    // drop frame exists at 29.97 and 59.94: frame numbers past 29 can only be 59.94
+    if (maxFrame >= 30) {
+      return {
+        frameRate: rational(60000, 1001),
+        warning: `the EDL does not state its frame rate; drop-frame timecode with frame numbers up to ${maxFrame} implies 59.94, assumed (use --fps to say otherwise)`,
+      };
+    }
     return {
       frameRate: rational(30000, 1001),
       warning: 'the EDL does not state its frame rate; drop-frame timecode implies 29.97, assumed (use --fps to say otherwise)',
@@ -140,6 +160,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
   let markerTable: number[] | null = null;
   const unknownLines: number[] = [];
   let current: EdlEvent | null = null;
+  let warnedBlank = false;
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -159,18 +180,31 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     }
     if (/^\d/.test(line)) {
       const parsed = EVENT_START.test(line) ? parseEventLine(line) : null;
-      if (!parsed) {
+      if (!parsed && EVENT_START.test(line) && lines.slice(i + 1).every((l) => l.trim() === '')) {
+        // an event line cut short at the end of the file: the list was truncated, say so
         throw sessionLineError(
           filePath,
           lineNo,
-          `expected an event line 'NNN REEL CHANNELS TRANSITION [DURATION] SRC-IN SRC-OUT REC-IN REC-OUT', found '${line.slice(0, 80)}'`,
+          `expected an event line 'NNN REEL CHANNELS TRANSITION [DURATION] SRC-IN SRC-OUT REC-IN REC-OUT', found '${line.slice(0, 80)}' at the end of the file (truncated?)`,
         );
+      }
+      if (!parsed) {
+        // one odd line never costs the list: a header comment wrapped without '*', a field we do not know
+        warnings.push(
+          `line ${lineNo}: not an event line 'NNN REEL CHANNELS TRANSITION [DURATION] SRC-IN SRC-OUT REC-IN REC-OUT' ('${line.slice(0, 60)}'); skipped`,
+        );
+        current = null;
+        continue;
+      }
+      if (parsed.blankTransition && !warnedBlank) {
+        warnedBlank = true;
+        warnings.push(`line ${lineNo}: event ${parsed.number} has a duration (${parsed.transitionFrames}) but no transition code; read as a dissolve (Avid writes dissolves so)`);
       }
       const audio = audioChannelsOf(parsed.channelField);
       if (audio === null) warnings.push(`line ${lineNo}: unknown channel field '${parsed.channelField}'; event ${parsed.number} skipped`);
       const semicolon = [parsed.recIn, parsed.recOut, parsed.srcIn, parsed.srcOut].some((t) => t.dropFrameMarked);
       if (semicolon) sawDropFrame = true;
-      current = { ...parsed, dropFrame: dropFrame ?? semicolon, line: lineNo, audio: audio ?? [], patches: new Map(), levelsDb: new Map() };
+      current = { ...parsed, dropFrame: dropFrame ?? semicolon, line: lineNo, audio: audio ?? [], patches: new Map(), levelsDb: new Map(), speedFps: null };
       events.push(current);
       continue;
     }
@@ -226,6 +260,12 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
       for (const n of [aud[1], aud[2]]) if (n && !current.audio.includes(Number(n))) current.audio.push(Number(n));
       continue;
     }
+    // M2 REEL SPEED ENTRY-TC: the event plays its source at SPEED frames a second (negative: backwards)
+    const m2 = /^M2\s+(.+?)\s+([-+]?\d+(?:\.\d+)?)\s+(\d{1,2}[:;.]\d{2}[:;.]\d{2}[:;.]\d{2,3})\s*$/i.exec(line);
+    if (m2) {
+      if (current) current.speedFps = Number(m2[2]);
+      continue;
+    }
     // known non-event lines: speed, effects names, split edits, frame counts, remarks
     if (/^(M2|EFFECTS NAME IS|SPLIT:|FRMC|REM\b|>>>|SWM|DLEDL|FINAL|GPI|%)/i.test(line)) continue;
     unknownLines.push(lineNo);
@@ -234,7 +274,8 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     warnings.push(`${unknownLines.length} line(s) not understood and skipped (first at line ${unknownLines[0]})`);
   }
   if (events.length === 0) {
-    throw new DubstageError({ code: 'bad-session', message: `${filePath}: no edit events found (expected lines like '001  REEL  A  C  00:00:00:00 ...')`, path: filePath, line: lines.length });
+    // a list with no events is an empty timeline, not a broken file
+    warnings.push(`no audio tracks: no edit events found (expected lines like '001  REEL  A  C  00:00:00:00 ...')`);
   }
 
   const rate = chooseRate(options, events, sawDropFrame);
@@ -252,7 +293,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
 
   const sessionDropFrame = (dropFrame ?? sawDropFrame) && dfAllowed;
   // timeline start = earliest record-in of any event, picture included
-  let startFrames = Infinity;
+  let startFrames = events.length > 0 ? Infinity : 0;
   for (const e of events) startFrames = Math.min(startFrames, toFrames(e.recIn, e.dropFrame, e.line));
 
   const at = (value: number) => ({ value, rate: frameRate });
@@ -289,6 +330,13 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     if (e.audio.length === 0) continue;
+    if (e.speedFps !== null && e.speedFps < 0) {
+      warnings.push(
+        `line ${e.line}: audio event ${e.number} plays its source in reverse (M2 ${e.speedFps}); the session has no reverse clips, so it is read forward from the source in — its audio will not match`,
+      );
+    } else if (e.speedFps !== null && Math.abs(e.speedFps - rateToNumber(frameRate)) > 0.01 && Math.abs(e.speedFps - nominalFps(frameRate)) > 0.01) {
+      warnings.push(`line ${e.line}: audio event ${e.number} plays its source at ${e.speedFps} fps (M2); speed changes are not applied, the clip is read at normal speed`);
+    }
     const recIn = toFrames(e.recIn, e.dropFrame, e.line);
     const recOut = toFrames(e.recOut, e.dropFrame, e.line);
     if (recOut < recIn) throw sessionLineError(filePath, e.line, `record out ${formatTc(e.recOut)} is before record in ${formatTc(e.recIn)}`);
@@ -347,8 +395,8 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     }
   }
 
-  if (!events.some((e) => e.audio.length > 0)) {
-    warnings.push(`all ${events.length} events are picture-only (channel V): no audio tracks`);
+  if (events.length > 0 && !events.some((e) => e.audio.length > 0)) {
+    warnings.push(`no audio tracks: all ${events.length} events are picture-only (channel V)`);
   }
   const tracks: Track[] = [...lanes.entries()]
     .filter(([, clips]) => clips.length > 0)

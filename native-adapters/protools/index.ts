@@ -177,25 +177,35 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
     }
     const m = /^([^:\t]+):\s*\t?(.*)$/.exec(line);
     if (!m) throw sessionLineError(filePath, i + 1, `expected a header line 'NAME:<tab>value', found '${line.slice(0, 60)}'`);
-    header.set(m[1]!.trim().toUpperCase(), { value: m[2]!.trim(), line: i + 1 });
+    // keys without spaces: Pro Tools 7-9 write 'TIME CODE FORMAT:', later versions 'TIMECODE FORMAT:'
+    header.set(m[1]!.trim().toUpperCase().replace(/\s+/g, ''), { value: m[2]!.trim(), line: i + 1 });
   }
-  const need = (key: string): { value: string; line: number } => {
-    const v = header.get(key);
-    if (!v) throw new DubstageError({ code: 'bad-session', message: `${filePath}: the header has no '${key}:' line (truncated or not a Pro Tools session text?)`, path: filePath, line: i + 1 });
-    return v;
-  };
-  const sessionName = header.get('SESSION NAME')?.value || path.basename(filePath, path.extname(filePath));
-  const srText = need('SAMPLE RATE');
-  const sampleRateHz = Number(srText.value);
-  if (!Number.isFinite(sampleRateHz) || sampleRateHz <= 0) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}'`);
-  const tcFormat = need('TIMECODE FORMAT');
-  const fm = /^([\d.]+)\s*(Drop)?\s*Frame/i.exec(tcFormat.value);
+  // a fact the header leaves out is assumed and said, never a refusal (Pro Tools 7-9 write no start timecode)
+  const missing = (key: string, assumed: string) =>
+    warnings.push(`the header has no '${key}:' line (older Pro Tools versions omit it); assumed ${assumed}`);
+  const sessionName = header.get('SESSIONNAME')?.value || path.basename(filePath, path.extname(filePath));
+  const srText = header.get('SAMPLERATE');
+  if (!srText) missing('SAMPLE RATE', '48000 Hz');
+  const sampleRateHz = srText ? Number(srText.value) : 48000;
+  if (srText && (!Number.isFinite(sampleRateHz) || sampleRateHz <= 0)) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}'`);
+  // every dialect states the frame rate (spelled either way); without it no timecode in the file can be read
+  const tcFormat = header.get('TIMECODEFORMAT');
+  if (!tcFormat) {
+    throw new DubstageError({
+      code: 'bad-session',
+      message: `${filePath}: the header has no 'TIMECODE FORMAT:' line (nor Pro Tools 7-9's 'TIME CODE FORMAT:'), so its times cannot be read (truncated or not a Pro Tools session text?)`,
+      path: filePath,
+      line: i + 1,
+    });
+  }
+  const fm = /^([\d.]+)\s*(Drop)?\s*(Frame)?/i.exec(tcFormat.value);
   if (!fm) throw sessionLineError(filePath, tcFormat.line, `unknown timecode format '${tcFormat.value}' (expected e.g. '23.976 Frame' or '29.97 Drop Frame')`);
   const frameRate = parseFrameRate(fm[1]!);
   const dropFrame = Boolean(fm[2]) && dropFrameAllowed(frameRate);
-  const startText = need('SESSION START TIMECODE');
-  const startTc = parseTimecode(startText.value.replace(/\.\d+$/, ''));
-  if (!startTc) throw sessionLineError(filePath, startText.line, `bad session start timecode '${startText.value}'`);
+  const startText = header.get('SESSIONSTARTTIMECODE');
+  if (!startText) missing('SESSION START TIMECODE', `${formatTimecode(0, frameRate, dropFrame)} (clip times are read as absolute timecode)`);
+  const startTc = startText ? parseTimecode(startText.value.replace(/\.\d+$/, '')) : { hours: 0, minutes: 0, seconds: 0, frames: 0, dropFrameMarked: dropFrame };
+  if (!startTc) throw sessionLineError(filePath, startText!.line, `bad session start timecode '${startText!.value}'`);
   const startFrames = timecodeToFrames(startTc, frameRate, dropFrame);
   const sampleRate = rational(Math.round(sampleRateHz));
   const ctx: TimeContext = { frameRate, dropFrame, sampleRate, startFrames, warned: new Set(), warnings };
@@ -236,8 +246,10 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       block = null;
       tableColumns = null;
       markerColumns = null;
+      // Pro Tools 7-9 say REGIONS where later versions say CLIPS
+      section = title.replace(/\bREGIONS\b/, 'CLIPS');
       const known = ['PLUG-INS LISTING', 'ONLINE FILES IN SESSION', 'OFFLINE FILES IN SESSION', 'FILES IN SESSION', 'ONLINE CLIPS IN SESSION', 'OFFLINE CLIPS IN SESSION', 'TRACK LISTING', 'MARKERS LISTING'];
-      if (!known.includes(title)) warnings.push(`line ${lineNo}: section '${title}' is not one dubstage knows; skipped`);
+      if (!known.includes(section)) warnings.push(`line ${lineNo}: section '${title}' is not one dubstage knows; skipped`);
       continue;
     }
     if (line.trim() === '' && section !== 'MARKERS LISTING') continue;
@@ -252,7 +264,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       }
       case 'ONLINE CLIPS IN SESSION':
       case 'OFFLINE CLIPS IN SESSION': {
-        if (/^CLIP NAME\s*$/.test(cells[0]!)) continue;
+        if (/^(CLIP|REGION) NAME\s*$/.test(cells[0]!)) continue;
         const ch = /^\[(\d+)\]$/.exec((cells[2] ?? '').trim());
         clipToFile.set(cells[0]!.trimEnd(), { file: (cells[1] ?? '').trim(), channel: ch ? Number(ch[1]) : null });
         break;
@@ -270,7 +282,8 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         }
         if (!block) throw sessionLineError(filePath, lineNo, `expected 'TRACK NAME:' to start a track, found '${line.slice(0, 60)}'`);
         if (/^CHANNEL\s*$/.test(cells[0]!)) {
-          tableColumns = cells.map((c) => c.trim().toUpperCase());
+          // 'REGION NAME' (Pro Tools 7-9) is the column later versions call 'CLIP NAME'
+          tableColumns = cells.map((c) => c.trim().toUpperCase().replace(/^REGION NAME$/, 'CLIP NAME'));
           continue;
         }
         if (!tableColumns) {
@@ -370,6 +383,10 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         mediaId: ref?.id ?? null,
         // one row is one source channel; a multichannel event plays the file's channels in order
         channel: rows.length === 1 ? (use?.channel ?? null) : null,
+        // one row per channel: each names its own clip, so its own file and channel (multi-mono 5.1)
+        channelMedia: fadeKind(first.name)
+          ? []
+          : rows.map((r) => ({ mediaId: mediaForClip(r.name)?.id ?? null, channel: clipToFile.get(r.name)?.channel ?? 1 })),
         gainDb: 0,
         fadeInSeconds: 0,
         fadeOutSeconds: 0,

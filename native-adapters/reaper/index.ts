@@ -163,14 +163,15 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
     const nchan = num(field(tb, 'NCHAN', ctx), 0, 2);
     const inheritedMute = folderMuted.some(Boolean);
     const track: Track = {
-      name: name || `Track ${out.length + 1}`,
+      // an empty NAME stays empty: the session says what the file says; text output labels it
+      name,
       channels: nchan > 0 ? nchan : 2,
       muted: ownMute || inheritedMute,
       volumeDb: linearToDb(num(volpan, 0, 1)),
       clips: [],
     };
     for (const ib of blocks(tb, 'ITEM')) {
-      const clip = readItem(ib, ctx, track.name);
+      const clip = readItem(ib, ctx, name || `unnamed track ${out.length + 1}`);
       if (clip) track.clips.push(clip);
     }
     out.push(track);
@@ -183,7 +184,7 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
     } else if (delta < 0) {
       for (let i = 0; i < -delta; i++) {
         if (folderMuted.length === 0) {
-          ctx.warnings.push(`track '${track.name}' closes a folder that was never opened (ISBUS line ${isbus ? '' : '?'})`);
+          ctx.warnings.push(`track '${name || `unnamed track ${out.length + 1}`}' closes a folder that was never opened (ISBUS line ${isbus ? '' : '?'})`);
           break;
         }
         folderMuted.pop();

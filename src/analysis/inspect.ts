@@ -9,7 +9,7 @@ import { formatTimecode, parseFrameRate, type Rational } from '../session/time.j
 import { formatSummary, type FormatSummary } from './results.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { readAdm, sniffAdmXml, type AdmReport } from '../audio/adm/index.js';
+import { admBedChannelIndices, readAdm, sniffAdmXml, type AdmReport } from '../audio/adm/index.js';
 import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../audio/dolby-atmos/index.js';
 import { readAudioHeader } from '../audio/open.js';
 import { toErrorInfo } from '../errors.js';
@@ -62,15 +62,43 @@ export async function inspectAny(filePath: string, channels?: ChannelLabel[], fp
   result.kind = 'audio';
   if (header.hasAxml) {
     try {
-      const { adm, detail } = splitAdm(await readAdm(filePath, header));
+      const report = await readAdm(filePath, header);
+      const { adm, detail } = splitAdm(report);
       result.adm = adm;
       result.admDetail = detail;
+      if (!channels) labelFromAdm(result, report);
     } catch (err) {
       const e = toErrorInfo(err, filePath);
       result.adm = { programmes: [], beds: [], bedChannels: 0, objects: 0, tracks: header.format.channels, unusedTracks: 0, problems: [{ code: e.code, message: e.message }] };
     }
   }
   return result;
+}
+
+/**
+ * Channel labels from the ADM track map (chna → audioTrackUID → channel format), as measure labels
+ * them: bed tracks by their speaker, other tracks (objects, HOA) by number; HOA is said to be HOA.
+ * The count-based guess is dropped once the ADM has spoken.
+ */
+function labelFromAdm(result: InspectResult, report: AdmReport): void {
+  if (report.source !== 'bw64' || !result.channelLabels) return;
+  const labels: ChannelLabel[] = result.channelLabels.map((_, i) => `Ch${i + 1}` as ChannelLabel);
+  const { indices, labels: bedLabels } = admBedChannelIndices(report);
+  indices.forEach((i, k) => {
+    if (i < labels.length) labels[i] = bedLabels[k]!;
+  });
+  result.channelLabels = labels;
+  result.channelLabelSource = 'adm';
+  result.warnings = result.warnings.filter((w) => !w.startsWith('channel layout assumed'));
+  for (const o of report.otherDetails) {
+    const where = o.tracks.length > 0 ? `tracks ${o.tracks.join(', ')}` : `${o.channels} tracks`;
+    if (o.hoa) {
+      const acn = o.hoa.acn.every((a) => a !== null) ? `, ACN ${o.hoa.acn.join(' ')}` : '';
+      result.warnings.push(
+        `${where}: HOA order ${o.hoa.order} (${o.hoa.normalization} normalisation, ${o.hoa.ordering} channel ordering${acn}) — scene-based audio, not loudspeaker feeds; not loudness-weighted as speakers`,
+      );
+    } else result.warnings.push(`${where}: ${o.type} audio ('${o.name}'), not loudspeaker feeds`);
+  }
 }
 
 export interface InspectResult {

@@ -27,6 +27,11 @@ export function sessionExtent(session: Session): RationalTime {
   return end;
 }
 
+/** A track as the text shows it: its name, or "(unnamed track N)" (1-based) when the session names none. */
+export function trackLabel(name: string, index: number): string {
+  return name.trim() === '' ? `(unnamed track ${index + 1})` : name;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -81,8 +86,9 @@ export function formatSessionSummary(session: Session, media: MediaReport): stri
   lines.push(`  start TC     ${session.startTimecode}`);
   lines.push(`  duration     ${durationText(session, extent)}, ends ${tcAt(session, extent)}`);
   lines.push(`  tracks       ${session.tracks.length} audio, ${clipCount} clips`);
-  const nameWidth = Math.min(32, Math.max(5, ...session.tracks.map((t) => t.name.length)));
-  for (const track of session.tracks) {
+  const labels = session.tracks.map((t, i) => trackLabel(t.name, i));
+  const nameWidth = Math.min(32, Math.max(5, ...labels.map((l) => l.length)));
+  for (const [index, track] of session.tracks.entries()) {
     const flags = [track.muted ? 'muted' : '', track.clips.some((c) => c.muted) ? plural(track.clips.filter((c) => c.muted).length, 'muted clip') : '']
       .filter(Boolean)
       .join(', ');
@@ -98,7 +104,7 @@ export function formatSessionSummary(session: Session, media: MediaReport): stri
       span = `  ${tcAt(session, first)} – ${tcAt(session, last)}`;
     }
     const ch = track.channels === 1 ? 'mono' : `${track.channels} ch`;
-    lines.push(`    ${track.name.padEnd(nameWidth)}  ${ch.padEnd(5)}  ${plural(track.clips.length, 'clip').padStart(11)}${span}${flags ? `  (${flags})` : ''}`);
+    lines.push(`    ${labels[index]!.padEnd(nameWidth)}  ${ch.padEnd(5)}  ${plural(track.clips.length, 'clip').padStart(11)}${span}${flags ? `  (${flags})` : ''}`);
   }
   const embedded = session.media.filter((m) => m.embedded).length;
   const found = session.media.filter((m) => m.resolvedPath !== null).length;

@@ -2,6 +2,7 @@
  * The Session as one JSON document (issue 3 contract, schema 1). Exact times become seconds here
  * and nowhere earlier; seconds count from the session's timeline start, which startTimecode names.
  */
+import { channelMediaFor } from './channel-media.js';
 import type { Session } from './model.js';
 import { addTime, formatTimecode, parseTimecode, timecodeToFrames, timeToFrames, toSeconds } from './time.js';
 
@@ -10,7 +11,10 @@ export interface SessionClipJson {
   startSeconds: number;
   durationSeconds: number;
   sourceStartSeconds: number;
+  /** Channel 1's media (kept for readers of schema 1 before channelMedia). */
   mediaId: string | null;
+  /** Media per clip channel: channel i plays channel `channel` of media `mediaId`. */
+  channelMedia: { mediaId: string | null; channel: number }[];
   gainDb: number;
   fadeInSeconds: number;
   fadeOutSeconds: number;
@@ -61,6 +65,7 @@ function round9(seconds: number): number {
 }
 
 export function sessionToJson(session: Session): SessionJson {
+  const mediaById = new Map(session.media.map((m) => [m.id, m]));
   return {
     schema: 1,
     format: session.format,
@@ -78,6 +83,7 @@ export function sessionToJson(session: Session): SessionJson {
         durationSeconds: sec(clip.duration),
         sourceStartSeconds: sec(clip.sourceStart),
         mediaId: clip.mediaId,
+        channelMedia: channelMediaFor(clip, track.channels, mediaById).map((c) => ({ mediaId: c.mediaId, channel: c.channel })),
         gainDb: clip.gainDb,
         fadeInSeconds: round9(clip.fadeInSeconds),
         fadeOutSeconds: round9(clip.fadeOutSeconds),

@@ -5,6 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { channelMediaFor } from './channel-media.js';
 import type { MediaRef, Session } from './model.js';
 
 function isFile(p: string): boolean {
@@ -84,12 +85,20 @@ export interface MediaReport {
 /** Missing and offline media with the clips (track + clip name) that use them. Call after resolveMedia. */
 export function mediaReport(session: Session): MediaReport {
   const uses = new Map<string, ClipUse[]>();
-  for (const track of session.tracks) {
+  const byId = new Map(session.media.map((m) => [m.id, m]));
+  for (const [index, track] of session.tracks.entries()) {
+    // an unnamed track is named as the text output names it
+    const trackName = track.name.trim() === '' ? `(unnamed track ${index + 1})` : track.name;
     for (const clip of track.clips) {
-      if (clip.mediaId === null) continue;
-      let list = uses.get(clip.mediaId);
-      if (!list) uses.set(clip.mediaId, (list = []));
-      list.push({ track: track.name, clip: clip.name });
+      // every channel's media is used, not only channel 1's (a 5.1 clip of six mono files uses six)
+      const ids = new Set<string>();
+      if (clip.mediaId !== null) ids.add(clip.mediaId);
+      for (const c of channelMediaFor(clip, track.channels, byId)) if (c.mediaId !== null) ids.add(c.mediaId);
+      for (const id of ids) {
+        let list = uses.get(id);
+        if (!list) uses.set(id, (list = []));
+        list.push({ track: trackName, clip: clip.name });
+      }
     }
   }
   const report: MediaReport = { missing: [], offline: [] };

@@ -24,6 +24,13 @@ export interface MediaRef {
   sampleRate: number | null;
 }
 
+/** What one channel of a clip plays: channel `channel` (1-based) of media `mediaId`. */
+export interface ChannelMedia {
+  /** MediaRef id, or null when the session does not name this channel's media. */
+  mediaId: string | null;
+  channel: number;
+}
+
 export interface Clip {
   name: string;
   /** Timeline position from the session's timeline start. */
@@ -35,6 +42,11 @@ export interface Clip {
   mediaId: string | null;
   /** Source channel of the media this clip plays, 1-based, when the format says. */
   channel?: number | null;
+  /**
+   * Media per clip channel, in the clip's channel order (a 5.1 clip of six mono files has six
+   * entries). Every adapter fills it; `mediaId` above stays channel 1's media.
+   */
+  channelMedia?: ChannelMedia[];
   gainDb: number;
   fadeInSeconds: number;
   fadeOutSeconds: number;

@@ -17,8 +17,10 @@ describe('inspect', () => {
     const r = await inspectAny(renderer);
     expect(r.kind).toBe('audio');
     expect(r.chunks!.map((c) => c.id)).toEqual(['JUNK', 'fmt ', 'chna', 'axml', 'data']);
-    // 4 tracks; 2 Objects-type audioObjects; 3 DirectSpeakers objects sharing 2 tracks
-    expect(r.adm).toMatchObject({ objects: 2, tracks: 4, bedChannels: 2, unusedTracks: 0 });
+    // 4 tracks; 2 Objects-type audioObjects; 3 DirectSpeakers objects sharing 2 tracks: bedChannels is
+    // the channels of the bed packs (issue 14), 1 + 1 + 1, the sum of the beds inspect lists
+    expect(r.adm).toMatchObject({ objects: 2, tracks: 4, bedChannels: 3, unusedTracks: 0 });
+    expect(r.adm!.bedChannels).toBe(r.adm!.beds.reduce((n, b) => n + b.channels, 0));
     expect(Object.keys(r.adm!).sort()).toEqual(['bedChannels', 'beds', 'objects', 'problems', 'programmes', 'tracks', 'unusedTracks']);
   });
 

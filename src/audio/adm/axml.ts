@@ -47,6 +47,10 @@ export interface AdmChannel {
   typeDefinition: string | null;
   /** First speakerLabel of the first block (DirectSpeakers). */
   speakerLabel: string | null;
+  /** HOA component of the first block: order, degree and normalization (BS.2076 HOA block elements). */
+  order?: number | null;
+  degree?: number | null;
+  normalization?: string | null;
   blockCount: number;
 }
 
@@ -280,6 +284,11 @@ export function parseAdmXml(range: XmlRange): Promise<AdmDocument> {
       else if (name === 'audioPackFormatIDRef') pack.packRefs.push(value);
     } else if (parent === 'audioBlockFormat' && channel && inFirstBlock && name === 'speakerLabel' && channel.speakerLabel === null) {
       channel.speakerLabel = value;
+    } else if (parent === 'audioBlockFormat' && channel && inFirstBlock && (name === 'order' || name === 'degree')) {
+      const n = Number(value.trim());
+      if (Number.isInteger(n)) channel[name] = n;
+    } else if (parent === 'audioBlockFormat' && channel && inFirstBlock && name === 'normalization') {
+      channel.normalization = value.trim();
     } else if (parent === 'audioStreamFormat' && stream) {
       if (name === 'audioChannelFormatIDRef') stream.channelRef = value;
       else if (name === 'audioPackFormatIDRef') stream.packRef = value;

@@ -53,12 +53,28 @@ export interface AdmOtherDetail {
   type: AdmPackType;
   packId: string | null;
   channels: number;
+  /** 1-based file tracks (empty for bare XML). */
+  tracks: number[];
+  /** Scene-based (HOA) audio: what the components are, never loudspeaker feeds. */
+  hoa?: AdmHoa;
+}
+
+export interface AdmHoa {
+  order: number;
+  /** SN3D, N3D or FuMa (BS.2076 default SN3D when the file does not say). */
+  normalization: string;
+  /** ACN when components sit in ACN order (index = order·(order+1) + degree), FuMa for the FuMa packs, else custom. */
+  ordering: 'ACN' | 'FuMa' | 'custom';
+  /** ACN index of each track's component, in track order (null where the file does not say). */
+  acn: (number | null)[];
 }
 
 /** The "adm" JSON of `dubstage inspect --json` (issue 5), then the detail behind it. */
 export interface AdmReport {
   programmes: string[];
+  /** Each bed (DirectSpeakers object) and the channels its pack carries in this file. */
   beds: { layout: string; channels: number }[];
+  /** The channels of the bed packs: always the sum of `beds[].channels`. */
   bedChannels: number;
   objects: number;
   tracks: number;
@@ -291,7 +307,9 @@ export function buildAdmReport(src: AdmSources): AdmReport {
     } else if (type === 'DirectSpeakers') {
       beds.push(bedDetail(doc, obj, packId, present, formatOfUid, isWav, problems));
     } else {
-      others.push({ objectId: obj.id, name: obj.name, type, packId, channels: present.length });
+      const other: AdmOtherDetail = { objectId: obj.id, name: obj.name, type, packId, channels: present.length, tracks: isWav ? tracks : [] };
+      if (type === 'HOA') other.hoa = hoaDetail(doc, obj, packId, present, formatOfUid);
+      others.push(other);
     }
   }
 
@@ -316,12 +334,12 @@ export function buildAdmReport(src: AdmSources): AdmReport {
   const first = doc.programmes[0];
   const start = admTimeSeconds(first?.start ?? null);
   const end = admTimeSeconds(first?.end ?? null);
-  const bedTracks = new Set(beds.flatMap((b) => b.tracks.map((t) => t.track ?? t.uid)));
 
   return {
     programmes: doc.programmes.map((p) => p.name),
     beds: beds.map((b) => ({ layout: b.layout, channels: b.tracks.length })),
-    bedChannels: bedTracks.size,
+    // one definition: the channels the bed packs carry (two UIDs on one track count twice, as in beds[])
+    bedChannels: beds.reduce((n, b) => n + b.tracks.length, 0),
     objects: objects.length,
     tracks: trackCount,
     unusedTracks: unused.length,
@@ -383,8 +401,45 @@ function bedDetail(
   const common = packId ? COMMON_PACKS.get(packId)?.name : undefined;
   const named = tracks.map((t) => (/^Ch\d+$/.test(t.label) ? (t.speakerLabel ?? t.label) : t.label));
   const custom = named.length <= 16 ? `custom (${named.join(' ')})` : `${name ?? 'custom'} (custom pack, ${named.length} ch)`;
-  const layout = known?.id ?? common ?? custom;
+  let layout = known?.id ?? common ?? custom;
+  // a pack (common 5.1, say) used with fewer tracks than it has channels is an incomplete bed, not a smaller one
+  if (inPack && tracks.length < inPack.length) {
+    const carried = new Set(tracks.map((t) => t.label));
+    const missing = inPack.map((c) => labelOfChannel(doc, c)).map((r, i) => r.label ?? r.speakerLabel ?? `channel ${i + 1}`).filter((l) => !carried.has(l as ChannelLabel));
+    const packLayout = common ?? name ?? packId;
+    problems.push({
+      code: 'incomplete-pack',
+      message: `audioObject ${obj.id} "${obj.name}" uses pack ${packId} (${packLayout}, ${inPack.length} channels) with only ${tracks.length} track${tracks.length === 1 ? '' : 's'}${missing.length ? `: ${missing.join(' ')} missing` : ''}`,
+    });
+    layout = `${packLayout} (incomplete: ${tracks.length} of ${inPack.length} ch)`;
+  }
   return { objectId: obj.id, objectName: obj.name, packId, packName: name, layout, tracks };
+}
+
+/** Order, normalization and component order of an HOA object, from its pack name or its channels' blocks. */
+function hoaDetail(doc: AdmDocument, obj: AdmObject, packId: string | null, present: Array<{ uid: string; track: number }>, formatOfUid: Map<string, string>): AdmHoa {
+  const name = packName(doc, packId) ?? '';
+  const acn: (number | null)[] = [];
+  let normalization: string | null = null;
+  for (const { uid } of present) {
+    const r = resolveChannel(doc, formatOfUid.get(uid), uid);
+    const own = r.channelId ? doc.channels.get(r.channelId) : undefined;
+    let index: number | null = null;
+    if (own && typeof own.order === 'number' && typeof own.degree === 'number') index = own.order * (own.order + 1) + own.degree;
+    else if (r.channelId) {
+      // common definitions AC_0004nnxx: xx is the 1-based ACN index (see common-definitions.ts)
+      const m = /^AC_0004[0-9a-fA-F]{2}([0-9a-fA-F]{2})$/.exec(r.channelId);
+      if (m) index = parseInt(m[1]!, 16) - 1;
+    }
+    acn.push(index);
+    normalization ??= own?.normalization ?? null;
+  }
+  const fuma = /fuma/i.test(name);
+  normalization ??= /N3D/.test(name) && !/SN3D/.test(name) ? 'N3D' : fuma ? 'FuMa' : 'SN3D';
+  const known = acn.filter((i): i is number => i !== null);
+  const order = known.length > 0 ? Math.floor(Math.sqrt(Math.max(...known))) : Math.max(0, Math.round(Math.sqrt(present.length)) - 1);
+  const inAcnOrder = known.length === acn.length && acn.every((v, i) => i === 0 || v! > acn[i - 1]!);
+  return { order, normalization, ordering: fuma ? 'FuMa' : inAcnOrder ? 'ACN' : 'custom', acn };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -521,6 +576,17 @@ export function admLoudnessScope(report: AdmReport): { indices: number[]; labels
   const { indices, labels } = admBedChannelIndices(report);
   const layouts = report.beds.map((b) => b.layout).join(' + ') || 'no bed';
   const objects = report.objects === 1 ? '1 object' : `${report.objects} objects`;
+  const hoa = report.otherDetails.filter((o) => o.hoa);
+  if (hoa.length > 0) {
+    // scene-based audio: its components are not loudspeaker feeds, so BS.1770 channel weights do not apply
+    const what = hoa.map((o) => `HOA order ${o.hoa!.order} (${o.hoa!.normalization}, ${o.hoa!.ordering}, ${o.channels} components)`).join(' + ');
+    const bed = indices.length > 0 ? `bed only (${layouts}, ${indices.length} ch); ` : '';
+    return {
+      indices,
+      labels,
+      note: `${bed}${what} is scene-based audio, not loudspeaker feeds: not loudness-weighted (it needs decoding to a layout first), so ${indices.length > 0 ? 'this is not the full programme\'s loudness' : 'no programme loudness is given'}`,
+    };
+  }
   const note =
     indices.length === 0
       ? `no bed channels to measure (${objects}); objects are not rendered yet, so no programme loudness is given`

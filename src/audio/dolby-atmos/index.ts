@@ -106,9 +106,27 @@ const isMap = (v: unknown): v is Yaml => typeof v === 'object' && v !== null && 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
 
+/** A file of the set that must exist: a missing one is named, with the file that needs it. */
+function requireCompanion(file: string, what: string, from: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    isFile = false;
+  }
+  if (!isFile) {
+    throw new DubstageError({
+      code: 'io',
+      message: `${file}: no such file — the ${what} of the Dolby Atmos master set ${path.basename(from)} is missing`,
+      path: file,
+    });
+  }
+}
+
 /** Read a DAMF set and check that the .atmos, .atmos.metadata and .atmos.audio agree. */
 export async function readDolbyAtmos(anyPath: string): Promise<DolbyAtmosReport> {
   const atmosPath = damfRootPath(anyPath);
+  if (atmosPath !== anyPath) requireCompanion(atmosPath, 'root .atmos', anyPath);
   const size = statSync(atmosPath).size;
   if (size > MAX_ROOT_BYTES) throw bad(atmosPath, `${size} bytes is too large for a .atmos root file (at most ${MAX_ROOT_BYTES})`);
   let root: unknown;
@@ -132,6 +150,9 @@ export async function readDolbyAtmos(anyPath: string): Promise<DolbyAtmosReport>
   const base = path.basename(atmosPath);
   const metadataPath = path.resolve(dir, str(pres.metadata) ?? `${base}.metadata`);
   const audioPath = path.resolve(dir, str(pres.audio) ?? `${base}.audio`);
+  // the set is three files: name the one that is missing, never the .atmos that is there
+  requireCompanion(metadataPath, `.atmos.metadata${str(pres.metadata) ? ` (presentations[0].metadata: '${str(pres.metadata)}')` : ''}`, atmosPath);
+  requireCompanion(audioPath, `.atmos.audio${str(pres.audio) ? ` (presentations[0].audio: '${str(pres.audio)}')` : ''}`, atmosPath);
 
   // Elements: bed channels as listed, then objects as listed, are the CAF's channels in order.
   let track = 0;

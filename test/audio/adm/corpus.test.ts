@@ -150,8 +150,9 @@ const BWF: Expected[] = [
       { layout: 'custom (M+045)', channels: 1 },
       { layout: 'custom (LFE)', channels: 1 },
     ],
-    // ATU_00000003 and ATU_00000004 both sit on track 3 (chna: 4 tracks, 5 UIDs): beds use tracks 3 and 4
-    bedChannels: 2,
+    // ATU_00000003 and ATU_00000004 both sit on track 3 (chna: 4 tracks, 5 UIDs): beds use tracks 3 and 4;
+    // bedChannels is the channels of the bed packs (issue 14), the sum of beds[].channels: 1 + 1 + 1
+    bedChannels: 3,
     objects: 2,
     tracks: 4,
     unusedTracks: 0,
@@ -214,8 +215,9 @@ const XML: Expected[] = [
     file: 'ebu__ebu_adm_renderer/example5.xml',
     programmes: ['Main_Language', 'Alternative_Language'],
     beds: [{ layout: '22.2 (custom pack, 24 ch)', channels: 24 }, { layout: '22.2 (custom pack, 24 ch)', channels: 24 }],
-    // the two 22.2 objects share 23 ATUs; ATU_03 (main) and ATU_19 (alternative) differ: 25 in all
-    bedChannels: 25,
+    // the two 22.2 objects share 23 ATUs; ATU_03 (main) and ATU_19 (alternative) differ: 25 tracks in all;
+    // bedChannels is the channels of the bed packs (issue 14), the sum of beds[].channels: 24 + 24
+    bedChannels: 48,
     objects: 0,
     tracks: 25,
     unusedTracks: 0,
