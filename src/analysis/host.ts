@@ -3,6 +3,7 @@
  * block. It owns I/O, block size, range selection and progress; analyzers own nothing but their state.
  */
 import type { AudioSource } from '../audio/types.js';
+import { NonFiniteScrubber, type NonFiniteReport } from './non-finite.js';
 import { BlockScan, scanModule } from '../dsp/block-scan.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analyzers/types.js';
 
@@ -15,6 +16,8 @@ export interface HostOptions {
   blockFrames?: number;
   /** Called after each block with frames done and total. */
   onProgress?: (done: number, total: number) => void;
+  /** Float sources: where NaN/±Inf samples were (scrubbed to 0 before the analyzers), or null when none. */
+  onNonFinite?: (report: NonFiniteReport | null) => void;
 }
 
 export const DEFAULT_BLOCK_FRAMES = 48000;
@@ -39,6 +42,8 @@ export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unkn
   const channels = inScan ?? Array.from({ length: fmt.channels }, () => new Float32Array(blockFrames));
   const block: AudioBlock = { channels, frames: 0, frameOffset: 0 };
   if (scan) block.scan = scan;
+  // float samples may be NaN or ±Inf: scrubbed to 0 (and counted) before any analyzer sees them
+  const scrubber = fmt.sampleFormat === 'float' ? new NonFiniteScrubber(fmt.sampleRate, fmt.channelLabels, from) : null;
   source.seek(from);
   let done = 0;
   while (done < total) {
@@ -47,6 +52,7 @@ export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unkn
     if (got === 0) break;
     block.frames = got;
     block.frameOffset = done;
+    scrubber?.scrub(channels, got, done);
     scan?.reset(block);
     for (const a of analyzers) {
       const r = a.process(block);
@@ -55,5 +61,6 @@ export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unkn
     done += got;
     options.onProgress?.(done, total);
   }
+  options.onNonFinite?.(scrubber?.report() ?? null);
   return done;
 }

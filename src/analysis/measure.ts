@@ -11,7 +11,8 @@ import { admLoudnessScope, admTrackLabels, readAdm } from '../audio/adm/index.js
 import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
-import { defaultThreads, measureSegments, PARALLEL_MIN_SECONDS } from './parallel.js';
+import { defaultThreads, measureSegments, NON_FINITE_KEY, PARALLEL_MIN_SECONDS } from './parallel.js';
+import { nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
@@ -122,6 +123,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       const merged = await measureSegments(job, from, to, threads, options.onProgress);
       const { truePeakWork: _w, ...rest } = merged.loudness as LoudnessResult & { truePeakWork: unknown };
       r = rest;
+      const nonFinite = merged[NON_FINITE_KEY] as NonFiniteReport | null;
+      if (nonFinite) out.nonFinite = nonFinite;
       if (plan.length > 0) {
         out.analyzers = {};
         for (const need of plan) out.analyzers[need.id] = merged[need.id];
@@ -137,7 +140,13 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       const made = new Map(plan.map((need) => [need.id, createAnalyzer(need, stream)] as const));
       options.onAnalyzers?.(made);
       const extras = [...made.values(), ...(options.analyzers ? options.analyzers(source) : [])];
-      const hostOptions: Parameters<typeof runAnalyzers>[2] = { fromFrame: from, toFrame: to };
+      const hostOptions: Parameters<typeof runAnalyzers>[2] = {
+        fromFrame: from,
+        toFrame: to,
+        onNonFinite: (report) => {
+          if (report) out.nonFinite = report;
+        },
+      };
       if (options.onProgress) hostOptions.onProgress = options.onProgress;
       await runAnalyzers(source, [loudness, ...extras], hostOptions);
       r = loudness.finish();
@@ -155,6 +164,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     out.channels = r.channels;
     if (r.series) out.series = r.series;
     out.warnings.push(...r.warnings);
+    if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
   } catch (err) {
     out.error = toErrorInfo(err, inp.path);
   } finally {

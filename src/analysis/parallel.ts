@@ -14,6 +14,10 @@ import { analyzerDefinition, type AnalyzerNeed } from '../analyzers/index.js';
 import { subBlockLength } from '../analyzers/loudness.js';
 import type { AudioBlock, StreamInfo } from '../analyzers/types.js';
 import { defaultThreads, WorkerPool, type TaskContext } from './pool.js';
+import { mergeNonFinite, NonFiniteScrubber, type NonFiniteReport } from './non-finite.js';
+
+/** Where a segment's (and the merged) non-finite sample report sits among the analyzers' results. */
+export const NON_FINITE_KEY = '#non-finite';
 
 export { defaultThreads };
 
@@ -53,6 +57,8 @@ export async function runSegment(job: SegmentJob, ctx: TaskContext): Promise<Rec
       return { id: need.id, seg, analyzer };
     });
     const channels = Array.from({ length: n }, () => new Float32Array(BLOCK));
+    // NaN/±Inf in float files are scrubbed before the analyzers, as the single-thread host does
+    const scrubber = source.header.format.sampleFormat === 'float' ? new NonFiniteScrubber(job.sampleRate, job.labels, job.segmentStart) : null;
     const block: AudioBlock = { channels, frames: 0, frameOffset: 0 };
     source.seek(job.segmentStart - job.preroll);
     let warm = job.preroll;
@@ -60,6 +66,7 @@ export async function runSegment(job: SegmentJob, ctx: TaskContext): Promise<Rec
       const got = source.read(channels, Math.min(BLOCK, warm));
       if (got === 0) break;
       block.frames = got;
+      scrubber?.scrub(channels, got, 0, false);
       // every analyzer that warms up sees the whole pre-roll (the longest asked for): settling longer is harmless
       for (const r of running) r.seg.warmUp?.(r.analyzer, block);
       warm -= got;
@@ -71,6 +78,7 @@ export async function runSegment(job: SegmentJob, ctx: TaskContext): Promise<Rec
       if (got === 0) break;
       block.frames = got;
       block.frameOffset = done;
+      scrubber?.scrub(channels, got, done);
       for (const r of running) {
         const p = r.analyzer.process(block);
         if (p) await p;
@@ -81,6 +89,7 @@ export async function runSegment(job: SegmentJob, ctx: TaskContext): Promise<Rec
     }
     const out: Record<string, unknown> = {};
     for (const r of running) out[r.id] = r.seg.partial(r.analyzer, job.isLast);
+    out[NON_FINITE_KEY] = scrubber?.report() ?? null;
     return out;
   } finally {
     source.close();
@@ -128,6 +137,7 @@ export async function measureSegments(
     const stream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.labels.length, channelLabels: job.labels, frames: total };
     const out: Record<string, unknown> = {};
     for (const need of job.analyzers) out[need.id] = segmentDefinition(need.id).seg.merge(parts.map((p) => p[need.id]), stream, need.options ?? {});
+    out[NON_FINITE_KEY] = mergeNonFinite(parts.map((p) => p[NON_FINITE_KEY] as NonFiniteReport | null));
     return out;
   } finally {
     await pool.close();

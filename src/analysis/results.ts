@@ -5,6 +5,7 @@
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
 import type { AudioFormat, Container, SampleFormat } from '../audio/types.js';
 import type { ErrorInfo } from '../errors.js';
+import type { NonFiniteReport } from './non-finite.js';
 
 export interface FormatSummary {
   container: Container;
@@ -44,6 +45,8 @@ export interface FileMeasurement {
   loudness?: LoudnessSummary;
   channels?: ChannelSummary[];
   series?: LoudnessSeries;
+  /** NaN/±Inf samples of a float file (read as 0 by every meter): how many, where. */
+  nonFinite?: NonFiniteReport;
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
   warnings: string[];

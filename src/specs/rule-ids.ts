@@ -22,6 +22,7 @@ export const RULE_IDS = [
   'signal/clipping',
   'signal/silence',
   'signal/dc-offset',
+  'signal/non-finite',
   'leader/two-pop',
   'atmos/bed-layout',
   'atmos/object-count',

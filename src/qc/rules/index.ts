@@ -25,6 +25,7 @@ import { rule as dialogueLeak } from './me/dialogue-leak.js';
 import { rule as musicEffectsMatch } from './me/music-effects-match.js';
 import { rule as clipping } from './signal/clipping.js';
 import { rule as dcOffset } from './signal/dc-offset.js';
+import { rule as nonFinite } from './signal/non-finite.js';
 import { rule as phase } from './signal/phase.js';
 import { rule as silence } from './signal/silence.js';
 import { rule as stemsSum } from './stems/sum-to-printmaster.js';
@@ -34,7 +35,7 @@ export const RULES: readonly Rule[] = [
   sampleRate, bitDepth, layout, channelOrder,
   missingDeliverable, durationMatch, startTimecode,
   stemsSum, musicEffectsMatch, dialogueLeak,
-  lfeBandLimit, phase, clipping, silence, dcOffset,
+  lfeBandLimit, phase, clipping, silence, dcOffset, nonFinite,
   twoPop, atmosBedLayout, atmosObjectCount,
 ];
 
