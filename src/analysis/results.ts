@@ -4,6 +4,9 @@
  */
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
 import type { AudioFormat, Container, SampleFormat } from '../audio/types.js';
+import type { FileChecksums } from '../audio/checksum.js';
+
+export type { FileChecksums };
 import type { ErrorInfo } from '../errors.js';
 
 export interface FormatSummary {
@@ -44,6 +47,8 @@ export interface FileMeasurement {
   loudness?: LoudnessSummary;
   channels?: ChannelSummary[];
   series?: LoudnessSeries;
+  /** MD5 and SHA-256 of each file (one per member of a multi-mono set), when the caller asked for them. */
+  checksums?: FileChecksums[];
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
   warnings: string[];
