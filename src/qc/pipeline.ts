@@ -24,7 +24,7 @@ import { JOBS_MODULE, type MeasureJob, type MeasureJobResult, type NullJob, type
 import { analyzerPlan } from './plan.js';
 import { optionValues } from './rule.js';
 import type { PeakOversResult } from '../analyzers/peak-overs.js';
-import { StageTimer } from './timings.js';
+import { StageTimer, type StageTime } from './timings.js';
 import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext } from './types.js';
 
 
@@ -82,6 +82,12 @@ export interface QcRun {
   inputErrors: ErrorInfo[];
   /** Worker threads the files were measured on (1: inline). */
   threads?: number;
+  /** The null tests' results (the reports show their evidence: null depth per channel). */
+  cross?: CrossFileResults;
+  /** When the run started (ISO 8601, UTC), its wall seconds and each stage's (`measure ID`, `null ID`): the reports' date and times. */
+  startedAt?: string;
+  elapsedSeconds?: number;
+  stages?: StageTime[];
 }
 
 function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discovered, warnings: string[]): { fps: Rational; dropFrame: boolean; source: string } {
@@ -109,6 +115,7 @@ function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discover
 
 export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const warnings: string[] = [];
+  const startedAt = new Date().toISOString();
   const timer = new StageTimer();
   const found = await timer.time('discover', () => discover(opts.paths));
   const inputErrors = [...found.errors];
@@ -247,7 +254,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: cross.results };
     const outcome = await timer.time('rules', async () => runRules(ctx));
     timer.report();
-    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads };
+    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads, cross: cross.results, startedAt, elapsedSeconds: timer.elapsedSeconds(), stages: timer.stages };
   } finally {
     await pool.close();
   }
