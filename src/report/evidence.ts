@@ -115,12 +115,12 @@ function nullFigure(r: StemsNullResult | null | undefined, error?: string): stri
   if (!r) return error ? `not run: ${error}` : null;
   // depth null: the residual is digital zero (an exact null), or both sides are (a silent channel)
   const depth = (c: StemsNullResult['channels'][number]) =>
-    c.nullDepthDb !== null ? f1(c.nullDepthDb) : c.residualRmsDbfs === null && c.residualPeakDbfs === null ? 'exact' : 'silent';
+    c.nullDepthDb !== null ? `${f1(c.nullDepthDb)} dB` : c.residualRmsDbfs === null && c.residualPeakDbfs === null ? 'exact' : 'silent';
   const rms = r.channels.map((c) => c.residualRmsDbfs).filter((v): v is number => v !== null);
   const parts = [
     r.channels.every((c) => depth(c) === 'exact')
       ? 'exact null (residual digital zero on every channel)'
-      : `null depth ${r.channels.map((c) => `${c.label} ${depth(c)}`).join(', ')} dB`,
+      : `null depth ${r.channels.map((c) => `${c.label} ${depth(c)}`).join(', ')}`,
   ];
   if (rms.length > 0) parts.push(`residual at most ${f1(Math.max(...rms))} dBFS RMS`);
   if (r.offsetSamples !== 0) parts.push(`offset ${r.offsetSamples} samples`);
