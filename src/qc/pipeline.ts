@@ -33,6 +33,7 @@ export interface QcRunOptions {
   spec: Spec;
   manifest?: string;
   fps?: string;
+  /** Progress as it happens: `measuring ID` (queued), `measured ID`, `null test ID` (started), `null tested ID`. */
   onProgress?: (message: string) => void;
   /** Worker threads for the files (1 = inline, the plain path). Default: defaultThreads() on long deliveries. */
   threads?: number;
@@ -211,7 +212,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       opts.onProgress?.(`measuring ${j.id}`);
       const pass = timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>);
       // Awaited below; marked handled so a worker crash is one error, not an unhandled rejection.
-      pass.catch(() => undefined);
+      pass.then(() => opts.onProgress?.(`measured ${j.id}`), () => undefined);
       measuring.set(j.id, pass);
     }
     for (const a of assigned) {
@@ -231,7 +232,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       if (r) d.measurement = r.measurement;
       return d;
     };
-    const cross = await crossFile(deliverables, inputs, measured, pool, fps, opts.spec, timer, assigned);
+    const cross = await crossFile(deliverables, inputs, measured, pool, fps, opts.spec, timer, assigned, opts.onProgress);
     // Warnings and input errors in deliverable order, then the null tests', as the sequential pipeline gave them.
     for (const d of deliverables) {
       const r = await measuring.get(d.id);
@@ -283,6 +284,7 @@ async function crossFile(
   spec: Spec,
   timer: StageTimer,
   assigned: Array<{ header: AudioHeader | null; input: AudioInput }>,
+  onProgress?: (message: string) => void,
 ): Promise<{ results: CrossFileResults; warnings: string[] }> {
   const isOk = (d: CheckedDeliverable): boolean => !!(d.measurement && !d.measurement.error && d.measurement.format);
   const withHeader = deliverables.filter((d) => inputs.has(d.id));
@@ -308,7 +310,10 @@ async function crossFile(
     // The measuring pass saw every sample of every channel (not an ADM bed selection): reuse its peak.
     if (overs && !axml.has(refInput.path)) job.referenceCeilingLinear = overs.samplePeakLinear;
     // A null test is queued only once its files are measured: it goes ahead of passes still waiting.
-    return timer.time(`null ${ref.id}`, () => pool.run(job, { first: true }) as Promise<NullJobResult>);
+    onProgress?.(`null test ${ref.id}`);
+    const r = await timer.time(`null ${ref.id}`, () => pool.run(job, { first: true }) as Promise<NullJobResult>);
+    onProgress?.(`null tested ${ref.id}`);
+    return r;
   };
   const stemChecks = withHeader
     .filter((d) => d.role === 'printmaster')
