@@ -46,6 +46,8 @@ export interface MeasureOptions {
   onStep?: LoudnessOptions['onStep'];
   /** Worker threads for the loudness pass (1 = the plain single-thread path). Default: defaultThreads(). */
   threads?: number;
+  /** Each file's MD5 and SHA-256, fed by this pass's reads (FileMeasurement.checksums); the pass stays in one thread, in order. */
+  checksums?: boolean;
 }
 
 /** Measure one input. Never throws for a bad file: the error is in the result. */
@@ -55,7 +57,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
   if (inp.files && inp.files.length > 1) out.files = inp.files;
   let source: AudioSource | null = null;
   try {
-    const openOptions = options.channels ? { channels: options.channels } : {};
+    const openOptions = { ...(options.channels ? { channels: options.channels } : {}), ...(options.checksums ? { checksums: true } : {}) };
     source = isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
     let fileFormat: FormatSummary | null = null;
@@ -82,6 +84,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
         out.channels = [];
         out.warnings.push(...source.header.warnings);
+        if (options.checksums && source.checksums) out.checksums = source.checksums();
         return out;
       }
     }
@@ -109,6 +112,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       allMergeable(plan) &&
       !options.onLoudness &&
       !options.onStep &&
+      !options.checksums &&
       !admMaster &&
       !isEmbeddedPath(inp.path) &&
       h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
@@ -160,6 +164,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         await options.onLoudness(loudness, out);
       }
     }
+    // the hashes cover what the pass did not read (before --from, after --to, chunks after the data)
+    if (options.checksums && source?.checksums) out.checksums = source.checksums();
     out.loudness = { ...r.loudness, ...(out.loudness?.dialogue ? { dialogue: out.loudness.dialogue } : {}) };
     out.channels = r.channels;
     if (r.series) out.series = r.series;

@@ -4,6 +4,9 @@
  */
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
 import type { AudioFormat, Container, SampleFormat } from '../audio/types.js';
+import type { FileChecksums } from '../audio/checksum.js';
+
+export type { FileChecksums };
 import type { ErrorInfo } from '../errors.js';
 import type { NonFiniteReport } from './non-finite.js';
 
@@ -47,6 +50,8 @@ export interface FileMeasurement {
   series?: LoudnessSeries;
   /** NaN/±Inf samples of a float file (read as 0 by every meter): how many, where. */
   nonFinite?: NonFiniteReport;
+  /** MD5 and SHA-256 of each file (one per member of a multi-mono set), when the caller asked for them. */
+  checksums?: FileChecksums[];
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
   warnings: string[];

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
+import { checksumBytes } from './checksum.js';
 import { applyLabels, type OpenOptions } from './open.js';
 import type { AudioHeader, AudioSource, Container } from './types.js';
 
@@ -92,7 +93,13 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
     warnings,
   };
   applyLabels(header, options.channels);
-  return memorySource(header, data);
+  const source = memorySource(header, data);
+  if (options.checksums) {
+    // decoded whole from memory already (the size limit above): hash those bytes
+    const sums = checksumBytes(path, bytes);
+    source.checksums = () => [sums];
+  }
+  return source;
 }
 
 export interface NativeFormat {

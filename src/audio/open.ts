@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import { isAiff, readAiffHeader } from './aiff.js';
 import { openFileSource, readBytes } from './bytesource.js';
+import { checksumTap, type ChecksumTap, type FileChecksums } from './checksum.js';
 import { genericLabels, labelsFromMask, layoutNameForCount, type ChannelLabel, type MaskLabels } from './channels.js';
 import { labelsFromIxmlTracks, pickChannelLabels } from './layouts.js';
 import { decodeCompressed, sniffCompressed } from './compressed.js';
@@ -19,6 +20,8 @@ export interface OpenOptions {
   channels?: ChannelLabel[];
   /** The PCM decoder (default: the WASM one when built); useWasm: false reads through the plain-JS path. */
   pcm?: PcmDecodeOptions;
+  /** Take each file's MD5 and SHA-256 as its data is read (AudioSource.checksums completes them). */
+  checksums?: boolean;
 }
 
 interface PcmHeader extends AudioHeader {
@@ -122,9 +125,14 @@ class PcmSource implements AudioSource {
     readonly header: PcmHeader,
     private readonly src: ByteSource,
     private readonly pcm?: PcmDecodeOptions,
+    private readonly tap?: ChecksumTap,
   ) {
     this.files = [header.path];
     this.direct = src.plainFile === true;
+  }
+
+  checksums(): FileChecksums[] {
+    return this.tap ? [this.tap.finish()] : [];
   }
 
   seek(frame: number): void {
@@ -185,6 +193,10 @@ class MultiMonoSource implements AudioSource {
     return Math.max(0, frames);
   }
 
+  checksums(): FileChecksums[] {
+    return this.members.flatMap((m) => m.checksums?.() ?? []);
+  }
+
   close(): void {
     for (const m of this.members) m.close();
   }
@@ -195,7 +207,9 @@ export function openByteSource(src: ByteSource, options: OpenOptions = {}): Audi
   try {
     const header = readHeaderFrom(src);
     applyLabels(header, options.channels);
-    return new PcmSource(header, src, options.pcm);
+    // the tap sees the data reads from here on; it hashes the header bytes itself, in order
+    const tap = options.checksums ? checksumTap(src) : undefined;
+    return new PcmSource(header, tap ? tap.source : src, options.pcm, tap);
   } catch (err) {
     src.close();
     throw err;
@@ -222,7 +236,7 @@ function openMultiMono(inp: AudioInput, options: OpenOptions): AudioSource {
   const files = inp.files!;
   const members: AudioSource[] = [];
   try {
-    for (const f of files) members.push(openByteSource(openFileSource(f), { pcm: options.pcm }));
+    for (const f of files) members.push(openByteSource(openFileSource(f), { pcm: options.pcm, checksums: options.checksums }));
     const first = members[0]!.header;
     for (let i = 0; i < members.length; i++) {
       const h = members[i]!.header;

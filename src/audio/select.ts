@@ -22,6 +22,7 @@ export function selectChannels(source: AudioSource, indices: number[], labels: C
       indices.forEach((src, k) => out[k]!.set(scratch[src]!.subarray(0, got)));
       return got;
     },
+    ...(source.checksums ? { checksums: () => source.checksums!() } : {}),
     close: () => source.close(),
   };
 }

@@ -4,6 +4,7 @@
  * open.ts (the entry point that picks one).
  */
 import type { ChannelLabel, LabelSource } from './channels.js';
+import type { FileChecksums } from './checksum.js';
 
 export type Container = 'wav' | 'rf64' | 'bw64' | 'aiff' | 'aifc' | 'flac' | 'mp3' | 'ogg';
 export type SampleFormat = 'int' | 'float';
@@ -108,6 +109,11 @@ export interface AudioSource {
    * Returns the frames written; 0 at the end.
    */
   read(out: Float32Array[], maxFrames: number): number;
+  /**
+   * Opened with `checksums`: each file's MD5 and SHA-256, completed over the bytes the pass did not read
+   * (always the whole file). Call before close.
+   */
+  checksums?(): FileChecksums[];
   close(): void;
 }
 

@@ -17,3 +17,36 @@ export function progressBar(label: string): ((done: number, total: number) => vo
     },
   });
 }
+
+/**
+ * `qc`'s progress on a terminal's stderr (silent when stderr is not a terminal): files measured of
+ * those queued, null tests done of those started, and the latest thing that happened. Fed the pipeline's
+ * onProgress messages (src/qc/pipeline.ts: `measuring ID`, `measured ID`, `null test ID`, `null tested ID`).
+ */
+export function qcProgress(stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): ((message: string) => void) & { end(): void } {
+  const tty = stream.isTTY === true;
+  let queued = 0;
+  let measured = 0;
+  let nullStarted = 0;
+  let nullDone = 0;
+  let shown = false;
+  const update = (message: string) => {
+    if (message.startsWith('measuring ')) queued++;
+    else if (message.startsWith('measured ')) measured++;
+    else if (message.startsWith('null tested ')) nullDone++;
+    else if (message.startsWith('null test ')) nullStarted++;
+    if (!tty) return;
+    const width = 20;
+    const filled = queued > 0 ? Math.round((measured / queued) * width) : 0;
+    const nulls = nullStarted > 0 ? ` · null tests ${nullDone}/${nullStarted}` : '';
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${measured}/${queued} files measured${nulls} · ${message}`;
+    const cols = (stream as { columns?: number }).columns ?? 100;
+    stream.write(`\r\x1b[K${line.slice(0, Math.max(20, cols - 1))}`);
+    shown = true;
+  };
+  return Object.assign(update, {
+    end() {
+      if (tty && shown) stream.write('\r\x1b[K');
+    },
+  });
+}

@@ -2,6 +2,7 @@
 // Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
 import type { Command } from 'commander';
 import { fail } from './fail.js';
+import { qcProgress } from './progress.js';
 import { runQc } from '../qc/pipeline.js';
 import { loadPlugins } from '../qc/plugins.js';
 import { qcHtml } from '../report/html.js';
@@ -45,7 +46,14 @@ export function register(program: Command): void {
         // plugins first: a profile may name their rules and options
         const plugins = await loadPlugins(opts.plugin);
         const { spec } = loadSpec(opts.spec);
-        const run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps, plugins: plugins.map((p) => p.url) });
+        // files being measured and null tests, on a terminal's stderr only
+        const progress = qcProgress();
+        let run;
+        try {
+          run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps, plugins: plugins.map((p) => p.url), onProgress: progress });
+        } finally {
+          progress.end();
+        }
         if (opts.html) writeWhole(opts.html, qcHtml(run));
         if (opts.junit) writeWhole(opts.junit, qcJunit(run));
         if (opts.markers) writeWhole(opts.markers, qcMarkers(run));

@@ -89,6 +89,8 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
   let blockEnergies: Float64Array | undefined;
   const measureOptions = (): MeasureOptions => ({
     series: true,
+    // MD5 and SHA-256 of every deliverable file, fed by this pass (the reports' manifest)
+    checksums: true,
     fps: job.fps,
     plan,
     onAnalyzers: (made) => {

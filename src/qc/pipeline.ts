@@ -24,7 +24,7 @@ import { JOBS_MODULE, type MeasureJob, type MeasureJobResult, type NullJob, type
 import { analyzerPlan } from './plan.js';
 import { optionValues } from './rule.js';
 import type { PeakOversResult } from '../analyzers/peak-overs.js';
-import { StageTimer } from './timings.js';
+import { StageTimer, type StageTime } from './timings.js';
 import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext } from './types.js';
 
 
@@ -33,6 +33,7 @@ export interface QcRunOptions {
   spec: Spec;
   manifest?: string;
   fps?: string;
+  /** Progress as it happens: `measuring ID` (queued), `measured ID`, `null test ID` (started), `null tested ID`. */
   onProgress?: (message: string) => void;
   /** Worker threads for the files (1 = inline, the plain path). Default: defaultThreads() on long deliveries. */
   threads?: number;
@@ -82,6 +83,12 @@ export interface QcRun {
   inputErrors: ErrorInfo[];
   /** Worker threads the files were measured on (1: inline). */
   threads?: number;
+  /** The null tests' results (the reports show their evidence: null depth per channel). */
+  cross?: CrossFileResults;
+  /** When the run started (ISO 8601, UTC), its wall seconds and each stage's (`measure ID`, `null ID`): the reports' date and times. */
+  startedAt?: string;
+  elapsedSeconds?: number;
+  stages?: StageTime[];
 }
 
 function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discovered, warnings: string[]): { fps: Rational; dropFrame: boolean; source: string } {
@@ -109,6 +116,7 @@ function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discover
 
 export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const warnings: string[] = [];
+  const startedAt = new Date().toISOString();
   const timer = new StageTimer();
   const found = await timer.time('discover', () => discover(opts.paths));
   const inputErrors = [...found.errors];
@@ -204,7 +212,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       opts.onProgress?.(`measuring ${j.id}`);
       const pass = timer.time(`measure ${j.id}`, () => pool.run(j.job) as Promise<MeasureJobResult>);
       // Awaited below; marked handled so a worker crash is one error, not an unhandled rejection.
-      pass.catch(() => undefined);
+      pass.then(() => opts.onProgress?.(`measured ${j.id}`), () => undefined);
       measuring.set(j.id, pass);
     }
     for (const a of assigned) {
@@ -224,7 +232,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
       if (r) d.measurement = r.measurement;
       return d;
     };
-    const cross = await crossFile(deliverables, inputs, measured, pool, fps, opts.spec, timer, assigned);
+    const cross = await crossFile(deliverables, inputs, measured, pool, fps, opts.spec, timer, assigned, opts.onProgress);
     // Warnings and input errors in deliverable order, then the null tests', as the sequential pipeline gave them.
     for (const d of deliverables) {
       const r = await measuring.get(d.id);
@@ -247,7 +255,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
     const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: cross.results };
     const outcome = await timer.time('rules', async () => runRules(ctx));
     timer.report();
-    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads };
+    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads, cross: cross.results, startedAt, elapsedSeconds: timer.elapsedSeconds(), stages: timer.stages };
   } finally {
     await pool.close();
   }
@@ -276,6 +284,7 @@ async function crossFile(
   spec: Spec,
   timer: StageTimer,
   assigned: Array<{ header: AudioHeader | null; input: AudioInput }>,
+  onProgress?: (message: string) => void,
 ): Promise<{ results: CrossFileResults; warnings: string[] }> {
   const isOk = (d: CheckedDeliverable): boolean => !!(d.measurement && !d.measurement.error && d.measurement.format);
   const withHeader = deliverables.filter((d) => inputs.has(d.id));
@@ -301,7 +310,10 @@ async function crossFile(
     // The measuring pass saw every sample of every channel (not an ADM bed selection): reuse its peak.
     if (overs && !axml.has(refInput.path)) job.referenceCeilingLinear = overs.samplePeakLinear;
     // A null test is queued only once its files are measured: it goes ahead of passes still waiting.
-    return timer.time(`null ${ref.id}`, () => pool.run(job, { first: true }) as Promise<NullJobResult>);
+    onProgress?.(`null test ${ref.id}`);
+    const r = await timer.time(`null ${ref.id}`, () => pool.run(job, { first: true }) as Promise<NullJobResult>);
+    onProgress?.(`null tested ${ref.id}`);
+    return r;
   };
   const stemChecks = withHeader
     .filter((d) => d.role === 'printmaster')

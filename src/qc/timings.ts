@@ -20,6 +20,10 @@ export class StageTimer {
     }
   }
 
+  elapsedSeconds(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+
   /** Print the stages and the total when DUBSTAGE_QC_TIMINGS=1. */
   report(): void {
     if (process.env.DUBSTAGE_QC_TIMINGS !== '1') return;

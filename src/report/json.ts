@@ -1,5 +1,5 @@
 /** `dubstage qc --json` (schema 1): a contract users' pipelines read. */
-import type { LoudnessSummary } from '../analysis/results.js';
+import type { FileChecksums, LoudnessSummary } from '../analysis/results.js';
 import type { ErrorInfo } from '../errors.js';
 import type { QcRun } from '../qc/pipeline.js';
 
@@ -13,6 +13,8 @@ export interface QcJson {
     layout: string | null;
     files: string[];
     loudness: LoudnessSummary | null;
+    /** MD5 and SHA-256 of each file (every member of a multi-mono set), from the measuring pass; absent when unread. */
+    checksums?: FileChecksums[];
   }>;
   findings: Array<{
     rule: string;
@@ -40,6 +42,7 @@ export function qcJson(run: QcRun): QcJson {
       layout: d.layout,
       files: d.files,
       loudness: d.measurement?.loudness ?? null,
+      ...(d.measurement?.checksums ? { checksums: d.measurement.checksums } : {}),
     })),
     findings: run.outcome.findings.map((f) => ({
       rule: f.rule,

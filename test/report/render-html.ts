@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     'chromium',
     [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-      '--hide-scrollbars', '--window-size=1280,2400', `--screenshot=${png}`, `file://${html}`,
+      '--hide-scrollbars', '--window-size=1280,7600', `--screenshot=${png}`, `file://${html}`,
     ],
     { stdio: 'inherit' },
   );
