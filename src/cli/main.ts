@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { fail } from './fail.js';
+import { dubstageVersion } from '../version.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
 import { register as registerQc } from './qc.js';
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
   program
     .name('dubstage')
     .description('Delivery QC for film and TV sound: loudness, stems, M&E, Atmos and sessions against platform specs')
-    .version('0.1.0')
+    .version(dubstageVersion())
     .showHelpAfterError()
     .exitOverride();
   registerMeasure(program);
