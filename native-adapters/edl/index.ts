@@ -4,7 +4,7 @@
  * `* PATCH … FROM SOURCE n TO RECORD m` gives the source channel, file names come only from comment
  * lines, FCM says drop/non-drop but no rate, so the rate is the user's (--fps) or assumed.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import type { Clip, Marker, MediaRef, ReadOptions, Session, SessionAdapter, Track } from '../../src/session/model.js';
@@ -127,8 +127,11 @@ function mediaKey(name: string, file: string | undefined): string {
   return file ? `file:${file}` : `clip:${name}`;
 }
 
+/** A CMX 3600 list holds at most 999 events (a few hundred KB with notes); this is far past any real one. */
+export const MAX_EDL_BYTES = 16 * 1024 * 1024;
+
 export async function readEdl(filePath: string, options: ReadOptions): Promise<Session> {
-  const bytes = readFileSync(filePath);
+  const bytes = readRegularFile(filePath, MAX_EDL_BYTES, 'EDL');
   const { text } = decodeSessionText(bytes);
   const lines = splitLines(text);
   const warnings: string[] = [];

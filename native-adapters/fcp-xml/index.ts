@@ -4,7 +4,7 @@
  * conformed). A Premiere stereo track is exploded into one xmeml track per channel; those are
  * folded back into one track with N channels.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { filePathFromUrl } from '../../src/session/media.js';
@@ -34,8 +34,9 @@ export const fcpXmlAdapter: SessionAdapter = {
 export async function readFcpXml(filePath: string, options: ReadOptions = {}): Promise<Session> {
   let text: string;
   try {
-    text = readFileSync(filePath, 'utf8');
+    text = readRegularFile(filePath, 256 * 1024 * 1024, 'FCP XML file').toString('utf8');
   } catch (err) {
+    if (err instanceof DubstageError) throw err;
     throw new DubstageError({ code: 'io', message: `${filePath}: ${(err as Error).message}`, path: filePath });
   }
   return xmemlToSession(text, filePath, options);

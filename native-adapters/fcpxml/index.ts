@@ -4,7 +4,8 @@
  * gathered by walking the project's spine with an exact time mapping (BigInt rational seconds), then
  * put on one track per audio role/subrole, split by lane where one role sits on several lanes.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { filePathFromUrl } from '../../src/session/media.js';
@@ -31,8 +32,9 @@ export async function readFcpxml(filePath: string, options: ReadOptions = {}): P
   }
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, 256 * 1024 * 1024, 'FCPXML file').toString('utf8');
   } catch (err) {
+    if (err instanceof DubstageError) throw err;
     throw new DubstageError({ code: 'io', message: `${file}: ${(err as Error).message}`, path: filePath });
   }
   return fcpxmlToSession(text, filePath, options);

@@ -5,7 +5,7 @@
  * A multichannel track lists its clips once per channel: here it is one track with N channels
  * and one clip per event; rendered fade rows are folded into their clip.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { foldFadePieces, type FadePieceKind } from '../../src/session/fades.js';
@@ -161,8 +161,11 @@ function channelsFromTrackName(name: string): number | null {
   return parts.reduce((a, b) => a + b, 0);
 }
 
+/** Session text of a feature with every clip listed is a few MB; the whole text is held while parsing. */
+export const MAX_PROTOOLS_TEXT_BYTES = 64 * 1024 * 1024;
+
 export async function readProTools(filePath: string, _options: ReadOptions): Promise<Session> {
-  const { text } = decodeSessionText(readFileSync(filePath));
+  const { text } = decodeSessionText(readRegularFile(filePath, MAX_PROTOOLS_TEXT_BYTES, 'Pro Tools session text'));
   const lines = splitLines(text.replace(/^\uFEFF/, ''));
   const warnings: string[] = [];
 

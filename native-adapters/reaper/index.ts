@@ -2,7 +2,7 @@
  * REAPER project (.RPP) → Session. Times in an RPP are float seconds from project time 0; they are
  * kept as whole samples at the project sample rate. PROJOFFS names the timecode of project time 0.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import type { Clip, FadeShape, Marker, MediaRef, Session, SessionAdapter, Track } from '../../src/session/model.js';
@@ -33,8 +33,9 @@ export const reaperAdapter: SessionAdapter = {
 export async function readRpp(filePath: string): Promise<Session> {
   let text: string;
   try {
-    text = readFileSync(filePath, 'utf8');
+    text = readRegularFile(filePath, 256 * 1024 * 1024, 'REAPER project').toString('utf8');
   } catch (err) {
+    if (err instanceof DubstageError) throw err;
     throw new DubstageError({ code: 'io', message: `${filePath}: ${(err as Error).message}`, path: filePath });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

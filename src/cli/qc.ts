@@ -2,6 +2,7 @@
 // Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
 import type { Command } from 'commander';
 import { DubstageError } from '../errors.js';
+import { guardOutputs, outputsOf, qcInputFiles } from './guard.js';
 import { runQc } from '../qc/pipeline.js';
 import { qcHtml } from '../report/html.js';
 import { qcJson } from '../report/json.js';
@@ -19,6 +20,7 @@ interface QcOptions {
   html?: string;
   junit?: string;
   markers?: string;
+  allowOutsideManifest?: boolean;
 }
 
 export function register(program: Command): void {
@@ -33,10 +35,14 @@ export function register(program: Command): void {
     .option('--html <file>', 'write a self-contained HTML report')
     .option('--junit <file>', 'write JUnit XML (one test case per rule per deliverable)')
     .option('--markers <file>', 'write findings as a REAPER region/marker CSV')
+    .option('--allow-outside-manifest', "let the manifest name files outside its own folder")
     .action(async (paths: string[], opts: QcOptions) => {
       try {
+        // no report may overwrite an input: refused before anything is read or measured
+        guardOutputs(outputsOf(opts), await qcInputFiles({ paths, manifest: opts.manifest, spec: opts.spec, allowOutsideManifest: opts.allowOutsideManifest }));
         const { spec } = loadSpec(opts.spec);
-        const run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps });
+        const qcOptions = { paths, spec, manifest: opts.manifest, fps: opts.fps, allowOutsideManifest: opts.allowOutsideManifest === true };
+        const run = await runQc(qcOptions);
         if (opts.html) writeWhole(opts.html, qcHtml(run));
         if (opts.junit) writeWhole(opts.junit, qcJunit(run));
         if (opts.markers) writeWhole(opts.markers, qcMarkers(run));
