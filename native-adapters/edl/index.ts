@@ -101,10 +101,18 @@ interface Rate {
 }
 
 /** The frame rate: the user's, else one implied by DF or by the largest frame field, else 24. */
-function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean): Rate {
+function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean, filePath = ''): Rate {
   if (options.fps) return { frameRate: options.fps };
   let maxFrame = 0;
-  for (const e of events) for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) maxFrame = Math.max(maxFrame, t.frames);
+  let maxLine = 0;
+  for (const e of events) {
+    for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) {
+      if (t.frames > maxFrame) {
+        maxFrame = t.frames;
+        maxLine = e.line;
+      }
+    }
+  }
   if (anyDropFrame) {
     return {
       frameRate: rational(30000, 1001),
@@ -120,7 +128,12 @@ function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: bool
       };
     }
   }
-  throw new DubstageError({ code: 'bad-session', message: `frame numbers up to ${maxFrame} fit no known frame rate` });
+  throw new DubstageError({
+    code: 'bad-session',
+    message: `${filePath}: line ${maxLine}: a timecode with frame number ${maxFrame} fits no known frame rate (24, 25, 30, 50, 60 fps count frames 0 to 59); use --fps to say the rate`,
+    path: filePath,
+    line: maxLine,
+  });
 }
 
 function mediaKey(name: string, file: string | undefined): string {
@@ -240,7 +253,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     throw new DubstageError({ code: 'bad-session', message: `${filePath}: no edit events found (expected lines like '001  REEL  A  C  00:00:00:00 ...')`, path: filePath, line: lines.length });
   }
 
-  const rate = chooseRate(options, events, sawDropFrame);
+  const rate = chooseRate(options, events, sawDropFrame, filePath);
   if (rate.warning) warnings.push(rate.warning);
   const frameRate = rate.frameRate;
   const dfAllowed = dropFrameAllowed(frameRate);

@@ -12,6 +12,7 @@ import type { Clip, FadeShape, Marker, MediaRef, ReadOptions, Session, SessionAd
 import {
   dropFrameAllowed,
   formatTimecode,
+  MAX_FRAME_RATE,
   parseTimecode,
   rational,
   rescaleTime,
@@ -49,9 +50,14 @@ function badSession(filePath: string, message: string): DubstageError {
 }
 
 /** `<rate><timebase>24</timebase><ntsc>TRUE</ntsc></rate>` → 24000/1001. */
-function rateOf(node: XmlNode | undefined): Rational | null {
-  const tb = Number(textAt(node, 'rate', 'timebase'));
+function rateOf(node: XmlNode | undefined, filePath = ''): Rational | null {
+  const tbNode = at(node, 'rate', 'timebase');
+  const tb = Number(tbNode?.text);
   if (!Number.isFinite(tb) || tb <= 0) return null;
+  // a timebase that rounds to no frames (0.0001) or to thousands of them is not a frame rate
+  if (Math.round(tb) < 1 || tb > MAX_FRAME_RATE) {
+    throw new DubstageError({ code: 'bad-session', message: `${filePath}: line ${tbNode!.line}: <timebase>${tbNode!.text}</timebase> is not a frame rate (expected 1 to ${MAX_FRAME_RATE})`, path: filePath, line: tbNode!.line });
+  }
   const ntsc = (textAt(node, 'rate', 'ntsc') ?? '').toUpperCase() === 'TRUE';
   return ntsc ? rational(Math.round(tb) * 1000, 1001) : rational(Math.round(tb), 1);
 }
@@ -115,7 +121,7 @@ export function xmemlToSession(text: string, filePath: string, options: ReadOpti
     );
   }
   const seqName = textAt(seq, 'name') ?? '';
-  const seqRate = rateOf(seq);
+  const seqRate = rateOf(seq, filePath);
   if (!seqRate) throw badSession(filePath, `<sequence> '${seqName}' has no <rate><timebase>`);
 
   // a <file> is defined in full once and later referenced by id alone, possibly in another sequence
@@ -392,7 +398,7 @@ function readClipItem(p: Pending, ctx: Ctx, trackName: string, monoTrack: boolea
   const node = p.node;
   const name = textAt(node, 'name') ?? '';
   const where = `clipitem '${name || node.attrs.id || '?'}' on ${trackName}`;
-  const clipRate = rateOf(node) ?? ctx.seqRate;
+  const clipRate = rateOf(node, ctx.filePath) ?? ctx.seqRate;
   const inF = intAt(node, 'in');
   const outF = intAt(node, 'out');
   let { start, end } = p;

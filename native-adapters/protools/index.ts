@@ -6,6 +6,7 @@
  * and one clip per event; rendered fade rows are folded into their clip.
  */
 import { readRegularFile } from '../../src/audio/bytesource.js';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../src/audio/limits.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { foldFadePieces, type FadePieceKind } from '../../src/session/fades.js';
@@ -17,7 +18,7 @@ import {
   compareTime,
   dropFrameAllowed,
   formatTimecode,
-  parseFrameRate,
+  parseFrameRateAt,
   parseTimecode,
   rational,
   rescaleTime,
@@ -190,11 +191,11 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   const sessionName = header.get('SESSION NAME')?.value || path.basename(filePath, path.extname(filePath));
   const srText = need('SAMPLE RATE');
   const sampleRateHz = Number(srText.value);
-  if (!Number.isFinite(sampleRateHz) || sampleRateHz <= 0) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}'`);
+  if (!Number.isFinite(sampleRateHz) || sampleRateHz < MIN_SAMPLE_RATE || sampleRateHz > MAX_SAMPLE_RATE) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}' (expected ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz)`);
   const tcFormat = need('TIMECODE FORMAT');
   const fm = /^([\d.]+)\s*(Drop)?\s*Frame/i.exec(tcFormat.value);
   if (!fm) throw sessionLineError(filePath, tcFormat.line, `unknown timecode format '${tcFormat.value}' (expected e.g. '23.976 Frame' or '29.97 Drop Frame')`);
-  const frameRate = parseFrameRate(fm[1]!);
+  const frameRate = parseFrameRateAt(fm[1]!, filePath, tcFormat.line, 'TIMECODE FORMAT');
   const dropFrame = Boolean(fm[2]) && dropFrameAllowed(frameRate);
   const startText = need('SESSION START TIMECODE');
   const startTc = parseTimecode(startText.value.replace(/\.\d+$/, ''));

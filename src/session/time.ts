@@ -305,3 +305,22 @@ export function timeAt(value: number, rate: Rational): RationalTime {
 export function timeToFrames(t: RationalTime, frameRate: Rational): number {
   return rescaleTime(t, frameRate, 'floor').value;
 }
+
+/**
+ * parseFrameRate for a value read from a file: a bad rate is a 'bad-session' DubstageError naming the
+ * file and the line it was read from (the adapters' single way to take a frame rate from their text).
+ */
+export function parseFrameRateAt(input: string | number, filePath: string, line?: number, what = 'frame rate'): Rational {
+  try {
+    return parseFrameRate(input);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const info: ConstructorParameters<typeof DubstageError>[0] = {
+      code: 'bad-session',
+      message: `${filePath}: ${line !== undefined ? `line ${line}: ` : ''}${what}: ${reason}`,
+      path: filePath,
+    };
+    if (line !== undefined) info.line = line;
+    throw new DubstageError(info);
+  }
+}
