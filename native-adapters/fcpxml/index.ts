@@ -91,8 +91,9 @@ function parseTime(text: string | undefined, where: () => string, filePath: stri
   throw bad(filePath, `${where()}: '${text}' is not an FCPXML time (expected e.g. "1001/24000s")`);
 }
 
-function bad(filePath: string, message: string): DubstageError {
-  return new DubstageError({ code: 'bad-session', message: `${filePath}: ${message}`, path: filePath });
+function bad(filePath: string, message: string, line?: number): DubstageError {
+  if (line === undefined) return new DubstageError({ code: 'bad-session', message: `${filePath}: ${message}`, path: filePath });
+  return new DubstageError({ code: 'bad-session', message: `${filePath}: line ${line}: ${message}`, path: filePath, line });
 }
 
 // ---- the walk ----
@@ -551,10 +552,14 @@ export function fcpxmlToSession(text: string, filePath: string, options: ReadOpt
     try {
       rate = frameRateFromDuration(format.attrs.frameDuration);
     } catch {
-      throw bad(filePath, `<format id="${format.attrs.id}"> frameDuration '${format.attrs.frameDuration}' is not a frame duration`);
+      throw bad(filePath, `<format id="${format.attrs.id}"> frameDuration '${format.attrs.frameDuration}' is not a frame duration`, format.line);
     }
   } else {
-    rate = firstFormat ? frameRateFromDuration(firstFormat.attrs.frameDuration!) : { num: 25, den: 1 };
+    try {
+      rate = firstFormat ? frameRateFromDuration(firstFormat.attrs.frameDuration!) : { num: 25, den: 1 };
+    } catch {
+      throw bad(filePath, `<format id="${firstFormat!.attrs.id}"> frameDuration '${firstFormat!.attrs.frameDuration}' is not a frame duration`, firstFormat!.line);
+    }
     warnings.push(`sequence format '${format.attrs.name ?? format.attrs.id}' has no frame rate: using ${rate.num}/${rate.den}`);
   }
   const dropFrame = seq.attrs.tcFormat === 'DF' && dropFrameAllowed(rate);

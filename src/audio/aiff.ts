@@ -146,9 +146,6 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   if (!encoding) {
     return fail('unsupported-codec', `COMM chunk at byte ${commOffset}: AIFC compression '${compression}' with ${bits} bits is not supported (NONE, sowt, in24, in32, fl32, fl64 expected)`, commOffset + 26);
   }
-  if ((compression === 'NONE' || compression === 'twos' || compression === 'sowt') && (bits < 1 || bits > 32)) {
-    throw new DubstageError({ code: 'bad-format', message: `${name}: ${where}: sample size (COMM.sampleSize, byte ${commOffset + 14}) is ${bits} bits; expected 1 to 32`, path: name, byteOffset: commOffset + 14, field: 'COMM.sampleSize' });
-  }
   if (ssnd && ssndDataStart > ssnd.dataOffset + ssnd.size) {
     const at = ssnd.offset + 8;
     throw new DubstageError({ code: 'bad-chunk', message: `${name}: SSND chunk at byte ${ssnd.offset}: sample data offset (SSND.offset, byte ${at}) is ${ssndDataStart - ssnd.offset - 16}, past the end of the ${ssnd.size}-byte chunk`, path: name, byteOffset: at, field: 'SSND.offset' });

@@ -10,7 +10,11 @@ export function writeWhole(file: string, text: string): void {
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written there
+    }
     // name the file the user asked for, not the temp file beside it
     const reason = toErrorInfo(err, file).message.replace(/^cannot open [^:]*: /, '').replace(tmp, file);
     throw new DubstageError({ code: 'io', message: `cannot write ${file}: ${reason}`, path: file });

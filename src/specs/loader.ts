@@ -87,7 +87,7 @@ export function readYamlFile(file: string, what: string): unknown {
   } catch (err) {
     const where = aliasProblem(doc, lineCounter);
     const message = /Excessive alias count/.test((err as Error).message)
-      ? `${what} expands its aliases (*name) into too much data (more than ${MAX_ALIAS_COUNT} times its own size); write the values out`
+      ? `${what} expands its aliases (*name) into too much data (more than the yaml reader allows with maxAliasCount ${MAX_ALIAS_COUNT}: an alias bomb?); write the values out`
       : where?.unresolved
         ? `${what} uses the alias *${where.name}, but no anchor &${where.name} comes before it`
         : `${what} is not valid YAML: ${(err as Error).message.split('\n')[0]}`;
