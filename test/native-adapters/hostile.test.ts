@@ -211,7 +211,7 @@ FCM: NON-DROP FRAME
     const p = put(Buffer.concat([Buffer.from(edl('01:00:01:00')), Buffer.alloc(MAX_EDL_BYTES, 0x20)]), 'huge.edl');
     const e = await refusal(p);
     expect(e).toMatchObject({ code: 'too-large', path: p });
-    expect(e.message).toContain('EDL of 16 MiB; dubstage reads EDLs up to 16 MiB');
+    expect(e.message).toContain('EDL of 2.0 MiB; dubstage reads EDLs up to 2.0 MiB');
   });
 
   const pt = (o: { sampleRate?: string; tcFormat?: string } = {}) => `SESSION NAME:\tReel 1
@@ -258,6 +258,15 @@ CHANNEL \tEVENT   \tCLIP NAME                     \tSTART TIME    \tEND TIME    
       expect(e.message).toContain(`bad sample rate '${sr}' (expected 8000 to 768000 Hz)`);
     });
   }
+
+  it('Pro Tools text: a track of 160 000 rows is read (no "Maximum call stack size exceeded")', async () => {
+    const tc = (n: number) => [1 + Math.floor(n / 86400), Math.floor(n / 1440) % 60, Math.floor(n / 24) % 60, n % 24].map((x) => String(x).padStart(2, '0')).join(':');
+    const rows: string[] = [];
+    for (let i = 0; i < 160000; i++) rows.push(`1\t${i + 1}\tDX_${i}\t${tc(i * 2)}\t${tc(i * 2 + 1)}\t00:00:00:01\tUnmuted`);
+    const p = put(pt() + rows.join('\n') + '\n', 'rows.txt');
+    const s = await readSession(p);
+    expect(s.tracks[0]!.clips.length).toBeGreaterThanOrEqual(160000);
+  }, 60_000);
 
   it('Pro Tools text: a file over the cap is refused by size', async () => {
     const p = put(Buffer.concat([Buffer.from(pt()), Buffer.alloc(MAX_PROTOOLS_TEXT_BYTES, 0x20)]), 'huge.txt');
