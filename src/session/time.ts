@@ -12,6 +12,8 @@ function badTime(message: string): DubstageError {
 
 /** Highest frame rate taken as a frame rate (120 fps HFR with room to spare); beyond it is a sample rate or garbage. */
 export const MAX_FRAME_RATE = 1000;
+/** Lowest: below one frame a second no timecode can be counted (0.0001 would round to a rate of 0). */
+export const MIN_FRAME_RATE = 1;
 export interface Rational {
   num: number;
   den: number;
@@ -63,17 +65,17 @@ export function parseFrameRate(input: string | number): Rational {
   if (frac) {
     const a = Number(frac[1]);
     const b = Number(frac[2]);
-    if (b === 0 || a === 0 || !Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a / b > MAX_FRAME_RATE) throw badFrameRate(input);
+    if (b === 0 || a === 0 || !Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a / b > MAX_FRAME_RATE || a / b < MIN_FRAME_RATE) throw badFrameRate(input);
     // 23976/1000 (MC 6.5) and 11988/100 (MC 23.12) are NTSC rates spelled approximately
     return ntscOrExact(a, b);
   }
   const n = Number(t);
-  if (!t || !Number.isFinite(n) || n <= 0 || n > MAX_FRAME_RATE) throw badFrameRate(input);
+  if (!t || !Number.isFinite(n) || n < MIN_FRAME_RATE || n > MAX_FRAME_RATE) throw badFrameRate(input);
   return frameRateFromNumber(n);
 }
 
 function badFrameRate(input: string | number): DubstageError {
-  return badTime(`bad frame rate '${input}': expected a rate above 0 and up to ${MAX_FRAME_RATE} fps, e.g. 24, 23.976, 29.97, 30000/1001`);
+  return badTime(`bad frame rate '${input}': expected ${MIN_FRAME_RATE} to ${MAX_FRAME_RATE} fps, e.g. 24, 23.976, 29.97, 30000/1001`);
 }
 
 /** Inverse of a frame duration such as FCPXML's "1001/24000s". */
@@ -83,16 +85,16 @@ export function frameRateFromDuration(duration: string): Rational {
   if (frac) {
     const a = Number(frac[1]);
     const b = Number(frac[2]);
-    if (a === 0 || b === 0 || !Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b / a > MAX_FRAME_RATE) throw badFrameDuration(duration);
+    if (a === 0 || b === 0 || !Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b / a > MAX_FRAME_RATE || b / a < MIN_FRAME_RATE) throw badFrameDuration(duration);
     return ntscOrExact(b, a);
   }
   const n = Number(t);
-  if (!Number.isFinite(n) || n <= 0 || 1 / n > MAX_FRAME_RATE) throw badFrameDuration(duration);
+  if (!Number.isFinite(n) || n <= 0 || 1 / n > MAX_FRAME_RATE || 1 / n < MIN_FRAME_RATE) throw badFrameDuration(duration);
   return frameRateFromNumber(1 / n);
 }
 
 function badFrameDuration(duration: string): DubstageError {
-  return badTime(`bad frame duration '${duration}': expected a duration such as 1001/24000s (at most ${MAX_FRAME_RATE} frames a second)`);
+  return badTime(`bad frame duration '${duration}': expected a duration such as 1001/24000s (${MIN_FRAME_RATE} to ${MAX_FRAME_RATE} frames a second)`);
 }
 
 /** An exact fraction, except that one within tolerance of an NTSC rate becomes that rate. */
@@ -103,7 +105,7 @@ function ntscOrExact(num: number, den: number): Rational {
 }
 
 function frameRateFromNumber(n: number): Rational {
-  if (!Number.isFinite(n) || n <= 0 || n > MAX_FRAME_RATE) throw badFrameRate(n);
+  if (!Number.isFinite(n) || n < MIN_FRAME_RATE || n > MAX_FRAME_RATE) throw badFrameRate(n);
   const nominal = Math.round(n);
   // NTSC family: nominal × 1000/1001 within half a thousandth
   if (Math.abs(n - (nominal * 1000) / 1001) < 0.006 && Math.abs(n - nominal) > 0.005) {

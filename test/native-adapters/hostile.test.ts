@@ -240,6 +240,7 @@ CHANNEL \tEVENT   \tCLIP NAME                     \tSTART TIME    \tEND TIME    
   for (const [tc, line] of [
     ['4294967296 Frame', 5],
     ['0 Frame', 5],
+    ['0.0001 Frame', 5],
     ['99999999999999999999 Frame', 5],
   ] as const) {
     it(`Pro Tools text: TIMECODE FORMAT '${tc}' is refused with line ${line}`, async () => {

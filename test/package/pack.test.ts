@@ -1,4 +1,4 @@
-// dubstage as a dependency (issue 15): `npm pack`, install the tarball into a fresh project from the
+// dubstage as a dependency (issue 15): `npm pack` (of a stage holding this tree's code), install the tarball into a fresh project from the
 // local npm cache (--prefer-offline; nothing but the npm registry is ever asked, and no install script
 // downloads anything: onnxruntime-node is an optional peer, not installed), import the library with
 // its types, type-check a consumer file, run it, and run the CLI from there — including the speech
@@ -18,10 +18,16 @@ const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, en
 const rootPkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 
 beforeAll(() => {
-  // npm pack runs the prepare step (WASM kernels, the model, tsc) and packs the `files` of package.json
-  const printed = npm(['pack', '--json', '--pack-destination', work], repoRoot);
-  // the prepare step prints its own lines first; the JSON report is the rest
-  const packed = JSON.parse(printed.slice(printed.lastIndexOf('\n[\n') + 1)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  // Pack what `npm pack` packs, staged outside the checkout: the TypeScript compiled afresh into the
+  // stage (so the package is this tree's code), the WASM kernels and the model from the checkout's
+  // build (npm ci's prepare step). Rebuilding the checkout's own dist/ here would rewrite the kernels
+  // under the tests running beside this one.
+  const stage = path.join(work, 'stage');
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(repoRoot, 'tsconfig.json'), '--outDir', path.join(stage, 'dist')], { cwd: repoRoot, stdio: 'pipe' });
+  for (const p of ['package.json', 'README.md', 'src/specs/profiles', 'dist/wasm', 'dist/models']) {
+    fs.cpSync(path.join(repoRoot, p), path.join(stage, p), { recursive: true });
+  }
+  const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], stage)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = path.join(work, packed[0]!.filename);
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }, null, 2));
