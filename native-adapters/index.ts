@@ -2,7 +2,8 @@
  * The adapter registry: sniff content first, then read. cli and delivery call this; adapters
  * import src/session, never the other way round.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularHead } from '../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../src/errors.js';
 import type { ReadOptions, Session, SessionAdapter } from '../src/session/model.js';
@@ -33,14 +34,8 @@ const HEAD_BYTES = 64 * 1024;
  */
 export function readHead(filePath: string): Uint8Array {
   const target = statSync(filePath).isDirectory() ? path.join(filePath, 'Info.fcpxml') : filePath;
-  const fd = openSync(target, 'r');
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
+  // a FIFO, device or socket is refused by stat here (opening one could block forever)
+  return readRegularHead(target, HEAD_BYTES);
 }
 
 /** The adapter for a file by content, or null when no adapter recognises it. */
@@ -60,7 +55,8 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
   try {
     head = readHead(filePath);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof DubstageError && err.code === 'not-regular') throw err;
+    const code = err instanceof DubstageError ? undefined : (err as NodeJS.ErrnoException).code;
     const isFolder = (() => {
       try {
         return statSync(filePath).isDirectory();
@@ -72,7 +68,7 @@ export async function readSession(filePath: string, options: ReadOptions = {}, f
       ? 'a folder, not a session file (only an .fcpxmld bundle with Info.fcpxml is read as a folder)'
       : code === 'ENOENT'
         ? 'no such file'
-        : (err as Error).message;
+        : (err as Error).message.replace(/^cannot open .*?: (?=[^:]*$)/, '');
     throw new DubstageError({ code: 'io', message: `${filePath}: cannot read (${reason})`, path: filePath });
   }
   const name = path.basename(filePath);

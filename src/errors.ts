@@ -15,7 +15,13 @@ export type ErrorCode =
   | 'not-session'
   | 'bad-session'
   | 'bad-spec'
-  | 'mismatch';
+  | 'mismatch'
+  /** An input that is not a regular file (FIFO, device, socket): refused before it is opened for reading. */
+  | 'not-regular'
+  /** An output path that names an input (same path, same inode, through links): refused before anything is measured. */
+  | 'output-is-input'
+  /** A manifest path that leaves the manifest's folder (without --allow-outside-manifest). */
+  | 'outside-manifest';
 
 export interface ErrorInfo {
   code: ErrorCode;
@@ -24,6 +30,8 @@ export interface ErrorInfo {
   byteOffset?: number;
   timecode?: string;
   line?: number;
+  /** The header field or key that was refused, e.g. 'fmt.nSamplesPerSec' or 'COMM.numChannels'. */
+  field?: string;
 }
 
 export class DubstageError extends Error {
@@ -32,6 +40,7 @@ export class DubstageError extends Error {
   readonly byteOffset?: number;
   readonly timecode?: string;
   readonly line?: number;
+  readonly field?: string;
 
   constructor(info: ErrorInfo) {
     super(info.message);
@@ -41,6 +50,7 @@ export class DubstageError extends Error {
     this.byteOffset = info.byteOffset;
     this.timecode = info.timecode;
     this.line = info.line;
+    this.field = info.field;
   }
 
   toJSON(): ErrorInfo {
@@ -49,6 +59,7 @@ export class DubstageError extends Error {
     if (this.byteOffset !== undefined) out.byteOffset = this.byteOffset;
     if (this.timecode !== undefined) out.timecode = this.timecode;
     if (this.line !== undefined) out.line = this.line;
+    if (this.field !== undefined) out.field = this.field;
     return out;
   }
 }
@@ -66,6 +77,10 @@ export function toErrorInfo(err: unknown, path?: string): ErrorInfo {
     EACCES: 'permission denied',
     EISDIR: 'is a folder, not a file',
     EMFILE: 'too many open files',
+    ENOTDIR: 'a part of the path is not a folder',
+    ENXIO: 'a socket or a device with nothing behind it, not a file',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
   };
   const reason = e && typeof e.code === 'string' ? reasons[e.code] : undefined;
   const message =

@@ -5,7 +5,8 @@
  * Every sector chain is guarded (index in range, no cycle, no longer than the file) and a broken one
  * is a DubstageError('bad-session') with the byte offset where the bad link was read.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegular } from '../../src/audio/bytesource.js';
 import { DubstageError } from '../../src/errors.js';
 import type { ByteSource } from '../../src/audio/types.js';
 
@@ -59,7 +60,8 @@ export class CfbFile {
   private miniStream: CfbStream | null = null;
 
   static open(filePath: string): CfbFile {
-    const fd = openSync(filePath, 'r');
+    // a FIFO, device or socket is refused by stat (open would block, or the size would be 0)
+    const { fd } = openRegular(filePath);
     try {
       return new CfbFile(filePath, fd);
     } catch (err) {

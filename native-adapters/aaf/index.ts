@@ -2,7 +2,7 @@
  * The AAF adapter: Pro Tools, Media Composer, Resolve and Premiere AAF exports read into the Session.
  * Container: cfb.ts (positional reads); objects: objects.ts + model.ts; composition: read.ts.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readRegularHead } from '../../src/audio/bytesource.js';
 import { DubstageError } from '../../src/errors.js';
 import type { ByteSource } from '../../src/audio/types.js';
 import type { SessionAdapter } from '../../src/session/model.js';
@@ -22,13 +22,7 @@ export const aafAdapter: SessionAdapter = {
   // a KLV file named .aaf is claimed so the user hears why it cannot be read
   sniff: (head, name) => isCfb(head) || (isKlv(head) && /\.aaf$/i.test(name)),
   read: async (filePath, options) => {
-    const fd = openSync(filePath, 'r');
-    const head = Buffer.alloc(8);
-    try {
-      readSync(fd, head, 0, 8, 0);
-    } finally {
-      closeSync(fd);
-    }
+    const head = readRegularHead(filePath, 8);
     if (isKlv(head)) {
       throw new DubstageError({
         code: 'not-session',

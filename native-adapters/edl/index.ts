@@ -4,7 +4,7 @@
  * `* PATCH … FROM SOURCE n TO RECORD m` gives the source channel, file names come only from comment
  * lines, FCM says drop/non-drop but no rate, so the rate is the user's (--fps) or assumed.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import type { Clip, Marker, MediaRef, ReadOptions, Session, SessionAdapter, Track } from '../../src/session/model.js';
@@ -114,10 +114,18 @@ interface Rate {
 }
 
 /** The frame rate: the user's, else one implied by DF or by the largest frame field, else 24. */
-function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean): Rate {
+function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean, filePath = ''): Rate {
   if (options.fps) return { frameRate: options.fps };
   let maxFrame = 0;
-  for (const e of events) for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) maxFrame = Math.max(maxFrame, t.frames);
+  let maxLine = 0;
+  for (const e of events) {
+    for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) {
+      if (t.frames > maxFrame) {
+        maxFrame = t.frames;
+        maxLine = e.line;
+      }
+    }
+  }
   if (anyDropFrame) {
     // drop frame exists at 29.97 and 59.94: frame numbers past 29 can only be 59.94
     if (maxFrame >= 30) {
@@ -140,15 +148,26 @@ function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: bool
       };
     }
   }
-  throw new DubstageError({ code: 'bad-session', message: `frame numbers up to ${maxFrame} fit no known frame rate` });
+  throw new DubstageError({
+    code: 'bad-session',
+    message: `${filePath}: line ${maxLine}: a timecode with frame number ${maxFrame} fits no known frame rate (24, 25, 30, 50, 60 fps count frames 0 to 59); use --fps to say the rate`,
+    path: filePath,
+    line: maxLine,
+  });
 }
 
 function mediaKey(name: string, file: string | undefined): string {
   return file ? `file:${file}` : `clip:${name}`;
 }
 
+/**
+ * A CMX 3600 list holds at most 999 events (a few hundred KB with notes); this is far past any real one.
+ * Reading time grows faster than the size (1 MiB: 0.7 s, 2 MiB: 2.5 s, 4 MiB: 28 s on this machine).
+ */
+export const MAX_EDL_BYTES = 2 * 1024 * 1024;
+
 export async function readEdl(filePath: string, options: ReadOptions): Promise<Session> {
-  const bytes = readFileSync(filePath);
+  const bytes = readRegularFile(filePath, MAX_EDL_BYTES, 'EDL');
   const { text } = decodeSessionText(bytes);
   const lines = splitLines(text);
   const warnings: string[] = [];
@@ -278,7 +297,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     warnings.push(`no audio tracks: no edit events found (expected lines like '001  REEL  A  C  00:00:00:00 ...')`);
   }
 
-  const rate = chooseRate(options, events, sawDropFrame);
+  const rate = chooseRate(options, events, sawDropFrame, filePath);
   if (rate.warning) warnings.push(rate.warning);
   const frameRate = rate.frameRate;
   const dfAllowed = dropFrameAllowed(frameRate);

@@ -4,7 +4,7 @@
  * conformed). A Premiere stereo track is exploded into one xmeml track per channel; those are
  * folded back into one track with N channels.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { filePathFromUrl } from '../../src/session/media.js';
@@ -12,6 +12,7 @@ import type { Clip, FadeShape, Marker, MediaRef, ReadOptions, Session, SessionAd
 import {
   dropFrameAllowed,
   formatTimecode,
+  MAX_FRAME_RATE,
   parseTimecode,
   rational,
   rescaleTime,
@@ -34,8 +35,9 @@ export const fcpXmlAdapter: SessionAdapter = {
 export async function readFcpXml(filePath: string, options: ReadOptions = {}): Promise<Session> {
   let text: string;
   try {
-    text = readFileSync(filePath, 'utf8');
+    text = readRegularFile(filePath, 256 * 1024 * 1024, 'FCP XML file').toString('utf8');
   } catch (err) {
+    if (err instanceof DubstageError) throw err;
     throw new DubstageError({ code: 'io', message: `${filePath}: ${(err as Error).message}`, path: filePath });
   }
   return xmemlToSession(text, filePath, options);
@@ -48,9 +50,14 @@ function badSession(filePath: string, message: string): DubstageError {
 }
 
 /** `<rate><timebase>24</timebase><ntsc>TRUE</ntsc></rate>` → 24000/1001. */
-function rateOf(node: XmlNode | undefined): Rational | null {
-  const tb = Number(textAt(node, 'rate', 'timebase'));
+function rateOf(node: XmlNode | undefined, filePath = ''): Rational | null {
+  const tbNode = at(node, 'rate', 'timebase');
+  const tb = Number(tbNode?.text);
   if (!Number.isFinite(tb) || tb <= 0) return null;
+  // a timebase that rounds to no frames (0.0001) or to thousands of them is not a frame rate
+  if (Math.round(tb) < 1 || tb > MAX_FRAME_RATE) {
+    throw new DubstageError({ code: 'bad-session', message: `${filePath}: line ${tbNode!.line}: <timebase>${tbNode!.text}</timebase> is not a frame rate (expected 1 to ${MAX_FRAME_RATE})`, path: filePath, line: tbNode!.line });
+  }
   const ntsc = (textAt(node, 'rate', 'ntsc') ?? '').toUpperCase() === 'TRUE';
   return ntsc ? rational(Math.round(tb) * 1000, 1001) : rational(Math.round(tb), 1);
 }
@@ -114,7 +121,7 @@ export function xmemlToSession(text: string, filePath: string, options: ReadOpti
     );
   }
   const seqName = textAt(seq, 'name') ?? '';
-  const seqRate = rateOf(seq);
+  const seqRate = rateOf(seq, filePath);
   if (!seqRate) throw badSession(filePath, `<sequence> '${seqName}' has no <rate><timebase>`);
 
   // a <file> is defined in full once and later referenced by id alone, possibly in another sequence
@@ -391,7 +398,7 @@ function readClipItem(p: Pending, ctx: Ctx, trackName: string, monoTrack: boolea
   const node = p.node;
   const name = textAt(node, 'name') ?? '';
   const where = `clipitem '${name || node.attrs.id || '?'}' on ${trackName}`;
-  const clipRate = rateOf(node) ?? ctx.seqRate;
+  const clipRate = rateOf(node, ctx.filePath) ?? ctx.seqRate;
   const inF = intAt(node, 'in');
   const outF = intAt(node, 'out');
   let { start, end } = p;

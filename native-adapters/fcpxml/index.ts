@@ -4,7 +4,8 @@
  * gathered by walking the project's spine with an exact time mapping (BigInt rational seconds), then
  * put on one track per audio role/subrole, split by lane where one role sits on several lanes.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { filePathFromUrl } from '../../src/session/media.js';
@@ -31,8 +32,9 @@ export async function readFcpxml(filePath: string, options: ReadOptions = {}): P
   }
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, 256 * 1024 * 1024, 'FCPXML file').toString('utf8');
   } catch (err) {
+    if (err instanceof DubstageError) throw err;
     throw new DubstageError({ code: 'io', message: `${file}: ${(err as Error).message}`, path: filePath });
   }
   return fcpxmlToSession(text, filePath, options);
@@ -89,8 +91,9 @@ function parseTime(text: string | undefined, where: () => string, filePath: stri
   throw bad(filePath, `${where()}: '${text}' is not an FCPXML time (expected e.g. "1001/24000s")`);
 }
 
-function bad(filePath: string, message: string): DubstageError {
-  return new DubstageError({ code: 'bad-session', message: `${filePath}: ${message}`, path: filePath });
+function bad(filePath: string, message: string, line?: number): DubstageError {
+  if (line === undefined) return new DubstageError({ code: 'bad-session', message: `${filePath}: ${message}`, path: filePath });
+  return new DubstageError({ code: 'bad-session', message: `${filePath}: line ${line}: ${message}`, path: filePath, line });
 }
 
 // ---- the walk ----
@@ -549,10 +552,14 @@ export function fcpxmlToSession(text: string, filePath: string, options: ReadOpt
     try {
       rate = frameRateFromDuration(format.attrs.frameDuration);
     } catch {
-      throw bad(filePath, `<format id="${format.attrs.id}"> frameDuration '${format.attrs.frameDuration}' is not a frame duration`);
+      throw bad(filePath, `<format id="${format.attrs.id}"> frameDuration '${format.attrs.frameDuration}' is not a frame duration`, format.line);
     }
   } else {
-    rate = firstFormat ? frameRateFromDuration(firstFormat.attrs.frameDuration!) : { num: 25, den: 1 };
+    try {
+      rate = firstFormat ? frameRateFromDuration(firstFormat.attrs.frameDuration!) : { num: 25, den: 1 };
+    } catch {
+      throw bad(filePath, `<format id="${firstFormat!.attrs.id}"> frameDuration '${firstFormat!.attrs.frameDuration}' is not a frame duration`, firstFormat!.line);
+    }
     warnings.push(`sequence format '${format.attrs.name ?? format.attrs.id}' has no frame rate: using ${rate.num}/${rate.den}`);
   }
   const dropFrame = seq.attrs.tcFormat === 'DF' && dropFrameAllowed(rate);

@@ -5,7 +5,8 @@
  * A multichannel track lists its clips once per channel: here it is one track with N channels
  * and one clip per event; rendered fade rows are folded into their clip.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../src/audio/limits.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { foldFadePieces, type FadePieceKind } from '../../src/session/fades.js';
@@ -17,7 +18,7 @@ import {
   compareTime,
   dropFrameAllowed,
   formatTimecode,
-  parseFrameRate,
+  parseFrameRateAt,
   parseTimecode,
   rational,
   rescaleTime,
@@ -161,8 +162,14 @@ function channelsFromTrackName(name: string): number | null {
   return parts.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * A feature's session text with every clip listed is a few hundred KB (51 tracks: 242 KB); the whole
+ * text is held while parsing (16 MiB: about 2 s and 120 MB on this machine).
+ */
+export const MAX_PROTOOLS_TEXT_BYTES = 16 * 1024 * 1024;
+
 export async function readProTools(filePath: string, _options: ReadOptions): Promise<Session> {
-  const { text } = decodeSessionText(readFileSync(filePath));
+  const { text } = decodeSessionText(readRegularFile(filePath, MAX_PROTOOLS_TEXT_BYTES, 'Pro Tools session text'));
   const lines = splitLines(text.replace(/^\uFEFF/, ''));
   const warnings: string[] = [];
 
@@ -187,7 +194,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   const srText = header.get('SAMPLERATE');
   if (!srText) missing('SAMPLE RATE', '48000 Hz');
   const sampleRateHz = srText ? Number(srText.value) : 48000;
-  if (srText && (!Number.isFinite(sampleRateHz) || sampleRateHz <= 0)) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}'`);
+  if (srText && (!Number.isFinite(sampleRateHz) || sampleRateHz < MIN_SAMPLE_RATE || sampleRateHz > MAX_SAMPLE_RATE)) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}' (expected ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz)`);
   // every dialect states the frame rate (spelled either way); without it no timecode in the file can be read
   const tcFormat = header.get('TIMECODEFORMAT');
   if (!tcFormat) {
@@ -200,7 +207,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   }
   const fm = /^([\d.]+)\s*(Drop)?\s*(Frame)?/i.exec(tcFormat.value);
   if (!fm) throw sessionLineError(filePath, tcFormat.line, `unknown timecode format '${tcFormat.value}' (expected e.g. '23.976 Frame' or '29.97 Drop Frame')`);
-  const frameRate = parseFrameRate(fm[1]!);
+  const frameRate = parseFrameRateAt(fm[1]!, filePath, tcFormat.line, 'TIMECODE FORMAT');
   const dropFrame = Boolean(fm[2]) && dropFrameAllowed(frameRate);
   const startText = header.get('SESSIONSTARTTIMECODE');
   if (!startText) missing('SESSION START TIMECODE', `${formatTimecode(0, frameRate, dropFrame)} (clip times are read as absolute timecode)`);
@@ -351,7 +358,9 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   // ---- tracks ----
   const tracks: Track[] = [];
   for (const b of blocks) {
-    const channelCount = Math.max(channelsFromTrackName(b.name) ?? 1, ...b.rows.map((r) => r.channel));
+    // a loop, not Math.max(...rows): a track of hundreds of thousands of rows would overflow the stack
+    let channelCount = channelsFromTrackName(b.name) ?? 1;
+    for (const r of b.rows) if (r.channel > channelCount) channelCount = r.channel;
     const byEvent = new Map<number, ClipRow[]>();
     for (const row of b.rows) {
       let list = byEvent.get(row.event);

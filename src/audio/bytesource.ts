@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import type { ByteSource } from './types.js';
 
@@ -8,7 +8,100 @@ const OPEN_REASONS: Record<string, string> = {
   EISDIR: 'is a folder, not a file',
   ENOTDIR: 'a part of the path is not a folder',
   EMFILE: 'too many open files',
+  ENXIO: 'a socket or a device with nothing behind it, not a file',
 };
+
+/** Why a stat is not a regular file, or null when it is one. */
+export function notRegularReason(st: Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'is a folder, not a file';
+  if (st.isFIFO()) return 'is a FIFO (named pipe), not a regular file: reading it would wait for a writer';
+  if (st.isCharacterDevice()) return 'is a character device, not a regular file';
+  if (st.isBlockDevice()) return 'is a block device, not a regular file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  return 'is not a regular file';
+}
+
+/**
+ * Open a regular file read-only. Anything else (FIFO, device such as /dev/zero, socket, folder) is
+ * refused by stat before it is opened, with the reason: a FIFO would block open() forever and a device
+ * has no length. The open itself is non-blocking and checked again, so a file swapped for a FIFO
+ * between the stat and the open cannot hang either.
+ */
+export function openRegular(filePath: string): { fd: number; size: number } {
+  let st: Stats;
+  try {
+    st = statSync(filePath);
+  } catch (err) {
+    throw openError(filePath, err);
+  }
+  const before = notRegularReason(st);
+  if (before !== null) {
+    throw new DubstageError({ code: before.startsWith('is a folder') ? 'io' : 'not-regular', message: `cannot open ${filePath}: ${before}`, path: filePath });
+  }
+  let fd: number;
+  try {
+    fd = openSync(filePath, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    throw openError(filePath, err);
+  }
+  try {
+    const now = fstatSync(fd);
+    const reason = notRegularReason(now);
+    if (reason !== null) throw new DubstageError({ code: 'not-regular', message: `cannot open ${filePath}: ${reason}`, path: filePath });
+    return { fd, size: now.size };
+  } catch (err) {
+    closeSync(fd);
+    throw err instanceof DubstageError ? err : openError(filePath, err);
+  }
+}
+
+/**
+ * A whole small file (a session text, a spec, a manifest) from a regular file, refused above `maxBytes`
+ * with a 'too-large' error that names the limit, before anything is read.
+ */
+export function readRegularFile(filePath: string, maxBytes: number, what: string): Buffer {
+  const { fd, size } = openRegular(filePath);
+  try {
+    if (size > maxBytes) {
+      throw new DubstageError({
+        code: 'too-large',
+        message: `${filePath}: ${what} of ${formatBytes(size)}; dubstage reads ${what}s up to ${formatBytes(maxBytes)} (real ones are far smaller)`,
+        path: filePath,
+      });
+    }
+    const buf = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, buf, done, size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done === size ? buf : buf.subarray(0, done);
+  } catch (err) {
+    throw err instanceof DubstageError ? err : openError(filePath, err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first `length` bytes of a regular file (fewer when it is shorter). */
+export function readRegularHead(filePath: string, length: number): Buffer {
+  const { fd } = openRegular(filePath);
+  try {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, 0);
+    return buf.subarray(0, n);
+  } catch (err) {
+    throw openError(filePath, err);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1048576 ? `${(n / 1048576).toFixed(n >= 10 * 1048576 ? 0 : 1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(0)} KiB` : `${n} bytes`;
+}
 
 function openError(filePath: string, err: unknown): DubstageError {
   const code = (err as NodeJS.ErrnoException)?.code;
@@ -18,22 +111,8 @@ function openError(filePath: string, err: unknown): DubstageError {
 
 /** A file opened read-only, read with positional reads (never the whole file). */
 export function openFileSource(filePath: string): ByteSource {
-  let fd: number;
-  try {
-    fd = openSync(filePath, 'r');
-  } catch (err) {
-    throw openError(filePath, err);
-  }
-  let size: number;
-  try {
-    const st = fstatSync(fd);
-    // Linux opens a folder read-only without complaint; refuse it here, not at the first read
-    if (st.isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (err) {
-    closeSync(fd);
-    throw openError(filePath, err);
-  }
+  // a folder, FIFO, device or socket is refused here, not at the first read (or never)
+  const { fd, size } = openRegular(filePath);
   let open = true;
   return {
     name: filePath,

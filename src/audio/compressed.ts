@@ -4,7 +4,7 @@
  * what its header says it decodes to (a small file of near-silence can hold hours): delivery masters are
  * PCM and go through the streaming readers.
  */
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from './bytesource.js';
 import { DubstageError } from '../errors.js';
 import { checksumBytes } from './checksum.js';
 import { applyLabels, type OpenOptions } from './open.js';
@@ -33,7 +33,7 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
       path,
     });
   }
-  const bytes = readFileSync(path);
+  const bytes = readRegularFile(path, COMPRESSED_MAX_BYTES, `${kind.toUpperCase()} file`);
   const native = nativeFormat(kind, bytes);
   // a small file of near-silence can decode to gigabytes: bound the decoded size before decoding
   const decodedBytes = native?.decodedBytes;
@@ -53,7 +53,7 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
     };
     // decodeAudioData resamples to the context's rate: open the context at the file's own rate
     const ctx = new wa.OfflineAudioContext(1, 1, native?.sampleRate ?? 48000);
-    decoded = await ctx.decodeAudioData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    decoded = await ctx.decodeAudioData(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } catch (err) {
     throw new DubstageError({ code: 'unsupported-codec', message: `${path}: could not decode ${kind.toUpperCase()}: ${(err as Error).message}`, path });
   }

@@ -2,7 +2,6 @@
  * The entry point of src/audio: sniff a file, read its header, decide its channel labels, and open a
  * streaming source (a file, a multi-mono set, an embedded stream, or a short compressed reference file).
  */
-import { statSync } from 'node:fs';
 import { DubstageError } from '../errors.js';
 import { isAiff, readAiffHeader } from './aiff.js';
 import { openFileSource, readBytes } from './bytesource.js';
@@ -226,7 +225,7 @@ export async function openAudio(input: AudioInput | string, options: OpenOptions
     const kind = sniffCompressed(head);
     if (kind) {
       src.close();
-      return decodeCompressed(inp.path, kind, statSync(inp.path).size, options);
+      return decodeCompressed(inp.path, kind, src.size, options);
     }
   }
   return openByteSource(src, options);

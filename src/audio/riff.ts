@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { DubstageError } from '../errors.js';
 import { readBytes } from './bytesource.js';
+import { checkChannels, checkSampleRate } from './limits.js';
 import type { SampleEncoding } from './pcm.js';
 import type { AudioHeader, BextInfo, ByteSource, ChunkInfo, Container, IxmlInfo, IxmlTrack } from './types.js';
 
@@ -147,9 +148,16 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   if (!fmt) fail('missing-fmt', `no 'fmt ' chunk before the end of the file (expected one before 'data')`, 12);
   const f = fmt!;
   if (f.length < 16) fail('bad-chunk', `'fmt ' chunk at byte ${fmtOffset} is ${f.length} bytes; at least 16 expected`, fmtOffset);
+  // every field is checked here, before anything downstream is sized by it (body starts 8 bytes in)
+  const body = fmtOffset + 8;
+  const where = `'fmt ' chunk at byte ${fmtOffset}`;
+  const bad = (field: string, at: number, message: string, code: 'bad-format' | 'unsupported-codec' = 'bad-format'): never => {
+    throw new DubstageError({ code, message: `${name}: ${where}: ${message}`, path: name, byteOffset: at, field });
+  };
   let formatTag = f.readUInt16LE(0);
   const channels = f.readUInt16LE(2);
   const sampleRate = f.readUInt32LE(4);
+  const byteRate = f.readUInt32LE(8);
   const blockAlign = f.readUInt16LE(12);
   const bitsPerSample = f.readUInt16LE(14);
   let channelMask: number | null = null;
@@ -162,25 +170,34 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   }
   if (channels === 0) fail('bad-format', `'fmt ' chunk at byte ${fmtOffset} says 0 channels`, fmtOffset + 10);
   if (sampleRate === 0) fail('bad-format', `'fmt ' chunk at byte ${fmtOffset} says a sample rate of 0`, fmtOffset + 12);
+  checkChannels(name, channels, 'fmt.nChannels', body + 2, where);
+  checkSampleRate(name, sampleRate, 'fmt.nSamplesPerSec', body + 4, where);
   let encoding: SampleEncoding;
   let sampleFormat: 'int' | 'float';
   if (formatTag === WAVE_FORMAT_PCM) {
     sampleFormat = 'int';
     // 12- or 20-bit samples sit left-justified in whole bytes: decode the container width
     const e = ({ 1: 'u8', 2: 's16le', 3: 's24le', 4: 's32le' } as Record<number, SampleEncoding>)[Math.ceil(bitsPerSample / 8)];
-    if (!e || bitsPerSample < 8) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: PCM with ${bitsPerSample} bits per sample is not supported (8 to 32 expected)`, fmtOffset + 22);
+    if (!e || bitsPerSample < 8) bad('fmt.wBitsPerSample', body + 14, `PCM with ${bitsPerSample} bits per sample is not supported (8 to 32 expected)`, 'unsupported-codec');
     encoding = e!;
   } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT) {
     sampleFormat = 'float';
-    if (bitsPerSample !== 32 && bitsPerSample !== 64) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: float with ${bitsPerSample} bits per sample is not supported (32 or 64 expected)`, fmtOffset + 22);
+    if (bitsPerSample !== 32 && bitsPerSample !== 64) bad('fmt.wBitsPerSample', body + 14, `float with ${bitsPerSample} bits per sample is not supported (32 or 64 expected)`, 'unsupported-codec');
     encoding = bitsPerSample === 32 ? 'f32le' : 'f64le';
   } else {
     const codecName = CODEC_NAMES[formatTag] ?? 'unknown';
-    return fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, fmtOffset + 8);
+    return bad(channelMask !== null ? 'fmt.SubFormat' : 'fmt.wFormatTag', channelMask !== null ? body + 24 : body, `codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, 'unsupported-codec');
+  }
+  if (validBits > bitsPerSample) {
+    bad('fmt.wValidBitsPerSample', body + 18, `valid bits per sample is ${validBits}, more than the ${bitsPerSample}-bit container`);
   }
   const expectAlign = channels * Math.ceil(bitsPerSample / 8);
   if (blockAlign !== expectAlign) {
-    fail('bad-format', `'fmt ' chunk says block align ${blockAlign}; ${channels} channels of ${bitsPerSample} bits need ${expectAlign}`, fmtOffset + 20);
+    bad('fmt.nBlockAlign', body + 12, `says block align ${blockAlign}; ${channels} channels of ${bitsPerSample} bits need ${expectAlign}`);
+  }
+  // nAvgBytesPerSec sizes nothing; writers get it wrong often enough that a wrong one is a warning
+  if (byteRate !== sampleRate * blockAlign) {
+    warnings.push(`${where}: byte rate (fmt.nAvgBytesPerSec, byte ${body + 8}) is ${byteRate}; ${sampleRate} Hz × ${blockAlign} bytes is ${sampleRate * blockAlign}; ignored`);
   }
   if (!data) fail('truncated', `no 'data' chunk (the file ends at byte ${fileSize})`, fileSize);
   const d = data!;

@@ -11,6 +11,7 @@ import { ChannelOrderAnalyzer, type ChannelOrderResult } from '../analyzers/chan
 import { embeddedMediaPaths } from '../analysis/embedded.js';
 import { dialogueHooks, measureDialogueStem, type DialogueHookOptions } from '../analysis/dialogue.js';
 import { toErrorInfo } from '../errors.js';
+import { guardOutputs, outputsOf } from './guard.js';
 
 export interface MeasureCliOptions {
   json?: boolean;
@@ -77,6 +78,8 @@ export function register(program: Command): void {
         if (opts.fps) options.fps = parseFrameRate(opts.fps);
         if (opts.series) options.series = true;
         if (opts.dualMono) options.dualMono = true;
+        // no output may overwrite an input (files named, folders' files, the dialogue stem)
+        guardOutputs(outputsOf(opts), [...files, ...(opts.dialogueStem ? [opts.dialogueStem] : [])]);
         if (opts.threads !== undefined) {
           const t = Number(opts.threads);
           if (!Number.isInteger(t) || t < 1) throw new Error(`--threads '${opts.threads}': expected a whole number of at least 1`);

@@ -2,6 +2,7 @@
 // Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
 import type { Command } from 'commander';
 import { fail } from './fail.js';
+import { guardOutputs, outputsOf, qcInputFiles } from './guard.js';
 import { qcProgress } from './progress.js';
 import { runQc } from '../qc/pipeline.js';
 import { loadPlugins } from '../qc/plugins.js';
@@ -22,6 +23,7 @@ interface QcOptions {
   junit?: string;
   markers?: string;
   plugin: string[];
+  allowOutsideManifest?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -41,8 +43,11 @@ export function register(program: Command): void {
     .option('--junit <file>', 'write JUnit XML (one test case per rule per deliverable)')
     .option('--markers <file>', 'write findings as a REAPER region/marker CSV')
     .option('--plugin <module>', 'load analyzers and rules from a JS module (repeatable; see `dubstage rules`)', collect, [])
+    .option('--allow-outside-manifest', "let the manifest name files outside its own folder")
     .action(async (paths: string[], opts: QcOptions) => {
       try {
+        // no report may overwrite an input: refused before anything is read or measured
+        guardOutputs(outputsOf(opts), await qcInputFiles({ paths, manifest: opts.manifest, spec: opts.spec, allowOutsideManifest: opts.allowOutsideManifest }));
         // plugins first: a profile may name their rules and options
         const plugins = await loadPlugins(opts.plugin);
         const { spec } = loadSpec(opts.spec);
@@ -50,7 +55,15 @@ export function register(program: Command): void {
         const progress = qcProgress();
         let run;
         try {
-          run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps, plugins: plugins.map((p) => p.url), onProgress: progress });
+          run = await runQc({
+            paths,
+            spec,
+            manifest: opts.manifest,
+            fps: opts.fps,
+            plugins: plugins.map((p) => p.url),
+            allowOutsideManifest: opts.allowOutsideManifest === true,
+            onProgress: progress,
+          });
         } finally {
           progress.end();
         }

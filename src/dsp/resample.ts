@@ -66,6 +66,12 @@ function decimator(module: WebAssembly.Module, taps: Float32Array, factor: numbe
 
 /** Upsampling factors above this would make the filter bank unreasonably large. */
 const MAX_PHASES = 4000;
+/**
+ * Prototype filter length above which a design is refused before anything is allocated (32 MB of
+ * float64). Every rate the readers accept (8 kHz to 768 kHz) to 16 kHz needs under 400 000 taps;
+ * a rate of a few Hz would ask for hundreds of millions.
+ */
+export const MAX_FILTER_TAPS = 1 << 22;
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
@@ -133,9 +139,16 @@ export class StreamingResampler {
     let K = Math.ceil((atten - 8) / (2.285 * transition));
     if (this.up > this.down) K = Math.ceil((K * this.up) / this.down); // upsampling: width set by the output rate
     if (K % 2 === 1) K++;
-    this.tapsPerPhase = K;
     const L = this.up;
     const N = K * L + 1;
+    // nothing below is allocated until the design is known to be of a sane size
+    if (!Number.isFinite(N) || N > MAX_FILTER_TAPS) {
+      throw new DubstageError({
+        code: 'bad-format',
+        message: `cannot resample ${inputRate} Hz to ${outputRate} Hz: the filter would need ${Number.isFinite(N) ? N : 'infinitely many'} taps (at most ${MAX_FILTER_TAPS}); is the sample rate right?`,
+      });
+    }
+    this.tapsPerPhase = K;
     const c = (K * L) / 2;
     this.centre = c;
     // Cutoff midway through the transition, in cycles per sample at the upsampled rate L·inputRate.

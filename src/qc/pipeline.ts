@@ -37,6 +37,8 @@ export interface QcRunOptions {
   onProgress?: (message: string) => void;
   /** Worker threads for the files (1 = inline, the plain path). Default: defaultThreads() on long deliveries. */
   threads?: number;
+  /** Let the manifest name files outside its own folder (--allow-outside-manifest). */
+  allowOutsideManifest?: boolean;
   /** Plugin modules (file URLs) the workers load, so a plugin's analyzers run there too (src/qc/plugins.ts). */
   plugins?: string[];
 }
@@ -122,7 +124,7 @@ export async function runQc(opts: QcRunOptions): Promise<QcRun> {
   const inputErrors = [...found.errors];
 
   // Manifest entries first: their files are spoken for.
-  const manifest = opts.manifest ? loadManifest(opts.manifest) : [];
+  const manifest = opts.manifest ? loadManifest(opts.manifest, { allowOutside: opts.allowOutsideManifest === true }) : [];
   const claimed = new Set(manifest.flatMap((m) => m.files.map((f) => path.resolve(f))));
   const candidates: Candidate[] = [];
   const pending: Array<{ input: AudioInput; manifest?: (typeof manifest)[number] }> = [];

@@ -1,7 +1,19 @@
 /**
  * Exact time: integer counts at rational rates (OpenTimelineIO style), seconds only at the edge.
  * 23.976 is 24000/1001; 29.97 is 30000/1001. Timecode with SMPTE drop-frame for 29.97, 59.94, 119.88.
+ * A value no time can be made of (a zero, negative or non-finite rate, a non-integer count) is a
+ * DubstageError 'bad-format'; the adapters check what they read first and name the line.
  */
+import { DubstageError } from '../errors.js';
+
+function badTime(message: string): DubstageError {
+  return new DubstageError({ code: 'bad-format', message });
+}
+
+/** Highest frame rate taken as a frame rate (120 fps HFR with room to spare); beyond it is a sample rate or garbage. */
+export const MAX_FRAME_RATE = 1000;
+/** Lowest: below one frame a second no timecode can be counted (0.0001 would round to a rate of 0). */
+export const MIN_FRAME_RATE = 1;
 export interface Rational {
   num: number;
   den: number;
@@ -21,9 +33,9 @@ export function gcd(a: number, b: number): number {
 }
 
 export function rational(num: number, den = 1): Rational {
-  if (den === 0) throw new Error('rational with zero denominator');
-  if (!Number.isInteger(num) || !Number.isInteger(den)) {
-    throw new Error(`rational needs integers, got ${num}/${den}`);
+  if (den === 0) throw badTime(`a rate or time of ${num}/0: zero denominator`);
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) {
+    throw badTime(`a rate or time of ${num}/${den}: whole numbers expected`);
   }
   const g = gcd(num, den) || 1;
   const s = den < 0 ? -1 : 1;
@@ -53,13 +65,17 @@ export function parseFrameRate(input: string | number): Rational {
   if (frac) {
     const a = Number(frac[1]);
     const b = Number(frac[2]);
-    if (b === 0 || a === 0) throw new Error(`bad frame rate '${input}'`);
+    if (b === 0 || a === 0 || !Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a / b > MAX_FRAME_RATE || a / b < MIN_FRAME_RATE) throw badFrameRate(input);
     // 23976/1000 (MC 6.5) and 11988/100 (MC 23.12) are NTSC rates spelled approximately
     return ntscOrExact(a, b);
   }
   const n = Number(t);
-  if (!t || !Number.isFinite(n) || n <= 0) throw new Error(`bad frame rate '${input}'`);
+  if (!t || !Number.isFinite(n) || n < MIN_FRAME_RATE || n > MAX_FRAME_RATE) throw badFrameRate(input);
   return frameRateFromNumber(n);
+}
+
+function badFrameRate(input: string | number): DubstageError {
+  return badTime(`bad frame rate '${input}': expected ${MIN_FRAME_RATE} to ${MAX_FRAME_RATE} fps, e.g. 24, 23.976, 29.97, 30000/1001`);
 }
 
 /** Inverse of a frame duration such as FCPXML's "1001/24000s". */
@@ -67,12 +83,18 @@ export function frameRateFromDuration(duration: string): Rational {
   const t = duration.trim().replace(/s$/, '');
   const frac = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
   if (frac) {
-    if (Number(frac[1]) === 0 || Number(frac[2]) === 0) throw new Error(`bad frame duration '${duration}'`);
-    return ntscOrExact(Number(frac[2]), Number(frac[1]));
+    const a = Number(frac[1]);
+    const b = Number(frac[2]);
+    if (a === 0 || b === 0 || !Number.isSafeInteger(a) || !Number.isSafeInteger(b) || b / a > MAX_FRAME_RATE || b / a < MIN_FRAME_RATE) throw badFrameDuration(duration);
+    return ntscOrExact(b, a);
   }
   const n = Number(t);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`bad frame duration '${duration}'`);
+  if (!Number.isFinite(n) || n <= 0 || 1 / n > MAX_FRAME_RATE || 1 / n < MIN_FRAME_RATE) throw badFrameDuration(duration);
   return frameRateFromNumber(1 / n);
+}
+
+function badFrameDuration(duration: string): DubstageError {
+  return badTime(`bad frame duration '${duration}': expected a duration such as 1001/24000s (${MIN_FRAME_RATE} to ${MAX_FRAME_RATE} frames a second)`);
 }
 
 /** An exact fraction, except that one within tolerance of an NTSC rate becomes that rate. */
@@ -83,6 +105,7 @@ function ntscOrExact(num: number, den: number): Rational {
 }
 
 function frameRateFromNumber(n: number): Rational {
+  if (!Number.isFinite(n) || n < MIN_FRAME_RATE || n > MAX_FRAME_RATE) throw badFrameRate(n);
   const nominal = Math.round(n);
   // NTSC family: nominal × 1000/1001 within half a thousandth
   if (Math.abs(n - (nominal * 1000) / 1001) < 0.006 && Math.abs(n - nominal) > 0.005) {
@@ -223,6 +246,8 @@ export function commonRate(a: Rational, b: Rational): Rational {
 
 /** Re-express a time at another rate; exact when the rates allow it, otherwise floored or rounded. */
 export function rescaleTime(t: RationalTime, rate: Rational, mode: 'floor' | 'round' = 'round'): RationalTime {
+  checkTime(t);
+  checkRate(rate);
   if (rationalEquals(t.rate, rate)) return { value: t.value, rate };
   // value × (rate.num / rate.den) / (t.rate.num / t.rate.den)
   const num = BigInt(t.value) * BigInt(rate.num) * BigInt(t.rate.den);
@@ -240,8 +265,23 @@ function divBig(num: bigint, den: bigint, mode: 'floor' | 'round'): bigint {
   return num % den !== 0n && num < 0n ? q - 1n : q;
 }
 
+/** A rate times can be made at: whole positive terms (a zero rate would divide by zero below). */
+function checkRate(r: Rational): void {
+  if (!(Number.isSafeInteger(r.num) && Number.isSafeInteger(r.den) && r.num > 0 && r.den > 0)) {
+    throw badTime(`a rate of ${r.num}/${r.den}: positive whole numbers expected`);
+  }
+}
+
+/** A count at a rate: a whole count (BigInt arithmetic below takes nothing else). */
+function checkTime(t: RationalTime): void {
+  if (!Number.isSafeInteger(t.value)) throw badTime(`a time of ${t.value} units: a whole count expected`);
+  checkRate(t.rate);
+}
+
 /** -1, 0 or 1, exactly, whatever the two rates. */
 export function compareTime(a: RationalTime, b: RationalTime): number {
+  checkTime(a);
+  checkTime(b);
   const l = BigInt(a.value) * BigInt(a.rate.den) * BigInt(b.rate.num);
   const r = BigInt(b.value) * BigInt(b.rate.den) * BigInt(a.rate.num);
   return l < r ? -1 : l > r ? 1 : 0;
@@ -266,4 +306,23 @@ export function timeAt(value: number, rate: Rational): RationalTime {
 /** Whole frames at `frameRate` contained in a time (floor), for timecode display. */
 export function timeToFrames(t: RationalTime, frameRate: Rational): number {
   return rescaleTime(t, frameRate, 'floor').value;
+}
+
+/**
+ * parseFrameRate for a value read from a file: a bad rate is a 'bad-session' DubstageError naming the
+ * file and the line it was read from (the adapters' single way to take a frame rate from their text).
+ */
+export function parseFrameRateAt(input: string | number, filePath: string, line?: number, what = 'frame rate'): Rational {
+  try {
+    return parseFrameRate(input);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    const info: ConstructorParameters<typeof DubstageError>[0] = {
+      code: 'bad-session',
+      message: `${filePath}: ${line !== undefined ? `line ${line}: ` : ''}${what}: ${reason}`,
+      path: filePath,
+    };
+    if (line !== undefined) info.line = line;
+    throw new DubstageError(info);
+  }
 }

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { readRegularFile } from '../audio/bytesource.js';
 import { DubstageError } from '../errors.js';
 import { specSchema, type Spec } from './schema.js';
 
@@ -52,24 +53,71 @@ function resolveRef(ref: string, relativeTo: string | null): string {
   return file;
 }
 
-function readYaml(file: string): Record<string, unknown> {
+/** Spec and manifest files are a few KB; anything this large is not one. */
+export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+/** Aliases a spec or manifest may expand (real ones use a handful; a "billion laughs" uses millions). */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Read a YAML file as plain data, with every failure a DubstageError naming the file and the line:
+ * syntax errors, aliases to an anchor that does not exist, alias bombs. `what` names the kind of file
+ * ('spec', 'manifest') in messages; the text of a file is never echoed.
+ */
+export function readYamlFile(file: string, what: string): unknown {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_YAML_BYTES, `${what} file`).toString('utf8');
   } catch (err) {
-    throw new DubstageError({ code: 'io', message: `cannot read spec file: ${(err as Error).message}`, path: file });
+    if (err instanceof DubstageError) throw new DubstageError({ ...err.toJSON(), message: `cannot read ${what} file: ${err.message}` });
+    throw new DubstageError({ code: 'io', message: `cannot read ${what} file: ${(err as Error).message}`, path: file });
   }
-  const doc = parseDocument(text);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     throw new DubstageError({
       code: 'bad-spec',
-      message: `spec is not valid YAML: ${e.message.split('\n')[0]}`,
+      message: `${what} is not valid YAML: ${e.message.split('\n')[0]}`,
       path: file,
       line: e.linePos?.[0]?.line,
     });
   }
-  const value: unknown = doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const where = aliasProblem(doc, lineCounter);
+    const message = /Excessive alias count/.test((err as Error).message)
+      ? `${what} expands its aliases (*name) into too much data (more than the yaml reader allows with maxAliasCount ${MAX_ALIAS_COUNT}: an alias bomb?); write the values out`
+      : where?.unresolved
+        ? `${what} uses the alias *${where.name}, but no anchor &${where.name} comes before it`
+        : `${what} is not valid YAML: ${(err as Error).message.split('\n')[0]}`;
+    const info: ConstructorParameters<typeof DubstageError>[0] = { code: 'bad-spec', message, path: file };
+    if (where) info.line = where.line;
+    throw new DubstageError(info);
+  }
+}
+
+/** The first alias that does not resolve (or else the first alias at all), with its line. */
+function aliasProblem(doc: Document, lines: LineCounter): { name: string; line: number; unresolved: boolean } | null {
+  let first: { name: string; line: number; unresolved: boolean } | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      if (!isAlias(node)) return undefined;
+      const line = lines.linePos(node.range?.[0] ?? 0).line;
+      const unresolved = node.resolve(doc) === undefined;
+      if (unresolved) {
+        first = { name: node.source, line, unresolved };
+        return visit.BREAK;
+      }
+      first ??= { name: node.source, line, unresolved };
+      return undefined;
+    },
+  });
+  return first;
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  const value = readYamlFile(file, 'spec');
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new DubstageError({ code: 'bad-spec', message: 'a spec file must be a YAML mapping (key: value)', path: file });
   }
@@ -99,7 +147,20 @@ function loadRaw(file: string, seen: string[]): Record<string, unknown> {
   if (typeof ext !== 'string') {
     throw new DubstageError({ code: 'bad-spec', message: "key 'extends': expected the name of a built-in spec or a path", path: file });
   }
-  const base = loadRaw(resolveRef(ext, file), [...seen, file]);
+  let baseFile: string;
+  try {
+    baseFile = resolveRef(ext, file);
+  } catch (err) {
+    // say which file's 'extends' named it
+    if (err instanceof DubstageError && err.path === undefined) {
+      throw new DubstageError({ ...err.toJSON(), message: `key 'extends': ${err.message}`, path: file, field: 'extends' });
+    }
+    throw err;
+  }
+  if (looksLikePath(ext) && !fs.existsSync(baseFile)) {
+    throw new DubstageError({ code: 'bad-spec', message: `key 'extends': ${ext} (${baseFile}) does not exist`, path: file, field: 'extends' });
+  }
+  const base = loadRaw(baseFile, [...seen, file]);
   const { extends: _drop, ...own } = raw;
   void _drop;
   return mergeSpec(base, own);
