@@ -27,12 +27,15 @@ describe('a clean Netflix delivery', () => {
 });
 
 describe('loudness rules', () => {
-  it('dialogue-gated out of spec but programme fallback in spec: passes with an info note', () => {
+  // issue 13 changed this from 'info': a mixer delivering to -27 ±2 must see the dialogue figure out of spec
+  it('dialogue-gated out of spec but programme fallback in spec: passes with a warning stating both figures', () => {
     const dlg = { gatedLufs: -31, speechPercent: 30, method: 'detector' as const, fallbackUsed: false, loudnessRangeLu: 6, ldrLu: 7 };
     const out = runRules(context(netflixSet({ pm51: { loudness: { integratedLufs: -24.5, dialogue: dlg } } })));
     const f = byRule(out.findings, 'loudness/integrated');
     expect(f).toHaveLength(1);
-    expect(f[0]!.severity).toBe('info');
+    expect(f[0]!.severity).toBe('warning');
+    expect(f[0]!.message).toContain('dialogue-gated loudness -31.0 LUFS');
+    expect(f[0]!.message).toContain('programme loudness -24.5 LUFS');
     expect(out.verdict).toBe('pass');
   });
 
