@@ -44,9 +44,13 @@ function nullEvidence(ref: string, stems: string[], result: StemsNullResult | nu
     const worst = depths.reduce((a, b) => (b.nullDepthDb! < a.nullDepthDb! ? b : a));
     out.push({ deliverable: ref, label: `null depth against ${stems.join(' + ')} (shallowest channel, ${worst.label})`, value: round(worst.nullDepthDb), unit: 'dB' });
   } else {
-    out.push({ deliverable: ref, label: `null against ${stems.join(' + ')}`, value: 'exact (no residual)', unit: '' });
+    // every sample equal: no residual to measure a depth from
+    out.push({ deliverable: ref, label: `null depth against ${stems.join(' + ')}`, value: 'exact (no residual)', unit: '' });
   }
-  for (const c of result.channels) out.push({ deliverable: ref, label: `null depth on ${c.label}`, value: c.nullDepthDb === null ? (c.residualRmsDbfs === null ? 'exact' : null) : round(c.nullDepthDb), unit: 'dB' });
+  for (const c of result.channels) {
+    const exact = c.nullDepthDb === null && c.residualRmsDbfs === null;
+    out.push({ deliverable: ref, label: `null depth on ${c.label}`, value: exact ? 'exact' : round(c.nullDepthDb), unit: exact ? '' : 'dB' });
+  }
   for (const i of result.stemIssues) out.push({ deliverable: ref, label: `${i.stem} ${i.kind}`, value: round(i.gainDb), unit: 'dB' });
   if (result.probe) out.push({ deliverable: ref, label: `${result.probe.name} found in the residual for`, value: round(result.probe.matchedSeconds, 2), unit: 's' });
   return out;

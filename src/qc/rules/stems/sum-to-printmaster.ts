@@ -86,7 +86,13 @@ export function nullFindings(
         message: `${what} do not null against ${ref.id} on ${e.channels.join(', ')}: residual up to ${worst.toFixed(1)} dBFS RMS${pieceText}`,
         measured: Math.round(worst * 10) / 10,
         limit: t.residualRmsMaxDbfs,
-        details: { regions: e.members.map((m) => ({ channel: m.channel, startSeconds: m.startSeconds, endSeconds: m.endSeconds, residualRmsDbfs: Math.round(m.residualRmsDbfs * 10) / 10 })) },
+        details: {
+          regions: e.members.map((m) => ({ channel: m.channel, startSeconds: m.startSeconds, endSeconds: m.endSeconds, residualRmsDbfs: Math.round(m.residualRmsDbfs * 10) / 10 })),
+          // the whole-file null depth of these channels: shallow because of this residual, not a second finding
+          nullDepthDb: Object.fromEntries(
+            result.channels.filter((ch) => e.channels.includes(ch.label)).map((ch) => [ch.label, ch.nullDepthDb === null ? null : Math.round(ch.nullDepthDb * 10) / 10]),
+          ),
+        },
       }),
     );
   }
