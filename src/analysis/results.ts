@@ -3,7 +3,7 @@
  * contract (schema 1): later tools and users' scripts read them. Minus infinity is null.
  */
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
-import type { AudioFormat, Container, SampleFormat } from '../audio/types.js';
+import type { AudioFormat, Container, SampleFormat, Truncation } from '../audio/types.js';
 import type { FileChecksums } from '../audio/checksum.js';
 
 export type { FileChecksums };
@@ -19,6 +19,8 @@ export interface FormatSummary {
   channelLabels: ChannelLabel[];
   frames: number;
   durationSeconds: number;
+  /** Present only when the audio chunk is shorter than its header declares. */
+  truncation?: Truncation;
 }
 
 /** The contract's format fields of a reader's AudioFormat. */
@@ -32,6 +34,7 @@ export function formatSummary(f: AudioFormat): FormatSummary {
     channelLabels: f.channelLabels,
     frames: f.frames,
     durationSeconds: f.durationSeconds,
+    ...(f.truncation ? { truncation: f.truncation } : {}),
   };
 }
 

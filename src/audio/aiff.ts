@@ -4,7 +4,7 @@
  */
 import { DubstageError } from '../errors.js';
 import { readBytes } from './bytesource.js';
-import { MAX_CHUNKS } from './riff.js';
+import { MAX_CHUNKS, truncation } from './riff.js';
 import { checkChannels, checkSampleRate } from './limits.js';
 import { bytesPerSample, type SampleEncoding } from './pcm.js';
 import type { AudioHeader, ByteSource, ChunkInfo, Container } from './types.js';
@@ -175,6 +175,7 @@ export function readAiffHeader(src: ByteSource): AiffHeader {
       labelSource: 'unknown',
       frames,
       durationSeconds: frames / sampleRate,
+      ...(frames < declaredFrames ? { truncation: truncation(declaredFrames, frames, blockAlign, sampleRate) } : {}),
     },
     channelMask: null,
     codec: compression,

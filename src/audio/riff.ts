@@ -8,7 +8,7 @@ import { DubstageError } from '../errors.js';
 import { readBytes } from './bytesource.js';
 import { checkChannels, checkSampleRate } from './limits.js';
 import type { SampleEncoding } from './pcm.js';
-import type { AudioHeader, BextInfo, ByteSource, ChunkInfo, Container, IxmlInfo, IxmlTrack } from './types.js';
+import type { AudioHeader, BextInfo, ByteSource, ChunkInfo, Container, IxmlInfo, IxmlTrack, Truncation } from './types.js';
 
 const WAVE_FORMAT_PCM = 0x0001;
 const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
@@ -48,6 +48,8 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   const riffId = fourcc(head, 0);
   const container: Container = riffId === 'RIFF' ? 'wav' : riffId === 'RF64' ? 'rf64' : 'bw64';
   const warnings: string[] = [];
+  /** Set when the data chunk is cut short: the size its header declared. */
+  let declaredDataBytes: number | null = null;
   const chunks: ChunkInfo[] = [];
 
   let ds64Data: number | null = null;
@@ -125,6 +127,7 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
       data = chunk;
       if (pos + 8 + size > fileSize) {
         warnings.push(`data chunk at byte ${pos} declares ${size} bytes but the file ends after ${available}: ${size - available} bytes missing; measured as far as it goes`);
+        declaredDataBytes = size;
         chunk.size = available;
         chunks.push(chunk);
         break;
@@ -217,6 +220,7 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
       labelSource: 'unknown',
       frames: wholeFrames,
       durationSeconds: wholeFrames / sampleRate,
+      ...(declaredDataBytes !== null ? { truncation: truncation(Math.floor(declaredDataBytes / blockAlign), wholeFrames, blockAlign, sampleRate) } : {}),
     },
     channelMask,
     codec: formatTag === WAVE_FORMAT_PCM ? 'pcm' : 'float',
@@ -234,6 +238,12 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
     warnings,
     encoding,
   };
+}
+
+/** What a cut-short audio chunk lacks, from the frames its header declared and the frames present. */
+export function truncation(declaredFrames: number, frames: number, blockAlign: number, sampleRate: number): Truncation {
+  const missingFrames = Math.max(0, declaredFrames - frames);
+  return { declaredFrames, missingFrames, missingBytes: missingFrames * blockAlign, missingSeconds: missingFrames / sampleRate };
 }
 
 function printable(b: Uint8Array): string {

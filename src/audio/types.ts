@@ -68,6 +68,16 @@ export interface AudioFormat {
   labelSource: LabelSource;
   frames: number;
   durationSeconds: number;
+  /** The audio chunk is shorter than its header declares (a copy cut short): what is missing. */
+  truncation?: Truncation;
+}
+
+/** A data (SSND) chunk cut short: `frames` above is what is present; this is what the header promised. */
+export interface Truncation {
+  declaredFrames: number;
+  missingFrames: number;
+  missingBytes: number;
+  missingSeconds: number;
 }
 
 export interface AudioHeader {

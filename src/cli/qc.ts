@@ -1,16 +1,19 @@
 // `dubstage qc PATH... --spec NAME`: check a delivery against a spec profile and report.
-// Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
+// Each folder given (and each reel its names carry) is its own delivery, reported on its own with one
+// overall verdict. Exit 0 pass, 1 when an error finding exists in any delivery, 2 when input could not be
+// read (the rest still checked).
 import type { Command } from 'commander';
 import { fail } from './fail.js';
 import { guardOutputs, outputsOf, qcInputFiles } from './guard.js';
 import { qcProgress } from './progress.js';
-import { runQc } from '../qc/pipeline.js';
+import { qcExitCode, runQcDeliveries } from '../qc/pipeline.js';
 import { loadPlugins } from '../qc/plugins.js';
+import { qcDeliveriesHtml, qcDeliveriesJunit, qcDeliveriesMarkers } from '../report/deliveries.js';
 import { qcHtml } from '../report/html.js';
-import { qcJson } from '../report/json.js';
+import { qcDeliveriesJson, qcJson } from '../report/json.js';
 import { qcJunit } from '../report/junit.js';
 import { qcMarkers } from '../report/markers.js';
-import { qcTerminal } from '../report/terminal.js';
+import { qcDeliveriesTerminal, qcTerminal } from '../report/terminal.js';
 import { writeWhole } from '../report/write.js';
 import { loadSpec } from '../specs/loader.js';
 
@@ -53,9 +56,9 @@ export function register(program: Command): void {
         const { spec } = loadSpec(opts.spec);
         // files being measured and null tests, on a terminal's stderr only
         const progress = qcProgress();
-        let run;
+        let runs;
         try {
-          run = await runQc({
+          runs = await runQcDeliveries({
             paths,
             spec,
             manifest: opts.manifest,
@@ -67,11 +70,14 @@ export function register(program: Command): void {
         } finally {
           progress.end();
         }
-        if (opts.html) writeWhole(opts.html, qcHtml(run));
-        if (opts.junit) writeWhole(opts.junit, qcJunit(run));
-        if (opts.markers) writeWhole(opts.markers, qcMarkers(run));
-        process.stdout.write(opts.json ? `${JSON.stringify(qcJson(run), null, 2)}\n` : qcTerminal(run));
-        process.exitCode = run.inputErrors.length > 0 ? 2 : run.outcome.verdict === 'fail' ? 1 : 0;
+        // one delivery reads exactly as it always has; several get one report each inside one file
+        const one = runs.deliveries.length === 1 ? runs.deliveries[0]! : null;
+        if (opts.html) writeWhole(opts.html, one ? qcHtml(one) : qcDeliveriesHtml(runs));
+        if (opts.junit) writeWhole(opts.junit, one ? qcJunit(one) : qcDeliveriesJunit(runs));
+        if (opts.markers) writeWhole(opts.markers, one ? qcMarkers(one) : qcDeliveriesMarkers(runs));
+        const json = () => JSON.stringify(one ? qcJson(one) : qcDeliveriesJson(runs), null, 2);
+        process.stdout.write(opts.json ? `${json()}\n` : one ? qcTerminal(one) : qcDeliveriesTerminal(runs));
+        process.exitCode = qcExitCode(runs.deliveries);
       } catch (err) {
         fail('qc', err);
       }

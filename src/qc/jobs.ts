@@ -52,6 +52,8 @@ export interface NullJob {
   ceilingMarginDb: number;
   /** The reference's sample peak (linear) from its measuring pass: saves the engine a read. */
   referenceCeilingLinear?: number;
+  /** Read in lockstep, not summed: residual that is this file at some gain (the dialogue stem in an M&E). */
+  probe?: { id: string; input: AudioInput };
 }
 
 export interface NullJobResult {
@@ -134,7 +136,14 @@ export async function runNullJob(job: NullJob): Promise<NullJobResult> {
       opened.push(source);
       named.push({ name: p.id, source });
     }
+    let probe: NamedSource | undefined;
+    if (job.probe) {
+      const source = await openAudio(job.probe.input);
+      opened.push(source);
+      probe = { name: job.probe.id, source };
+    }
     const full: NullTestResult = nullTest({ name: job.refId, source: refSource }, named, {
+      ...(probe ? { probe } : {}),
       fromSeconds: job.fromSeconds,
       fps: job.fps,
       residualLimitDbfs: job.residualLimitDbfs,

@@ -21,6 +21,8 @@ export interface FindingFields {
   measured?: number | string | null;
   limit?: number | string | null;
   severity?: RuleFinding['severity'];
+  /** What one finding merges (regions, channels, other deliverables): kept in the JSON, not as findings. */
+  details?: Record<string, unknown>;
 }
 
 /** A finding over a stretch of one deliverable. */
@@ -44,6 +46,7 @@ export function findingAt(
     limit: f.limit ?? null,
   };
   if (f.severity) out.severity = f.severity;
+  if (f.details) out.details = f.details;
   return out;
 }
 
@@ -67,6 +70,7 @@ export function findingDelivery(f: FindingFields): RuleFinding {
     limit: f.limit ?? null,
   };
   if (f.severity) out.severity = f.severity;
+  if (f.details) out.details = f.details;
   return out;
 }
 
@@ -87,4 +91,57 @@ export function readable(ctx: QcContext): CheckedDeliverable[] {
 
 export function fmtDb(v: number | null | undefined, unit: string): string {
   return v === null || v === undefined ? `-inf ${unit}` : `${v.toFixed(1)} ${unit}`;
+}
+
+/** A stretch of one or more channels: what merged findings list in `details.regions`. */
+export interface Stretch {
+  startSeconds: number;
+  endSeconds: number;
+  channels: string[];
+  /** The pieces merged into it. */
+  pieces: number;
+}
+
+/**
+ * Pieces (per channel, in any order) merged into stretches: pieces that overlap or lie within `gapSeconds`
+ * of each other are one event, whatever their channels. Channels keep the order of `channelOrder`.
+ */
+export function mergeStretches<T extends { startSeconds: number; endSeconds: number; channel: string }>(
+  pieces: T[],
+  gapSeconds: number,
+  channelOrder: string[] = [],
+): Array<Stretch & { members: T[] }> {
+  const sorted = [...pieces].sort((a, b) => a.startSeconds - b.startSeconds);
+  const out: Array<Stretch & { members: T[] }> = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last && p.startSeconds <= last.endSeconds + gapSeconds) {
+      last.endSeconds = Math.max(last.endSeconds, p.endSeconds);
+      if (!last.channels.includes(p.channel)) last.channels.push(p.channel);
+      last.pieces++;
+      last.members.push(p);
+    } else {
+      out.push({ startSeconds: p.startSeconds, endSeconds: p.endSeconds, channels: [p.channel], pieces: 1, members: [p] });
+    }
+  }
+  const rank = (c: string) => (channelOrder.includes(c) ? channelOrder.indexOf(c) : channelOrder.length);
+  for (const s of out) s.channels.sort((a, b) => rank(a) - rank(b));
+  return out;
+}
+
+/** A stretch for the JSON: seconds and timecodes, channels, pieces. */
+export function stretchDetail(ctx: QcContext, d: CheckedDeliverable, s: Stretch, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    startSeconds: round3(s.startSeconds),
+    endSeconds: round3(s.endSeconds),
+    startTimecode: timecodeAt(ctx, d, s.startSeconds),
+    endTimecode: timecodeAt(ctx, d, s.endSeconds),
+    channels: s.channels,
+    pieces: s.pieces,
+    ...extra,
+  };
+}
+
+export function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
 }

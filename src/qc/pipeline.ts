@@ -4,6 +4,7 @@
  * QC analyzers riding along, run the cross-file engines, then the rules. A file that cannot be read
  * is reported and the others are still checked.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { defaultThreads, WorkerPool } from '../analysis/pool.js';
 import { groupInputs, type AudioInput } from '../audio/multimono.js';
@@ -11,7 +12,7 @@ import { readAudioHeader } from '../audio/open.js';
 import { stemAnchoredDialogue } from '../analysis/dialogue.js';
 import type { AudioHeader } from '../audio/types.js';
 import { assignDeliverables, type Candidate } from '../delivery/assign.js';
-import { loadManifest } from '../delivery/manifest.js';
+import { loadManifest, type ManifestEntry } from '../delivery/manifest.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { readAdm } from '../audio/adm/index.js';
 import { admSummary, discover, type Discovered } from '../delivery/discover.js';
@@ -25,7 +26,7 @@ import { analyzerPlan } from './plan.js';
 import { optionValues } from './rule.js';
 import type { PeakOversResult } from '../analyzers/peak-overs.js';
 import { StageTimer, type StageTime } from './timings.js';
-import type { AdmSummary, CheckedDeliverable, CrossFileResults, QcContext } from './types.js';
+import type { AdmSummary, CheckedDeliverable, CrossFileResults, MeMatchCheck, QcContext, StemsNullResult } from './types.js';
 
 
 export interface QcRunOptions {
@@ -72,8 +73,20 @@ export class QcPool {
 /** Below this much programme in total the pool's start-up costs more than it saves: run inline. */
 export const POOL_MIN_SECONDS = 120;
 
+/** Which delivery a run checked: a folder given, the files given loose, or one reel of either. */
+export interface DeliveryName {
+  /** For reports: the folder's name ("REEL_2"), with the reel when names split it ("DELIVERY reel 2"). */
+  name: string;
+  /** The paths given that make it up (a folder, or the loose files and sessions). */
+  paths: string[];
+  /** The reel its files' names (or folders) say, when the delivery was split by reel. */
+  reel: string | null;
+}
+
 export interface QcRun {
   spec: Spec;
+  /** Set when the run was one of several deliveries (runQcDeliveries). */
+  delivery?: DeliveryName;
   outcome: QcOutcome;
   deliverables: CheckedDeliverable[];
   fps: Rational;
@@ -91,6 +104,20 @@ export interface QcRun {
   startedAt?: string;
   elapsedSeconds?: number;
   stages?: StageTime[];
+}
+
+/** Several deliveries in one run: each checked on its own, one verdict each and one overall. */
+export interface QcDeliveriesRun {
+  spec: Spec;
+  deliveries: QcRun[];
+  /** fail when any delivery fails. */
+  verdict: 'pass' | 'fail';
+}
+
+/** The CLI's exit code for one or several deliveries: 2 when any input could not be read, 1 when any fails, else 0. */
+export function qcExitCode(runs: QcRun[]): 0 | 1 | 2 {
+  if (runs.some((r) => r.inputErrors.length > 0)) return 2;
+  return runs.some((r) => r.outcome.verdict === 'fail') ? 1 : 0;
 }
 
 function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discovered, warnings: string[]): { fps: Rational; dropFrame: boolean; source: string } {
@@ -116,15 +143,101 @@ function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discover
   return { fps: rational(24), dropFrame: false, source: 'assumed' };
 }
 
+/**
+ * Reel of a file from its path below the folder given: REEL1, REEL_02, Reel 3, RL4, R5 standing alone
+ * (in the file's name or a folder's), as facilities name reels. Null when nothing says.
+ */
+export function reelOf(relativePath: string): string | null {
+  const m = /(?<![A-Z0-9])(?:REEL|RL|R)[ _-]?0*(\d{1,2})(?![A-Z0-9])/i.exec(relativePath);
+  return m ? String(Number(m[1])) : null;
+}
+
+/** One delivery's files split by reel, when its names carry at least two reels; files with no reel keep the delivery's name. */
+function splitByReel(base: DeliveryName, found: Discovered, root: string | null): Array<{ delivery: DeliveryName; found: Discovered }> {
+  const byReel = new Map<string | null, string[]>();
+  for (const f of found.files) {
+    const reel = reelOf(root ? path.relative(root, f) : path.basename(f));
+    byReel.set(reel, [...(byReel.get(reel) ?? []), f]);
+  }
+  const reels = [...byReel.keys()].filter((r): r is string => r !== null);
+  if (reels.length < 2) return [{ delivery: base, found }];
+  reels.sort((a, b) => Number(a) - Number(b));
+  const groups: Array<{ delivery: DeliveryName; found: Discovered }> = [];
+  for (const reel of [...reels, ...(byReel.has(null) ? [null] : [])]) {
+    const delivery = { ...base, name: reel === null ? base.name : `${base.name} reel ${reel}`, reel };
+    groups.push({ delivery, found: { ...found, files: byReel.get(reel)!, errors: groups.length === 0 ? found.errors : [] } });
+  }
+  return groups;
+}
+
+/**
+ * What a run was given, as deliveries: each folder is its own delivery (two reels' folders are two
+ * deliveries, never one summed against the other); the files and sessions given loose are one more.
+ * Within each, names that carry two or more reels (REEL1, R2, ...) split it by reel.
+ */
+export async function planDeliveries(paths: string[]): Promise<Array<{ delivery: DeliveryName; found: Discovered }>> {
+  const isDir = (p: string): boolean => {
+    try {
+      return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const folders = paths.filter(isDir);
+  const loose = paths.filter((p) => !isDir(p));
+  const parts: Array<{ paths: string[]; root: string | null }> =
+    folders.length + (loose.length > 0 ? 1 : 0) <= 1 ? [{ paths, root: folders[0] ?? null }] : [...folders.map((f) => ({ paths: [f], root: f })), { paths: loose, root: null }].filter((p) => p.paths.length > 0);
+  const names = parts.map((p) => (p.root ? path.basename(path.resolve(p.root)) : p.paths.length === 1 ? path.basename(p.paths[0]!) : 'files'));
+  const out: Array<{ delivery: DeliveryName; found: Discovered }> = [];
+  for (const [i, part] of parts.entries()) {
+    // the same folder name twice (two drives' REEL_1): the paths as given tell them apart
+    const name = names.filter((n) => n === names[i]).length > 1 ? part.paths.join(', ') : names[i]!;
+    const found = await discover(part.paths);
+    out.push(...splitByReel({ name, paths: part.paths, reel: null }, found, part.root));
+  }
+  return out;
+}
+
+/**
+ * Every delivery the paths hold (see planDeliveries), each checked on its own (its own null tests,
+ * frame rate and verdict), one after the other. A manifest entry belongs to the delivery holding its
+ * first file; entries no delivery holds go with the first.
+ */
+export async function runQcDeliveries(opts: QcRunOptions): Promise<QcDeliveriesRun> {
+  const planned = await planDeliveries(opts.paths);
+  const manifest = opts.manifest ? loadManifest(opts.manifest, { allowOutside: opts.allowOutsideManifest === true }) : [];
+  const holder = (m: ManifestEntry): number => {
+    const first = path.resolve(m.files[0]!);
+    const i = planned.findIndex((p) => p.found.files.includes(first));
+    return i < 0 ? 0 : i;
+  };
+  const deliveries: QcRun[] = [];
+  for (const [i, p] of planned.entries()) {
+    const own = manifest.filter((m) => holder(m) === i);
+    if (planned.length > 1 && p.found.files.length === 0 && p.found.errors.length === 0 && own.length === 0) {
+      // one folder of several with nothing in it: said for that delivery, the others still checked
+      p.found.errors.push({ code: 'usage', message: 'no audio files found in this folder', path: p.delivery.paths[0]! });
+    }
+    const run = await checkDelivery(p.found, opts, own);
+    if (planned.length > 1) run.delivery = p.delivery;
+    deliveries.push(run);
+  }
+  return { spec: opts.spec, deliveries, verdict: deliveries.some((d) => d.outcome.verdict === 'fail') ? 'fail' : 'pass' };
+}
+
+/** One delivery: every path given is part of it (the files of folders, audio files, a session's media). */
 export async function runQc(opts: QcRunOptions): Promise<QcRun> {
+  const found = await discover(opts.paths);
+  return checkDelivery(found, opts, opts.manifest ? loadManifest(opts.manifest, { allowOutside: opts.allowOutsideManifest === true }) : []);
+}
+
+async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: ManifestEntry[]): Promise<QcRun> {
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
   const timer = new StageTimer();
-  const found = await timer.time('discover', () => discover(opts.paths));
   const inputErrors = [...found.errors];
 
   // Manifest entries first: their files are spoken for.
-  const manifest = opts.manifest ? loadManifest(opts.manifest, { allowOutside: opts.allowOutsideManifest === true }) : [];
   const claimed = new Set(manifest.flatMap((m) => m.files.map((f) => path.resolve(f))));
   const candidates: Candidate[] = [];
   const pending: Array<{ input: AudioInput; manifest?: (typeof manifest)[number] }> = [];
@@ -276,6 +389,13 @@ export function queueOrder<T extends { cost: number; role: string | null; nullRe
   return [first, ...rest.filter((j) => j.nullReference), ...rest.filter((j) => !j.nullReference && j.role === 'stem'), ...rest.filter((j) => !j.nullReference && j.role !== 'stem')];
 }
 
+/** A null result with residual a rule would call a mismatch: above the limit, sustained, not the limiter. */
+function sustainedResidual(result: StemsNullResult, limitDbfs: number, sustainMs: number): boolean {
+  return result.channels.some((ch) =>
+    ch.regions.some((r) => !r.limiterLike && r.residualRmsDbfs > limitDbfs && (r.endSeconds - r.startSeconds) * 1000 >= sustainMs),
+  );
+}
+
 /** Stems vs printmaster and M&E vs music + effects, per layout, with the stems engine (in the pool). */
 async function crossFile(
   deliverables: CheckedDeliverable[],
@@ -293,7 +413,7 @@ async function crossFile(
   const stemsT = optionValues(spec, stemsRule).stems;
   const meT = optionValues(spec, meMatchRule).me;
   const axml = new Set(assigned.filter((a) => a.header?.hasAxml).map((a) => a.input.path));
-  const run = async (ref: CheckedDeliverable, parts: CheckedDeliverable[], residualLimitDbfs: number): Promise<NullJobResult> => {
+  const run = async (ref: CheckedDeliverable, parts: CheckedDeliverable[], residualLimitDbfs: number, probe?: CheckedDeliverable): Promise<NullJobResult> => {
     // A 2-pop printed on every stem sums to several pops against the printmaster's one: null from FFOA.
     const pop = ref.measurement?.analyzers?.['two-pop'] as { present?: boolean; ffoaSeconds?: number | null } | undefined;
     const overs = ref.measurement?.analyzers?.['peak-overs'] as PeakOversResult | undefined;
@@ -309,6 +429,7 @@ async function crossFile(
       ceilingMarginDb: stemsT.limiterMarginDb,
     };
     if (pop?.present && pop.ffoaSeconds) job.fromSeconds = pop.ffoaSeconds;
+    if (probe) job.probe = { id: probe.id, input: inputs.get(probe.id)! };
     // The measuring pass saw every sample of every channel (not an ADM bed selection): reuse its peak.
     if (overs && !axml.has(refInput.path)) job.referenceCeilingLinear = overs.samplePeakLinear;
     // A null test is queued only once its files are measured: it goes ahead of passes still waiting.
@@ -330,12 +451,24 @@ async function crossFile(
     .filter((d) => d.role === 'me')
     .map(async (me) => {
       const pick = (stem: string) => withHeader.filter((d) => d.role === 'stem' && d.stem === stem && d.layout === me.layout);
-      const [ref, ...candidates] = await Promise.all([me, ...pick('music'), ...pick('effects')].map(measured));
+      const [ref, ...candidates] = await Promise.all([me, ...pick('music'), ...pick('effects'), ...pick('foley')].map(measured));
       const music = candidates.find((d) => isOk(d) && d.stem === 'music');
       const effects = candidates.find((d) => isOk(d) && d.stem === 'effects');
+      // a fully filled M&E carries the foley: with a foley stem in the delivery, it is one of the parts
+      const foley = candidates.find((d) => isOk(d) && d.stem === 'foley');
       if (!isOk(ref!) || !music || !effects) return null;
-      const r = await run(ref!, [music, effects], meT.residualRmsMaxDbfs);
-      return { check: { me: ref!.id, stems: [music.id, effects.id], result: r.result, ...(r.error !== undefined ? { error: r.error } : {}) }, warnings: r.warnings };
+      const parts = foley ? [music, effects, foley] : [music, effects];
+      let r = await run(ref!, parts, meT.residualRmsMaxDbfs);
+      // A residual that stays: with the dialogue stem in the delivery, read the M&E again with it as a probe,
+      // so residual that is the dialogue at some gain is named a dialogue leak (me/dialogue-leak), not a mismatch.
+      const [dialogue] = await Promise.all(pick('dialogue').map(measured));
+      if (r.result && dialogue && isOk(dialogue) && sustainedResidual(r.result, meT.residualRmsMaxDbfs, stemsT.sustainMs)) {
+        const probed = await run(ref!, parts, meT.residualRmsMaxDbfs, dialogue);
+        if (probed.result) r = { ...probed, warnings: [...r.warnings, ...probed.warnings] };
+      }
+      const check: MeMatchCheck = { me: ref!.id, stems: parts.map((p) => p.id), result: r.result, ...(r.error !== undefined ? { error: r.error } : {}) };
+      if (foley) check.foley = foley.id;
+      return { check, warnings: r.warnings };
     });
   const stems = await Promise.all(stemChecks);
   const mes = await Promise.all(meChecks);

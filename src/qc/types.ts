@@ -30,6 +30,11 @@ export interface Finding {
   endTimecode: string | null;
   measured: number | string | null;
   limit: number | string | null;
+  /**
+   * The detail of one finding that stands for one defect: the stretches merged into it (`regions`), the
+   * other deliverables carrying the same fault (`alsoIn`), the figures behind it. Plain JSON.
+   */
+  details?: Record<string, unknown>;
 }
 
 /** A deliverable with what the pipeline learnt about it. */
@@ -57,10 +62,12 @@ export interface StemsSumCheck {
   error?: string;
 }
 
-/** One M&E vs music+effects stems comparison. */
+/** One M&E vs music + effects (+ foley) stems comparison. */
 export interface MeMatchCheck {
   me: string;
   stems: string[];
+  /** The foley stem among `stems`, when the delivery has one (a filled M&E carries it). */
+  foley?: string;
   result: StemsNullResult | null;
   error?: string;
 }
@@ -73,10 +80,12 @@ export interface StemsNullResult {
   /** Lag of the stems sum against the reference found by cross-correlation (positive: stems late). */
   offsetSamples: number;
   channels: NullChannel[];
-  /** A stem that nulls better when inverted or re-gained: polarity or gain mismatch. */
-  stemIssues: Array<{ stem: string; kind: 'polarity' | 'gain'; gainDb: number | null }>;
+  /** A stem that nulls better when inverted or re-gained: polarity or gain mismatch; or not in the reference at all. */
+  stemIssues: Array<{ stem: string; kind: 'polarity' | 'gain' | 'missing'; gainDb: number | null }>;
   /** Each part's own offset when it differs from zero (a stem one frame late). */
   partOffsets?: Array<{ stem: string; offsetSamples: number }>;
+  /** The M&E test read again with the dialogue stem as a probe: what it explained (me/dialogue-leak). */
+  probe?: { name: string; matchedSeconds: number; gainDb: number | null };
 }
 
 export interface NullChannel {
@@ -85,8 +94,11 @@ export interface NullChannel {
   residualRmsDbfs: number | null;
   /** RMS(reference) - RMS(residual), dB; null when both are silent. */
   nullDepthDb: number | null;
-  /** Stretches where the residual stays above the threshold outside limiter-like regions. */
-  regions: Array<{ startSeconds: number; endSeconds: number; residualRmsDbfs: number; limiterLike: boolean }>;
+  /**
+   * Stretches where the residual stays above the threshold: limiter-like ones are tolerated; those with
+   * `probeGainDb` are the probe (the dialogue stem in the M&E) at that gain.
+   */
+  regions: Array<{ startSeconds: number; endSeconds: number; residualRmsDbfs: number; limiterLike: boolean; probeGainDb?: number | null }>;
 }
 
 export interface QcContext {

@@ -1,7 +1,12 @@
-/** `dubstage qc --json` (schema 1): a contract users' pipelines read. */
+/**
+ * `dubstage qc --json` (schema 1): a contract users' pipelines read. One delivery: the document below.
+ * Several (folders or reels given to one run): `{ schema: 1, spec, verdict, deliveries: [ {delivery, ...the
+ * one-delivery document} ] }` (qcDeliveriesJson), the overall verdict failing when any delivery fails.
+ */
 import type { FileChecksums, LoudnessSummary } from '../analysis/results.js';
 import type { ErrorInfo } from '../errors.js';
-import type { QcRun } from '../qc/pipeline.js';
+import type { DeliveryName, QcDeliveriesRun, QcRun } from '../qc/pipeline.js';
+import { qcSummary, type RuleSummary } from '../qc/summary.js';
 
 export interface QcJson {
   schema: 1;
@@ -26,9 +31,21 @@ export interface QcJson {
     endTimecode: string | null;
     measured: number | string | null;
     limit: number | string | null;
+    /** What one finding merges: its regions, the other deliverables with the same fault (`alsoIn`). */
+    details?: Record<string, unknown>;
   }>;
+  /** Per rule that ran: pass/warn/fail, findings by severity, and the figures it judged (even when passing). */
+  summary: RuleSummary[];
   /** Present only when some input could not be read (exit code 2). */
   errors?: ErrorInfo[];
+}
+
+export interface QcDeliveriesJson {
+  schema: 1;
+  spec: { id: string; name: string; version: string };
+  /** fail when any delivery fails. */
+  verdict: 'pass' | 'fail';
+  deliveries: Array<{ delivery: DeliveryName } & QcJson>;
 }
 
 export function qcJson(run: QcRun): QcJson {
@@ -54,8 +71,20 @@ export function qcJson(run: QcRun): QcJson {
       endTimecode: f.endTimecode,
       measured: f.measured,
       limit: f.limit,
+      ...(f.details ? { details: f.details } : {}),
     })),
+    summary: qcSummary(run),
   };
   if (run.inputErrors.length > 0) out.errors = run.inputErrors;
   return out;
+}
+
+/** Several deliveries: each one's document (with its name and paths), one overall verdict. */
+export function qcDeliveriesJson(runs: QcDeliveriesRun): QcDeliveriesJson {
+  return {
+    schema: 1,
+    spec: { id: runs.spec.id, name: runs.spec.name, version: runs.spec.version },
+    verdict: runs.verdict,
+    deliveries: runs.deliveries.map((run, i) => ({ delivery: run.delivery ?? { name: `delivery ${i + 1}`, paths: [], reel: null }, ...qcJson(run) })),
+  };
 }

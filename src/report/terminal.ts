@@ -1,6 +1,6 @@
 /** The terminal summary: verdict, a table of deliverables with their key numbers, findings by severity. */
 import path from 'node:path';
-import type { QcRun } from '../qc/pipeline.js';
+import type { QcDeliveriesRun, QcRun } from '../qc/pipeline.js';
 import type { Finding, Severity } from '../qc/types.js';
 
 function num(v: number | null | undefined, digits = 1): string {
@@ -15,6 +15,18 @@ function table(rows: string[][]): string {
 function where(f: Finding): string {
   const tc = f.startTimecode ? (f.endTimecode && f.endTimecode !== f.startTimecode ? `${f.startTimecode}–${f.endTimecode}` : f.startTimecode) : '';
   return [f.deliverable, f.channel, tc].filter(Boolean).join(' · ');
+}
+
+/** Findings listed per rule and severity before "and N more". */
+export const FINDINGS_PER_RULE = 5;
+
+/** Several deliveries: one overall line, then each delivery's own report under its name. */
+export function qcDeliveriesTerminal(runs: QcDeliveriesRun): string {
+  const verdict = (r: QcRun) => (r.inputErrors.length > 0 && r.deliverables.every((d) => !d.measurement) ? 'UNREADABLE' : r.outcome.verdict === 'pass' ? 'PASS' : 'FAIL');
+  const head = `${runs.verdict === 'pass' ? 'PASS' : 'FAIL'} — ${runs.spec.name} (${runs.spec.version}): ${runs.deliveries.length} deliveries, each checked on its own`;
+  const list = runs.deliveries.map((r, i) => `  ${verdict(r)}  ${r.delivery?.name ?? `delivery ${i + 1}`}`);
+  const each = runs.deliveries.map((r, i) => `${'='.repeat(8)} ${r.delivery?.name ?? `delivery ${i + 1}`} (${(r.delivery?.paths ?? []).join(', ')})\n${qcTerminal(r)}`);
+  return `${[head, ...list].join('\n')}\n\n${each.join('\n')}`;
 }
 
 export function qcTerminal(run: QcRun): string {
@@ -57,7 +69,17 @@ export function qcTerminal(run: QcRun): string {
     const list = run.outcome.findings.filter((f) => f.severity === sev);
     if (list.length === 0) continue;
     lines.push('', `${sev.toUpperCase()}S (${list.length})`);
-    for (const f of list) lines.push(`  ${f.rule}  ${f.message}${where(f) ? `  [${where(f)}]` : ''}`);
+    // at most a few per rule: the rest are counted, and all of them are in --json and the HTML
+    const shown = new Map<string, number>();
+    for (const f of list) {
+      const n = shown.get(f.rule) ?? 0;
+      shown.set(f.rule, n + 1);
+      if (n < FINDINGS_PER_RULE) lines.push(`  ${f.rule}  ${f.message}${where(f) ? `  [${where(f)}]` : ''}`);
+      else if (n === FINDINGS_PER_RULE) {
+        const more = list.filter((x) => x.rule === f.rule).length - FINDINGS_PER_RULE;
+        lines.push(`  ${f.rule}  and ${more} more`);
+      }
+    }
   }
   if (run.inputErrors.length > 0) {
     lines.push('', `UNREADABLE INPUT (${run.inputErrors.length})`);

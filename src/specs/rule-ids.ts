@@ -11,6 +11,7 @@ export const RULE_IDS = [
   'format/bit-depth',
   'format/layout',
   'format/channel-order',
+  'format/truncated',
   'delivery/missing-deliverable',
   'delivery/duration-match',
   'delivery/start-timecode',

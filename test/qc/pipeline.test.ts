@@ -38,11 +38,16 @@ describe('dubstage qc on deliveries built by code', () => {
     expect(run.outcome.findings.some((f) => f.rule === 'signal/silence' && f.severity === 'info' && f.deliverable === 'stem dialogue 5.1' && f.channel === 'L, R, LFE, Ls, Rs')).toBe(true);
   });
 
-  it('true peak over: found by loudness/true-peak on the printmaster, the effects stem and the M&E', async () => {
+  // issue 13 (one finding per defect): the over in the effects is one finding on the printmaster that names
+  // the effects stem and the M&E where it also is (details.alsoIn), no longer three findings
+  it('true peak over: found by loudness/true-peak on the printmaster, naming the effects stem and the M&E', async () => {
     const run = await qc('true-peak');
     const errors = run.outcome.findings.filter((f) => f.rule === 'loudness/true-peak' && f.severity === 'error');
-    for (const id of ['printmaster 5.1', 'stem effects 5.1', 'me 5.1']) expect(errors.map((f) => f.deliverable)).toContain(id);
-    expect(errors.map((f) => f.deliverable)).not.toContain('stem music 5.1');
+    expect(errors.map((f) => f.deliverable)).toEqual(['printmaster 5.1']);
+    const also = (errors[0]!.details!.alsoIn as Array<{ deliverable: string }>).map((a) => a.deliverable);
+    for (const id of ['stem effects 5.1', 'me 5.1']) expect(also).toContain(id);
+    expect(also).not.toContain('stem music 5.1');
+    expect(errors[0]!.message).toMatch(/\(also in stem effects 5\.1, me 5\.1\)$/);
     // Located where the samples reach the limit: the transient at 2.5 s.
     expect(errors.find((f) => f.deliverable === 'printmaster 5.1')).toMatchObject({ channel: 'C', startTimecode: '01:00:02:12' });
     expect(run.outcome.verdict).toBe('fail');
@@ -54,10 +59,13 @@ describe('dubstage qc on deliveries built by code', () => {
     expect(f).toMatchObject([{ deliverable: 'stem music 5.1', severity: 'error', measured: 44100 }]);
   });
 
-  it('LFE carrying full band: found by lfe/band-limit on the effects stem, the printmaster and the M&E', async () => {
+  // issue 13: one finding on the printmaster naming the effects stem and the M&E (was one finding each)
+  it('LFE carrying full band: found by lfe/band-limit on the printmaster, naming the effects stem and the M&E', async () => {
     const run = await qc('lfe-full-band');
     const f = run.outcome.findings.filter((x) => x.rule === 'lfe/band-limit' && x.severity === 'error');
-    expect(new Set(f.map((x) => x.deliverable))).toEqual(new Set(['printmaster 5.1', 'stem effects 5.1', 'me 5.1']));
+    const where = new Set(f.flatMap((x) => [x.deliverable, ...((x.details?.alsoIn ?? []) as Array<{ deliverable: string }>).map((a) => a.deliverable)]));
+    expect(where).toEqual(new Set(['printmaster 5.1', 'stem effects 5.1', 'me 5.1']));
+    expect(f.every((x) => x.deliverable === 'printmaster 5.1')).toBe(true);
     expect(f.every((x) => x.channel === 'LFE' && x.startTimecode!.startsWith('01:00:0'))).toBe(true);
   });
 

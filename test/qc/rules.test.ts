@@ -27,12 +27,15 @@ describe('a clean Netflix delivery', () => {
 });
 
 describe('loudness rules', () => {
-  it('dialogue-gated out of spec but programme fallback in spec: passes with an info note', () => {
+  // issue 13 changed this from 'info': a mixer delivering to -27 ±2 must see the dialogue figure out of spec
+  it('dialogue-gated out of spec but programme fallback in spec: passes with a warning stating both figures', () => {
     const dlg = { gatedLufs: -31, speechPercent: 30, method: 'detector' as const, fallbackUsed: false, loudnessRangeLu: 6, ldrLu: 7 };
     const out = runRules(context(netflixSet({ pm51: { loudness: { integratedLufs: -24.5, dialogue: dlg } } })));
     const f = byRule(out.findings, 'loudness/integrated');
     expect(f).toHaveLength(1);
-    expect(f[0]!.severity).toBe('info');
+    expect(f[0]!.severity).toBe('warning');
+    expect(f[0]!.message).toContain('dialogue-gated loudness -31.0 LUFS');
+    expect(f[0]!.message).toContain('programme loudness -24.5 LUFS');
     expect(out.verdict).toBe('pass');
   });
 
@@ -239,10 +242,34 @@ describe('stems and M&E rules on null-test results', () => {
     };
     ctx.cross.stems = [{ printmaster: 'printmaster 5.1', stems: ['stem dialogue 5.1'], result: missing }];
     const f = byRule(runRules(ctx).findings, 'stems/sum-to-printmaster');
-    expect(f.map((x) => [x.severity, x.channel, x.startTimecode])).toEqual([
-      ['error', 'Ls', '01:00:04:00'],
-      ['warning', 'Ls', '01:00:00:00'],
+    // issue 13 (one finding per defect): the shallow null depth this residual causes is the error's detail,
+    // no longer a second (warning) finding; a shallow null with no region above the limit is still a warning
+    expect(f.map((x) => [x.severity, x.channel, x.startTimecode])).toEqual([['error', 'Ls', '01:00:04:00']]);
+    expect(f[0]!.details).toMatchObject({ nullDepthDb: { Ls: 12 }, regions: [{ channel: 'Ls', startSeconds: 4, endSeconds: 4.5 }] });
+    const shallow: StemsNullResult = { ...missing, channels: [{ ...missing.channels[0]!, regions: [] }] };
+    ctx.cross.stems = [{ printmaster: 'printmaster 5.1', stems: ['stem dialogue 5.1'], result: shallow }];
+    const w = byRule(runRules(ctx).findings, 'stems/sum-to-printmaster');
+    expect(w.map((x) => [x.severity, x.channel, x.startTimecode, x.measured])).toEqual([['warning', 'Ls', '01:00:00:00', 12]]);
+  });
+
+  it('residual pieces of one event on several channels are one finding with its regions', () => {
+    const ctx = context(netflixSet());
+    const piece = (startSeconds: number, endSeconds: number) => ({ startSeconds, endSeconds, residualRmsDbfs: -30, limiterLike: false });
+    const result: StemsNullResult = {
+      ...clean,
+      channels: [
+        { label: 'L', residualPeakDbfs: -12, residualRmsDbfs: -40, nullDepthDb: 20, regions: [piece(2, 2.3), piece(2.5, 2.9), piece(3.2, 3.4)] },
+        { label: 'C', residualPeakDbfs: -12, residualRmsDbfs: -40, nullDepthDb: 20, regions: [piece(2.1, 2.4), piece(9, 9.5)] },
+      ],
+    };
+    ctx.cross.stems = [{ printmaster: 'printmaster 5.1', stems: ['stem effects 5.1'], result }];
+    const f = byRule(runRules(ctx).findings, 'stems/sum-to-printmaster');
+    expect(f.map((x) => [x.channel, x.startSeconds, x.endSeconds])).toEqual([
+      ['L, C', 2, 3.4],
+      ['C', 9, 9.5],
     ]);
+    expect((f[0]!.details!.regions as unknown[]).length).toBe(4);
+    expect(f[0]!.message).toContain('(4 pieces)');
   });
 
   it('offset and gain mismatch are errors', () => {

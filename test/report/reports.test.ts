@@ -37,14 +37,18 @@ describe('qc reports', () => {
 
   it('--json has exactly the schema-1 shape', () => {
     const j = qcJson(run);
-    expect(Object.keys(j)).toEqual(['schema', 'spec', 'verdict', 'deliverables', 'findings']);
+    // issue 13 added `summary` (per rule: status, findings, evidence) and a finding's optional `details`
+    expect(Object.keys(j)).toEqual(['schema', 'spec', 'verdict', 'deliverables', 'findings', 'summary']);
+    expect(j.summary.map((s) => s.rule)).toEqual(run.outcome.rulesRun.map((r) => r.id));
+    expect(j.summary.find((s) => s.rule === 'loudness/true-peak')).toMatchObject({ status: 'fail', evidence: expect.arrayContaining([{ deliverable: 'printmaster 5.1', label: 'true peak', value: -0.5, unit: 'dBTP' }]) });
     expect(j.schema).toBe(1);
     expect(j.spec).toEqual({ id: 'netflix', name: run.spec.name, version: run.spec.version });
     expect(j.verdict).toBe('fail');
     expect(Object.keys(j.deliverables[0]!)).toEqual(['role', 'stem', 'layout', 'files', 'loudness']);
     expect(j.deliverables[0]).toMatchObject({ role: 'printmaster', stem: null, layout: '5.1' });
     for (const f of j.findings) {
-      expect(Object.keys(f)).toEqual(['rule', 'severity', 'message', 'file', 'channel', 'startTimecode', 'endTimecode', 'measured', 'limit']);
+      const keys = ['rule', 'severity', 'message', 'file', 'channel', 'startTimecode', 'endTimecode', 'measured', 'limit'];
+      expect(Object.keys(f)).toEqual('details' in f ? [...keys, 'details'] : keys);
     }
     expect(j.findings.find((f) => f.rule === 'signal/silence')).toMatchObject({ channel: 'L', startTimecode: '01:00:02:00', endTimecode: '01:00:02:12' });
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);

@@ -38,6 +38,12 @@ function decimate(x: Float32Array, factor: number): Float64Array {
   return out;
 }
 
+/** Our choice [P]: an offset must correlate better than in sync by more than this factor's complement (1 %). */
+const SYNC_PREFERENCE = 0.99;
+
+/** Our choice [P]: below this normalised correlation a part is not found in the reference at any lag. */
+const MIN_CORRELATION = 0.02;
+
 interface Alignment {
   offsetFrames: number | null;
   correlation: number | null;
@@ -104,10 +110,20 @@ function align(reference: AudioSource, part: AudioSource, maxOffsetFrames: numbe
 
   // Σ part[j]·ref[j + lag] peaks at lag = margin − L.
   const coarse = crossCorrelate(decimate(partExcerpt, factor), decimate(refExcerpt, factor), (2 * margin) / factor);
-  const best = refine(partExcerpt, refExcerpt, margin - coarse.lag * factor, factor, margin);
+  let best = refine(partExcerpt, refExcerpt, margin - coarse.lag * factor, factor, margin);
+  // Periodic content (sustained tones) correlates as well a whole number of periods away: a lag no
+  // better than in sync is no lag (the null is the same either way).
+  if (best.offset !== 0) {
+    let s0 = 0;
+    for (let j = 0; j < length; j++) s0 += partExcerpt[j]! * refExcerpt[j + margin]!;
+    if (Math.abs(s0) >= SYNC_PREFERENCE * Math.abs(best.value)) best = { offset: 0, value: s0 };
+  }
   let refEnergy = 0;
   for (let j = 0; j < length; j++) refEnergy += refExcerpt[j + margin - best.offset]! ** 2;
   const correlation = refEnergy > 0 ? best.value / Math.sqrt(loudest.energy * refEnergy) : null;
+  // A part the reference does not carry (an M&E left without the foley) correlates nowhere: no lag is
+  // found, and the null runs in sync, where its gain says it is missing.
+  if (correlation === null || Math.abs(correlation) < MIN_CORRELATION) return { offsetFrames: 0, correlation };
   return { offsetFrames: best.offset, correlation };
 }
 

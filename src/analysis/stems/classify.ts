@@ -42,11 +42,14 @@ export function referenceCeiling(reference: AudioSource, options: NullTestOption
 }
 
 interface RunState {
-  kind: 'limiter' | 'content' | null;
+  kind: 'limiter' | 'content' | 'probe' | null;
   start: number; // window index
   end: number;
   maxE: number;
   peak: number;
+  // probe runs: Σ e·p and Σ p² over the run (its gain)
+  ep: number;
+  pp: number;
 }
 
 /**
@@ -63,6 +66,10 @@ export class ResidualClassifier {
   readonly contentWindows: Float64Array;
   /** Content differences lasting at least `sustainSeconds` (all of them, beyond the events kept). */
   readonly sustainedRuns: Float64Array;
+  /** Per channel: probe windows counted, and Σ e·p, Σ p² over them. */
+  readonly probeWindows: Float64Array;
+  readonly probeEP: Float64Array;
+  readonly probePP: Float64Array;
 
   private readonly holdWindows: number;
   private readonly limitEnergy: number;
@@ -80,8 +87,16 @@ export class ResidualClassifier {
   private readonly prevNear: Uint8Array;
   private readonly lastNear: Float64Array;
   private readonly runState: RunState[];
+  // probe sums of the current and previous window (present only with a probe)
+  private readonly winEP: Float64Array;
+  private readonly winPP: Float64Array;
+  private readonly prevEP: Float64Array;
+  private readonly prevPP: Float64Array;
+  private readonly probeMatch: number;
+  private hasProbe = false;
   private limiterRunsKept = 0;
   private contentRunsKept = 0;
+  private probeRunsKept = 0;
   private window = 0; // index of the current window
   private prevFrames = 0;
 
@@ -113,7 +128,22 @@ export class ResidualClassifier {
     this.prevPeak = new Float64Array(channels);
     this.prevNear = new Uint8Array(channels);
     this.lastNear = new Float64Array(channels).fill(-Infinity);
-    this.runState = Array.from({ length: channels }, () => ({ kind: null, start: 0, end: 0, maxE: 0, peak: 0 }));
+    this.runState = Array.from({ length: channels }, () => ({ kind: null, start: 0, end: 0, maxE: 0, peak: 0, ep: 0, pp: 0 }));
+    this.probeMatch = settings.probeMatch;
+    this.probeWindows = new Float64Array(channels);
+    this.probeEP = new Float64Array(channels);
+    this.probePP = new Float64Array(channels);
+    this.winEP = new Float64Array(channels);
+    this.winPP = new Float64Array(channels);
+    this.prevEP = new Float64Array(channels);
+    this.prevPP = new Float64Array(channels);
+  }
+
+  /** A segment's probe sums (Σ e·p, Σ p²) into channel c's window. */
+  addProbe(c: number, ep: number, pp: number): void {
+    this.hasProbe = true;
+    this.winEP[c]! += ep;
+    this.winPP[c]! += pp;
   }
 
   /** A segment's residual energy, its energy with the reference's sign, and the peaks, into channel c's window. */
@@ -135,6 +165,10 @@ export class ResidualClassifier {
         if (this.prevNear[c] === 1) this.lastNear[c] = window - 1;
       }
       this.prevE[c] = this.winE[c]!;
+      this.prevEP[c] = this.winEP[c]!;
+      this.prevPP[c] = this.winPP[c]!;
+      this.winEP[c] = 0;
+      this.winPP[c] = 0;
       this.prevAgree[c] = this.winAgree[c]!;
       this.winAgree[c] = 0;
       this.prevPeak[c] = this.winPeak[c]!;
@@ -168,9 +202,17 @@ export class ResidualClassifier {
       return;
     }
     const near = this.prevNear[c] === 1 || nextNear || pw - this.lastNear[c]! <= this.holdWindows;
-    const limiter = near && this.prevAgree[c]! >= LIMITER_SIGN_AGREEMENT * this.prevE[c]!;
-    const kind = limiter ? 'limiter' : 'content';
-    if (limiter) {
+    // the probe first: a residual that is the probe source at some gain is that, whatever the ceiling
+    const ep = this.prevEP[c]!;
+    const pp = this.prevPP[c]!;
+    const probe = this.hasProbe && pp > 0 && ep * ep >= this.probeMatch * this.prevE[c]! * pp;
+    const limiter = !probe && near && this.prevAgree[c]! >= LIMITER_SIGN_AGREEMENT * this.prevE[c]!;
+    const kind = probe ? 'probe' : limiter ? 'limiter' : 'content';
+    if (probe) {
+      this.probeWindows[c]! += 1;
+      this.probeEP[c]! += ep;
+      this.probePP[c]! += pp;
+    } else if (limiter) {
       this.limiterE[c]! += this.prevE[c]!;
       this.limiterWindows[c]! += 1;
     } else {
@@ -182,6 +224,12 @@ export class ResidualClassifier {
       r.start = pw;
       r.maxE = 0;
       r.peak = 0;
+      r.ep = 0;
+      r.pp = 0;
+    }
+    if (probe) {
+      r.ep += ep;
+      r.pp += pp;
     }
     r.end = pw;
     r.maxE = Math.max(r.maxE, e);
@@ -194,9 +242,9 @@ export class ResidualClassifier {
     const sustained = r.kind === 'content' && r.end - r.start + 1 >= this.sustainWindows;
     if (sustained) this.sustainedRuns[c]! += 1;
     // Limiter runs can number thousands on a loud film: each kind has its own cap, counts go on.
-    const kept = r.kind === 'limiter' ? this.limiterRunsKept++ : this.contentRunsKept++;
+    const kept = r.kind === 'limiter' ? this.limiterRunsKept++ : r.kind === 'probe' ? this.probeRunsKept++ : this.contentRunsKept++;
     if (kept < this.maxEvents) {
-      this.runs.push({
+      const run: ResidualRun = {
         channel: c,
         label: this.labels[c]!,
         kind: r.kind,
@@ -205,7 +253,10 @@ export class ResidualClassifier {
         maxResidualRmsDbfs: dbPower(r.maxE)!,
         residualPeakDbfs: dbAmp(r.peak)!,
         sustained,
-      });
+      };
+      // residual = Σ parts − reference = −g·probe where the reference carries g·probe
+      if (r.kind === 'probe' && r.pp > 0) run.probeGain = -r.ep / r.pp;
+      this.runs.push(run);
     } else {
       this.truncated = true;
     }

@@ -30,11 +30,12 @@ export {
   LIMITER_SIGN_AGREEMENT,
   MAX_OFFSET_SECONDS,
   NULL_DEPTH_WARN_DB,
+  PROBE_MATCH,
   RESIDUAL_LIMIT_DBFS,
   RESIDUAL_SUSTAIN_SECONDS,
   RESIDUAL_WINDOW_SECONDS,
   SERIES_SECONDS,
 } from './thresholds.js';
-export type { ChannelNull, NamedSource, NullTestOptions, NullTestResult, PartAlignment, PartGain, ResidualRun, ResidualSeries } from './types.js';
+export type { ChannelNull, NamedSource, NullTestOptions, NullTestResult, PartAlignment, PartGain, ProbeResult, ResidualRun, ResidualSeries } from './types.js';
 export { checkMeAgainstStems, checkStemsSum, nullTest, nullTestFiles } from './null-test.js';
 export { STEM_GAIN_TOLERANCE_DB, summarizeNullTest, type NullSummary } from './summary.js';

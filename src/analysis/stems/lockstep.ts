@@ -61,35 +61,44 @@ export interface LockstepRead {
   /** Reference frame the pass starts at. */
   fromFrame: number;
   blockFrames: number;
+  /** Read alongside, never summed: its per-segment Σ e·p and Σ p² go to the meter (NullTestOptions.probe). */
+  probe?: { source: AudioSource; offset: number };
 }
 
 /** The pass: segment sums go to `meter`, the least-squares sums are returned. `scratch`: blockFrames per channel. */
 export function readLockstep(read: LockstepRead, meter: ResidualMeter, options: NullTestOptions, scratch: Float32Array[]): LeastSquaresSums {
-  const { reference, parts, offsets, fromFrame, blockFrames } = read;
+  const { reference, parts, offsets, fromFrame, blockFrames, probe } = read;
   const channels = reference.header.format.channels;
   const K = parts.length;
-  const leadZeros = offsets.map((o) => Math.max(0, -(fromFrame + (o ?? 0))));
-  parts.forEach((p, k) => p.seek(Math.max(0, fromFrame + (offsets[k] ?? 0))));
+  // the probe is read as one more part, last, but never summed into the residual
+  const readers = probe ? [...parts, probe.source] : parts;
+  const readOffsets = probe ? [...offsets, probe.offset] : offsets;
+  const leadZeros = readOffsets.map((o) => Math.max(0, -(fromFrame + (o ?? 0))));
+  readers.forEach((p, k) => p.seek(Math.max(0, fromFrame + (readOffsets[k] ?? 0))));
   reference.seek(fromFrame);
   // The WASM kernel when the blocks fit its fixed memory: the files are read straight into it.
   const segmentsPerBlock = meter.maxSegments(blockFrames);
-  const kernel = chooseKernel(options, channels, K, blockFrames, segmentsPerBlock);
+  const kernel = probe ? null : chooseKernel(options, channels, K, blockFrames, segmentsPerBlock);
   options.onLoops?.(kernel ? 'wasm' : (K === 3 || K === 2) && !options.generalLoops ? 'one-pass' : 'general');
   const refBuf = Array.from({ length: channels }, (_, c) => (kernel ? kernel.input(0, c, blockFrames) : new Float32Array(blockFrames)));
-  const partBufs = parts.map((_, k) => Array.from({ length: channels }, (_, c) => (kernel ? kernel.input(1 + k, c, blockFrames) : new Float32Array(blockFrames))));
+  const partBufs = readers.map((_, k) => Array.from({ length: channels }, (_, c) => (kernel ? kernel.input(1 + k, c, blockFrames) : new Float32Array(blockFrames))));
+  const probeBuf = probe ? partBufs.pop()! : null;
   const sums: LeastSquaresSums = {
     gram: Array.from({ length: channels }, () => new Float64Array(K * K)),
     cross: Array.from({ length: channels }, () => new Float64Array(K)),
   };
-  const sumBlock = kernel ? wasmBlockSums(kernel, channels, K, sums, meter) : jsBlockSums(refBuf, partBufs, blockFrames, sums, meter, segmentsPerBlock, Boolean(options.generalLoops));
+  const sumBlock = kernel
+    ? wasmBlockSums(kernel, channels, K, sums, meter)
+    : jsBlockSums(refBuf, partBufs, blockFrames, sums, meter, segmentsPerBlock, Boolean(options.generalLoops), probeBuf);
+  const readBufs = probeBuf ? [...partBufs, probeBuf] : partBufs;
   const totalFrames = reference.header.format.frames - fromFrame;
   for (;;) {
     const n = readInto(reference, refBuf, scratch, blockFrames);
     if (n === 0) break;
-    for (let k = 0; k < K; k++) {
+    for (let k = 0; k < readers.length; k++) {
       const zeros = Math.min(leadZeros[k]!, n);
-      for (const buf of partBufs[k]!) buf.fill(0, 0, zeros);
-      if (zeros < n) readInto(parts[k]!, partBufs[k]!, scratch, n - zeros, zeros);
+      for (const buf of readBufs[k]!) buf.fill(0, 0, zeros);
+      if (zeros < n) readInto(readers[k]!, readBufs[k]!, scratch, n - zeros, zeros);
       leadZeros[k]! -= zeros;
     }
     sumBlock(n);
@@ -130,7 +139,16 @@ function wasmBlockSums(w: NullSums, channels: number, K: number, sums: LeastSqua
 }
 
 /** The plain-JS sums of a block: per channel the least-squares terms and the residual, then its segments' stats. */
-function jsBlockSums(refBuf: Float32Array[], partBufs: Float32Array[][], blockFrames: number, sums: LeastSquaresSums, meter: ResidualMeter, segmentsPerBlock: number, generalLoops: boolean): (n: number) => void {
+function jsBlockSums(
+  refBuf: Float32Array[],
+  partBufs: Float32Array[][],
+  blockFrames: number,
+  sums: LeastSquaresSums,
+  meter: ResidualMeter,
+  segmentsPerBlock: number,
+  generalLoops: boolean,
+  probeBuf: Float32Array[] | null = null,
+): (n: number) => void {
   const channels = refBuf.length;
   const K = partBufs.length;
   const residual = Array.from({ length: channels }, () => new Float64Array(blockFrames));
@@ -149,6 +167,7 @@ function jsBlockSums(refBuf: Float32Array[], partBufs: Float32Array[][], blockFr
     for (let s = 0, i = 0; s < segments; s++) {
       const end = ends[s]!;
       for (let c = 0; c < channels; c++) segmentStats(refBuf[c]!, residual[c]!, i, end, c, meter);
+      if (probeBuf) for (let c = 0; c < channels; c++) probeStats(probeBuf[c]!, residual[c]!, i, end, c, meter);
       meter.advance(end - i);
       i = end;
     }
@@ -250,4 +269,16 @@ function segmentStats(x: Float32Array, res: Float64Array, i: number, end: number
     if (ae > pRes) pRes = ae;
   }
   meter.add(c, eRef, eRes, agree, pRef, pRes);
+}
+
+/** Frames [i, end) of channel c: Σ e·p and Σ p² of the residual against the probe, to the meter. */
+function probeStats(p: Float32Array, res: Float64Array, i: number, end: number, c: number, meter: ResidualMeter): void {
+  let ep = 0;
+  let pp = 0;
+  for (let j = i; j < end; j++) {
+    const pv = p[j]!;
+    ep += res[j]! * pv;
+    pp += pv * pv;
+  }
+  meter.addProbe(c, ep, pp);
 }

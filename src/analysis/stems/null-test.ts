@@ -10,10 +10,10 @@ import { alignParts } from './align.js';
 import { referenceCeiling } from './classify.js';
 import { gains } from './gains.js';
 import { dbAmp, dbPower } from './levels.js';
-import { readLockstep, type LeastSquaresSums } from './lockstep.js';
+import { readLockstep, type LeastSquaresSums, type LockstepRead } from './lockstep.js';
 import { ResidualMeter } from './residual.js';
 import { NULL_DEPTH_WARN_DB, residualSettings, type ResidualSettings } from './thresholds.js';
-import type { ChannelNull, NamedSource, NullTestOptions, NullTestResult, PartAlignment } from './types.js';
+import type { ChannelNull, NamedSource, NullTestOptions, NullTestResult, PartAlignment, ProbeResult } from './types.js';
 
 /** Every part must share the reference's channel count and rate (a clear error if not); differing labels are a warning. */
 function checkLayouts(reference: NamedSource, parts: NamedSource[]): string[] {
@@ -59,11 +59,42 @@ export function nullTest(reference: NamedSource, parts: NamedSource[], options: 
   const fromFrame = Math.max(0, Math.min(fmt.frames, Math.round((options.fromSeconds ?? 0) * fmt.sampleRate)));
   const fromSeconds = fromFrame / fmt.sampleRate;
   const meter = new ResidualMeter(fmt.channels, fmt.channelLabels, fmt.sampleRate, fromSeconds, settings, ceiling);
-  const read = { reference: ref, parts: parts.map((p) => p.source), offsets: alignments.map((a) => a.offsetFrames), fromFrame, blockFrames };
+  const read: LockstepRead = { reference: ref, parts: parts.map((p) => p.source), offsets: alignments.map((a) => a.offsetFrames), fromFrame, blockFrames };
+  // The probe is aligned as the parts are (a leaked stem was printed with them): their shared offset, else 0.
+  const offsets = new Set(alignments.map((a) => a.offsetFrames).filter((o): o is number => o !== null));
+  const probeOffset = offsets.size === 1 ? [...offsets][0]! : 0;
+  if (options.probe) {
+    checkLayouts(reference, [options.probe]).forEach((w) => warnings.push(w));
+    read.probe = { source: options.probe.source, offset: probeOffset };
+  }
   const sums = readLockstep(read, meter, options, scratch);
   meter.finish();
   // 3. Results.
-  return nullTestResult({ reference, parts, alignments, fps, fromSeconds, settings, ceiling, meter, sums, warnings });
+  const result = nullTestResult({ reference, parts, alignments, fps, fromSeconds, settings, ceiling, meter, sums, warnings });
+  if (options.probe) result.probe = probeResult(options.probe, probeOffset, meter, fmt.sampleRate);
+  return result;
+}
+
+/** The probe over the pass: seconds of residual it explains (all channels), and its gain there. */
+function probeResult(probe: NamedSource, offsetFrames: number, meter: ResidualMeter, rate: number): ProbeResult {
+  const { probeWindows, probeEP, probePP } = meter.classifier;
+  let windows = 0;
+  let ep = 0;
+  let pp = 0;
+  for (let c = 0; c < probeWindows.length; c++) {
+    windows += probeWindows[c]!;
+    ep += probeEP[c]!;
+    pp += probePP[c]!;
+  }
+  const gain = pp > 0 && windows > 0 ? -ep / pp : null;
+  return {
+    name: probe.name,
+    path: probe.source.header.path,
+    offsetFrames,
+    matchedSeconds: (windows * meter.windowFrames) / rate,
+    gain,
+    gainDb: gain !== null && gain !== 0 ? 20 * Math.log10(Math.abs(gain)) : null,
+  };
 }
 
 interface Measured {

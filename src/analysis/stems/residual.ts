@@ -81,6 +81,11 @@ export class ResidualMeter {
     this.serRefE[c]! += eRef;
   }
 
+  /** A segment's probe sums of channel c: Σ e·p, Σ p² (only when the test reads a probe). */
+  addProbe(c: number, ep: number, pp: number): void {
+    this.classifier.addProbe(c, ep, pp);
+  }
+
   /** After a segment of m frames on every channel: close the window and series it completes. */
   advance(m: number): void {
     this.inWindow += m;

@@ -3,6 +3,8 @@ import type { NullTestResult } from './types.js';
 
 /** Our choice [P]: a part whose least-squares gain is further than this from unity is called out. */
 export const STEM_GAIN_TOLERANCE_DB = 0.5;
+/** Our choice [P]: a part whose least-squares gain in the reference is under this (-20 dB) is not in it. */
+export const STEM_MISSING_GAIN = 0.1;
 
 /** The compact shape the QC rules read (src/qc/types.ts StemsNullResult), built from a full result. */
 export interface NullSummary {
@@ -13,9 +15,11 @@ export interface NullSummary {
     residualPeakDbfs: number | null;
     residualRmsDbfs: number | null;
     nullDepthDb: number | null;
-    regions: Array<{ startSeconds: number; endSeconds: number; residualRmsDbfs: number; limiterLike: boolean }>;
+    regions: Array<{ startSeconds: number; endSeconds: number; residualRmsDbfs: number; limiterLike: boolean; probeGainDb?: number | null }>;
   }>;
-  stemIssues: Array<{ stem: string; kind: 'polarity' | 'gain'; gainDb: number | null }>;
+  stemIssues: Array<{ stem: string; kind: 'polarity' | 'gain' | 'missing'; gainDb: number | null }>;
+  /** With a probe: what it explained (regions with `probeGainDb` are its runs). */
+  probe?: { name: string; matchedSeconds: number; gainDb: number | null };
 }
 
 export function summarizeNullTest(result: NullTestResult, gainToleranceDb = STEM_GAIN_TOLERANCE_DB): NullSummary {
@@ -26,10 +30,11 @@ export function summarizeNullTest(result: NullTestResult, gainToleranceDb = STEM
   const stemIssues: NullSummary['stemIssues'] = [];
   for (const g of result.partGains) {
     if (g.gain === null) continue;
-    if (g.polarityInverted) stemIssues.push({ stem: g.name, kind: 'polarity', gainDb: g.stemExcessDb });
+    if (Math.abs(g.gain) < STEM_MISSING_GAIN) stemIssues.push({ stem: g.name, kind: 'missing', gainDb: g.stemExcessDb });
+    else if (g.polarityInverted) stemIssues.push({ stem: g.name, kind: 'polarity', gainDb: g.stemExcessDb });
     else if (g.stemExcessDb !== null && Math.abs(g.stemExcessDb) > gainToleranceDb) stemIssues.push({ stem: g.name, kind: 'gain', gainDb: g.stemExcessDb });
   }
-  return {
+  const summary: NullSummary = {
     offsetSamples,
     channels: result.channels.map((ch) => ({
       label: ch.label,
@@ -38,8 +43,19 @@ export function summarizeNullTest(result: NullTestResult, gainToleranceDb = STEM
       nullDepthDb: ch.nullDepthDb,
       regions: result.runs
         .filter((r) => r.channel === ch.channel)
-        .map((r) => ({ startSeconds: r.startSeconds, endSeconds: r.endSeconds, residualRmsDbfs: r.maxResidualRmsDbfs, limiterLike: r.kind === 'limiter' })),
+        .map((r) => {
+          const region: NullSummary['channels'][number]['regions'][number] = {
+            startSeconds: r.startSeconds,
+            endSeconds: r.endSeconds,
+            residualRmsDbfs: r.maxResidualRmsDbfs,
+            limiterLike: r.kind === 'limiter',
+          };
+          if (r.kind === 'probe') region.probeGainDb = r.probeGain ? 20 * Math.log10(Math.abs(r.probeGain)) : null;
+          return region;
+        }),
     })),
     stemIssues,
   };
+  if (result.probe) summary.probe = { name: result.probe.name, matchedSeconds: result.probe.matchedSeconds, gainDb: result.probe.gainDb };
+  return summary;
 }

@@ -24,6 +24,12 @@ export const MAX_OFFSET_SECONDS = 1;
 /** Excerpt cross-correlated for alignment. */
 export const ALIGN_EXCERPT_SECONDS = 8;
 export const SERIES_SECONDS = 0.5;
+/**
+ * Our choice [P]: a residual window is the probe at some gain when the probe explains this share of its
+ * energy ((Σ e·p)² / (Σ e² · Σ p²), the squared correlation). A leaked stem gives ~1; music or effects
+ * that merely overlap the dialogue stay far below.
+ */
+export const PROBE_MATCH = 0.8;
 /** Residual runs of each kind kept in a result (counts go on past it). */
 export const MAX_EVENTS = 1000;
 
@@ -36,6 +42,7 @@ export interface ResidualSettings {
   windowSeconds: number;
   seriesSeconds: number;
   maxEvents: number;
+  probeMatch: number;
 }
 
 export function residualSettings(options: NullTestOptions): ResidualSettings {
@@ -47,5 +54,6 @@ export function residualSettings(options: NullTestOptions): ResidualSettings {
     windowSeconds: options.windowSeconds ?? RESIDUAL_WINDOW_SECONDS,
     seriesSeconds: options.seriesSeconds ?? SERIES_SECONDS,
     maxEvents: options.maxEvents ?? MAX_EVENTS,
+    probeMatch: options.probeMatch ?? PROBE_MATCH,
   };
 }

@@ -42,6 +42,15 @@ export interface NullTestOptions {
   onLoops?: (loops: 'wasm' | 'one-pass' | 'general') => void;
   /** Called after each block of the lockstep pass with reference frames done and total. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A source read in lockstep but not summed: a residual window that is this source at some gain (its
+   * energy at least `probeMatch` explained by it) is a 'probe' run with that gain, not a content
+   * difference — the dialogue stem left in an M&E. Aligned as the parts are (their shared offset, else 0).
+   * Runs on the plain-JS loops (the WASM kernel has no probe sums).
+   */
+  probe?: NamedSource;
+  /** Share of a window's residual energy the probe must explain (default PROBE_MATCH). */
+  probeMatch?: number;
 }
 
 export interface PartAlignment {
@@ -90,13 +99,28 @@ export interface ChannelNull {
 export interface ResidualRun {
   channel: number;
   label: ChannelLabel;
-  kind: 'limiter' | 'content';
+  /** limiter: the reference's limiter; probe: the probe source at `probeGain`; content: anything else. */
+  kind: 'limiter' | 'content' | 'probe';
   startSeconds: number;
   endSeconds: number;
   maxResidualRmsDbfs: number;
   residualPeakDbfs: number;
   /** A content difference lasting at least `sustainSeconds`. */
   sustained: boolean;
+  /** A probe run: the least-squares gain of the probe in the reference over the run (reference ∋ gain·probe). */
+  probeGain?: number;
+}
+
+/** The probe over the whole pass (see NullTestOptions.probe). */
+export interface ProbeResult {
+  name: string;
+  path: string;
+  offsetFrames: number;
+  /** Seconds of residual windows the probe explains, over all channels. */
+  matchedSeconds: number;
+  /** Its least-squares gain in the reference over those windows (null: none matched). */
+  gain: number | null;
+  gainDb: number | null;
 }
 
 export interface ResidualSeries {
@@ -136,6 +160,8 @@ export interface NullTestResult {
   /** Shallowest null depth across channels that carry programme. */
   worstNullDepthDb: number | null;
   series: ResidualSeries;
+  /** Present when a probe was read. */
+  probe?: ProbeResult;
   /** What the engine noticed but does not judge (channel labels that differ between files). */
   warnings: string[];
 }

@@ -15,6 +15,7 @@ import { rule as bitDepth } from './format/bit-depth.js';
 import { rule as channelOrder } from './format/channel-order.js';
 import { rule as layout } from './format/layout.js';
 import { rule as sampleRate } from './format/sample-rate.js';
+import { rule as truncated } from './format/truncated.js';
 import { rule as twoPop } from './leader/two-pop.js';
 import { rule as lfeBandLimit } from './lfe/band-limit.js';
 import { rule as integrated } from './loudness/integrated.js';
@@ -32,7 +33,7 @@ import { rule as stemsSum } from './stems/sum-to-printmaster.js';
 
 export const RULES: readonly Rule[] = [
   integrated, truePeak, range, shortTermMax,
-  sampleRate, bitDepth, layout, channelOrder,
+  sampleRate, bitDepth, layout, channelOrder, truncated,
   missingDeliverable, durationMatch, startTimecode,
   stemsSum, musicEffectsMatch, dialogueLeak,
   lfeBandLimit, phase, clipping, silence, dcOffset, nonFinite,

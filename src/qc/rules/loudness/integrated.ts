@@ -2,7 +2,7 @@
  * loudness/integrated: the printmasters' integrated loudness against the profile's target, in the
  * profile's mode. Netflix's QC procedure (platforms.md): judge dialogue-gated first; if that fails,
  * judge full-programme loudness against the fallback target; flag only when both fail, and as an
- * error only outside the wider QC window. The M&E and stems are not loudness-judged.
+ * error only outside the wider QC window. Passing on the fallback only is a warning that states both figures. The M&E and stems are not loudness-judged.
  */
 import { findingWhole } from '../../kit.js';
 import type { CheckedDeliverable, QcContext, RuleFinding } from '../../types.js';
@@ -67,9 +67,10 @@ function judge(ctx: QcContext, d: CheckedDeliverable): RuleFinding[] {
   const passing = tried.find((j) => within(j, j.tol));
   if (passing) {
     if (passing !== tried[0]) {
+      // out of the mix spec on the primary figure: a mixer delivering to it must see both figures
       out.push(
         findingWhole(ctx, d, {
-          severity: 'info',
+          severity: 'warning',
           message: `${describe(tried[0]!)}; passes on the fallback: ${describe(passing)}`,
           measured: round1(passing.lufs),
           limit: passing.target,

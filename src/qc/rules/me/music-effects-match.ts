@@ -1,6 +1,7 @@
 /**
  * me/music-effects-match: the music and effects in the M&E null against the music and effects stems
- * (Netflix M&E guidelines: "Do not modify Music levels at all" [V]). Same method as the stems null test.
+ * (Netflix M&E guidelines: "Do not modify Music levels at all" [V]), and against the foley stem too when
+ * the delivery has one (a fully filled M&E carries the foley). Same method as the stems null test.
  */
 import { findingWhole } from '../../kit.js';
 import type { RuleFinding } from '../../types.js';
@@ -11,7 +12,7 @@ import { peakOvers, twoPopNeed } from '../../needs.js';
 export const rule = defineRule({
   id: 'me/music-effects-match',
   meta: {
-    description: 'The M&E nulls against the music and effects stems summed',
+    description: 'The M&E nulls against the music and effects stems summed (and the foley stem, when delivered)',
     defaultSeverity: 'error',
     options: {
       me: {
@@ -35,7 +36,8 @@ export const rule = defineRule({
         out.push(findingWhole(ctx, me, { severity: 'warning', message: `M&E null test could not run: ${c.error ?? 'unknown reason'}` }));
         continue;
       }
-      out.push(...nullFindings(ctx, me, `music + effects stems (${c.stems.join(' + ')})`, c.result, { residualRmsMaxDbfs: t.residualRmsMaxDbfs, sustainMs }));
+      const what = `music + effects${c.foley ? ' + foley' : ''} stems (${c.stems.join(' + ')})`;
+      out.push(...nullFindings(ctx, me, what, c.result, { residualRmsMaxDbfs: t.residualRmsMaxDbfs, sustainMs }));
     }
     return out;
   },
