@@ -93,7 +93,7 @@ export function readable(ctx: QcContext): CheckedDeliverable[] {
 export const DEFAULT_THRESHOLDS = {
   stems: { residualRmsMaxDbfs: -60, sustainMs: 100, nullDepthMinDb: 40, limiterMarginDb: 1 },
   me: { residualRmsMaxDbfs: -60, speechPercentMax: 1 },
-  lfe: { cutoffHz: 120, maxAboveCutoffDb: -30 },
+  lfe: { cutoffHz: 120, maxAboveCutoffDb: -6 },
   phase: { minCorrelation: -0.3 },
   clipping: { ceilingDbfs: -0.45, maxRuns: 10, maxFullScalePercent: 0.01 },
   silence: { dropoutMinMs: 10 },
