@@ -94,7 +94,7 @@ describe('silence analyzer', () => {
 
     it("an effects stem's LFE silent for 21 s between explosions, its surrounds playing throughout", () => {
       const n = 26 * SR;
-      const chans = LABELS_51.map(() => new Float32Array(n));
+      const chans: Float32Array[] = LABELS_51.map(() => new Float32Array(n));
       event(chans[3]!, 0.5, 2.5, 40); // explosion, hard tail
       event(chans[3]!, 23.5, 25.5, 45); // the next one 21 s later
       chans[4] = programme(26, 0, 26, 300, 4); // ambience in the surrounds
@@ -112,7 +112,7 @@ describe('silence analyzer', () => {
       expect(run(new SilenceAnalyzer(), music, ['L', 'R']).dropouts).toEqual([]);
       // DX 5.1: lines in C with room tone between them; the reverb sends in L/R cut hard to zero between lines.
       const n = 12 * SR;
-      const dx = LABELS_51.map(() => new Float32Array(n));
+      const dx: Float32Array[] = LABELS_51.map(() => new Float32Array(n));
       dx[2] = programme(12, 0, 12, 180, 3);
       for (const [from, to] of [[0.5, 2.2], [3.1, 5.0], [5.8, 9.4], [10.2, 11.5]]) {
         event(dx[0]!, from!, to!, 500, 0.05);
