@@ -14,7 +14,8 @@
  *   of a channel (music that enters after 8 s), and zero runs after a fade to near-silence, are neither.
  * - Why at most 0.5 s: the faults this finds (a lost buffer, a bad edit, a sync drop in a printmaster)
  *   are ticks and holes of milliseconds to a few hundred; a longer exact-zero stretch with programme
- *   around it is, on every stem we have seen, an edit: the space between two clips.
+ *   around it is how a stem prints the space between two clips, and cannot be told from one by the
+ *   samples alone (the stems null test finds a hole the printmaster has and its stems do not).
  * - A channel that never reaches the activity level is `silentThroughout` (a dialogue stem's LFE): the
  *   rule reports it as info, never as a dropout.
  * - Near-silence: runs below the activity level lasting at least `minSilenceSeconds` (Etere QC's
