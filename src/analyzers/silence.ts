@@ -1,15 +1,21 @@
 /**
  * Silence and dropouts, per channel.
  *
- * - A dropout is a run of digital zero (exact 0.0) of at least `minDropoutSeconds` INSIDE active
- *   programme (Netflix 016: "complete lack of signal ... abrupt and not creatively cued", qc-tools.md
- *   §1.5): the channel carried signal above the activity level within `contextSeconds` before the run
- *   AND within `contextSeconds` after it, and either another channel stayed active during the run (the
- *   programme went on without this channel) or the hole is shorter than `shortGapSeconds` (nobody cuts
- *   the whole programme to digital zero for a few ms on purpose). Longer holes where every channel is
- *   silent are `gaps` (the space between a 2-pop and FFOA, a hard cut to silence, the space between
- *   lines on a dialogue stem): listed, never called dropouts. Zero runs at the head or tail of a channel,
- *   and zero runs after a fade to near-silence, are neither.
+ * - A dropout is a SHORT run of digital zero (exact 0.0), at least `minDropoutSeconds` and at most
+ *   `maxDropoutSeconds`, INSIDE otherwise continuous programme (Netflix 016: "complete lack of signal ...
+ *   abrupt and not creatively cued", qc-tools.md §1.5): the channel carried signal above the activity
+ *   level within `contextSeconds` before the run AND within `contextSeconds` after it, and either another
+ *   channel stayed active during the run (the programme went on without this channel) or the hole is
+ *   shorter than `shortGapSeconds` (nobody cuts the whole programme to digital zero for a few ms on
+ *   purpose). Every other flanked zero run is a `gap`, listed and never called a dropout: digital zero
+ *   between events is how stems are printed (an effects stem's LFE silent for 21 s between explosions, a
+ *   dialogue stem's L/R between lines), and so is the space between a 2-pop and FFOA, even when a channel
+ *   carrying DC or room tone keeps "another channel" active through it. Zero runs at the head or tail
+ *   of a channel (music that enters after 8 s), and zero runs after a fade to near-silence, are neither.
+ * - Why at most 0.5 s: the faults this finds (a lost buffer, a bad edit, a sync drop in a printmaster)
+ *   are ticks and holes of milliseconds to a few hundred; a longer exact-zero stretch with programme
+ *   around it is how a stem prints the space between two clips, and cannot be told from one by the
+ *   samples alone (the stems null test finds a hole the printmaster has and its stems do not).
  * - A channel that never reaches the activity level is `silentThroughout` (a dialogue stem's LFE): the
  *   rule reports it as info, never as a dropout.
  * - Near-silence: runs below the activity level lasting at least `minSilenceSeconds` (Etere QC's
@@ -40,6 +46,8 @@ export const MIN_DROPOUT_SECONDS = 0.001;
 export const DROPOUT_CONTEXT_SECONDS = 0.05;
 /** A hole in every channel at once is a dropout only when shorter than this; longer ones are gaps. */
 export const SHORT_GAP_SECONDS = 0.1;
+/** Longer flanked zero runs are gaps between events, not dropouts (see the header). */
+export const MAX_DROPOUT_SECONDS = 0.5;
 
 export interface SilenceOptions extends ScanOptions {
   activeThresholdDbfs?: number;
@@ -47,6 +55,7 @@ export interface SilenceOptions extends ScanOptions {
   minDropoutSeconds?: number;
   contextSeconds?: number;
   shortGapSeconds?: number;
+  maxDropoutSeconds?: number;
   maxEvents?: number;
 }
 
@@ -83,7 +92,7 @@ export interface ChannelSilence {
   digitalZeroThroughout: boolean;
   dropoutCount: number;
   longestDropoutSeconds: number;
-  /** Flanked zero runs while every other channel was silent too (see the header). */
+  /** Flanked zero runs that are not dropouts: longer than maxDropoutSeconds, or a longer hole in every channel (see the header). */
   gapCount: number;
   /** Near-silent runs of >= minSilenceSeconds (not counted on a silentThroughout channel). */
   silenceRunCount: number;
@@ -92,6 +101,7 @@ export interface ChannelSilence {
 export interface SilenceResult {
   activeThresholdDbfs: number;
   minDropoutSeconds: number;
+  maxDropoutSeconds: number;
   contextSeconds: number;
   minSilenceSeconds: number;
   channels: ChannelSilence[];
@@ -116,8 +126,10 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
   private readonly minDropoutSeconds: number;
   private readonly contextSeconds: number;
   private readonly shortGapSeconds: number;
+  private readonly maxDropoutSeconds: number;
   private readonly maxEvents: number;
   private shortGapFrames = 0;
+  private maxDropoutFrames = 0;
   private sampleRate = 48000;
   private labels: ChannelLabel[] = [];
   private minSilenceFrames = 0;
@@ -163,6 +175,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     this.minDropoutSeconds = options.minDropoutSeconds ?? MIN_DROPOUT_SECONDS;
     this.contextSeconds = options.contextSeconds ?? DROPOUT_CONTEXT_SECONDS;
     this.shortGapSeconds = options.shortGapSeconds ?? SHORT_GAP_SECONDS;
+    this.maxDropoutSeconds = options.maxDropoutSeconds ?? MAX_DROPOUT_SECONDS;
     this.maxEvents = options.maxEvents ?? 500;
     this.activeLinear32 = float32AtLeast(this.activeLinear);
     this.scans = new ScanSource(scanModule(options));
@@ -176,6 +189,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     this.minDropoutFrames = Math.max(1, Math.round(this.minDropoutSeconds * this.sampleRate));
     this.contextFrames = Math.max(1, Math.round(this.contextSeconds * this.sampleRate));
     this.shortGapFrames = Math.round(this.shortGapSeconds * this.sampleRate);
+    this.maxDropoutFrames = Math.round(this.maxDropoutSeconds * this.sampleRate);
     this.zeroOthersActive = new Uint8Array(n);
     this.pendingOthers = new Uint8Array(n);
     this.gapCount = new Float64Array(n);
@@ -445,7 +459,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     const length = this.pendingLength[c]!;
     this.pendingStart[c] = -1;
     if (activeFrame - (start + length) > this.contextFrames) return;
-    if (this.pendingOthers[c] === 0 && length >= this.shortGapFrames) {
+    if (length > this.maxDropoutFrames || (this.pendingOthers[c] === 0 && length >= this.shortGapFrames)) {
       this.gapCount[c]! += 1;
       if (this.gaps.length < this.maxEvents) this.gaps.push(this.event(c, start, length));
       else this.truncated = true;
@@ -510,6 +524,7 @@ export class SilenceAnalyzer implements Analyzer<SilenceResult> {
     return {
       activeThresholdDbfs: this.activeDbfs,
       minDropoutSeconds: this.minDropoutSeconds,
+      maxDropoutSeconds: this.maxDropoutSeconds,
       contextSeconds: this.contextSeconds,
       minSilenceSeconds: this.minSilenceSeconds,
       channels,

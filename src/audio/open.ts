@@ -12,6 +12,7 @@ import { decodeCompressed, sniffCompressed } from './compressed.js';
 import type { AudioInput } from './multimono.js';
 import { decodeInterleaved, readDecodeInterleaved, type PcmDecodeOptions, type SampleEncoding } from './pcm.js';
 import { isRiffWave, readRiffHeader } from './riff.js';
+import { isWave64, readWave64Header } from './w64.js';
 import type { AudioHeader, AudioSource, ByteSource } from './types.js';
 
 export interface OpenOptions {
@@ -32,6 +33,7 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   const head = readBytes(src, 0, 12);
   if (isRiffWave(head)) return readRiffHeader(src);
   if (isAiff(head)) return readAiffHeader(src);
+  if (isWave64(head)) return readWave64Header(src);
   const compressed = sniffCompressed(head);
   if (compressed) {
     throw new DubstageError({

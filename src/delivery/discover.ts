@@ -1,6 +1,9 @@
 /**
- * Finding the deliverables a `qc` run was given: folders (their audio files), audio files, and
- * session files (the media they use); and the ADM counts the Atmos rules read.
+ * Finding the deliverables a `qc` run was given: folders (their audio files, in subfolders too, as
+ * facilities file them: DELIVERY/PRINTMASTERS/..., DELIVERY/STEMS/...), audio files, and session
+ * files (the media they use); and the ADM counts the Atmos rules read. Symbolic links are followed and
+ * said so; a link back into a folder already walked (a loop) is not walked twice. What a folder holds
+ * that is not measured is listed with the reason, so nothing is skipped silently.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,16 +14,86 @@ import type { Rational } from '../session/time.js';
 import type { AdmSummary } from './types.js';
 
 export const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
+/** Deeper than any delivery tree; a guard against pathological nesting. */
+export const MAX_FOLDER_DEPTH = 12;
 
 export interface Discovered {
   files: string[];
   sessionFps: Rational | null;
   sessionDropFrame: boolean;
   errors: ErrorInfo[];
+  /** What was found in the folders given and not measured, with why (reports list it). */
+  ignored: Array<{ path: string; reason: string }>;
+  /** Symbolic links followed: the link as found and where it leads. */
+  links: Array<{ path: string; target: string }>;
 }
 
+/** Files in folders that are neither audio nor worth a line each (OS and DAW housekeeping). */
+const HOUSEKEEPING = /^(\.DS_Store|Thumbs\.db|desktop\.ini|\.localized)$/i;
+
 export async function discover(paths: string[]): Promise<Discovered> {
-  const out: Discovered = { files: [], sessionFps: null, sessionDropFrame: false, errors: [] };
+  const out: Discovered = { files: [], sessionFps: null, sessionDropFrame: false, errors: [], ignored: [], links: [] };
+  const walked = new Set<string>();
+  const walk = (dir: string, depth: number) => {
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch (err) {
+      out.errors.push(toErrorInfo(err, dir));
+      return;
+    }
+    if (walked.has(real)) {
+      out.ignored.push({ path: dir, reason: `a link to ${real}, a folder already walked (a link loop or a second path to it)` });
+      return;
+    }
+    walked.add(real);
+    if (depth > MAX_FOLDER_DEPTH) {
+      out.ignored.push({ path: dir, reason: `more than ${MAX_FOLDER_DEPTH} folders deep` });
+      return;
+    }
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      out.errors.push(toErrorInfo(err, dir));
+      return;
+    }
+    // files first, then subfolders, each in name order: a stable order for reports
+    const files: string[] = [];
+    const folders: string[] = [];
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (HOUSEKEEPING.test(e.name)) continue;
+      if (e.name.startsWith('.')) {
+        // "._NAME.wav" is macOS metadata (AppleDouble), not audio
+        out.ignored.push({ path: p, reason: e.name.startsWith('._') ? 'macOS resource fork (AppleDouble), not audio' : 'hidden' });
+        continue;
+      }
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        let target: string;
+        let st: fs.Stats;
+        try {
+          target = fs.realpathSync(p);
+          st = fs.statSync(p);
+        } catch {
+          out.ignored.push({ path: p, reason: `a symbolic link to ${safeReadlink(p)}, which does not exist` });
+          continue;
+        }
+        out.links.push({ path: p, target });
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      }
+      if (isDir) folders.push(p);
+      else if (isFile && AUDIO_EXT.test(e.name)) files.push(p);
+      else if (isFile) out.ignored.push({ path: p, reason: findAdapter(p) ? 'a session file inside a folder (give it to qc by itself to check its media)' : 'not an audio file dubstage reads' });
+      else out.ignored.push({ path: p, reason: 'not a file or a folder' });
+    }
+    out.files.push(...files);
+    for (const f of folders) walk(f, depth + 1);
+  };
+
   for (const p of paths) {
     let stat: fs.Stats;
     try {
@@ -30,10 +103,7 @@ export async function discover(paths: string[]): Promise<Discovered> {
       continue;
     }
     if (stat.isDirectory()) {
-      const entries = fs.readdirSync(p, { withFileTypes: true });
-      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        if (e.isFile() && AUDIO_EXT.test(e.name) && !e.name.startsWith('.')) out.files.push(path.join(p, e.name));
-      }
+      walk(p, 0);
       continue;
     }
     if (AUDIO_EXT.test(p)) {
@@ -52,8 +122,35 @@ export async function discover(paths: string[]): Promise<Discovered> {
       out.errors.push(toErrorInfo(err, p));
     }
   }
-  out.files = [...new Set(out.files.map((f) => path.resolve(f)))];
+  // One file reached twice (given twice, or a link beside its target) is measured once: the first path
+  // that is not a link keeps it.
+  const linked = new Set(out.links.map((l) => l.path));
+  const byReal = new Map<string, string>();
+  for (const f of out.files.map((x) => path.resolve(x))) {
+    let real = f;
+    try {
+      real = fs.realpathSync(f);
+    } catch {
+      // an unreadable path is reported when it is opened
+    }
+    const kept = byReal.get(real);
+    if (kept === undefined) byReal.set(real, f);
+    else if (kept === f) continue;
+    else if (linked.has(kept) && !linked.has(f)) {
+      byReal.set(real, f);
+      out.ignored.push({ path: kept, reason: `the same file as ${f}` });
+    } else out.ignored.push({ path: f, reason: `the same file as ${kept}` });
+  }
+  out.files = [...byReal.values()];
   return out;
+}
+
+function safeReadlink(p: string): string {
+  try {
+    return fs.readlinkSync(p);
+  } catch {
+    return '(unreadable)';
+  }
 }
 
 /** ADM counts for the Atmos rules; the reader's bed names ("7.1.2-smpte") become profile names ("7.1.2"). */

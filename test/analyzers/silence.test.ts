@@ -85,4 +85,76 @@ describe('silence analyzer', () => {
     expect(mono.dropouts).toHaveLength(1);
     expect(mono.gaps).toHaveLength(1);
   });
+
+  describe('stems printed with digital zero between events are not dropouts', () => {
+    /** A hard-cut event (no fade: active right up to the zero) from `from` to `to` s. */
+    const event = (x: Float32Array, from: number, to: number, hz: number, amp = 0.3) => {
+      for (let i = Math.round(from * SR); i < Math.round(to * SR); i++) x[i] = amp * Math.sin((2 * Math.PI * hz * (i + 17)) / SR) + 0.05;
+    };
+
+    it("an effects stem's LFE silent for 21 s between explosions, its surrounds playing throughout", () => {
+      const n = 26 * SR;
+      const chans: Float32Array[] = LABELS_51.map(() => new Float32Array(n));
+      event(chans[3]!, 0.5, 2.5, 40); // explosion, hard tail
+      event(chans[3]!, 23.5, 25.5, 45); // the next one 21 s later
+      chans[4] = programme(26, 0, 26, 300, 4); // ambience in the surrounds
+      chans[5] = programme(26, 0, 26, 340, 5);
+      for (const [sizes, useWasm] of [[4096, true], [48000, false], [1000, true]] as const) {
+        const r = run(new SilenceAnalyzer({ useWasm }), chans, LABELS_51, sizes);
+        expect(r.dropouts).toEqual([]);
+        expect(r.gaps.map((g) => [g.label, g.startSeconds, g.endSeconds])).toEqual([['LFE', 2.5, 23.5]]);
+        expect(r.channels[3]!.gapCount).toBe(1);
+      }
+    });
+
+    it('music that enters after 8 s, and a dialogue stem whose L/R are zero between lines', () => {
+      const music = [programme(20, 8, 20, 220, 1), programme(20, 8, 20, 330, 2)];
+      expect(run(new SilenceAnalyzer(), music, ['L', 'R']).dropouts).toEqual([]);
+      // DX 5.1: lines in C with room tone between them; the reverb sends in L/R cut hard to zero between lines.
+      const n = 12 * SR;
+      const dx: Float32Array[] = LABELS_51.map(() => new Float32Array(n));
+      dx[2] = programme(12, 0, 12, 180, 3);
+      for (const [from, to] of [[0.5, 2.2], [3.1, 5.0], [5.8, 9.4], [10.2, 11.5]]) {
+        event(dx[0]!, from!, to!, 500, 0.05);
+        event(dx[1]!, from!, to!, 520, 0.05);
+      }
+      const r = run(new SilenceAnalyzer(), dx, LABELS_51);
+      expect(r.dropouts).toEqual([]);
+      expect(r.gaps.filter((g) => g.label === 'L').map((g) => [g.startSeconds, g.endSeconds])).toEqual([[2.2, 3.1], [5.0, 5.8], [9.4, 10.2]]);
+    });
+
+    it('a 2-pop next to a channel carrying DC: the space to FFOA is a gap, not a 1958 ms dropout', () => {
+      const n = 6 * SR;
+      const chans = LABELS_51.map((_, c) => {
+        const x = new Float32Array(n);
+        for (let i = SR; i < SR + SR / 24; i++) x[i] = 0.1 * Math.sin((2 * Math.PI * 1000 * (i - SR)) / SR); // the pop, one frame at 1 s
+        if (c !== 4) event(x, 3, 6, 60 + 50 * c); // FFOA at 3 s
+        return x;
+      });
+      chans[4]!.fill(0.004); // Ls carries DC (-48 dBFS) from the first sample to the last
+      for (const useWasm of [true, false]) {
+        const r = run(new SilenceAnalyzer({ useWasm }), chans, LABELS_51);
+        expect(r.dropouts).toEqual([]);
+        expect(r.gaps).toHaveLength(5);
+        expect(r.gaps.every((g) => g.startSeconds === 1 + 1 / 24 && g.endSeconds === 3)).toBe(true);
+      }
+    });
+
+    it('finds a 40 ms hole in every channel of a printmaster, and a 300 ms hole in one channel while the others play', () => {
+      const chans = LABELS_51.map((_, c) => programme(6, 0, 6, 150 + 60 * c, c + 1));
+      for (const x of chans) x.fill(0, 2 * SR, 2 * SR + 1920);
+      chans[2]!.fill(0, 4 * SR, Math.round(4.3 * SR));
+      const r = run(new SilenceAnalyzer(), chans, LABELS_51);
+      expect(r.dropouts.filter((d) => d.startSeconds === 2).map((d) => d.label)).toEqual(LABELS_51);
+      expect(r.dropouts.every((d) => d.startSeconds !== 2 || d.lengthSamples === 1920)).toBe(true);
+      expect(r.dropouts.filter((d) => d.startSeconds === 4)).toMatchObject([{ label: 'C', lengthSamples: 0.3 * SR, otherChannelsActive: true }]);
+      expect(r.gaps).toEqual([]);
+      // Longer than maxDropoutSeconds (0.5 s): a gap between events, even while the others play.
+      chans[2]!.fill(0, 4 * SR, Math.round(4.6 * SR));
+      const longer = run(new SilenceAnalyzer(), chans, LABELS_51);
+      expect(longer.dropouts.some((d) => d.startSeconds === 4)).toBe(false);
+      expect(longer.gaps.map((g) => [g.label, g.startSeconds, g.endSeconds])).toEqual([['C', 4, 4.6]]);
+      expect(longer.maxDropoutSeconds).toBe(0.5);
+    });
+  });
 });

@@ -27,6 +27,43 @@ describe('name tokens', () => {
     it(name, () => expect(guessFromText(name)).toMatchObject(want));
   }
 
+  // Titles that contain role and layout words: the deliverable's tokens at the end decide.
+  const titled: Array<[string, Partial<ReturnType<typeof guessFromText>>]> = [
+    ['CATCH_ME_IF_YOU_CAN_PM_20', { role: 'printmaster', roleToken: 'PM', layout: '2.0', layoutToken: '20' }],
+    ['CATCH_ME_IF_YOU_CAN_ME_51', { role: 'me', roleToken: 'ME', layout: '5.1' }],
+    ['PM_AT_NIGHT_DX_51', { role: 'stem', stem: 'dialogue', roleToken: 'DX', layout: '5.1' }],
+    ['THE_DX_FILES_MX_51', { role: 'stem', stem: 'music', roleToken: 'MX' }],
+    ['MX_MEANS_MAXIMUM_FX_20', { role: 'stem', stem: 'effects', roleToken: 'FX', layout: '2.0' }],
+    ['THE_FX_MAN_MIX_51', { role: 'printmaster', roleToken: 'MIX', layout: '5.1' }],
+    ['STEM_CELLS_PM_51', { role: 'printmaster', roleToken: 'PM' }],
+    ['PRINT_THE_LEGEND_FOLEY_51', { role: 'stem', stem: 'foley', roleToken: 'FOLEY' }],
+    ['MIX_TAPE_ME_20', { role: 'me', roleToken: 'ME', layout: '2.0' }],
+    ['FOLEY_ARTIST_PRINTMASTER_51', { role: 'printmaster', roleToken: 'PRINTMASTER' }],
+    ['ROOM_51_PM_20', { role: 'printmaster', layout: '2.0', layoutToken: '20' }],
+    ['ROOM_714_PM_51', { role: 'printmaster', layout: '5.1' }],
+    ['20_DAYS_IN_MARIUPOL_DX_51', { role: 'stem', stem: 'dialogue', layout: '5.1', layoutToken: '51' }],
+    ['7_1_4_REASONS_PM_20', { role: 'printmaster', layout: '2.0' }],
+    ['ME_BEFORE_YOU_ATMOS_714', { role: 'atmos', roleToken: 'ATMOS', layout: '7.1.4' }],
+    // qualifiers take the role word right before them
+    ['EP101_MX_STEM_51', { role: 'stem', stem: 'music', roleToken: 'MX' }],
+    ['EP101 MUSIC STEM 5.1', { role: 'stem', stem: 'music', roleToken: 'MUSIC', layout: '5.1' }],
+    ['EP101_ME_MIX_20', { role: 'me', roleToken: 'ME', layout: '2.0' }],
+    ['EP101_PRINT_MASTER_51', { role: 'printmaster', roleToken: 'PRINT_MASTER' }],
+    ['EP101_FULL_MIX_51', { role: 'printmaster', roleToken: 'FULL_MIX' }],
+    ['EP101_STEMS_51', { layout: '5.1' }],
+    // ADM names the format: a role word anywhere wins over it
+    ['DX_MACHINA_PM_ADM_51', { role: 'printmaster', roleToken: 'PM' }],
+    ['FEATURE_ADM', { role: 'atmos', roleToken: 'ADM' }],
+  ];
+  for (const [name, want] of titled) {
+    it(`title with token words: ${name}`, () => {
+      const got = guessFromText(name);
+      expect(got).toMatchObject(want);
+      if (!('stem' in want)) expect(got.stem).toBeUndefined();
+      if (!('role' in want)) expect(got.role).toBeUndefined();
+    });
+  }
+
   it('tokens inside words or episode numbers do not count', () => {
     expect(guessFromText('s02e20_v04_mixdown_notes')).toEqual({});
     expect(guessFromText('chefs_table_s02e02_v04_PM_Nearfield_6ch_ADM_48k_24b_23976')).toMatchObject({ role: 'printmaster', roleToken: 'PM' });

@@ -176,6 +176,42 @@ describe('signal, LFE, leader and Atmos rules on analyzer results', () => {
     ]);
   });
 
+  it('silence: channels that drop out together are one finding with their channel list', () => {
+    const at = (channel: number, label: string, startSeconds: number, endSeconds: number) => ({ channel, label, startSeconds, endSeconds, lengthSamples: Math.round((endSeconds - startSeconds) * 48000) });
+    const silence = {
+      channels: [],
+      // a 40 ms hole in all six channels at 2 s, then C alone for 300 ms at 4 s
+      dropouts: [...['L', 'R', 'C', 'LFE', 'Ls', 'Rs'].map((l, c) => at(c, l, 2, 2.04)), at(2, 'C', 4, 4.3)],
+    };
+    const out = runRules(context(netflixSet({ pm51: { analyzers: { silence } } })));
+    expect(byRule(out.findings, 'signal/silence').map((f) => [f.severity, f.channel, f.startTimecode, f.measured, f.message])).toEqual([
+      ['error', 'L, R, C, LFE, Ls, Rs', '01:00:02:00', 40, 'dropout: 40.0 ms of digital zero on L, R, C, LFE, Ls, Rs together inside programme'],
+      ['error', 'C', '01:00:04:00', 300, 'dropout: 300.0 ms of digital zero on C inside programme'],
+    ]);
+  });
+
+  it('LFE band: a stretch over the limit carries its own figure; an LFE over the limit most of the time is one finding', () => {
+    const run = (startSeconds: number, endSeconds: number, aboveBandDb: number, maxAboveBandDb: number) => ({ channel: 3, label: 'LFE', cutoffHz: 120, startSeconds, endSeconds, aboveBandDb, maxAboveBandDb });
+    const cutoff = (aboveBandDb: number, overLimitSeconds: number, runs: ReturnType<typeof run>[]) => ({
+      cutoffHz: 120, bandFromHz: 60, aboveFromHz: 240, aboveBandDb, worstWindow: { aboveBandDb: 20, startSeconds: 3, endSeconds: 4 },
+      overLimitRuns: runs, judgedSeconds: 100, overLimitSeconds,
+    });
+    // Two unfiltered explosions in a legal LFE: the file reads -20 dB, each stretch its own figure.
+    const local = { channels: [{ label: 'LFE', channel: 3, cutoffs: [cutoff(-20, 5, [run(3, 5, 12.3, 20), run(40, 43, -2.1, -1)])] }] };
+    const a = byRule(runRules(context(netflixSet({ pm51: { analyzers: { 'lfe-band': local } } }))).findings, 'lfe/band-limit');
+    expect(a.map((f) => [f.startTimecode, f.endTimecode, f.measured, f.limit])).toEqual([
+      ['01:00:03:00', '01:00:05:00', 12.3, -6],
+      ['01:00:40:00', '01:00:43:00', -2.1, -6],
+    ]);
+    expect(a[0]!.message).toBe('LFE carries content a 120 Hz low-pass would remove: energy above 240 Hz relative to the 60-120 Hz octave is +12.3 dB over this stretch (worst second +20.0 dB)');
+    // Not low-passed at all: over the limit for 90 of 100 s in three stretches is one finding.
+    const whole = { channels: [{ label: 'LFE', channel: 3, cutoffs: [cutoff(8.04, 90, [run(0, 30, 8, 9), run(31, 60, 8, 9), run(61, 92, 8, 9)])] }] };
+    const b = byRule(runRules(context(netflixSet({ pm51: { analyzers: { 'lfe-band': whole } } }))).findings, 'lfe/band-limit');
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatchObject({ severity: 'error', channel: 'LFE', measured: 8, limit: -6 });
+    expect(b[0]!.message).toBe('LFE is not low-passed at 120 Hz: energy above 240 Hz relative to the 60-120 Hz octave is +8.0 dB over the file (over the limit for 90 of 100 s; worst second +20.0 dB at 01:00:03:00)');
+  });
+
   it('DC offset over -40 dBFS is a warning', () => {
     const dc = { channels: [{ channel: 1, label: 'R', meanDbfs: -30 }] };
     const out = runRules(context(netflixSet({ pm20: { analyzers: { 'dc-offset': dc } } })));

@@ -14,7 +14,7 @@ export type SilenceInput = Pick<SilenceResult, 'channels' | 'dropouts'>;
 export const rule = defineRule({
   id: 'signal/silence',
   meta: {
-    description: 'No dropouts (digital-zero runs inside active programme); whole-file silent channels reported as info',
+    description: 'No dropouts (digital-zero runs of up to 0.5 s inside active programme, one finding per event); longer gaps between events and whole-file silent channels are not errors',
     defaultSeverity: 'error',
     options: {
       silence: {
@@ -43,14 +43,33 @@ export const rule = defineRule({
           }),
         );
       }
-      for (const drop of r.dropouts) {
-        const ms = (drop.endSeconds - drop.startSeconds) * 1000;
-        if (ms < t.dropoutMinMs) continue;
+      // One finding per event: the channels whose zero runs overlap in time dropped out together.
+      const drops = r.dropouts
+        .filter((x) => (x.endSeconds - x.startSeconds) * 1000 >= t.dropoutMinMs)
+        .sort((x, y) => x.startSeconds - y.startSeconds || x.channel - y.channel);
+      const events: Array<{ startSeconds: number; endSeconds: number; members: typeof drops }> = [];
+      for (const drop of drops) {
+        const last = events[events.length - 1];
+        if (last && drop.startSeconds < last.endSeconds) {
+          last.members.push(drop);
+          last.endSeconds = Math.max(last.endSeconds, drop.endSeconds);
+        } else {
+          events.push({ startSeconds: drop.startSeconds, endSeconds: drop.endSeconds, members: [drop] });
+        }
+      }
+      for (const e of events) {
+        const ms = (e.endSeconds - e.startSeconds) * 1000;
+        const channels = [...new Set(e.members.map((m) => m.label))];
+        const labels = channels.join(', ');
+        const files = new Set(e.members.map((m) => fileForChannel(d, m.channel)));
         out.push(
-          findingAt(ctx, d, drop.startSeconds, drop.endSeconds, {
-            channel: drop.label,
-            file: fileForChannel(d, drop.channel),
-            message: `dropout: ${ms.toFixed(1)} ms of digital zero on ${drop.label} inside programme`,
+          findingAt(ctx, d, e.startSeconds, e.endSeconds, {
+            channel: labels,
+            file: files.size === 1 ? [...files][0] : undefined,
+            message:
+              channels.length === 1
+                ? `dropout: ${ms.toFixed(1)} ms of digital zero on ${labels} inside programme`
+                : `dropout: ${ms.toFixed(1)} ms of digital zero on ${labels} together inside programme`,
             measured: Math.round(ms * 10) / 10,
             limit: t.dropoutMinMs,
           }),
