@@ -96,6 +96,8 @@ export interface QcRun {
   warnings: string[];
   /** Inputs that could not be read; the exit code is 2 when there are any. */
   inputErrors: ErrorInfo[];
+  /** What discovery passed over (and why) and the symbolic links it followed: said, never silent. */
+  discovery?: { ignored: Array<{ path: string; reason: string }>; links: Array<{ path: string; target: string }> };
   /** Worker threads the files were measured on (1: inline). */
   threads?: number;
   /** The null tests' results (the reports show their evidence: null depth per channel). */
@@ -370,7 +372,8 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
     const ctx: QcContext = { spec: opts.spec, deliverables, fps, dropFrame, cross: cross.results };
     const outcome = await timer.time('rules', async () => runRules(ctx));
     timer.report();
-    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads, cross: cross.results, startedAt, elapsedSeconds: timer.elapsedSeconds(), stages: timer.stages };
+    const discovery = found.ignored.length > 0 || found.links.length > 0 ? { ignored: found.ignored, links: found.links } : undefined;
+    return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads, cross: cross.results, startedAt, elapsedSeconds: timer.elapsedSeconds(), stages: timer.stages, ...(discovery ? { discovery } : {}) };
   } finally {
     await pool.close();
   }

@@ -38,6 +38,8 @@ export interface QcJson {
   summary: RuleSummary[];
   /** Present only when some input could not be read (exit code 2). */
   errors?: ErrorInfo[];
+  /** Present only when discovery passed over files or followed symbolic links. */
+  discovery?: { ignored: Array<{ path: string; reason: string }>; links: Array<{ path: string; target: string }> };
 }
 
 export interface QcDeliveriesJson {
@@ -76,6 +78,7 @@ export function qcJson(run: QcRun): QcJson {
     summary: qcSummary(run),
   };
   if (run.inputErrors.length > 0) out.errors = run.inputErrors;
+  if (run.discovery) out.discovery = run.discovery;
   return out;
 }
 

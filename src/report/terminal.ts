@@ -89,5 +89,10 @@ export function qcTerminal(run: QcRun): string {
     lines.push('', 'NOTES');
     for (const w of run.warnings) lines.push(`  ${w}`);
   }
+  if (run.discovery) {
+    lines.push('', 'DISCOVERY');
+    for (const l of run.discovery.links) lines.push(`  followed link ${l.path} -> ${l.target}`);
+    for (const i of run.discovery.ignored) lines.push(`  ignored ${i.path}: ${i.reason}`);
+  }
   return `${lines.join('\n')}\n`;
 }
