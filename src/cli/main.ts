@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { fail } from './fail.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
+import { register as registerPremix } from './premix.js';
 import { register as registerQc } from './qc.js';
 import { register as registerRules } from './rules.js';
 import { register as registerSession } from './session.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerMeasure(program);
   registerInspect(program);
   registerSession(program);
+  registerPremix(program);
   registerQc(program);
   registerSpecs(program);
   registerRules(program);
