@@ -20,6 +20,8 @@ export interface MediaProbe {
   channels: number;
   sampleRate: number;
   frames: number;
+  /** Float media may hold NaN/Inf (the host scrubs a float stream); integer PCM cannot. */
+  float: boolean;
   /** Why this media cannot be played (missing, not audio, a rate we cannot convert); null when it can. */
   problem: string | null;
 }
@@ -29,7 +31,7 @@ export function probeMedia(session: Session): Map<string, MediaProbe> {
   const out = new Map<string, MediaProbe>();
   for (const ref of session.media) {
     const address = ref.embedded ? `${session.path}#${ref.id}` : ref.resolvedPath;
-    const probe: MediaProbe = { ref, address, channels: 0, sampleRate: 0, frames: 0, problem: null };
+    const probe: MediaProbe = { ref, address, channels: 0, sampleRate: 0, frames: 0, float: false, problem: null };
     if (address === null) {
       probe.problem = `media '${ref.name}' not found${ref.path ? ` (${ref.path})` : ''}`;
     } else {
@@ -39,6 +41,7 @@ export function probeMedia(session: Session): Map<string, MediaProbe> {
         probe.channels = f.channels;
         probe.sampleRate = f.sampleRate;
         probe.frames = f.frames;
+        probe.float = f.sampleFormat === 'float';
         source.close();
       } catch (err) {
         probe.problem = toErrorInfo(err, address).message;

@@ -230,6 +230,17 @@ function planTrack(
   return out;
 }
 
+/** dst[at + k] += gain × src[k] (or env[k] × src[k]) for k < len: the renderer's one inner loop. */
+function mixInto(dst: Float32Array, at: number, src: Float32Array, len: number, gain: number, env: Float32Array | null): void {
+  if (env !== null) {
+    for (let k = 0; k < len; k++) dst[at + k] += env[k]! * src[k]!;
+  } else if (gain === 1) {
+    for (let k = 0; k < len; k++) dst[at + k] += src[k]!;
+  } else {
+    for (let k = 0; k < len; k++) dst[at + k] += gain * src[k]!;
+  }
+}
+
 /**
  * The channels a clip plays. A clip that plays one medium from its channel 1 on (the shape adapters give
  * when the session does not say the media's width: a REAPER item on a stereo track) plays as many
@@ -302,7 +313,15 @@ export class TimelineSource implements AudioSource {
     const labels = [...tracks.map((t) => labelsFor(t.channels)), ...groups.map((g) => labelsFor(g.channels))].flat();
     const frames = Math.max(0, toFrame - fromFrame);
     const media = new Set<string>();
-    for (const t of tracks) for (const c of t.clips) for (const s of c.sources) media.add(s.probe.address!);
+    let float = false;
+    for (const t of tracks) {
+      for (const c of t.clips) {
+        for (const s of c.sources) {
+          media.add(s.probe.address!);
+          float ||= s.probe.float;
+        }
+      }
+    }
     this.files = [...media];
     this.header = {
       path: 'timeline',
@@ -310,7 +329,8 @@ export class TimelineSource implements AudioSource {
         container: 'wav', // a computed stream: the field has no meaning here
         sampleRate: plan.sampleRate,
         bitDepth: 32,
-        sampleFormat: 'float',
+        // the host scrubs NaN/Inf from a float stream: only float media can bring them
+        sampleFormat: float ? 'float' : 'int',
         channels: offset,
         channelLabels: labels,
         labelSource: 'assumed-by-count',
@@ -354,10 +374,7 @@ export class TimelineSource implements AudioSource {
       for (let c = 0; c < g.group.channels; c++) {
         const dst = out[g.offset + c]!;
         dst.fill(0, 0, n);
-        for (const m of g.memberOffsets) {
-          const src = out[m + c]!;
-          for (let i = 0; i < n; i++) dst[i]! += src[i]!;
-        }
+        for (const m of g.memberOffsets) mixInto(dst, 0, out[m + c]!, n, 1, null);
       }
     }
     this.position += n;
@@ -388,19 +405,14 @@ export class TimelineSource implements AudioSource {
         }
         const env = this.clipEnvelope(clip, from, len);
         const at = from - t0;
-        clip.sources.forEach((s, i) => {
-          a.readers![i]!.read(this.scratch, len);
+        const g = clip.gain;
+        for (let i = 0; i < clip.sources.length; i++) {
+          const s = clip.sources[i]!;
+          a.readers[i]!.read(this.scratch, len);
           for (const [clipChannel, mediaChannel] of s.picks) {
-            const src = this.scratch[mediaChannel]!;
-            const dst = out[offset + clipChannel]!;
-            if (env === null) {
-              const g = clip.gain;
-              for (let k = 0; k < len; k++) dst[at + k]! += g * src[k]!;
-            } else {
-              for (let k = 0; k < len; k++) dst[at + k]! += env[k]! * src[k]!;
-            }
+            mixInto(out[offset + clipChannel]!, at, this.scratch[mediaChannel]!, len, g, env);
           }
-        });
+        }
       }
       if (clip.endFrame <= t1) {
         for (const r of a.readers ?? []) r.close();
