@@ -1,6 +1,7 @@
 // `dubstage qc PATH... --spec NAME`: check a delivery against a spec profile and report.
 // Exit 0 pass, 1 when an error finding exists, 2 when input could not be read (the rest still checked).
 import type { Command } from 'commander';
+import { findAdapter } from '../../native-adapters/index.js';
 import { fail } from './fail.js';
 import { runQc } from '../qc/pipeline.js';
 import { loadPlugins } from '../qc/plugins.js';
@@ -45,6 +46,15 @@ export function register(program: Command): void {
         // plugins first: a profile may name their rules and options
         const plugins = await loadPlugins(opts.plugin);
         const { spec } = loadSpec(opts.spec);
+        for (const p of paths) {
+          let session = false;
+          try {
+            session = findAdapter(p) !== null;
+          } catch {
+            // a folder or an unreadable path: discovery says what it is
+          }
+          if (session) process.stderr.write(`dubstage qc: ${p} is a session: qc checks the media files it uses, whole; its timeline (clips, gains, fades, premixes, scenes) is measured with \`dubstage premix ${p}\`\n`);
+        }
         const run = await runQc({ paths, spec, manifest: opts.manifest, fps: opts.fps, plugins: plugins.map((p) => p.url) });
         if (opts.html) writeWhole(opts.html, qcHtml(run));
         if (opts.junit) writeWhole(opts.junit, qcJunit(run));

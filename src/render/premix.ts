@@ -344,5 +344,6 @@ export async function premix(session: Session, options: PremixOptions = {}): Pro
 }
 
 function frameOf(t: RationalTime, sampleRate: number): number {
-  return rescaleTime(t, { num: sampleRate, den: 1 }, 'round').value;
+  // rounded again: an adapter may hand a fractional count (AAF: a source start of 1601.6 samples)
+  return Math.round(rescaleTime(t, { num: sampleRate, den: 1 }, 'round').value);
 }

@@ -87,7 +87,8 @@ export function planTimeline(session: Session, probes: Map<string, MediaProbe> =
     warnings.push(`the session does not state a sample rate: rendered at ${sampleRate} Hz (${first ? `the rate of '${first.ref.name}'` : 'no media to take it from'})`);
   }
   const rate: Rational = { num: sampleRate, den: 1 };
-  const frameAt = (t: RationalTime) => rescaleTime(t, rate, 'round').value;
+  // rounded again: an adapter may hand a fractional count (AAF: a source start of 1601.6 samples at 48 kHz)
+  const frameAt = (t: RationalTime) => Math.round(rescaleTime(t, rate, 'round').value);
 
   // rates we convert, and the ones the resampler refuses (said once per media)
   for (const p of probes.values()) {
@@ -185,7 +186,7 @@ function planTrack(
       let source = sources.get(probe.ref.id);
       if (!source) {
         const mediaRate: Rational = { num: probe.sampleRate, den: 1 };
-        source = { probe, startFrame: rescaleTime(clip.sourceStart, mediaRate, 'round').value, picks: [] };
+        source = { probe, startFrame: Math.round(rescaleTime(clip.sourceStart, mediaRate, 'round').value), picks: [] };
         sources.set(probe.ref.id, source);
         // a clip that runs past its media: what exists plays, the rest is silence
         const needed = source.startFrame + Math.round((lengthFrames * probe.sampleRate) / sampleRate);
