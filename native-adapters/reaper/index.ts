@@ -163,6 +163,7 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
   // folder nesting: ISBUS 1 1 opens a folder, the last child carries ISBUS 2 -n (closes n levels);
   // a muted folder mutes everything inside it
   const folderMuted: boolean[] = [];
+  const folderIndex: number[] = [];
   for (const tb of blocks(root, 'TRACK')) {
     const nameTok = field(tb, 'NAME', ctx);
     const name = nameTok?.[0] ?? '';
@@ -178,6 +179,7 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
       volumeDb: linearToDb(num(volpan, 0, 1)),
       clips: [],
     };
+    if (folderIndex.length > 0) track.parentTrack = folderIndex[folderIndex.length - 1]!;
     for (const ib of blocks(tb, 'ITEM')) {
       const clip = readItem(ib, ctx, name || `unnamed track ${out.length + 1}`);
       if (clip) track.clips.push(clip);
@@ -189,6 +191,8 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
     const delta = num(isbus, 1, 0);
     if (kind === 1 && delta > 0) {
       folderMuted.push(ownMute);
+      folderIndex.push(out.length - 1);
+      track.folder = true;
     } else if (delta < 0) {
       for (let i = 0; i < -delta; i++) {
         if (folderMuted.length === 0) {
@@ -196,6 +200,7 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
           break;
         }
         folderMuted.pop();
+        folderIndex.pop();
       }
     }
   }

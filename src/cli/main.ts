@@ -8,6 +8,7 @@ import { fail } from './fail.js';
 import { dubstageVersion } from '../version.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
+import { register as registerPremix } from './premix.js';
 import { register as registerQc } from './qc.js';
 import { register as registerRules } from './rules.js';
 import { register as registerSession } from './session.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerMeasure(program);
   registerInspect(program);
   registerSession(program);
+  registerPremix(program);
   registerQc(program);
   registerSpecs(program);
   registerRules(program);

@@ -12,6 +12,16 @@ import { embeddedMediaPaths } from '../analysis/embedded.js';
 import { dialogueHooks, measureDialogueStem, type DialogueHookOptions } from '../analysis/dialogue.js';
 import { toErrorInfo } from '../errors.js';
 import { guardOutputs, outputsOf } from './guard.js';
+import { findAdapter } from '../../native-adapters/index.js';
+
+/** A session file handed to measure: say plainly that its timeline is measured by premix. */
+function sessionFormat(file: string): string | null {
+  try {
+    return findAdapter(file)?.format ?? null;
+  } catch {
+    return null;
+  }
+}
 
 export interface MeasureCliOptions {
   json?: boolean;
@@ -130,7 +140,7 @@ export function register(program: Command): void {
         try {
           const embedded = await embeddedMediaPaths(f);
           if (embedded.length === 0) {
-            results.push({ path: f, warnings: [], error: { code: 'not-audio', message: `${f}: this AAF links its media instead of embedding it; measure the linked files (dubstage session ${f} lists them)`, path: f } });
+            results.push({ path: f, warnings: [], error: { code: 'not-audio', message: `${f}: this AAF links its media instead of embedding it; measure the linked files (dubstage session ${f} lists them), or its timeline with dubstage premix ${f}`, path: f } });
           }
           await measureAll(embedded);
         } catch (err) {
@@ -138,6 +148,10 @@ export function register(program: Command): void {
         }
       }
       await measureAll(pending);
+      for (const r of results) {
+        const format = r.error?.code === 'not-audio' ? sessionFormat(r.path) : null;
+        if (format) r.error!.message = `${r.path}: a session file (${format}), not audio: its timeline (clips, gains, fades, premixes, scenes) is measured with \`dubstage premix ${r.path}\``;
+      }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ schema: 1, files: results }, null, 2)}\n`);
       } else {

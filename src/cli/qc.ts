@@ -3,6 +3,7 @@
 // overall verdict. Exit 0 pass, 1 when an error finding exists in any delivery, 2 when input could not be
 // read (the rest still checked).
 import type { Command } from 'commander';
+import { findAdapter } from '../../native-adapters/index.js';
 import { fail } from './fail.js';
 import { guardOutputs, outputsOf, qcInputFiles } from './guard.js';
 import { qcProgress } from './progress.js';
@@ -54,6 +55,15 @@ export function register(program: Command): void {
         // plugins first: a profile may name their rules and options
         const plugins = await loadPlugins(opts.plugin);
         const { spec } = loadSpec(opts.spec);
+        for (const p of paths) {
+          let session = false;
+          try {
+            session = findAdapter(p) !== null;
+          } catch {
+            // a folder or an unreadable path: discovery says what it is
+          }
+          if (session) process.stderr.write(`dubstage qc: ${p} is a session: qc checks the media files it uses, whole; its timeline (clips, gains, fades, premixes, scenes) is measured with \`dubstage premix ${p}\`\n`);
+        }
         // files being measured and null tests, on a terminal's stderr only
         const progress = qcProgress();
         let runs;

@@ -61,6 +61,10 @@ export interface Track {
   role?: TrackRole;
   muted?: boolean;
   volumeDb?: number;
+  /** A folder track (REAPER ISBUS): its children sum through it. */
+  folder?: boolean;
+  /** Index in `Session.tracks` of the folder track this track sits in (REAPER), when it sits in one. */
+  parentTrack?: number;
   clips: Clip[];
 }
 
