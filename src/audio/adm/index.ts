@@ -4,7 +4,8 @@
  * objects), objects (Objects-type audioObjects that carry audio), tracks no object uses, objects whose
  * track is missing. The WAV container itself is read by src/audio; this module takes its chunk list.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegular } from '../bytesource.js';
 import type { ChannelLabel } from '../channels.js';
 import { parseChannelLabel } from '../channels.js';
 import { describeLabels, layoutByLabels } from '../layouts.js';
@@ -450,7 +451,7 @@ function findChunk(header: AudioHeader, id: string): ChunkInfo | undefined {
 }
 
 function sniffXml(path: string): boolean {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegular(path);
   try {
     const head = Buffer.alloc(64);
     const n = readSync(fd, head, 0, 64, 0);
@@ -463,7 +464,7 @@ function sniffXml(path: string): boolean {
 
 function readRange(path: string, chunk: ChunkInfo, fileSize: number): Uint8Array {
   checkRange(path, chunk, fileSize);
-  const fd = openSync(path, 'r');
+  const { fd } = openRegular(path);
   try {
     const buf = Buffer.alloc(chunk.size);
     const n = readSync(fd, buf, 0, chunk.size, chunk.dataOffset);
@@ -489,7 +490,7 @@ function checkRange(path: string, chunk: ChunkInfo, fileSize: number): void {
  * Without a header, the WAV's chunk table comes from src/audio's readAudioHeader.
  */
 export async function readAdm(path: string, header?: AudioHeader): Promise<AdmReport> {
-  const fd = openSync(path, 'r');
+  const { fd } = openRegular(path);
   let fileSize: number;
   try {
     fileSize = fstatSync(fd).size;

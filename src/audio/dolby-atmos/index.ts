@@ -6,7 +6,8 @@
  * Written from the format description in ../shared/reference/session-formats.md s8 (truehdd's DAMF
  * writer, Cavern's reader): untested against files from Dolby's own tools.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, readSync, statSync } from 'node:fs';
+import { openRegular, readRegularFile } from '../bytesource.js';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseYaml } from 'yaml';
@@ -129,9 +130,10 @@ export async function readDolbyAtmos(anyPath: string): Promise<DolbyAtmosReport>
   if (atmosPath !== anyPath) requireCompanion(atmosPath, 'root .atmos', anyPath);
   const size = statSync(atmosPath).size;
   if (size > MAX_ROOT_BYTES) throw bad(atmosPath, `${size} bytes is too large for a .atmos root file (at most ${MAX_ROOT_BYTES})`);
+  const rootText = readRegularFile(atmosPath, MAX_ROOT_BYTES, 'a .atmos root file').toString('utf8');
   let root: unknown;
   try {
-    root = parseYaml(readFileSync(atmosPath, 'utf8'), { maxAliasCount: 100 });
+    root = parseYaml(rootText, { maxAliasCount: 100 });
   } catch (err) {
     const e = err as { message?: string; linePos?: Array<{ line: number }> };
     const line = e.linePos?.[0]?.line;
@@ -257,7 +259,9 @@ async function scanMetadata(file: string): Promise<{ sampleRate: number | null; 
   let sawEvents = false;
   let lineNo = 0;
   try {
-    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    // opened as a regular file first: a FIFO named like a companion is refused, never waited on
+    const { fd } = openRegular(file);
+    const lines = createInterface({ input: createReadStream('', { fd, encoding: 'utf8' }), crlfDelay: Infinity });
     for await (const line of lines) {
       lineNo++;
       const rate = /^sampleRate:\s*(\d+)\s*$/.exec(line);
@@ -280,7 +284,7 @@ async function scanMetadata(file: string): Promise<{ sampleRate: number | null; 
 
 /** CAF header (Apple Core Audio Format): 'caff' v1, then chunks of 4cc type + int64 BE size; 'desc' and 'data'. */
 export function readCafHeader(file: string): CafInfo {
-  const fd = openSync(file, 'r');
+  const { fd } = openRegular(file);
   try {
     const fileSize = fstatSync(fd).size;
     const head = Buffer.alloc(12);
