@@ -12,10 +12,10 @@ import { runAnalyzers } from '../analysis/host.js';
 import { DubstageError } from '../errors.js';
 import { startTimecodeFrames, timecodeAt } from '../session/json.js';
 import type { Session } from '../session/model.js';
-import { dropFrameAllowed, framesToSeconds, parseTimecode, rescaleTime, timecodeToFrames, type RationalTime } from '../session/time.js';
+import { dropFrameAllowed, framesToSeconds, parseTimecode, timecodeToFrames, type RationalTime } from '../session/time.js';
 import { planGroups, premixRole, type GroupPlan, type UserGroup } from './groups.js';
 import { probeMedia } from './media.js';
-import { labelsFor, planTimeline, TimelineSource, type PlannedTrack, type TimelinePlan } from './timeline.js';
+import { framesAtRate, labelsFor, planTimeline, TimelineSource, type PlannedTrack, type TimelinePlan } from './timeline.js';
 
 export interface LoudnessFigures {
   integratedLufs: number | null;
@@ -345,5 +345,5 @@ export async function premix(session: Session, options: PremixOptions = {}): Pro
 
 function frameOf(t: RationalTime, sampleRate: number): number {
   // rounded again: an adapter may hand a fractional count (AAF: a source start of 1601.6 samples)
-  return Math.round(rescaleTime(t, { num: sampleRate, den: 1 }, 'round').value);
+  return framesAtRate(t, { num: sampleRate, den: 1 });
 }

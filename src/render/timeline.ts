@@ -16,6 +16,16 @@ import { toErrorInfo } from '../errors.js';
 import { timecodeAt } from '../session/json.js';
 import type { ChannelMedia, Session, Track } from '../session/model.js';
 import { addTime, rescaleTime, type Rational, type RationalTime } from '../session/time.js';
+
+/**
+ * A session time as a whole frame count at `rate`, to the nearest frame. Exact (BigInt) for whole counts;
+ * an adapter that converted between edit rates may hand over a fractional count (an AAF source start of
+ * 1601.6 at 48 kHz), which is rounded here rather than refused.
+ */
+export function framesAtRate(t: RationalTime, rate: Rational): number {
+  if (Number.isSafeInteger(t.value)) return Math.round(rescaleTime(t, rate, 'round').value);
+  return Math.round((t.value * rate.num * t.rate.den) / (rate.den * t.rate.num));
+}
 import { fadeCurve, isRenderedAsNamed, type FadeCurve } from './fades.js';
 import { ClipMediaReader, probeMedia, type MediaProbe } from './media.js';
 
@@ -88,7 +98,7 @@ export function planTimeline(session: Session, probes: Map<string, MediaProbe> =
   }
   const rate: Rational = { num: sampleRate, den: 1 };
   // rounded again: an adapter may hand a fractional count (AAF: a source start of 1601.6 samples at 48 kHz)
-  const frameAt = (t: RationalTime) => Math.round(rescaleTime(t, rate, 'round').value);
+  const frameAt = (t: RationalTime) => framesAtRate(t, rate);
 
   // rates we convert, and the ones the resampler refuses (said once per media)
   for (const p of probes.values()) {
@@ -186,7 +196,7 @@ function planTrack(
       let source = sources.get(probe.ref.id);
       if (!source) {
         const mediaRate: Rational = { num: probe.sampleRate, den: 1 };
-        source = { probe, startFrame: Math.round(rescaleTime(clip.sourceStart, mediaRate, 'round').value), picks: [] };
+        source = { probe, startFrame: framesAtRate(clip.sourceStart, mediaRate), picks: [] };
         sources.set(probe.ref.id, source);
         // a clip that runs past its media: what exists plays, the rest is silence
         const needed = source.startFrame + Math.round((lengthFrames * probe.sampleRate) / sampleRate);

@@ -59,11 +59,15 @@ describe('qc on a facility-style delivery: nested folders, multi-mono, Wave64, a
   }, 60_000);
 
   for (const fault of ['lfe-unfiltered', 'lfe-300hz'] as const) {
-    it(`an LFE ${fault === 'lfe-unfiltered' ? 'printed without its low-pass' : 'low-passed at 300 Hz'}: one lfe/band-limit finding on each deliverable that carries it`, async () => {
+    it(`an LFE ${fault === 'lfe-unfiltered' ? 'printed without its low-pass' : 'low-passed at 300 Hz'}: one lfe/band-limit finding, on the printmaster, naming the stem and M&E that carry it too`, async () => {
       const run = await qc(fault);
       const f = ofRule(run, 'lfe/band-limit');
-      expect(f.map((x) => x.deliverable).sort()).toEqual(['me 5.1', 'printmaster 5.1', 'stem effects 5.1']);
-      expect(f.every((x) => x.channel === 'LFE' && typeof x.measured === 'number' && x.measured > -6 + 1)).toBe(true);
+      // one defect, one finding (issue 13): the printmaster's, with the effects stem and the M&E in details.alsoIn
+      expect(f).toHaveLength(1);
+      const also = ((f[0]!.details?.alsoIn ?? []) as Array<{ deliverable: string; measured: unknown }>);
+      expect([f[0]!.deliverable, ...also.map((a) => a.deliverable)].sort()).toEqual(['me 5.1', 'printmaster 5.1', 'stem effects 5.1']);
+      expect([f[0]!, ...also].every((x) => typeof x.measured === 'number' && x.measured > -6 + 1)).toBe(true);
+      expect(f[0]!.channel).toBe('LFE');
 
       expect(ofRule(run, 'signal/silence')).toEqual([]);
     }, 60_000);

@@ -35,7 +35,7 @@ describe('analyzer plan', () => {
     expect(opts['clipping']).toEqual({ thresholdDbfs: -0.45 });
     expect(opts['peak-overs']).toEqual({ limitDbfs: -2 });
     expect(opts['phase']).toEqual({ negativeLimit: -0.3 });
-    expect(opts['lfe-band']).toEqual({ cutoffsHz: [120], limitDb: -30 });
+    expect(opts['lfe-band']).toEqual({ cutoffsHz: [120], limitDb: -6 });
     expect(opts['two-pop']).toEqual({ fps: 25 });
     expect(opts['channel-order']).toEqual({ everyNthBlock: 4 });
     expect(analyzerPlan(file({ durationSeconds: 299 }), netflix, fps).find((n) => n.id === 'channel-order')?.options).toEqual({ everyNthBlock: 1 });
@@ -97,7 +97,7 @@ describe('rule options', () => {
   it('a profile value overrides the default; an unset one keeps it', () => {
     const lfe = RULES.find((r) => r.id === 'lfe/band-limit')!;
     const base = loadSpec('ebu-r128').spec;
-    expect(optionValues({ ...base, thresholds: undefined } as Spec, lfe)).toEqual({ lfe: { cutoffHz: 120, maxAboveCutoffDb: -30 } });
-    expect(optionValues({ ...base, thresholds: { lfe: { cutoffHz: 80 } } } as Spec, lfe)).toEqual({ lfe: { cutoffHz: 80, maxAboveCutoffDb: -30 } });
+    expect(optionValues({ ...base, thresholds: undefined } as Spec, lfe)).toEqual({ lfe: { cutoffHz: 120, maxAboveCutoffDb: -6 } });
+    expect(optionValues({ ...base, thresholds: { lfe: { cutoffHz: 80 } } } as Spec, lfe)).toEqual({ lfe: { cutoffHz: 80, maxAboveCutoffDb: -6 } });
   });
 });
