@@ -11,6 +11,7 @@ import { ChannelOrderAnalyzer, type ChannelOrderResult } from '../analyzers/chan
 import { embeddedMediaPaths } from '../analysis/embedded.js';
 import { dialogueHooks, measureDialogueStem, type DialogueHookOptions } from '../analysis/dialogue.js';
 import { toErrorInfo } from '../errors.js';
+import { AdmRenderTap, parseRenderList, renderRendersText } from '../render/adm/measure-renders.js';
 
 export interface MeasureCliOptions {
   json?: boolean;
@@ -26,6 +27,8 @@ export interface MeasureCliOptions {
   dialogueStem?: string;
   speechThreshold?: string;
   checkOrder?: boolean;
+  render?: string;
+  write?: string;
 }
 
 /**
@@ -66,6 +69,8 @@ export function register(program: Command): void {
     .option('--dialogue', 'add dialogue-gated loudness from an open speech detector (not Dolby Dialogue Intelligence)')
     .option('--dialogue-stem <file>', 'gate by this dialogue stem\'s activity and measure the stem (implies --dialogue)')
     .option('--speech-threshold <percent>', 'speech share below which programme loudness applies (default 15)')
+    .option('--render <layouts>', 'render ADM masters to these layouts (2.0, 5.1, 7.1, 5.1.4, 7.1.2, 7.1.4) with ITU-R BS.2127 and measure each render; an ADM with objects gets 5.1 by default')
+    .option('--write <file>', 'write the (one) --render layout to this WAV (32-bit float), never over an input')
     .option('--check-order', 'check the channel order by content (LFE band, speech in the centre): likely mis-orders as warnings with the measured evidence')
     .action(async (files: string[], opts: MeasureCliOptions) => {
       let options: MeasureOptions;
@@ -107,11 +112,37 @@ export function register(program: Command): void {
         options = { ...options, ...dialogueHooks(hook) };
       }
       if (opts.checkOrder) options = withChannelOrderCheck(options);
+      try {
+        if (opts.render) parseRenderList(opts.render);
+        if (opts.write && !opts.render) throw new Error('--write needs --render with the layout to write, e.g. --render 5.1 --write OUT.wav');
+        if (opts.write && files.length > 1) throw new Error('--write writes one render: give one ADM master');
+        if (opts.write && opts.render && opts.render.split(',').length !== 1) throw new Error('--write writes one render: give one layout with --render, e.g. --render 5.1');
+      } catch (err) {
+        fail('measure', err);
+        return;
+      }
       const results: FileMeasurement[] = [];
+      const renderText: string[] = [];
       const measureAll = async (paths: string[]) => {
         for (const input of groupInputs(paths, { group: opts.group !== false })) {
           const bar = progressBar(input.path);
-          results.push(await measureFile(input, { ...options, onProgress: bar }));
+          // an ADM master's renders ride its measuring pass (src/render/adm); 5.1 by default when it has objects
+          let tap: AdmRenderTap | null = null;
+          const admRender: MeasureOptions['admRender'] = (report) => {
+            if (!opts.render && report.objects === 0) return null;
+            tap = new AdmRenderTap({ layouts: opts.render ? opts.render.split(',') : ['5.1'], ...(opts.write ? { writePath: opts.write } : {}), byDefault: !opts.render });
+            const t = tap;
+            return { wrap: (source) => t.wrap(report, source), measureAlone: (source) => t.measureAlone(report, source) };
+          };
+          const m = await measureFile(input, { ...options, admRender, onProgress: bar });
+          const made = tap as AdmRenderTap | null;
+          if (made) {
+            const renders = made.results();
+            (m as FileMeasurement & { renders?: unknown }).renders = renders;
+            if (made.dbmd) (m as FileMeasurement & { dbmd?: unknown }).dbmd = { tool: made.dbmd.tool, warpMode: made.dbmd.warpMode, trims: made.dbmd.trims, problems: made.dbmd.problems, note: 'Dolby\'s re-render applies these trims; the renders here do not' };
+            renderText.push(renderRendersText(m.path, renders, made.dbmd));
+          }
+          results.push(m);
           bar.end();
         }
       };
@@ -138,7 +169,7 @@ export function register(program: Command): void {
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ schema: 1, files: results }, null, 2)}\n`);
       } else {
-        process.stdout.write(renderMeasureText(results));
+        process.stdout.write(renderMeasureText(results) + renderText.join(''));
       }
       process.exitCode = results.some((r) => r.error) ? 2 : 0;
     });
