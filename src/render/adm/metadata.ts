@@ -532,6 +532,11 @@ export class BlockCursor {
     return block;
   }
 
+  /** Blocks parsed and not yet taken. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** The next block in document order, or null at the channel's end. */
   next(): RenderBlock | null {
     while (this.queue.length === 0 && !this.done) {

@@ -206,6 +206,11 @@ class ItemState {
     return true;
   }
 
+  /** Blocks parsed and not yet played (the memory a long master costs per item). */
+  held(): number {
+    return this.segments.length + (this.cursor?.queued ?? 0);
+  }
+
   /** Add this item's contribution to out[layout][channel] for frames [frame, frame + n). */
   process(input: Float32Array, frame: number, n: number, out: Float32Array[][]): void {
     const endFrame = frame + n;
@@ -315,6 +320,11 @@ export class AdmRenderer {
     for (const outs of this.outputs) for (const o of outs) o.fill(0, 0, frames);
     for (const st of this.states) st.process(input[st.item.track]!, this.frame, frames, this.outputs);
     this.frame += frames;
+  }
+
+  /** Blocks parsed and waiting, over all items: bounded by the cursors' windows, not by the master's length. */
+  heldBlocks(): number {
+    return this.states.reduce((n, s) => n + s.held(), 0);
   }
 
   close(): void {
