@@ -27,7 +27,8 @@ export interface MeasureCliOptions {
   dialogueStem?: string;
   speechThreshold?: string;
   checkOrder?: boolean;
-  render?: string;
+  /** Layouts, or false for --no-render (the bed alone). */
+  render?: string | false;
   write?: string;
 }
 
@@ -70,6 +71,7 @@ export function register(program: Command): void {
     .option('--dialogue-stem <file>', 'gate by this dialogue stem\'s activity and measure the stem (implies --dialogue)')
     .option('--speech-threshold <percent>', 'speech share below which programme loudness applies (default 15)')
     .option('--render <layouts>', 'render ADM masters to these layouts (2.0, 5.1, 7.1, 5.1.4, 7.1.2, 7.1.4) with ITU-R BS.2127 and measure each render; an ADM with objects gets 5.1 by default')
+    .option('--no-render', 'measure an ADM master\'s bed alone (no default 5.1 render)')
     .option('--write <file>', 'write the (one) --render layout to this WAV (32-bit float), never over an input')
     .option('--check-order', 'check the channel order by content (LFE band, speech in the centre): likely mis-orders as warnings with the measured evidence')
     .action(async (files: string[], opts: MeasureCliOptions) => {
@@ -129,7 +131,7 @@ export function register(program: Command): void {
           // an ADM master's renders ride its measuring pass (src/render/adm); 5.1 by default when it has objects
           let tap: AdmRenderTap | null = null;
           const admRender: MeasureOptions['admRender'] = (report) => {
-            if (!opts.render && report.objects === 0) return null;
+            if (opts.render === false || (!opts.render && report.objects === 0)) return null;
             tap = new AdmRenderTap({ layouts: opts.render ? opts.render.split(',') : ['5.1'], ...(opts.write ? { writePath: opts.write } : {}), byDefault: !opts.render });
             const t = tap;
             return { wrap: (source) => t.wrap(report, source), measureAlone: (source) => t.measureAlone(report, source) };

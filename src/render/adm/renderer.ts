@@ -227,23 +227,24 @@ class ItemState {
   }
 
   private apply(s: Segment, input: Float32Array, i0: number, i1: number, firstFrame: number, out: Float32Array[][]): void {
+    const span = s.endPos - s.startPos;
+    // the ramp's gain at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
+    const p0 = s.from ? (firstFrame - s.startPos) / span : 0;
+    const dp = s.from ? 1 / span : 0;
     for (let l = 0; l < out.length; l++) {
       const to = s.to[l]!;
       const from = s.from?.[l] ?? null;
       const outs = out[l]!;
       for (let c = 0; c < to.length; c++) {
         const g1 = to[c]!;
-        const g0 = from ? from[c]! : 0;
+        const g0 = from ? from[c]! : g1;
         if (g1 === 0 && g0 === 0) continue;
         const o = outs[c]!;
-        if (!from) {
-          for (let i = i0; i < i1; i++) o[i] = o[i]! + input[i]! * g1;
+        if (g0 === g1) {
+          for (let i = i0; i < i1; i++) o[i] += input[i]! * g1;
         } else {
-          const span = s.endPos - s.startPos;
-          for (let i = i0, k = firstFrame; i < i1; i++, k++) {
-            const p = (k - s.startPos) / span;
-            o[i] = o[i]! + input[i]! * (g0 * (1 - p) + g1 * p);
-          }
+          const d = g1 - g0;
+          for (let i = i0, k = 0; i < i1; i++, k++) o[i] += input[i]! * (g0 + d * (p0 + k * dp));
         }
       }
     }
