@@ -12,6 +12,7 @@ import { DubstageError } from '../../errors.js';
 import { DirectSpeakersPanner, type DirectSpeakersBlock } from './direct-speakers.js';
 import type { TargetLayout } from './layouts.js';
 import { BlockCursor, openForCursors, type AdmScan, type RenderBlock, type ScanChannel, type UnrenderedFeatures } from './metadata.js';
+import { createMixer, type Mixer } from './mix.js';
 import { ObjectGains } from './objects.js';
 import { add, ceilSample, cmp, samplePosition, ZERO, type Rational } from './time.js';
 
@@ -211,41 +212,40 @@ class ItemState {
     return this.segments.length + (this.cursor?.queued ?? 0);
   }
 
-  /** Add this item's contribution to out[layout][channel] for frames [frame, frame + n). */
-  process(input: Float32Array, frame: number, n: number, out: Float32Array[][]): void {
+  /** Add this item's contribution to the mixer's outputs for frames [frame, frame + n); `offsets[l]` is layout l's first output. */
+  process(input: Float32Array, frame: number, n: number, mixer: Mixer, offsets: number[]): void {
     const endFrame = frame + n;
+    let loaded = false;
     for (;;) {
       if (this.segments.length === 0 && !this.pull()) return;
       const s = this.segments[0]!;
       if (s.first >= endFrame) return;
       const a = Math.max(s.first, frame);
       const b = Math.min(s.last, endFrame);
-      if (b > a) this.apply(s, input, a - frame, b - frame, a, out);
+      if (b > a) {
+        if (!loaded) mixer.load(input, n);
+        loaded = true;
+        this.apply(s, a - frame, b - frame, a, mixer, offsets);
+      }
       if (s.last > endFrame) return;
       this.segments.shift();
     }
   }
 
-  private apply(s: Segment, input: Float32Array, i0: number, i1: number, firstFrame: number, out: Float32Array[][]): void {
+  private apply(s: Segment, i0: number, i1: number, firstFrame: number, mixer: Mixer, offsets: number[]): void {
     const span = s.endPos - s.startPos;
-    // the ramp's gain at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
+    // the ramp's position at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
     const p0 = s.from ? (firstFrame - s.startPos) / span : 0;
     const dp = s.from ? 1 / span : 0;
-    for (let l = 0; l < out.length; l++) {
+    for (let l = 0; l < offsets.length; l++) {
       const to = s.to[l]!;
       const from = s.from?.[l] ?? null;
-      const outs = out[l]!;
       for (let c = 0; c < to.length; c++) {
         const g1 = to[c]!;
         const g0 = from ? from[c]! : g1;
         if (g1 === 0 && g0 === 0) continue;
-        const o = outs[c]!;
-        if (g0 === g1) {
-          for (let i = i0; i < i1; i++) o[i] += input[i]! * g1;
-        } else {
-          const d = g1 - g0;
-          for (let i = i0, k = 0; i < i1; i++, k++) o[i] += input[i]! * (g0 + d * (p0 + k * dp));
-        }
+        if (g0 === g1) mixer.hold(offsets[l]! + c, g1, i0, i1);
+        else mixer.ramp(offsets[l]! + c, g0, g1 - g0, p0, dp, i0, i1);
       }
     }
   }
@@ -257,6 +257,8 @@ export class AdmRenderer {
   private readonly fd: number;
   private states: ItemState[] = [];
   readonly outputs: Float32Array[][];
+  private readonly mixer: Mixer;
+  private readonly offsets: number[];
   private frame = 0;
 
   constructor(
@@ -266,12 +268,20 @@ export class AdmRenderer {
     readonly layouts: TargetLayout[],
     private readonly sampleRate: number,
     private readonly maxFrames: number,
+    useWasm = true,
   ) {
     // one panner set per layout, shared by every item (they hold no per-item state)
     this.objectPanners = layouts.map((l) => new ObjectGains(l));
     this.directPanners = layouts.map((l) => new DirectSpeakersPanner(l));
     this.fd = openForCursors(path);
-    this.outputs = layouts.map((l) => l.speakers.map(() => new Float32Array(maxFrames)));
+    this.offsets = [];
+    let total = 0;
+    for (const l of layouts) {
+      this.offsets.push(total);
+      total += l.speakers.length;
+    }
+    this.mixer = createMixer(total, maxFrames, useWasm);
+    this.outputs = layouts.map((l, i) => l.speakers.map((_, c) => this.mixer.outputs[this.offsets[i]! + c]!));
     this.reset(0);
   }
 
@@ -305,12 +315,11 @@ export class AdmRenderer {
       return new ItemState(item, cursor, fixed, fn, this.sampleRate, this.path);
     });
     if (frame > 0) {
-      // walk the metadata up to the start without audio (gains only)
+      // walk the metadata up to the start over silence (the outputs are cleared before each block)
       const scratch = new Float32Array(this.maxFrames);
-      const sink = this.layouts.map((l) => l.speakers.map(() => new Float32Array(this.maxFrames)));
       for (let f = 0; f < frame; f += this.maxFrames) {
         const n = Math.min(this.maxFrames, frame - f);
-        for (const st of this.states) st.process(scratch, f, n, sink);
+        for (const st of this.states) st.process(scratch, f, n, this.mixer, this.offsets);
       }
     }
     this.frame = frame;
@@ -319,7 +328,7 @@ export class AdmRenderer {
   /** Render `frames` frames of the file's channels (planar) into `outputs[layout][channel]`. */
   render(input: Float32Array[], frames: number): void {
     for (const outs of this.outputs) for (const o of outs) o.fill(0, 0, frames);
-    for (const st of this.states) st.process(input[st.item.track]!, this.frame, frames, this.outputs);
+    for (const st of this.states) st.process(input[st.item.track]!, this.frame, frames, this.mixer, this.offsets);
     this.frame += frames;
   }
 
