@@ -141,6 +141,7 @@ export function register(program: Command): void {
           if (made) {
             const renders = made.results();
             (m as FileMeasurement & { renders?: unknown }).renders = renders;
+            if (renders.some((r) => r.loudness)) m.warnings.push(`ADM: the whole programme is measured on the renders (${renders.map((r) => r.layout).join(', ')}): a BS.2127 render, not Dolby's renderer`);
             if (made.dbmd) (m as FileMeasurement & { dbmd?: unknown }).dbmd = { tool: made.dbmd.tool, warpMode: made.dbmd.warpMode, trims: made.dbmd.trims, problems: made.dbmd.problems, note: 'Dolby\'s re-render applies these trims; the renders here do not' };
             renderText.push(renderRendersText(m.path, renders, made.dbmd));
           }
