@@ -333,6 +333,7 @@ export class BlockCursor {
   private done = false;
   private readonly buf = Buffer.alloc(16 * 1024);
   private coordinate = '';
+  private lastEnd: Rational | null = null;
   private bound: string | undefined;
   private gainUnit: string | undefined;
 
@@ -469,7 +470,11 @@ export class BlockCursor {
       objects: null,
       directSpeakers: null,
     };
+    // a duration without an rtime (EAR Production Suite's first blocks): it starts where the last block ended, as the EBU renderer fixes it
+    if (d.rtime === null && d.duration !== null) d.rtime = this.lastEnd ?? { n: 0n, d: 1n };
     if ((d.rtime === null) !== (d.duration === null)) fail('rtime and duration must be given together (BS.2076)');
+    if (d.rtime && d.duration) this.lastEnd = { n: d.rtime.n * d.duration.d + d.duration.n * d.rtime.d, d: d.rtime.d * d.duration.d };
+    block.rtime = d.rtime;
     const hasX = 'X' in d.pos || 'Y' in d.pos || 'Z' in d.pos || 'x' in d.pos;
     const cartesian = d.cartesian ?? (hasX && !('azimuth' in d.pos));
     const get = (k: string, dflt: number): number => d.pos[k] ?? d.pos[k.toLowerCase()] ?? dflt;

@@ -29,7 +29,8 @@ export interface RenderAdmSpec {
 const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
 
 function blockXml(id: string, b: BlockSpec): string {
-  const timing = b.rtime !== undefined ? ` rtime="${b.rtime}" duration="${b.duration}"` : '';
+  // a duration without an rtime is how EAR Production Suite writes its first blocks
+  const timing = `${b.rtime !== undefined ? ` rtime="${b.rtime}"` : ''}${b.duration !== undefined ? ` duration="${b.duration}"` : ''}`;
   let body = '';
   if (b.cartesian) {
     body += `<cartesian>1</cartesian><position coordinate="X">${b.cartesian[0]}</position><position coordinate="Y">${b.cartesian[1]}</position><position coordinate="Z">${b.cartesian[2]}</position>`;

@@ -106,6 +106,14 @@ describe('ADM masters rendered (BS.2127)', () => {
     for (const i of [2 * RATE, 2 * RATE + 1, n - 1]) expect([L[i], R[i], C[i]]).toEqual([0, 0, 0.5]);
   });
 
+  it('a first block with a duration and no rtime starts at 0 (as EAR Production Suite writes it and the EBU renderer reads it)', async () => {
+    const sig = [Float32Array.from({ length: RATE }, () => 0.25)];
+    const file = master('no-rtime.wav', { objects: [{ blocks: [{ duration: '00:00:00.50000', polar: [0, 0, 1], jump: {} }, { rtime: '00:00:00.50000', duration: '00:00:00.50000', polar: [30, 0, 1], jump: {} }] }] }, sig);
+    const [r] = await renderAll(file, ['5.1']);
+    expect([r![2]![RATE / 2 - 1], r![0]![RATE / 2 - 1]]).toEqual([0.25, 0]);
+    expect([r![2]![RATE / 2], r![0]![RATE / 2]]).toEqual([0, 0.25]);
+  });
+
   it('cartesian objects (the Dolby ADM profile) use the allocentric panner', async () => {
     const n = 4800;
     const sig = [tone(n, 440, 0.3), tone(n, 660, 0.3)];
