@@ -7,7 +7,7 @@ import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
-import { admLoudnessScope, admTrackLabels, readAdm } from '../audio/adm/index.js';
+import { admLoudnessScope, admTrackLabels, readAdm, type AdmReport } from '../audio/adm/index.js';
 import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
@@ -48,7 +48,15 @@ export interface MeasureOptions {
   threads?: number;
   /** Each file's MD5 and SHA-256, fed by this pass's reads (FileMeasurement.checksums); the pass stays in one thread, in order. */
   checksums?: boolean;
+  /**
+   * An ADM master's renders (src/render/adm): `wrap` gets the source with all its tracks before the
+   * bed is selected, so the renders ride this pass; `measureAlone` runs them when there is no bed.
+   */
+  admRender?: (report: AdmReport) => { wrap(source: AudioSource): AudioSource; measureAlone(source: AudioSource): Promise<void> } | null;
 }
+
+/** True when the ADM has bed channels to measure (the renders then ride the bed's pass). */
+const scope0 = (report: AdmReport): boolean => admLoudnessScope(report).indices.length > 0;
 
 /** Measure one input. Never throws for a bad file: the error is in the result. */
 export async function measureFile(input: AudioInput | string, options: MeasureOptions = {}): Promise<FileMeasurement> {
@@ -65,6 +73,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
       admMaster = true;
       const report = await readAdm(inp.path, source.header);
+      const renders = options.admRender?.(report) ?? null;
+      if (renders && scope0(report)) source = renders.wrap(source);
       const labels = admTrackLabels(report);
       const scope = admLoudnessScope(report);
       if (labels) {
@@ -78,6 +88,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // the count-based guess is moot once the ADM has spoken
       source.header.warnings = source.header.warnings.filter((w) => !w.startsWith('channel layout assumed'));
       if (scope.indices.length === 0) {
+        if (renders) await renders.measureAlone(source);
         const f = source.header.format;
         out.format = formatSummary(f);
         out.channelLabelSource = 'adm';

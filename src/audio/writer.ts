@@ -145,6 +145,14 @@ export class WavWriter {
     this.dataBytes += bytes.length;
   }
 
+  /** Give up: the temporary file goes, nothing is renamed into place. */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    unlinkSync(this.tmp);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

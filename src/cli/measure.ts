@@ -22,6 +22,7 @@ function sessionFormat(file: string): string | null {
     return null;
   }
 }
+import { AdmRenderTap, parseRenderList, renderRendersText } from '../render/adm/measure-renders.js';
 
 export interface MeasureCliOptions {
   json?: boolean;
@@ -37,6 +38,9 @@ export interface MeasureCliOptions {
   dialogueStem?: string;
   speechThreshold?: string;
   checkOrder?: boolean;
+  /** Layouts, or false for --no-render (the bed alone). */
+  render?: string | false;
+  write?: string;
 }
 
 /**
@@ -77,6 +81,9 @@ export function register(program: Command): void {
     .option('--dialogue', 'add dialogue-gated loudness from an open speech detector (not Dolby Dialogue Intelligence)')
     .option('--dialogue-stem <file>', 'gate by this dialogue stem\'s activity and measure the stem (implies --dialogue)')
     .option('--speech-threshold <percent>', 'speech share below which programme loudness applies (default 15)')
+    .option('--render <layouts>', 'render ADM masters to these layouts (2.0, 5.1, 7.1, 5.1.4, 7.1.2, 7.1.4) with ITU-R BS.2127 and measure each render; an ADM with objects gets 5.1 by default')
+    .option('--no-render', 'measure an ADM master\'s bed alone (no default 5.1 render)')
+    .option('--write <file>', 'write the (one) --render layout to this WAV (32-bit float), never over an input')
     .option('--check-order', 'check the channel order by content (LFE band, speech in the centre): likely mis-orders as warnings with the measured evidence')
     .action(async (files: string[], opts: MeasureCliOptions) => {
       let options: MeasureOptions;
@@ -120,11 +127,38 @@ export function register(program: Command): void {
         options = { ...options, ...dialogueHooks(hook) };
       }
       if (opts.checkOrder) options = withChannelOrderCheck(options);
+      try {
+        if (opts.render) parseRenderList(opts.render);
+        if (opts.write && !opts.render) throw new Error('--write needs --render with the layout to write, e.g. --render 5.1 --write OUT.wav');
+        if (opts.write && files.length > 1) throw new Error('--write writes one render: give one ADM master');
+        if (opts.write && opts.render && opts.render.split(',').length !== 1) throw new Error('--write writes one render: give one layout with --render, e.g. --render 5.1');
+      } catch (err) {
+        fail('measure', err);
+        return;
+      }
       const results: FileMeasurement[] = [];
+      const renderText: string[] = [];
       const measureAll = async (paths: string[]) => {
         for (const input of groupInputs(paths, { group: opts.group !== false })) {
           const bar = progressBar(input.path);
-          results.push(await measureFile(input, { ...options, onProgress: bar }));
+          // an ADM master's renders ride its measuring pass (src/render/adm); 5.1 by default when it has objects
+          let tap: AdmRenderTap | null = null;
+          const admRender: MeasureOptions['admRender'] = (report) => {
+            if (opts.render === false || (!opts.render && report.objects === 0)) return null;
+            tap = new AdmRenderTap({ layouts: opts.render ? opts.render.split(',') : ['5.1'], ...(opts.write ? { writePath: opts.write } : {}), byDefault: !opts.render });
+            const t = tap;
+            return { wrap: (source) => t.wrap(report, source), measureAlone: (source) => t.measureAlone(report, source) };
+          };
+          const m = await measureFile(input, { ...options, admRender, onProgress: bar });
+          const made = tap as AdmRenderTap | null;
+          if (made) {
+            const renders = made.results();
+            (m as FileMeasurement & { renders?: unknown }).renders = renders;
+            if (renders.some((r) => r.loudness)) m.warnings.push(`ADM: the whole programme is measured on the renders (${renders.map((r) => r.layout).join(', ')}): a BS.2127 render, not Dolby's renderer`);
+            if (made.dbmd) (m as FileMeasurement & { dbmd?: unknown }).dbmd = { tool: made.dbmd.tool, warpMode: made.dbmd.warpMode, trims: made.dbmd.trims, problems: made.dbmd.problems, note: 'Dolby\'s re-render applies these trims; the renders here do not' };
+            renderText.push(renderRendersText(m.path, renders, made.dbmd));
+          }
+          results.push(m);
           bar.end();
         }
       };
@@ -155,7 +189,7 @@ export function register(program: Command): void {
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ schema: 1, files: results }, null, 2)}\n`);
       } else {
-        process.stdout.write(renderMeasureText(results));
+        process.stdout.write(renderMeasureText(results) + renderText.join(''));
       }
       process.exitCode = results.some((r) => r.error) ? 2 : 0;
     });

@@ -1,0 +1,249 @@
+/**
+ * `measure --render`: an ADM master's renders measured in the same streaming pass as its bed. The
+ * hook wraps the file's source (all tracks): each block the host reads is rendered to every
+ * requested layout (BS.2127) and fed to a loudness meter per layout, and optionally written to a WAV.
+ * The figure is a BS.2127 render, not Dolby's renderer: every result and the text output say so.
+ */
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { AdmReport } from '../../audio/adm/index.js';
+import { parseChna } from '../../audio/adm/chna.js';
+import { readAudioHeader } from '../../audio/open.js';
+import type { AudioSource } from '../../audio/types.js';
+import { WavWriter } from '../../audio/writer.js';
+import { LoudnessAnalyzer } from '../../analyzers/loudness.js';
+import { runAnalyzers } from '../../analysis/host.js';
+import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
+import { targetLayout, type TargetLayout } from './layouts.js';
+import { scanAdm, type UnrenderedFeatures } from './metadata.js';
+import { AdmRenderer, planRender } from './renderer.js';
+import { readDbmd, type DbmdSummary } from './dbmd.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export const RENDER_METHOD = 'ITU-R BS.2127 render by dubstage (EBU ADM renderer rules), not Dolby\'s renderer: no trims, downmix settings or limiter applied';
+
+export interface RenderLoudness {
+  integratedLufs: number | null;
+  momentaryMaxLufs: number | null;
+  shortTermMaxLufs: number | null;
+  loudnessRangeLu: number | null;
+  truePeakDbtp: number | null;
+  samplePeakDbfs: number | null;
+}
+
+export interface RenderMeasurement {
+  layout: string;
+  method: string;
+  loudness: RenderLoudness | null;
+  /** What the master uses that this render leaves out or simplifies. */
+  notRendered: string[];
+  written?: string;
+  error?: ErrorInfo;
+}
+
+export interface RenderRequest {
+  /** Layout names as typed ("5.1", "2.0", "0+5+0"). */
+  layouts: string[];
+  /** Write the (single) layout's render here (WAV, 32-bit float). */
+  writePath?: string;
+  /** True when no --render was given: the default 5.1 render of a master with objects. */
+  byDefault?: boolean;
+}
+
+export function parseRenderList(text: string): TargetLayout[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new DubstageError({ code: 'usage', message: `--render '${text}': name at least one layout, e.g. 5.1,2.0` });
+  return names.map(targetLayout);
+}
+
+function describeUnrendered(u: UnrenderedFeatures, skipped: Array<{ objectId: string; type: string }>): string[] {
+  const out: string[] = [];
+  if (u.extent) out.push(`extent (width/height/depth) in ${u.extent} block(s): rendered as point sources`);
+  if (u.nearDistance) out.push(`polar distance < 1 in ${u.nearDistance} block(s): rendered at the speakers (BS.2127 would widen them)`);
+  if (u.diffuse) out.push(`diffuse in ${u.diffuse} block(s): rendered as direct sound (no decorrelation; same power per speaker)`);
+  if (u.zoneExclusion) out.push(`zoneExclusion in ${u.zoneExclusion} block(s): not applied`);
+  if (u.screenRef) out.push(`screenRef in ${u.screenRef} block(s): no screen scaling applied`);
+  for (const s of skipped) out.push(`audioObject ${s.objectId} (${s.type}): not rendered`);
+  return out;
+}
+
+function chunkBytes(file: string, offset: number, size: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(size);
+    const n = readSync(fd, b, 0, size, offset);
+    return b.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One file's renders: made by the hook, read after the pass. */
+export class AdmRenderTap {
+  private renderer: AdmRenderer | null = null;
+  private meters: LoudnessAnalyzer[] = [];
+  private writer: WavWriter | null = null;
+  private writeTmp: string | null = null;
+  private error: ErrorInfo | null = null;
+  private frameOffset = 0;
+  private skipped: Array<{ objectId: string; type: string }> = [];
+  readonly layouts: TargetLayout[];
+  dbmd: DbmdSummary | null = null;
+
+  constructor(private readonly request: RenderRequest) {
+    this.layouts = request.layouts.map(targetLayout);
+    if (request.writePath && this.layouts.length !== 1) {
+      throw new DubstageError({ code: 'usage', message: `--write writes one render: give one layout with --render (got ${this.layouts.map((l) => l.id).join(',')})` });
+    }
+  }
+
+  /** Wrap the master's source (all tracks): reads pass through, each block is rendered and measured. */
+  wrap(report: AdmReport, source: AudioSource): AudioSource {
+    const file = source.header.path;
+    const fmt = source.header.format;
+    try {
+      const axml = source.header.chunks.find((c) => c.id === 'axml');
+      if (!axml) throw new DubstageError({ code: 'bad-format', message: `${file}: no axml chunk to render from`, path: file });
+      const chnaChunk = source.header.chunks.find((c) => c.id === 'chna');
+      const chna = chnaChunk ? parseChna(chunkBytes(file, chnaChunk.dataOffset, chnaChunk.size), file, chnaChunk.offset) : null;
+      const dbmdChunk = source.header.chunks.find((c) => c.id === 'dbmd');
+      if (dbmdChunk) this.dbmd = readDbmd(chunkBytes(file, dbmdChunk.dataOffset, dbmdChunk.size));
+      const scan = scanAdm(file, axml.dataOffset, axml.size);
+      const plan = planRender(scan, chna, fmt.channels);
+      this.skipped = plan.skipped;
+      if (plan.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${file}: the ADM has no DirectSpeakers or Objects tracks to render`, path: file });
+      void report;
+      this.meters = this.layouts.map((l) => {
+        const m = new LoudnessAnalyzer({});
+        m.start({ sampleRate: fmt.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames: fmt.frames });
+        return m;
+      });
+      if (this.request.writePath) this.openWriter(file, fmt.sampleRate, fmt.frames);
+      const scanned = { scan, plan };
+      let maxFrames = 0;
+      const ensure = (frames: number): AdmRenderer => {
+        if (!this.renderer || frames > maxFrames) {
+          this.renderer?.close();
+          maxFrames = Math.max(frames, 4096);
+          this.renderer = new AdmRenderer(file, scanned.scan, scanned.plan, this.layouts, fmt.sampleRate, maxFrames);
+          this.renderer.reset(this.frameOffset);
+        }
+        return this.renderer;
+      };
+      return {
+        header: source.header,
+        files: source.files,
+        seek: (frame) => {
+          source.seek(frame);
+          this.frameOffset = frame;
+          if (!this.error) this.renderer?.reset(frame);
+        },
+        read: (out, maxRead) => {
+          const got = source.read(out, maxRead);
+          if (got > 0 && !this.error) {
+            try {
+              const r = ensure(maxRead);
+              r.render(out, got);
+              // written before metering: a meter may filter its block in place
+              this.writer?.append(r.outputs[0]!, got);
+              this.meters.forEach((m, l) => m.process({ channels: r.outputs[l]!, frames: got, frameOffset: this.frameOffset }));
+            } catch (err) {
+              this.fail(err, file);
+            }
+            this.frameOffset += got;
+          }
+          return got;
+        },
+        close: () => {
+          this.renderer?.close();
+          source.close();
+        },
+      };
+    } catch (err) {
+      this.fail(err, file);
+      return source;
+    }
+  }
+
+  /** Objects only (no bed for the meters): the renders get a pass of their own over the file. */
+  async measureAlone(report: AdmReport, source: AudioSource): Promise<void> {
+    const wrapped = this.wrap(report, source);
+    if (this.error) return;
+    await runAnalyzers(wrapped, []);
+  }
+
+  private openWriter(input: string, sampleRate: number, frames: number): void {
+    const out = path.resolve(this.request.writePath!);
+    let same = false;
+    try {
+      same = realpathSync(out) === realpathSync(input);
+    } catch {
+      same = false;
+    }
+    if (same) throw new DubstageError({ code: 'usage', message: `--write ${out}: that is the input file; a render is never written over its master`, path: out });
+    const channels = this.layouts[0]!.speakers.length;
+    // past 4 GiB a plain WAV cannot say its size: RF64 then
+    const container = frames * channels * 4 > 0xffffff00 ? 'rf64' : 'wav';
+    this.writer = new WavWriter(out, { sampleRate, channels, encoding: 'f32le', container });
+    this.writeTmp = out;
+  }
+
+  private fail(err: unknown, file: string): void {
+    this.error = toErrorInfo(err, file);
+    this.writer?.abort();
+    this.writer = null;
+  }
+
+  /** The renders' results (call once, after the pass). */
+  results(): RenderMeasurement[] {
+    let written: string | undefined;
+    if (this.writer) {
+      this.writer.close();
+      written = this.writeTmp ?? undefined;
+    }
+    const notRendered = describeUnrendered(this.renderer?.unrendered ?? { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 }, this.skipped);
+    return this.layouts.map((l, i) => {
+      const base: RenderMeasurement = { layout: l.id, method: RENDER_METHOD, loudness: null, notRendered };
+      if (this.error) return { ...base, error: this.error };
+      const r = this.meters[i]!.finish().loudness;
+      const m: RenderMeasurement = {
+        ...base,
+        loudness: {
+          integratedLufs: r.integratedLufs,
+          momentaryMaxLufs: r.momentaryMaxLufs,
+          shortTermMaxLufs: r.shortTermMaxLufs,
+          loudnessRangeLu: r.loudnessRangeLu,
+          truePeakDbtp: r.truePeakDbtp,
+          samplePeakDbfs: r.samplePeakDbfs,
+        },
+      };
+      if (written && i === 0) m.written = written;
+      return m;
+    });
+  }
+}
+
+/** Does this file look like an ADM master (axml present)? Cheap: the chunk table only. */
+export function isAdmMaster(file: string): boolean {
+  try {
+    return readAudioHeader(file).chunks.some((c) => c.id === 'axml');
+  } catch {
+    return false;
+  }
+}
+
+/** Text lines for the renders of one file (the CLI appends them to the measure text). */
+export function renderRendersText(file: string, renders: RenderMeasurement[], dbmd: DbmdSummary | null): string {
+  const f = (v: number | null, unit: string): string => (v === null ? '-' : `${v.toFixed(1)} ${unit}`);
+  const lines = [`${file}: renders (${RENDER_METHOD})`];
+  for (const r of renders) {
+    if (r.error) lines.push(`  ${r.layout}: not rendered: ${r.error.message}`);
+    else if (r.loudness) {
+      const l = r.loudness;
+      lines.push(`  ${r.layout}: integrated ${f(l.integratedLufs, 'LUFS')}, LRA ${f(l.loudnessRangeLu, 'LU')}, true peak ${f(l.truePeakDbtp, 'dBTP')}, M max ${f(l.momentaryMaxLufs, 'LUFS')}, S max ${f(l.shortTermMaxLufs, 'LUFS')}${r.written ? ` (written to ${r.written})` : ''}`);
+    }
+  }
+  for (const n of renders[0]?.notRendered ?? []) lines.push(`  not rendered: ${n}`);
+  if (dbmd) lines.push(`  dbmd (Dolby's re-render would apply): ${dbmd.text}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,345 @@
+/**
+ * An ADM master rendered to loudspeaker layouts (ITU-R BS.2127), block by block as the analysis host
+ * reads the file. Each rendering item (one track of a DirectSpeakers or Objects audioObject) walks its
+ * channel's audioBlockFormats in time: per BS.2127 7.2 a block's gains are reached by a linear ramp
+ * over the block (or its jumpPosition interpolationLength) from the previous block's gains when the
+ * previous block ends where this one starts, and held to its end; DirectSpeakers blocks hold their gains.
+ */
+import { closeSync } from 'node:fs';
+import type { Chna } from '../../audio/adm/chna.js';
+import { COMMON_CHANNELS, COMMON_PACKS } from '../../audio/adm/common-definitions.js';
+import { DubstageError } from '../../errors.js';
+import { DirectSpeakersPanner, type DirectSpeakersBlock } from './direct-speakers.js';
+import type { TargetLayout } from './layouts.js';
+import { BlockCursor, openForCursors, type AdmScan, type RenderBlock, type ScanChannel, type UnrenderedFeatures } from './metadata.js';
+import { createMixer, type Mixer } from './mix.js';
+import { ObjectGains } from './objects.js';
+import { add, ceilSample, cmp, samplePosition, ZERO, type Rational } from './time.js';
+
+export interface RenderItem {
+  objectId: string;
+  /** 0-based channel of the file. */
+  track: number;
+  channelId: string;
+  kind: 'Objects' | 'DirectSpeakers';
+  /** Innermost pack that holds the channel (for the DirectSpeakers mapping rules). */
+  packId: string | null;
+  objectStart: Rational;
+  objectEnd: Rational | null;
+  /** audioObject gain along the nesting path, 0 when muted. */
+  objectGain: number;
+}
+
+export interface RenderPlan {
+  items: RenderItem[];
+  /** audioObjects that carry audio this renderer does not render (HOA, Matrix, Binaural), by id. */
+  skipped: Array<{ objectId: string; type: string }>;
+}
+
+const TYPES: Record<string, string> = { '0001': 'DirectSpeakers', '0002': 'Matrix', '0003': 'Objects', '0004': 'HOA', '0005': 'Binaural' };
+
+function typeOf(id: string, typeLabel: string | null, typeDefinition: string | null): string {
+  const m = /^A[PC]_([0-9a-fA-F]{4})/.exec(id);
+  return (typeLabel && TYPES[typeLabel]) || typeDefinition || (m ? (TYPES[m[1]!.toLowerCase()] ?? 'unknown') : 'unknown');
+}
+
+/** Link programme -> content -> objects -> packs/tracks -> channel formats into rendering items. */
+export function planRender(scan: AdmScan, chna: Chna | null, fileChannels: number): RenderPlan {
+  const path = scan.path;
+  const items: RenderItem[] = [];
+  const skipped: RenderPlan['skipped'] = [];
+  const trackOf = new Map<string, number>();
+  const formatOf = new Map<string, string>();
+  for (const e of chna?.entries ?? []) {
+    if (e.trackIndex >= 1 && e.trackIndex <= fileChannels) trackOf.set(e.uid, e.trackIndex - 1);
+    formatOf.set(e.uid, e.formatRef);
+  }
+  const channelOfUid = (uid: string): string | null => {
+    const atu = scan.trackUids.get(uid);
+    const ref = formatOf.get(uid) ?? atu?.trackFormatRef ?? null;
+    if (ref?.startsWith('AC_')) return ref;
+    if (atu?.channelFormatRef) return atu.channelFormatRef;
+    if (ref) {
+      const s = scan.trackStream.get(ref);
+      const c = s ? scan.streamChannel.get(s) : undefined;
+      if (c) return c;
+      const m = /^AT_([0-9a-fA-F]{8})_/.exec(ref);
+      if (m) return `AC_${m[1]}`;
+    }
+    return null;
+  };
+  // pack trees: a pack that refers to itself (directly or round a loop) is refused
+  const packChannels = (packId: string, trail: string[]): Array<{ channel: string; pack: string }> => {
+    if (trail.includes(packId)) {
+      throw new DubstageError({ code: 'bad-format', message: `${path}: audioPackFormat ${packId} refers to itself (${[...trail, packId].join(' -> ')})`, path });
+    }
+    const own = scan.packs.get(packId);
+    if (!own) return (COMMON_PACKS.get(packId)?.channels ?? []).map((channel) => ({ channel, pack: packId }));
+    return [...own.packRefs.flatMap((p) => packChannels(p, [...trail, packId])), ...own.channelRefs.map((channel) => ({ channel, pack: packId }))];
+  };
+  const roots: string[] = [];
+  const programme = scan.programmes[0];
+  if (programme) for (const c of programme.contentRefs) roots.push(...(scan.contents.get(c) ?? []));
+  else {
+    const children = new Set([...scan.objects.values()].flatMap((o) => o.objectRefs));
+    for (const id of scan.objects.keys()) if (!children.has(id)) roots.push(id);
+  }
+  const visit = (id: string, start: Rational | null, end: Rational | null, gain: number, trail: string[]): void => {
+    if (trail.includes(id)) {
+      throw new DubstageError({ code: 'bad-format', message: `${path}: audioObject ${id} refers to itself (${[...trail, id].join(' -> ')})`, path });
+    }
+    const o = scan.objects.get(id);
+    if (!o) return;
+    const objectStart = o.start ?? start ?? ZERO;
+    const objectEnd = o.duration ? add(objectStart, o.duration) : end;
+    const g = gain * (o.mute ? 0 : o.gain);
+    for (const child of o.objectRefs) visit(child, objectStart, objectEnd, g, [...trail, id]);
+    if (o.trackUidRefs.length === 0 || o.packRefs.length === 0) return;
+    const inPacks = o.packRefs.flatMap((p) => packChannels(p, []));
+    const type = typeOf(o.packRefs[0]!, scan.packs.get(o.packRefs[0]!)?.typeLabel ?? null, scan.packs.get(o.packRefs[0]!)?.typeDefinition ?? null);
+    if (type !== 'Objects' && type !== 'DirectSpeakers') {
+      skipped.push({ objectId: id, type });
+      return;
+    }
+    o.trackUidRefs.forEach((uid, k) => {
+      const track = trackOf.get(uid);
+      if (track === undefined) return; // no audio for it: the ADM report says so
+      const channelId = channelOfUid(uid) ?? inPacks[k]?.channel ?? null;
+      if (!channelId) return;
+      const pack = inPacks.find((p) => p.channel === channelId)?.pack ?? o.packRefs[0]!;
+      items.push({ objectId: id, track, channelId, kind: type, packId: pack, objectStart, objectEnd, objectGain: g });
+    });
+  };
+  for (const r of roots) visit(r, null, null, 1, []);
+  return { items, skipped };
+}
+
+/** A ramp or a hold of gains over [first, last) samples; `from` null = a hold at `to`. */
+interface Segment {
+  first: number;
+  last: number;
+  startPos: number;
+  endPos: number;
+  from: Float64Array[] | null;
+  to: Float64Array[];
+}
+
+function commonBlock(channelId: string): DirectSpeakersBlock | null {
+  const c = COMMON_CHANNELS.get(channelId);
+  if (!c) return null;
+  const m = /^(UH|[MUTB])([+-]\d{3}|[+-]SC)?/.exec(c.speakerLabel);
+  const layer = m?.[1] ?? 'M';
+  const el = layer === 'U' ? 30 : layer === 'T' ? 90 : layer === 'B' ? -30 : layer === 'UH' ? 45 : 0;
+  const az = m?.[2] && !m[2].endsWith('SC') ? Number(m[2]) : 0;
+  const lfe = c.speakerLabel.startsWith('LFE');
+  const bound = (value: number) => ({ value, min: null, max: null });
+  return {
+    speakerLabels: [`urn:itu:bs:2051:0:speaker:${c.speakerLabel}`],
+    polar: { azimuth: bound(c.speakerLabel === 'M+022' ? 22.5 : c.speakerLabel === 'M-022' ? -22.5 : az), elevation: bound(lfe ? -30 : el), distance: bound(1) },
+    cartesian: null,
+    lowPassHz: lfe ? 120 : null,
+    highPassHz: null,
+    gain: 1,
+  };
+}
+
+class ItemState {
+  private segments: Segment[] = [];
+  private lastEnd: Rational | null = null;
+  private lastGains: Float64Array[] | null = null;
+  private prevEnd: Rational | null = null;
+  private exhausted = false;
+  constructor(
+    readonly item: RenderItem,
+    private readonly cursor: BlockCursor | null,
+    private staticBlock: DirectSpeakersBlock | null,
+    private readonly gainsFor: (block: RenderBlock) => Float64Array[],
+    private readonly rate: number,
+    private readonly path: string,
+  ) {}
+
+  private pull(): boolean {
+    if (this.exhausted) return false;
+    let block: RenderBlock | null;
+    if (this.cursor) block = this.cursor.next();
+    else {
+      block = this.staticBlock ? { id: this.item.channelId, byteOffset: 0, rtime: null, duration: null, interpolationLength: null, objects: null, directSpeakers: this.staticBlock } : null;
+      this.staticBlock = null;
+    }
+    if (!block) {
+      this.exhausted = true;
+      return false;
+    }
+    const it = this.item;
+    let start: Rational;
+    let end: Rational | null;
+    if (block.rtime && block.duration) {
+      start = add(it.objectStart, block.rtime);
+      end = add(start, block.duration);
+      if (it.objectEnd && cmp(end, it.objectEnd) > 0) end = it.objectEnd; // BS.2127 refuses; we hold to the object's end
+    } else {
+      start = it.objectStart;
+      end = it.objectEnd;
+    }
+    if (this.prevEnd && cmp(start, this.prevEnd) < 0) {
+      throw new DubstageError({
+        code: 'bad-format',
+        message: `${this.path}: ADM XML at byte ${block.byteOffset}: audioBlockFormat ${block.id} of ${it.channelId} starts at ${samplePosition(start, 1).toFixed(5)} s, before the previous block ends (${samplePosition(this.prevEnd, 1).toFixed(5)} s): blocks must be in time order and not overlap`,
+        path: this.path,
+        byteOffset: block.byteOffset,
+      });
+    }
+    this.prevEnd = end;
+    const to = this.gainsFor(block);
+    const startPos = samplePosition(start, this.rate);
+    const first = ceilSample(start, this.rate);
+    const last = end ? ceilSample(end, this.rate) : Number.POSITIVE_INFINITY;
+    const endPos = end ? samplePosition(end, this.rate) : Number.POSITIVE_INFINITY;
+    let target: Rational = start;
+    const continues = block.objects !== null && this.lastEnd !== null && cmp(start, this.lastEnd) === 0;
+    if (continues) target = block.interpolationLength ? add(start, block.interpolationLength) : (end ?? start);
+    const targetSample = ceilSample(target, this.rate);
+    const targetPos = samplePosition(target, this.rate);
+    if (continues && targetSample > first) this.segments.push({ first, last: targetSample, startPos, endPos: targetPos, from: this.lastGains, to });
+    if (last > targetSample || !end) this.segments.push({ first: Math.max(first, targetSample), last, startPos, endPos, from: null, to });
+    this.lastEnd = end;
+    this.lastGains = to;
+    return true;
+  }
+
+  /** Blocks parsed and not yet played (the memory a long master costs per item). */
+  held(): number {
+    return this.segments.length + (this.cursor?.queued ?? 0);
+  }
+
+  /** Add this item's contribution to the mixer's outputs for frames [frame, frame + n); `offsets[l]` is layout l's first output. */
+  process(input: Float32Array, frame: number, n: number, mixer: Mixer, offsets: number[]): void {
+    const endFrame = frame + n;
+    let loaded = false;
+    for (;;) {
+      if (this.segments.length === 0 && !this.pull()) return;
+      const s = this.segments[0]!;
+      if (s.first >= endFrame) return;
+      const a = Math.max(s.first, frame);
+      const b = Math.min(s.last, endFrame);
+      if (b > a) {
+        if (!loaded) mixer.load(input, n);
+        loaded = true;
+        this.apply(s, a - frame, b - frame, a, mixer, offsets);
+      }
+      if (s.last > endFrame) return;
+      this.segments.shift();
+    }
+  }
+
+  private apply(s: Segment, i0: number, i1: number, firstFrame: number, mixer: Mixer, offsets: number[]): void {
+    const span = s.endPos - s.startPos;
+    // the ramp's position at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
+    const p0 = s.from ? (firstFrame - s.startPos) / span : 0;
+    const dp = s.from ? 1 / span : 0;
+    for (let l = 0; l < offsets.length; l++) {
+      const to = s.to[l]!;
+      const from = s.from?.[l] ?? null;
+      for (let c = 0; c < to.length; c++) {
+        const g1 = to[c]!;
+        const g0 = from ? from[c]! : g1;
+        if (g1 === 0 && g0 === 0) continue;
+        if (g0 === g1) mixer.hold(offsets[l]! + c, g1, i0, i1);
+        else mixer.ramp(offsets[l]! + c, g0, g1 - g0, p0, dp, i0, i1);
+      }
+    }
+  }
+}
+
+/** Renders one file's items to several layouts at once (one pass, gains per layout). */
+export class AdmRenderer {
+  readonly unrendered: UnrenderedFeatures = { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 };
+  private readonly fd: number;
+  private states: ItemState[] = [];
+  readonly outputs: Float32Array[][];
+  private readonly mixer: Mixer;
+  private readonly offsets: number[];
+  private frame = 0;
+
+  constructor(
+    private readonly path: string,
+    private readonly scan: AdmScan,
+    private readonly plan: RenderPlan,
+    readonly layouts: TargetLayout[],
+    private readonly sampleRate: number,
+    private readonly maxFrames: number,
+    useWasm = true,
+  ) {
+    // one panner set per layout, shared by every item (they hold no per-item state)
+    this.objectPanners = layouts.map((l) => new ObjectGains(l));
+    this.directPanners = layouts.map((l) => new DirectSpeakersPanner(l));
+    this.fd = openForCursors(path);
+    this.offsets = [];
+    let total = 0;
+    for (const l of layouts) {
+      this.offsets.push(total);
+      total += l.speakers.length;
+    }
+    this.mixer = createMixer(total, maxFrames, useWasm);
+    this.outputs = layouts.map((l, i) => l.speakers.map((_, c) => this.mixer.outputs[this.offsets[i]! + c]!));
+    this.reset(0);
+  }
+
+  private readonly objectPanners: ObjectGains[];
+  private readonly directPanners: DirectSpeakersPanner[];
+
+  private gainsFor(item: RenderItem): (block: RenderBlock) => Float64Array[] {
+    const objects = this.objectPanners;
+    const direct = this.directPanners;
+    return (block) => {
+      const g = block.objects
+        ? objects.map((o) => o.gains(block.objects!))
+        : block.directSpeakers
+          ? direct.map((d) => d.gains(block.directSpeakers!, item.packId))
+          : this.layouts.map((l) => new Float64Array(l.speakers.length));
+      for (const v of g) for (let i = 0; i < v.length; i++) v[i]! *= item.objectGain;
+      return g;
+    };
+  }
+
+  /** Start over at `frame` (the host's seek): cursors restart and skip what ends before it. */
+  reset(frame: number): void {
+    this.states = this.plan.items.map((item) => {
+      const own = this.scan.channels.get(item.channelId);
+      const fn = this.gainsFor(item);
+      const cursor = own ? new BlockCursor(this.path, this.fd, own, item.kind, this.scan.version2, own.lowPassHz, own.highPassHz, this.unrendered) : null;
+      const fixed = own ? null : item.kind === 'DirectSpeakers' ? commonBlock(item.channelId) : null;
+      if (!own && !fixed) {
+        throw new DubstageError({ code: 'bad-format', message: `${this.path}: audioChannelFormat ${item.channelId} (audioObject ${item.objectId}) is neither in the file nor a common definition`, path: this.path });
+      }
+      return new ItemState(item, cursor, fixed, fn, this.sampleRate, this.path);
+    });
+    if (frame > 0) {
+      // walk the metadata up to the start over silence (the outputs are cleared before each block)
+      const scratch = new Float32Array(this.maxFrames);
+      for (let f = 0; f < frame; f += this.maxFrames) {
+        const n = Math.min(this.maxFrames, frame - f);
+        for (const st of this.states) st.process(scratch, f, n, this.mixer, this.offsets);
+      }
+    }
+    this.frame = frame;
+  }
+
+  /** Render `frames` frames of the file's channels (planar) into `outputs[layout][channel]`. */
+  render(input: Float32Array[], frames: number): void {
+    for (const outs of this.outputs) for (const o of outs) o.fill(0, 0, frames);
+    for (const st of this.states) st.process(input[st.item.track]!, this.frame, frames, this.mixer, this.offsets);
+    this.frame += frames;
+  }
+
+  /** Blocks parsed and waiting, over all items: bounded by the cursors' windows, not by the master's length. */
+  heldBlocks(): number {
+    return this.states.reduce((n, s) => n + s.held(), 0);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+export type { ScanChannel };
