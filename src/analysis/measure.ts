@@ -5,6 +5,8 @@
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
+// IMF virtual-track addresses (CPL.xml#track<N>) open through the audio address registry
+import '../imf/index.js';
 import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
 import { admLoudnessScope, admTrackLabels, readAdm } from '../audio/adm/index.js';
@@ -111,6 +113,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       !options.onStep &&
       !admMaster &&
       !isEmbeddedPath(inp.path) &&
+      // an IMF virtual track hashes its track files in order: one pass, one thread
+      f.container !== 'imf' &&
       h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
       to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
     let r: LoudnessResult;

@@ -47,6 +47,8 @@ export interface FileMeasurement {
   series?: LoudnessSeries;
   /** NaN/±Inf samples of a float file (read as 0 by every meter): how many, where. */
   nonFinite?: NonFiniteReport;
+  /** An IMF virtual track (`"container": "imf"`): its CPL id, title, edit rate, MCA language and soundfield group. */
+  imf?: { cpl: string; title: string | null; editRate: string | null; language: string | null; mcaGroup: string | null };
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
   warnings: string[];

@@ -13,6 +13,7 @@ import type { AudioInput } from './multimono.js';
 import { decodeInterleaved, readDecodeInterleaved, type PcmDecodeOptions, type SampleEncoding } from './pcm.js';
 import { isRiffWave, readRiffHeader } from './riff.js';
 import type { AudioHeader, AudioSource, ByteSource } from './types.js';
+import { applyMcaLabels, openMxfTrack, parseMxfAddress, sniffMxf } from './mxf/index.js';
 
 export interface OpenOptions {
   /** User-declared labels (--channels), which win over everything the file says. */
@@ -30,6 +31,7 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   const head = readBytes(src, 0, 12);
   if (isRiffWave(head)) return readRiffHeader(src);
   if (isAiff(head)) return readAiffHeader(src);
+  if (sniffMxf(readBytes(src, 0, 65552))) return openMxfTrack(src, src.name, null).source.header;
   const compressed = sniffCompressed(head);
   if (compressed) {
     throw new DubstageError({
@@ -52,6 +54,12 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
 
 /** The header of a file with its channel labels decided (for inspect, delivery, ADM). */
 export function readAudioHeader(filePath: string, options: OpenOptions = {}): AudioHeader {
+  const opener = addressOpeners.find((o) => o.matches(filePath));
+  if (opener || parseMxfAddress(filePath)) {
+    const source = opener ? opener.open(filePath, options) : openMxfAddress(filePath, options);
+    source.close();
+    return source.header;
+  }
   const src = openFileSource(filePath);
   try {
     const header = readHeaderFrom(src);
@@ -70,6 +78,7 @@ export function readAudioHeader(filePath: string, options: OpenOptions = {}): Au
  */
 export function applyLabels(header: AudioHeader, user?: ChannelLabel[]): void {
   const n = header.format.channels;
+  if (applyMcaLabels(header, user)) return;
   if (user && user.length > 0 && user.length !== n) {
     throw new DubstageError({
       code: 'usage',
@@ -206,9 +215,13 @@ export function openByteSource(src: ByteSource, options: OpenOptions = {}): Audi
 export async function openAudio(input: AudioInput | string, options: OpenOptions = {}): Promise<AudioSource> {
   const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
   if (inp.files && inp.files.length > 1) return openMultiMono(inp, options);
+  const opener = addressOpeners.find((o) => o.matches(inp.path));
+  if (opener) return opener.open(inp.path, options);
+  if (parseMxfAddress(inp.path)) return openMxfAddress(inp.path, options);
   const src = openFileSource(inp.path);
   const head = readBytes(src, 0, 12);
   if (!isRiffWave(head) && !isAiff(head)) {
+    if (sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, inp.path, null, options);
     const kind = sniffCompressed(head);
     if (kind) {
       src.close();
@@ -216,6 +229,36 @@ export async function openAudio(input: AudioInput | string, options: OpenOptions
     }
   }
   return openByteSource(src, options);
+}
+
+/**
+ * Addresses that name a stream rather than a file (an IMF virtual track, `CPL.xml#track1`): a room above
+ * audio registers an opener (src/imf), so the readers stay below it and the workers open them too.
+ */
+export interface AddressOpener {
+  matches(p: string): boolean;
+  open(p: string, options: OpenOptions): AudioSource;
+}
+const addressOpeners: AddressOpener[] = [];
+export function registerAddressOpener(opener: AddressOpener): void {
+  if (!addressOpeners.includes(opener)) addressOpeners.push(opener);
+}
+
+function openMxfSource(src: ByteSource, address: string, track: number | null, options: OpenOptions): AudioSource {
+  const { source } = openMxfTrack(src, address, track, options.pcm);
+  try {
+    applyLabels(source.header, options.channels);
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+  return source;
+}
+
+/** `FILE.mxf#track<N>`: one audio track of an MXF with several. */
+function openMxfAddress(address: string, options: OpenOptions): AudioSource {
+  const a = parseMxfAddress(address)!;
+  return openMxfSource(openFileSource(a.file), address, a.track, options);
 }
 
 function openMultiMono(inp: AudioInput, options: OpenOptions): AudioSource {
