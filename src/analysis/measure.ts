@@ -92,6 +92,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const f = h.format;
     out.format = fileFormat;
     out.channelLabelSource = f.labelSource;
+    if (h.imf) out.imf = h.imf;
+    if (h.mxf) out.mxf = h.mxf;
     out.warnings.push(...h.warnings);
     const fps = options.fps ?? { num: 24, den: 1 };
     const fromSeconds = options.from !== undefined ? rangeBoundSeconds(options.from, h, fps, '--from') : options.fromSeconds;

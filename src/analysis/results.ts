@@ -3,7 +3,7 @@
  * contract (schema 1): later tools and users' scripts read them. Minus infinity is null.
  */
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
-import type { AudioFormat, Container, SampleFormat } from '../audio/types.js';
+import type { AudioFormat, AudioHeader, Container, MxfTrackFacts, SampleFormat } from '../audio/types.js';
 import type { ErrorInfo } from '../errors.js';
 import type { NonFiniteReport } from './non-finite.js';
 
@@ -48,7 +48,9 @@ export interface FileMeasurement {
   /** NaN/±Inf samples of a float file (read as 0 by every meter): how many, where. */
   nonFinite?: NonFiniteReport;
   /** An IMF virtual track (`"container": "imf"`): its CPL id, title, edit rate, MCA language and soundfield group. */
-  imf?: { cpl: string; title: string | null; editRate: string | null; language: string | null; mcaGroup: string | null };
+  imf?: NonNullable<AudioHeader['imf']>;
+  /** An MXF track (or an IMF virtual track's first track file): pattern, wrapping, MCA labels, language. */
+  mxf?: MxfTrackFacts;
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
   warnings: string[];

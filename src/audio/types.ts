@@ -94,6 +94,8 @@ export interface AudioHeader {
   warnings: string[];
   /** An MXF track's wrapping and labels (src/audio/mxf); an IMF virtual track carries its first resource's. */
   mxf?: MxfTrackFacts;
+  /** An IMF audio virtual track's CPL facts (the measure contract's `imf` object). */
+  imf?: { cpl: string; title: string | null; editRate: string | null; language: string | null; mcaGroup: string | null };
 }
 
 export interface MxfTrackFacts {

@@ -9,6 +9,7 @@ import { DubstageError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { resolveMedia } from '../session/media.js';
 import type { Rational } from '../session/time.js';
 import type { AdmSummary } from './types.js';
+import { containerDeliverables } from '../imf/deliverables.js';
 
 export const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
 
@@ -29,10 +30,22 @@ export async function discover(paths: string[]): Promise<Discovered> {
       out.errors.push(toErrorInfo(err, p));
       continue;
     }
+    // an IMF package (or CPL) stands for its audio virtual tracks, an MXF for its audio tracks (issue 18)
+    const packaged = await containerDeliverables(p);
+    if (packaged) {
+      out.files.push(...packaged.files);
+      out.errors.push(...packaged.errors);
+      continue;
+    }
     if (stat.isDirectory()) {
       const entries = fs.readdirSync(p, { withFileTypes: true });
       for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         if (e.isFile() && AUDIO_EXT.test(e.name) && !e.name.startsWith('.')) out.files.push(path.join(p, e.name));
+        else if (e.isFile() && /\.mxf$/i.test(e.name) && !e.name.startsWith('.')) {
+          const mxf = (await containerDeliverables(path.join(p, e.name)))!;
+          out.files.push(...mxf.files);
+          out.errors.push(...mxf.errors);
+        }
       }
       continue;
     }

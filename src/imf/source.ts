@@ -241,6 +241,13 @@ export function openVirtualTrack(pkg: ImfPackage, cpl: Cpl, index: number, addre
     };
     applyLabels(vtHeader, options.channels);
     const facts: VirtualTrackFacts = { cpl, track: vt, index, language: first.mxf?.language ?? null, mcaGroup: first.mxf?.soundfieldGroups[0] ?? null };
+    vtHeader.imf = {
+      cpl: `urn:uuid:${cpl.id}`,
+      title: cpl.title,
+      editRate: cpl.editRate ? `${cpl.editRate.num}/${cpl.editRate.den}` : null,
+      language: facts.language,
+      mcaGroup: facts.mcaGroup,
+    };
     return new ImfVirtualTrackSource(vtHeader, pieces, open, pkg, facts);
   } catch (err) {
     for (const f of open.values()) f.source.close();
