@@ -5,7 +5,7 @@
  * for are hashed in file order, the parts it skips (header, other resources' ranges, the footer) are
  * read once for the hash alone, and the digest is compared when the last sample has been delivered.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { applyLabels, type OpenOptions } from '../audio/open.js';
 import { openFileSource } from '../audio/bytesource.js';
@@ -18,17 +18,75 @@ import type { Cpl, CplVirtualTrack, ImfPackage } from './package.js';
 const MAX_PIECES = 1_000_000;
 const HASH_CHUNK = 4 * 1024 * 1024;
 
+/**
+ * SHA-1 on a second thread: the reading thread hands each run of bytes over (moved, not shared) and
+ * goes on decoding while the other core hashes. At most HASH_BACKLOG bytes wait: a reader faster than
+ * the hash pauses, so memory stays flat.
+ */
+const HASH_BACKLOG = 64 * 1024 * 1024;
+const HASH_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const hash = require('node:crypto').createHash('sha1');
+const pending = new BigInt64Array(workerData.pending);
+const result = new Int32Array(workerData.result);
+const digest = new Uint8Array(workerData.digest);
+parentPort.on('message', (m) => {
+  if (m === 'digest') {
+    digest.set(hash.digest());
+    Atomics.store(result, 0, 1);
+    Atomics.notify(result, 0);
+    return;
+  }
+  hash.update(new Uint8Array(m));
+  Atomics.sub(pending, 0, BigInt(m.byteLength));
+  Atomics.notify(pending, 0);
+});
+`;
+
+class Sha1Thread {
+  private readonly pending = new BigInt64Array(new SharedArrayBuffer(8));
+  private readonly result = new Int32Array(new SharedArrayBuffer(4));
+  private readonly digestBytes = new Uint8Array(new SharedArrayBuffer(20));
+  private readonly worker: Worker;
+
+  constructor() {
+    this.worker = new Worker(HASH_WORKER, { eval: true, workerData: { pending: this.pending.buffer, result: this.result.buffer, digest: this.digestBytes.buffer } });
+    this.worker.unref();
+  }
+
+  update(bytes: Uint8Array): void {
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    Atomics.add(this.pending, 0, BigInt(copy.length));
+    this.worker.postMessage(copy.buffer, [copy.buffer]);
+    for (let p = Atomics.load(this.pending, 0); p > HASH_BACKLOG; p = Atomics.load(this.pending, 0)) Atomics.wait(this.pending, 0, p, 100);
+  }
+
+  digest(): string {
+    this.worker.postMessage('digest');
+    while (Atomics.load(this.result, 0) === 0) Atomics.wait(this.result, 0, 0, 100);
+    return Buffer.from(this.digestBytes).toString('base64');
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
+}
+
 /** A file's bytes hashed in order as they are read; gaps are read for the hash alone. */
 export class HashingByteSource implements ByteSource {
   readonly name: string;
   readonly size: number;
-  private readonly hash: Hash = createHash('sha1');
+  readonly plainFile?: boolean;
+  private readonly hash = new Sha1Thread();
   private hashedTo = 0;
   private gap = Buffer.alloc(0);
 
   constructor(private readonly inner: ByteSource) {
     this.name = inner.name;
     this.size = inner.size;
+    // the bytes handed on are the bytes read, in whatever pieces: a plain file stays one
+    if (inner.plainFile) this.plainFile = true;
   }
 
   private hashUpTo(end: number): void {
@@ -56,10 +114,11 @@ export class HashingByteSource implements ByteSource {
   /** Hash the rest of the file; the base64 SHA-1 of the whole file. */
   digest(): string {
     this.hashUpTo(this.size);
-    return this.hash.digest('base64');
+    return this.hash.digest();
   }
 
   close(): void {
+    this.hash.close();
     this.inner.close();
   }
 }

@@ -5,7 +5,7 @@ import { defineRule } from '../../rule.js';
 export const rule = defineRule({
   id: 'imf/clip-wrapped',
   meta: {
-    description: 'IMF/MXF audio essence is clip-wrapped',
+    description: 'IMF audio track files are clip-wrapped',
     defaultSeverity: 'error',
     options: {},
   },

@@ -9,7 +9,7 @@ import { defineRule } from '../../rule.js';
 export const rule = defineRule({
   id: 'imf/mca-labels',
   meta: {
-    description: 'IMF/MXF audio carries ST 377-4 MCA labels: one channel label per channel, a soundfield group, an RFC 5646 language',
+    description: 'IMF audio track files carry ST 377-4 MCA labels: one channel label per channel, a soundfield group, an RFC 5646 language',
     defaultSeverity: 'error',
     options: {},
   },
