@@ -203,6 +203,20 @@ export function readImfPackage(dirOrCpl: string): ImfPackage {
       pkg.problems.push({ path: a.path, error: toErrorInfo(err, a.path) });
     }
   }
+  // a CPL the ASSETMAP forgot is still read (and said to be missing from it): its audio may be all there
+  const listed = new Set([...pkg.assets.values()].map((a) => a.path));
+  for (const name of readdirSync(root).sort()) {
+    const p = path.join(root, name);
+    if (!/\.xml$/i.test(name) || listed.has(p) || pklPaths.includes(p) || path.resolve(p) === path.resolve(assetMapPath)) continue;
+    try {
+      const { root: x } = readImfXml(p, 'XML file');
+      if (!isCplRoot(x)) continue;
+      pkg.cpls.push(parseCpl(x, p));
+      pkg.problems.push({ path: p, error: { code: 'mismatch', message: `${p}: a CPL in the package folder that the ASSETMAP does not list`, path: p } });
+    } catch (err) {
+      pkg.problems.push({ path: p, error: toErrorInfo(err, p) });
+    }
+  }
   return pkg;
 }
 
