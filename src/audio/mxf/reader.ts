@@ -594,7 +594,8 @@ export function readMxf(src: ByteSource): MxfInfo {
   }
 
   // index tables against the essence
-  for (const seg of indexSegments) checkIndexSegment(src, seg, { partitions, essenceStarts, streamBytes, audioTracks, start, fail });
+  // (only where audio lives: a picture-only body's index is not ours to judge)
+  for (const seg of indexSegments) if (audioTracks.some((t) => t.bodySid === seg.bodySid)) checkIndexSegment(src, seg, { partitions, essenceStarts, streamBytes, audioTracks, start, fail });
 
   return {
     path: name,
