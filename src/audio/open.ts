@@ -46,7 +46,7 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   }
   throw new DubstageError({
     code: 'not-audio',
-    message: `${src.name}: not an audio file dubstage reads (expected WAV, RF64, BW64, AIFF or AIFC; the first bytes are '${Buffer.from(head.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.')}')`,
+    message: `${src.name}: not an audio file dubstage reads (expected WAV, RF64, BW64, AIFF, AIFC or MXF; the first bytes are '${Buffer.from(head.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.')}')`,
     path: src.name,
     byteOffset: 0,
   });
