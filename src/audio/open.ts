@@ -201,6 +201,8 @@ class MultiMonoSource implements AudioSource {
 
 /** Open a PCM stream held in a ByteSource (e.g. an AAF's embedded essence). */
 export function openByteSource(src: ByteSource, options: OpenOptions = {}): AudioSource {
+  // an MXF's essence is not one contiguous range when frame-wrapped: its own source reads it
+  if (!isRiffWave(readBytes(src, 0, 12)) && sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, src.name, null, options);
   try {
     const header = readHeaderFrom(src);
     applyLabels(header, options.channels);
