@@ -114,6 +114,8 @@ export interface MxfInfo {
 }
 
 const MAX_METADATA_SET = 1 << 20;
+/** ChannelCount is a 32-bit field; no sound essence has more than a few dozen (a corrupt count is refused, not allocated). */
+const MAX_CHANNELS = 1024;
 const SEEK_EVERY = 256;
 /** Index entries sampled against the essence (each a 16-byte read). */
 const INDEX_SAMPLES = 64;
@@ -560,7 +562,7 @@ export function readMxf(src: ByteSource): MxfInfo {
       if (!run && essenceTracks.length === 1) run = [...runs.values()].find((r) => r.bodySid === bodySid) ?? (runs.size === 1 ? [...runs.values()][0] : undefined);
       const blockAlign = descriptor.blockAlign;
       if (!unsupported) {
-        if (descriptor.channels <= 0) unsupported = `the sound descriptor at byte ${d!.offset} says ${descriptor.channels} channels`;
+        if (descriptor.channels <= 0 || descriptor.channels > MAX_CHANNELS) unsupported = `the sound descriptor at byte ${d!.offset} says ${descriptor.channels} channels (1 to ${MAX_CHANNELS} expected)`;
         else if (descriptor.sampleRate <= 0) unsupported = `the sound descriptor at byte ${d!.offset} has no audio sampling rate`;
         else if (![8, 16, 24, 32].includes(Math.ceil(descriptor.quantizationBits / 8) * 8) || descriptor.quantizationBits < 8) unsupported = `PCM with ${descriptor.quantizationBits} bits per sample is not supported (8 to 32 expected)`;
         else if (blockAlign !== descriptor.channels * Math.ceil(descriptor.quantizationBits / 8)) unsupported = `the sound descriptor at byte ${d!.offset} says block align ${blockAlign}; ${descriptor.channels} channels of ${descriptor.quantizationBits} bits need ${descriptor.channels * Math.ceil(descriptor.quantizationBits / 8)}`;
@@ -573,7 +575,7 @@ export function readMxf(src: ByteSource): MxfInfo {
         frames = Math.floor(run.bytes / blockAlign);
         run.seekPoints.forEach((sp, k) => (sp.framesBefore = Math.floor(run!.seekBytes[k]! / blockAlign)));
       } else if (!run) warnings.push(`audio track ${index} (track id ${t.summary.trackId}): no essence elements with track number 0x${t.summary.trackNumber.toString(16).padStart(8, '0')} in this file`);
-      const layout = descriptor.channels > 0 ? mcaLayout(mca, descriptor.channels) : null;
+      const layout = descriptor.channels > 0 && descriptor.channels <= MAX_CHANNELS ? mcaLayout(mca, descriptor.channels) : null;
       if (layout) {
         for (const n of layout.notes) warnings.push(`audio track ${index}: ${n}`);
         const lang = layout.language;

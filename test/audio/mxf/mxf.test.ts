@@ -7,7 +7,7 @@ import { measureFile } from '../../../src/analysis/measure.js';
 import { inspectAny } from '../../../src/analysis/inspect.js';
 import { openAudio, readAudioHeader } from '../../../src/audio/open.js';
 import { bufferSource, openFileSource } from '../../../src/audio/bytesource.js';
-import { mxfAudioAddresses, readMxf } from '../../../src/audio/mxf/index.js';
+import { mxfAudioAddresses, openMxfTrack, readMxf } from '../../../src/audio/mxf/index.js';
 import { DubstageError } from '../../../src/errors.js';
 import { fmtBody, readAll, riffFile, tempDir } from '../../helpers/audio-fixtures.js';
 import { buildMxf, testPcm, type MxfSpec } from './mxf-writer.js';
@@ -226,6 +226,41 @@ describe('bad MXF input: clear errors with offsets, never a hang', () => {
 
   it('not an MXF at all', () => {
     fails(Buffer.from('RIFF....WAVEfmt '), 'not-audio', /no MXF header partition/);
+  });
+
+  it('3000 damaged files (cut anywhere, bytes changed anywhere): each read to its end or refused with a DubstageError, quickly', () => {
+    const bases = [
+      buildMxf({ pattern: 'OP1a', wrapping: 'clip', audio: [{ bits: 24, channels: 6, pcm: testPcm(4800, 6, 24), mca: { channels: LABELS_51, group: 'sg51', language: 'en' } }] }).bytes,
+      buildMxf({ pattern: 'OP1a', wrapping: 'frame', editRate: [25, 1], video: { frames: 10, elementBytes: 500 }, audio: [{ bits: 16, channels: 2, pcm: testPcm(19200, 2, 16) }, { bits: 24, channels: 2, pcm: testPcm(19200, 2, 24) }] }).bytes,
+    ];
+    let seed = 1;
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    let refused = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < 3000; i++) {
+      const b = Buffer.from(bases[i % 2]!);
+      let bytes: Buffer = b;
+      if (rnd() < 0.3) bytes = b.subarray(0, Math.floor(rnd() * b.length));
+      else for (let k = 0; k < 1 + Math.floor(rnd() * 8); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+      const src = bufferSource('fuzz.mxf', bytes);
+      try {
+        const info = readMxf(src);
+        for (const t of info.audioTracks) {
+          try {
+            const { source } = openMxfTrack(src, 'fuzz.mxf', info.audioTracks.length > 1 ? t.index : null, undefined, info);
+            const out = Array.from({ length: source.header.format.channels }, () => new Float32Array(4096));
+            while (source.read(out, 4096) > 0);
+          } catch (err) {
+            expect(err).toBeInstanceOf(DubstageError);
+          }
+        }
+      } catch (err) {
+        expect(err).toBeInstanceOf(DubstageError);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(500);
+    expect(performance.now() - t0).toBeLessThan(60_000);
   });
 
   it('the measure of a truncated file is an error entry naming the file (the run goes on)', async () => {
