@@ -13,6 +13,8 @@ import { admBedChannelIndices, readAdm, sniffAdmXml, type AdmReport } from '../a
 import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../audio/dolby-atmos/index.js';
 import { readAudioHeader } from '../audio/open.js';
 import { toErrorInfo } from '../errors.js';
+import { inspectMxf, type MxfInspect } from '../audio/mxf/inspect.js';
+import { parseMxfAddress, sniffMxf } from '../audio/mxf/index.js';
 
 /** The `"adm"` object of inspect --json (a contract: see the layouts/ADM issue). */
 export interface AdmSummary {
@@ -37,6 +39,7 @@ function head(filePath: string): Uint8Array {
 
 /** Inspect an audio file (with its ADM when present), a bare ADM XML file, or a Dolby Atmos master set. */
 export async function inspectAny(filePath: string, channels?: ChannelLabel[], fps?: Rational): Promise<InspectResult> {
+  if (parseMxfAddress(filePath)) return inspectMxfResult(filePath, channels);
   const bytes = head(filePath);
   if (sniffAdmXml(bytes)) {
     const { adm, detail } = splitAdm(await readAdm(filePath));
@@ -52,6 +55,7 @@ export async function inspectAny(filePath: string, channels?: ChannelLabel[], fp
       warnings: ['Dolby Atmos master sets are read from the published format description; not yet tested against files written by Dolby tools'],
     };
   }
+  if (sniffMxf(bytes)) return inspectMxfResult(filePath, channels);
   const header = readAudioHeader(filePath, channels ? { channels } : {});
   const result = await inspectFile(header, fps);
   result.kind = 'audio';
@@ -66,6 +70,20 @@ export async function inspectAny(filePath: string, channels?: ChannelLabel[], fp
       const e = toErrorInfo(err, filePath);
       result.adm = { programmes: [], beds: [], bedChannels: 0, objects: 0, tracks: header.format.channels, unusedTracks: 0, problems: [{ code: e.code, message: e.message }] };
     }
+  }
+  return result;
+}
+
+/** An MXF: its structure, and the format and labels of its (first or addressed) audio track. */
+function inspectMxfResult(filePath: string, channels?: ChannelLabel[]): InspectResult {
+  const mxf = inspectMxf(filePath, channels);
+  const result: InspectResult = { path: filePath, kind: 'mxf', mxf, warnings: mxf.warnings };
+  const t = mxf.audioTracks.find((a) => a.format) ?? null;
+  if (t?.format) {
+    result.format = t.format;
+    result.codec = 'pcm';
+    result.channelLabels = t.format.channelLabels;
+    result.channelLabelSource = t.labelSource ?? undefined;
   }
   return result;
 }
@@ -115,8 +133,10 @@ export interface InspectResult {
   adm?: AdmSummary;
   /** Everything else the ADM / DAMF reader found (beds and objects one by one, timing, unused track indices). */
   admDetail?: Record<string, unknown>;
-  /** What kind of file this is when it is not audio: 'adm-xml' or 'dolby-atmos'. */
-  kind?: 'audio' | 'adm-xml' | 'dolby-atmos';
+  /** What kind of file this is when it is not audio: 'adm-xml' or 'dolby-atmos'; 'mxf' for an MXF file. */
+  kind?: 'audio' | 'adm-xml' | 'dolby-atmos' | 'mxf';
+  /** An MXF file's structure (src/audio/mxf/inspect.ts). */
+  mxf?: MxfInspect;
   warnings: string[];
   error?: ErrorInfo;
 }

@@ -5,6 +5,8 @@
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
+// IMF virtual-track addresses (CPL.xml#track<N>) open through the audio address registry
+import '../imf/index.js';
 import type { AudioSource } from '../audio/types.js';
 import { toErrorInfo } from '../errors.js';
 import { admLoudnessScope, admTrackLabels, readAdm, type AdmReport } from '../audio/adm/index.js';
@@ -104,6 +106,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const f = h.format;
     out.format = fileFormat;
     out.channelLabelSource = f.labelSource;
+    if (h.imf) out.imf = h.imf;
+    if (h.mxf) out.mxf = h.mxf;
     out.warnings.push(...h.warnings);
     const fps = options.fps ?? { num: 24, den: 1 };
     const fromSeconds = options.from !== undefined ? rangeBoundSeconds(options.from, h, fps, '--from') : options.fromSeconds;
@@ -126,6 +130,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       !options.checksums &&
       !admMaster &&
       !isEmbeddedPath(inp.path) &&
+      // an IMF virtual track hashes its track files in order: one pass, one thread
+      f.container !== 'imf' &&
       h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
       to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
     let r: LoudnessResult;

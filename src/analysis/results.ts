@@ -3,7 +3,7 @@
  * contract (schema 1): later tools and users' scripts read them. Minus infinity is null.
  */
 import type { ChannelLabel, LabelSource } from '../audio/channels.js';
-import type { AudioFormat, Container, SampleFormat, Truncation } from '../audio/types.js';
+import type { AudioFormat, AudioHeader, Container, MxfTrackFacts, SampleFormat, Truncation } from '../audio/types.js';
 import type { FileChecksums } from '../audio/checksum.js';
 
 export type { FileChecksums };
@@ -55,6 +55,10 @@ export interface FileMeasurement {
   nonFinite?: NonFiniteReport;
   /** MD5 and SHA-256 of each file (one per member of a multi-mono set), when the caller asked for them. */
   checksums?: FileChecksums[];
+  /** An IMF virtual track (`"container": "imf"`): its CPL id, title, edit rate, MCA language and soundfield group. */
+  imf?: NonNullable<AudioHeader['imf']>;
+  /** An MXF track (or an IMF virtual track's first track file): pattern, wrapping, MCA labels, language. */
+  mxf?: MxfTrackFacts;
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
   warnings: string[];

@@ -14,7 +14,7 @@ const KNOWN = new Set<string>(CHANNEL_LABELS);
 const LOWER: Map<string, ChannelLabel> = new Map(CHANNEL_LABELS.map((l) => [l.toLowerCase(), l]));
 
 /** Where a file's channel labels came from; said in the output. */
-export type LabelSource = 'user' | 'adm' | 'ixml' | 'channel-mask' | 'multi-mono-names' | 'assumed-by-count' | 'unknown';
+export type LabelSource = 'user' | 'adm' | 'mca' | 'ixml' | 'channel-mask' | 'multi-mono-names' | 'assumed-by-count' | 'unknown';
 
 export function isKnownLabel(s: string): s is (typeof CHANNEL_LABELS)[number] {
   return KNOWN.has(s);

@@ -14,6 +14,7 @@ import { decodeInterleaved, readDecodeInterleaved, type PcmDecodeOptions, type S
 import { isRiffWave, readRiffHeader } from './riff.js';
 import { isWave64, readWave64Header } from './w64.js';
 import type { AudioHeader, AudioSource, ByteSource } from './types.js';
+import { applyMcaLabels, openMxfTrack, parseMxfAddress, sniffMxf } from './mxf/index.js';
 
 export interface OpenOptions {
   /** User-declared labels (--channels), which win over everything the file says. */
@@ -34,6 +35,7 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   if (isRiffWave(head)) return readRiffHeader(src);
   if (isAiff(head)) return readAiffHeader(src);
   if (isWave64(head)) return readWave64Header(src);
+  if (sniffMxf(readBytes(src, 0, 65552))) return openMxfTrack(src, src.name, null).source.header;
   const compressed = sniffCompressed(head);
   if (compressed) {
     throw new DubstageError({
@@ -48,7 +50,7 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   }
   throw new DubstageError({
     code: 'not-audio',
-    message: `${src.name}: not an audio file dubstage reads (expected WAV, RF64, BW64, AIFF or AIFC; the first bytes are '${Buffer.from(head.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.')}')`,
+    message: `${src.name}: not an audio file dubstage reads (expected WAV, RF64, BW64, AIFF, AIFC or MXF; the first bytes are '${Buffer.from(head.subarray(0, 4)).toString('latin1').replace(/[^\x20-\x7e]/g, '.')}')`,
     path: src.name,
     byteOffset: 0,
   });
@@ -56,6 +58,12 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
 
 /** The header of a file with its channel labels decided (for inspect, delivery, ADM). */
 export function readAudioHeader(filePath: string, options: OpenOptions = {}): AudioHeader {
+  const opener = addressOpeners.find((o) => o.matches(filePath));
+  if (opener || parseMxfAddress(filePath)) {
+    const source = opener ? opener.open(filePath, options) : openMxfAddress(filePath, options);
+    source.close();
+    return source.header;
+  }
   const src = openFileSource(filePath);
   try {
     const header = readHeaderFrom(src);
@@ -74,6 +82,7 @@ export function readAudioHeader(filePath: string, options: OpenOptions = {}): Au
  */
 export function applyLabels(header: AudioHeader, user?: ChannelLabel[]): void {
   const n = header.format.channels;
+  if (applyMcaLabels(header, user)) return;
   if (user && user.length > 0 && user.length !== n) {
     throw new DubstageError({
       code: 'usage',
@@ -205,6 +214,8 @@ class MultiMonoSource implements AudioSource {
 
 /** Open a PCM stream held in a ByteSource (e.g. an AAF's embedded essence). */
 export function openByteSource(src: ByteSource, options: OpenOptions = {}): AudioSource {
+  // an MXF's essence is not one contiguous range when frame-wrapped: its own source reads it
+  if (!isRiffWave(readBytes(src, 0, 12)) && sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, src.name, null, options);
   try {
     const header = readHeaderFrom(src);
     applyLabels(header, options.channels);
@@ -221,9 +232,13 @@ export function openByteSource(src: ByteSource, options: OpenOptions = {}): Audi
 export async function openAudio(input: AudioInput | string, options: OpenOptions = {}): Promise<AudioSource> {
   const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
   if (inp.files && inp.files.length > 1) return openMultiMono(inp, options);
+  const opener = addressOpeners.find((o) => o.matches(inp.path));
+  if (opener) return opener.open(inp.path, options);
+  if (parseMxfAddress(inp.path)) return openMxfAddress(inp.path, options);
   const src = openFileSource(inp.path);
   const head = readBytes(src, 0, 12);
   if (!isRiffWave(head) && !isAiff(head)) {
+    if (sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, inp.path, null, options);
     const kind = sniffCompressed(head);
     if (kind) {
       src.close();
@@ -231,6 +246,36 @@ export async function openAudio(input: AudioInput | string, options: OpenOptions
     }
   }
   return openByteSource(src, options);
+}
+
+/**
+ * Addresses that name a stream rather than a file (an IMF virtual track, `CPL.xml#track1`): a room above
+ * audio registers an opener (src/imf), so the readers stay below it and the workers open them too.
+ */
+export interface AddressOpener {
+  matches(p: string): boolean;
+  open(p: string, options: OpenOptions): AudioSource;
+}
+const addressOpeners: AddressOpener[] = [];
+export function registerAddressOpener(opener: AddressOpener): void {
+  if (!addressOpeners.includes(opener)) addressOpeners.push(opener);
+}
+
+function openMxfSource(src: ByteSource, address: string, track: number | null, options: OpenOptions): AudioSource {
+  const { source } = openMxfTrack(src, address, track, options.pcm);
+  try {
+    applyLabels(source.header, options.channels);
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+  return source;
+}
+
+/** `FILE.mxf#track<N>`: one audio track of an MXF with several. */
+function openMxfAddress(address: string, options: OpenOptions): AudioSource {
+  const a = parseMxfAddress(address)!;
+  return openMxfSource(openFileSource(a.file), address, a.track, options);
 }
 
 function openMultiMono(inp: AudioInput, options: OpenOptions): AudioSource {

@@ -6,7 +6,7 @@
 import type { ChannelLabel, LabelSource } from './channels.js';
 import type { FileChecksums } from './checksum.js';
 
-export type Container = 'wav' | 'rf64' | 'bw64' | 'w64' | 'aiff' | 'aifc' | 'flac' | 'mp3' | 'ogg';
+export type Container = 'wav' | 'rf64' | 'bw64' | 'w64' | 'aiff' | 'aifc' | 'flac' | 'mp3' | 'ogg' | 'mxf' | 'imf';
 export type SampleFormat = 'int' | 'float';
 
 export interface ChunkInfo {
@@ -103,6 +103,25 @@ export interface AudioHeader {
   hasChna: boolean;
   hasDbmd: boolean;
   warnings: string[];
+  /** An MXF track's wrapping and labels (src/audio/mxf); an IMF virtual track carries its first resource's. */
+  mxf?: MxfTrackFacts;
+  /** An IMF audio virtual track's CPL facts (the measure contract's `imf` object). */
+  imf?: { cpl: string; title: string | null; editRate: string | null; language: string | null; mcaGroup: string | null };
+}
+
+export interface MxfTrackFacts {
+  operationalPattern: string;
+  wrapping: 'clip' | 'frame';
+  descriptor: 'wave' | 'aes3' | 'sound';
+  /** 1-based among the file's audio tracks, and how many there are. */
+  track: number;
+  audioTracks: number;
+  /** ST 377-4 MCA tag symbols: channels in order (chL ...), soundfield groups (sg51 ...), RFC 5646 language. */
+  mcaLabels: string[];
+  /** The MCA channel labels as dubstage labels, null when the track has no usable MCA. */
+  channelLabels: ChannelLabel[] | null;
+  soundfieldGroups: string[];
+  language: string | null;
 }
 
 /**

@@ -11,7 +11,7 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description('show what an audio file holds: container, chunks, format, channel layout, bext/iXML, duration')
-    .argument('<files...>', 'WAV, RF64, BW64 (with ADM), AIFF, AIFC, bare ADM XML, or a Dolby Atmos master (.atmos)')
+    .argument('<files...>', 'WAV, RF64, BW64 (with ADM), AIFF, AIFC, MXF (FILE.mxf or FILE.mxf#track<N>), bare ADM XML, or a Dolby Atmos master (.atmos)')
     .option('--json', 'print one JSON document (schema 1)')
     .option('--channels <labels>', 'channel labels in file order, e.g. L,R,C,LFE,Ls,Rs')
     .option('--fps <rate>', 'frame rate for timecode (default: the iXML timecode rate, else 24)')

@@ -23,6 +23,9 @@ function sessionFormat(file: string): string | null {
   }
 }
 import { AdmRenderTap, parseRenderList, renderRendersText } from '../render/adm/measure-renders.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { mxfAudioAddresses, sniffMxf } from '../audio/mxf/index.js';
+import { imfVirtualTrackAddresses, isImfInput } from '../imf/index.js';
 
 export interface MeasureCliOptions {
   json?: boolean;
@@ -64,11 +67,53 @@ function withChannelOrderCheck(options: MeasureOptions): MeasureOptions {
   };
 }
 
+interface Expanded {
+  addresses: string[];
+  /** Entries for assets that could not be read (the audio goes on without them). */
+  problems: FileMeasurement[];
+  /** Adds what the container knows to a measured entry (the `imf` object). */
+  attach?: (m: FileMeasurement) => void;
+}
+
+/** An MXF (its audio tracks), an IMF package folder or a CPL (its audio virtual tracks); null for anything else. */
+function expandContainer(f: string): Promise<Expanded> | null {
+  if (isImfInput(f)) {
+    return (async () => {
+      const r = await imfVirtualTrackAddresses(f);
+      return {
+        addresses: r.tracks.map((t) => t.address),
+        problems: r.problems.map((p) => ({ path: p.path, warnings: [], error: p.error })),
+        attach: (m) => {
+          const t = r.tracks.find((x) => x.address === m.path);
+          if (t) m.imf = t.imf;
+        },
+      };
+    })();
+  }
+  if (!isMxfInput(f)) return null;
+  return Promise.resolve({ addresses: mxfAudioAddresses(f), problems: [] });
+}
+
+function isMxfInput(f: string): boolean {
+  if (/\.mxf$/i.test(f)) return true;
+  try {
+    const fd = openSync(f, 'r');
+    try {
+      const head = Buffer.alloc(65552);
+      return sniffMxf(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('measure')
     .description('measure loudness (BS.1770-5 / EBU R 128), true peak and per-channel levels of audio files')
-    .argument('<files...>', 'WAV, RF64, BW64, AIFF or AIFC files (multi-mono sets are grouped)')
+    .argument('<files...>', 'WAV, RF64, BW64, AIFF, AIFC or MXF files (multi-mono sets are grouped), IMF package folders or CPLs')
     .option('--json', 'print one JSON document (schema 1)')
     .option('--series', 'add momentary and short-term loudness at 10 Hz to the JSON')
     .option('--channels <labels>', 'channel labels in file order, e.g. L,R,C,LFE,Ls,Rs')
@@ -164,6 +209,26 @@ export function register(program: Command): void {
       };
       let pending: string[] = [];
       for (const f of files) {
+        const expanded = expandContainer(f);
+        if (expanded) {
+          await measureAll(pending);
+          pending = [];
+          // an MXF stands for its audio tracks (one entry each), an IMF package or CPL for its audio virtual tracks
+          try {
+            const { addresses, problems, attach } = await expanded;
+            results.push(...problems);
+            for (const address of addresses) {
+              const bar = progressBar(address);
+              const m = await measureFile({ path: address }, { ...options, onProgress: bar });
+              bar.end();
+              attach?.(m);
+              results.push(m);
+            }
+          } catch (err) {
+            results.push({ path: f, warnings: [], error: toErrorInfo(err, f) });
+          }
+          continue;
+        }
         if (!/\.aaf$/i.test(f)) {
           pending.push(f);
           continue;

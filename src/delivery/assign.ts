@@ -71,6 +71,12 @@ export function assignOne(c: Candidate): Assigned {
     }
   };
 
+  if (c.header?.imf && role === null) {
+    // an IMF audio virtual track is a printmaster by what IMF is (ST 2067-2 MainAudioSequence)
+    role = 'printmaster';
+    roleSource = 'metadata';
+    reasons.push(`role printmaster: IMF audio virtual track${c.header.imf.mcaGroup ? ` (${c.header.imf.mcaGroup})` : ''}`);
+  }
   if (c.adm && c.adm.objectCount > 0 && role === null) {
     role = 'atmos';
     roleSource = 'metadata';

@@ -12,6 +12,7 @@ import { DubstageError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { resolveMedia } from '../session/media.js';
 import type { Rational } from '../session/time.js';
 import type { AdmSummary } from './types.js';
+import { containerDeliverables } from '../imf/deliverables.js';
 
 export const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
 /** Deeper than any delivery tree; a guard against pathological nesting. */
@@ -34,6 +35,7 @@ const HOUSEKEEPING = /^(\.DS_Store|Thumbs\.db|desktop\.ini|\.localized)$/i;
 export async function discover(paths: string[]): Promise<Discovered> {
   const out: Discovered = { files: [], sessionFps: null, sessionDropFrame: false, errors: [], ignored: [], links: [] };
   const walked = new Set<string>();
+  const containers: string[] = [];
   const walk = (dir: string, depth: number) => {
     let real: string;
     try {
@@ -87,6 +89,7 @@ export async function discover(paths: string[]): Promise<Discovered> {
       }
       if (isDir) folders.push(p);
       else if (isFile && AUDIO_EXT.test(e.name)) files.push(p);
+      else if (isFile && /\.mxf$/i.test(e.name)) containers.push(p);
       else if (isFile) out.ignored.push({ path: p, reason: findAdapter(p) ? 'a session file inside a folder (give it to qc by itself to check its media)' : 'not an audio file dubstage reads' });
       else out.ignored.push({ path: p, reason: 'not a file or a folder' });
     }
@@ -102,8 +105,21 @@ export async function discover(paths: string[]): Promise<Discovered> {
       out.errors.push(toErrorInfo(err, p));
       continue;
     }
+    // an IMF package (or CPL) stands for its audio virtual tracks, an MXF for its audio tracks (issue 18)
+    const packaged = await containerDeliverables(p);
+    if (packaged) {
+      out.files.push(...packaged.files);
+      out.errors.push(...packaged.errors);
+      continue;
+    }
     if (stat.isDirectory()) {
       walk(p, 0);
+      // MXF track files found in the folders stand for their audio tracks (issue 18)
+      for (const mxf of containers.splice(0)) {
+        const tracks = (await containerDeliverables(mxf))!;
+        out.files.push(...tracks.files);
+        out.errors.push(...tracks.errors);
+      }
       continue;
     }
     if (AUDIO_EXT.test(p)) {

@@ -141,6 +141,9 @@ function deliveryFps(opts: QcRunOptions, headers: AudioHeader[], found: Discover
     }
   }
   if (found.sessionFps) return { fps: found.sessionFps, dropFrame: found.sessionDropFrame, source: 'the session' };
+  // an IMF package: the composition's edit rate
+  const cpl = headers.find((h) => h.imf?.editRate);
+  if (cpl) return { fps: parseFrameRate(cpl.imf!.editRate!), dropFrame: false, source: `the CPL edit rate of ${path.basename(cpl.path)}` };
   warnings.push('frame rate not given (--fps) nor found in the files or a session: timecodes are at 24 fps');
   return { fps: rational(24), dropFrame: false, source: 'assumed' };
 }

@@ -1,5 +1,37 @@
 /** The readable `dubstage inspect` listing. */
 import type { InspectResult } from '../analysis/inspect.js';
+import type { MxfInspect } from '../audio/mxf/inspect.js';
+
+/** An MXF: pattern, containers, each audio track (descriptor, wrapping, MCA), partitions and index segments with offsets. */
+function mxfLines(m: MxfInspect): string[] {
+  const out = [`  container   MXF ${m.operationalPattern} (${m.operationalPatternUl})`];
+  for (const ec of m.essenceContainers) out.push(`  essence     ${ec.name}  (${ec.ul})`);
+  const dur = m.durationEditUnits !== null ? `${m.durationEditUnits} edit units${m.durationSeconds !== null ? ` (${m.durationSeconds.toFixed(6)} s)` : ''}` : 'unknown';
+  out.push(`  duration    ${dur} at edit rate ${m.editRate ?? 'unknown'}`);
+  out.push(`  timecode    start ${m.timecodeStart ?? 'none (no timecode track)'}${m.timecode ? ` (${m.timecode.roundedBase} fps${m.timecode.dropFrame ? ' drop-frame' : ''})` : ''}`);
+  out.push(`  tracks      ${m.tracks.map((t) => `${t.package} ${t.trackId}:${t.kind}`).join(', ')}`);
+  for (const t of m.audioTracks) {
+    const d = t.descriptor;
+    out.push(`  audio track ${t.index} (track id ${t.trackId}, number ${t.trackNumber}${t.name ? `, '${t.name}'` : ''}): ${t.wrapping}-wrapped, ${d.kind} descriptor`);
+    out.push(`    ${d.sampleRate} Hz, ${d.quantizationBits}-bit, ${d.channels} ch, block align ${d.blockAlign}; edit rate ${t.editRate ?? '?'}; container duration ${d.containerDuration ?? '?'}`);
+    out.push(`    essence at byte ${t.dataOffset}, ${t.dataBytes} bytes in ${t.elements} element(s)${d.channelAssignment ? `; channel assignment ${d.channelAssignment}` : ''}`);
+    if (t.format) out.push(`    channels  ${t.format.channelLabels.join(' ')}  (from ${t.labelSource}), ${t.format.frames} frames (${t.format.durationSeconds.toFixed(6)} s)`);
+    if (t.error) out.push(`    ERROR ${t.error}`);
+    for (const l of t.mca) {
+      const bits = [l.name && `'${l.name}'`, l.channelId !== null && `channel ${l.channelId}`, l.language && `language ${l.language}`, l.audioContentKind && `content ${l.audioContentKind}`, l.audioElementKind && `element ${l.audioElementKind}`, l.title && `title '${l.title}'`].filter(Boolean);
+      out.push(`    MCA ${l.kind.padEnd(26)} ${l.symbol.padEnd(8)} ${bits.join(', ')}`);
+    }
+  }
+  out.push('  partitions');
+  for (const p of m.partitions) out.push(`    ${p.kind.padEnd(6)} at byte ${p.offset}  ${p.status}, body SID ${p.bodySid}, index SID ${p.indexSid}, header ${p.headerByteCount} B, index ${p.indexByteCount} B, body offset ${p.bodyOffset}`);
+  if (m.randomIndexPack) out.push(`  random index pack: ${m.randomIndexPack.map((r) => `SID ${r.bodySid} @ ${r.offset}`).join(', ')}`);
+  out.push(m.indexSegments.length > 0 ? '  index segments' : '  index segments  none');
+  for (const s of m.indexSegments) {
+    const kind = s.editUnitByteCount > 0 ? `constant ${s.editUnitByteCount} bytes per edit unit` : `${s.entryCount} entries`;
+    out.push(`    at byte ${s.offset}  index SID ${s.indexSid}, body SID ${s.bodySid}, edit rate ${s.editRate.num}/${s.editRate.den}, units ${s.startPosition}..${s.startPosition + s.duration}, ${kind}`);
+  }
+  return out;
+}
 
 export function renderInspectText(results: InspectResult[]): string {
   const lines: string[] = [];
@@ -7,6 +39,12 @@ export function renderInspectText(results: InspectResult[]): string {
     lines.push(r.path);
     if (r.error) {
       lines.push(`  ERROR ${r.error.code}: ${r.error.message}`, '');
+      continue;
+    }
+    if (r.kind === 'mxf' && r.mxf) {
+      lines.push(...mxfLines(r.mxf));
+      for (const w of r.warnings) lines.push(`  warning: ${w}`);
+      lines.push('');
       continue;
     }
     if (r.kind === 'adm-xml' || r.kind === 'dolby-atmos') {

@@ -27,6 +27,9 @@ export const RULE_IDS = [
   'leader/two-pop',
   'atmos/bed-layout',
   'atmos/object-count',
+  'imf/mca-labels',
+  'imf/clip-wrapped',
+  'imf/language-versions',
 ] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];

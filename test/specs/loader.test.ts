@@ -7,7 +7,7 @@ import { builtinIds, builtinProfilesDir, loadSpec } from '../../src/specs/loader
 
 const EXPECTED = [
   'aes-streaming', 'amazon-originals', 'arib-tr-b32', 'atsc-a85', 'ebu-r128', 'ebu-r128-s1', 'max', 'netflix',
-  'netflix-atmos', 'op-59', 'spotify', 'youtube',
+  'netflix-atmos', 'netflix-imf', 'op-59', 'spotify', 'youtube',
 ];
 
 /** Every key path of a numeric leaf (arrays of numbers count as one leaf). */

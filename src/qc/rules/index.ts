@@ -17,6 +17,9 @@ import { rule as layout } from './format/layout.js';
 import { rule as sampleRate } from './format/sample-rate.js';
 import { rule as truncated } from './format/truncated.js';
 import { rule as twoPop } from './leader/two-pop.js';
+import { rule as imfMcaLabels } from './imf/mca-labels.js';
+import { rule as imfClipWrapped } from './imf/clip-wrapped.js';
+import { rule as imfLanguageVersions } from './imf/language-versions.js';
 import { rule as lfeBandLimit } from './lfe/band-limit.js';
 import { rule as integrated } from './loudness/integrated.js';
 import { rule as range } from './loudness/range.js';
@@ -38,6 +41,7 @@ export const RULES: readonly Rule[] = [
   stemsSum, musicEffectsMatch, dialogueLeak,
   lfeBandLimit, phase, clipping, silence, dcOffset, nonFinite,
   twoPop, atmosBedLayout, atmosObjectCount,
+  imfMcaLabels, imfClipWrapped, imfLanguageVersions,
 ];
 
 const plugins: Rule[] = [];
