@@ -23,7 +23,7 @@ function sessionFormat(file: string): string | null {
   }
 }
 import { AdmRenderTap, parseRenderList, renderRendersText } from '../render/adm/measure-renders.js';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readRegularHead } from '../audio/bytesource.js';
 import { mxfAudioAddresses, sniffMxf } from '../audio/mxf/index.js';
 import { imfVirtualTrackAddresses, isImfInput } from '../imf/index.js';
 
@@ -97,13 +97,8 @@ function expandContainer(f: string): Promise<Expanded> | null {
 function isMxfInput(f: string): boolean {
   if (/\.mxf$/i.test(f)) return true;
   try {
-    const fd = openSync(f, 'r');
-    try {
-      const head = Buffer.alloc(65552);
-      return sniffMxf(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
-    } finally {
-      closeSync(fd);
-    }
+    // a FIFO or device is refused by stat here, never waited on (the reader then says why)
+    return sniffMxf(readRegularHead(f, 65552));
   } catch {
     return false;
   }
