@@ -3,7 +3,7 @@
  * a temporary file and renames it into place at close, so a file is written whole or not at all.
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import type { SampleEncoding } from './pcm.js';
+import { bytesPerSample, type SampleEncoding } from './pcm.js';
 
 export interface WavSpec {
   sampleRate: number;
@@ -184,4 +184,107 @@ export function writeWav(path: string, spec: WavSpec, channels: Float32Array[] |
   const w = new WavWriter(path, spec);
   w.append(channels, channels[0]?.length ?? 0);
   w.close();
+}
+
+/** Full-scale code and container shift of an integer encoding at `validBits` (20-bit in 24: shift 4). */
+function intScale(encoding: SampleEncoding, validBits: number): { full: number; shift: number; containerBits: number } {
+  const containerBits = bytesPerSample(encoding) * 8;
+  const bits = Math.min(containerBits, Math.max(1, validBits));
+  return { full: 2 ** (bits - 1), shift: 2 ** (containerBits - bits), containerBits };
+}
+
+/**
+ * Planar float samples times a gain, as interleaved PCM in `out` (at byte 0): integers rounded to
+ * nearest at `validBits` (left-justified in their container, as 20-bit audio in 24), no dither; floats
+ * stay float. The product is taken in double and rounded once, so a 24-bit sample read as float32 (exact)
+ * comes back as round(code × gain). Samples that would pass full scale are clamped and counted: a caller
+ * that promises gain only refuses before that can happen, and treats a count above 0 as a failure.
+ */
+export function encodeScaled(
+  channels: Float32Array[],
+  frames: number,
+  encoding: SampleEncoding,
+  gain: number,
+  out: Uint8Array,
+  validBits = bytesPerSample(encoding) * 8,
+): { bytes: number; clipped: number } {
+  const n = channels.length;
+  const bps = bytesPerSample(encoding);
+  const bytes = frames * n * bps;
+  if (out.length < bytes) throw new Error(`encodeScaled: ${out.length} bytes of room for ${bytes}`);
+  let clipped = 0;
+  if (encoding.startsWith('f')) {
+    const view = new DataView(out.buffer, out.byteOffset, bytes);
+    const little = encoding.endsWith('le');
+    const wide = bps === 8;
+    for (let c = 0; c < n; c++) {
+      const x = channels[c]!;
+      for (let i = 0, p = c * bps; i < frames; i++, p += n * bps) {
+        if (wide) view.setFloat64(p, x[i]! * gain, little);
+        else view.setFloat32(p, x[i]! * gain, little);
+      }
+    }
+    return { bytes, clipped };
+  }
+  const { full, shift } = intScale(encoding, validBits);
+  const scale = gain * full;
+  const hi = full - 1;
+  const lo = -full;
+  const stride = n * bps;
+  for (let c = 0; c < n; c++) {
+    const x = channels[c]!;
+    let p = c * bps;
+    for (let i = 0; i < frames; i++, p += stride) {
+      let q = Math.round(x[i]! * scale);
+      if (q > hi) {
+        q = hi;
+        clipped++;
+      } else if (q < lo) {
+        q = lo;
+        clipped++;
+      }
+      const v = q * shift;
+      switch (encoding) {
+        case 's24le':
+          out[p] = v & 0xff;
+          out[p + 1] = (v >> 8) & 0xff;
+          out[p + 2] = (v >> 16) & 0xff;
+          break;
+        case 's16le':
+          out[p] = v & 0xff;
+          out[p + 1] = (v >> 8) & 0xff;
+          break;
+        case 's32le':
+          out[p] = v & 0xff;
+          out[p + 1] = (v >> 8) & 0xff;
+          out[p + 2] = (v >> 16) & 0xff;
+          out[p + 3] = (v >> 24) & 0xff;
+          break;
+        case 's24be':
+          out[p] = (v >> 16) & 0xff;
+          out[p + 1] = (v >> 8) & 0xff;
+          out[p + 2] = v & 0xff;
+          break;
+        case 's16be':
+          out[p] = (v >> 8) & 0xff;
+          out[p + 1] = v & 0xff;
+          break;
+        case 's32be':
+          out[p] = (v >> 24) & 0xff;
+          out[p + 1] = (v >> 16) & 0xff;
+          out[p + 2] = (v >> 8) & 0xff;
+          out[p + 3] = v & 0xff;
+          break;
+        case 'u8':
+          out[p] = (v + 128) & 0xff;
+          break;
+        case 's8':
+          out[p] = v & 0xff;
+          break;
+        default:
+          throw new Error(`cannot write ${encoding}`);
+      }
+    }
+  }
+  return { bytes, clipped };
 }

@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { fail } from './fail.js';
+import { register as registerFix } from './fix.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
 import { register as registerQc } from './qc.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerSession(program);
   registerQc(program);
+  registerFix(program);
   registerSpecs(program);
   registerRules(program);
   return program;
