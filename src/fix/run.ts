@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { defaultThreads, WorkerPool } from '../analysis/pool.js';
-import type { LoudnessSummary } from '../analysis/results.js';
 import { DubstageError, type ErrorInfo } from '../errors.js';
 import { POOL_MIN_SECONDS, runQc, type QcRun } from '../qc/pipeline.js';
 import { allRules } from '../qc/rules/index.js';
@@ -106,8 +105,10 @@ function requantization(r: RewriteResult): string {
       ? '64-bit float stays 64-bit float, scaled through the reader\'s 32-bit float (24-bit precision)'
       : '32-bit float stays 32-bit float (scaled, not requantized)';
   }
-  if (r.encoding.startsWith('s32')) return `rounded to nearest at ${r.validBits} bits, no dither; read through 32-bit float (24-bit precision)`;
-  return `rounded to nearest at ${r.validBits} bits, no dither`;
+  // the rounding error is at most half an LSB: -6.02 dB per bit below full scale, one more bit down
+  const floor = `error at most ½ LSB, about ${Math.round(-6.02 * r.validBits)} dBFS`;
+  if (r.encoding.startsWith('s32')) return `rounded to nearest at ${r.validBits} bits, no dither (${floor}); read through 32-bit float (24-bit precision)`;
+  return `rounded to nearest at ${r.validBits} bits, no dither (${floor})`;
 }
 
 export async function runFix(opts: FixOptions): Promise<FixRun> {
@@ -215,10 +216,9 @@ export async function runFix(opts: FixOptions): Promise<FixRun> {
   try {
     const written = await writeAll(run, families, outputs, tmp, opts, before);
     if (run.refusal) return run;
-    for (const [input, out] of outputs) {
+    for (const out of outputs.values()) {
       fs.renameSync(path.join(tmp, path.basename(out)), out);
       renamed.push(out);
-      void input;
     }
     const sums = run.files.filter((f) => f.output && f.md5).map((f) => `${f.md5}  ${path.basename(f.output!)}\n`).join('');
     const sumsTmp = path.join(tmp, CHECKSUMS_FILE);
@@ -350,20 +350,17 @@ async function writeAll(run: FixRun, families: FamilyPlan[], outputs: Map<string
     }
 
     progress?.('checksums');
-    const sums = await Promise.all(
+    await Promise.all(
       run.files.filter((f) => f.output).map(async (f) => {
         const r = (await pool.run({ module: FIX_JOBS_MODULE, fn: 'md5Job', arg: tmpOf(f.input) })) as JobOutcome<string>;
         if (!r.ok) throw new DubstageError(r.error);
         f.md5 = r.value;
       }),
     );
-    void sums;
     const kinds = new Set(run.files.map((f) => f.requantized).filter((x): x is string => x !== null));
-    for (const k of kinds) run.notes.push(`samples: ${k}${/no dither/.test(k) ? ' (at 24 bits the rounding error, ±½ LSB, sits near -144 dBFS; at 16 bits near -96 dBFS, undithered)' : ''}`);
+    for (const k of kinds) run.notes.push(`samples: ${k}`);
     return true;
   } finally {
     await pool.close();
   }
 }
-
-export type { LoudnessSummary };

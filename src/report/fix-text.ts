@@ -9,7 +9,7 @@ const signed = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
 function loud(l: LoudnessSummary | null): string {
   if (!l) return 'not measured';
   const dlg = l.dialogue?.gatedLufs;
-  return `I ${db(l.integratedLufs)}${dlg !== undefined && dlg !== null ? ` (dialogue ${db(dlg)})` : ''} LUFS, TP ${db(l.truePeakDbtp)} dBTP, LRA ${db(l.loudnessRangeLu)} LU`;
+  return `I ${db(l.integratedLufs)}${dlg !== undefined && dlg !== null ? ` (dialogue ${db(dlg)})` : ''} LUFS, TP ${db(l.truePeakDbtp)} dBTP, LRA ${l.loudnessRangeLu === null ? 'n/a' : `${l.loudnessRangeLu.toFixed(1)} LU`}`;
 }
 
 export function fixTerminal(run: FixRun): string {
@@ -20,7 +20,7 @@ export function fixTerminal(run: FixRun): string {
   lines.push('families (one gain each):');
   for (const f of run.families) {
     if (f.leftAlone || f.gainDb === null) {
-      lines.push(`  ${f.layout.padEnd(6)} left alone      ${f.deliverables.join(', ')}`);
+      lines.push(`  ${f.layout.padEnd(6)} ${(f.leftAlone ? 'left alone' : 'no gain').padEnd(15)} ${f.deliverables.join(', ')}`);
       continue;
     }
     const judged = f.judgedBy ? `${f.judgedBy} ${db(f.beforeLufs, 2)} -> ${f.afterLufs !== null ? db(f.afterLufs, 2) : run.written ? '?' : `${db(f.targetLufs, 2)} (target)`} LUFS` : 'nothing judged';
@@ -29,10 +29,10 @@ export function fixTerminal(run: FixRun): string {
   lines.push('');
   lines.push('files:');
   for (const f of run.files) {
-    lines.push(`  ${path.basename(f.input)} (${f.deliverable})${f.gainDb !== null ? ` ${signed(f.gainDb)} dB` : ' left alone'}`);
+    lines.push(`  ${path.basename(f.input)} (${f.deliverable})${f.gainDb !== null ? ` ${signed(f.gainDb)} dB` : f.output ? '' : ' left alone'}`);
     lines.push(`    before: ${loud(f.before)}`);
     if (f.after) lines.push(`    after:  ${loud(f.after)}`);
-    if (f.output) lines.push(`    ${run.written ? 'written' : 'would be written'}: ${f.output}${f.md5 ? ` (md5 ${f.md5})` : ''}`);
+    if (f.output && !run.refusal) lines.push(`    ${run.written ? 'written' : 'would be written'}: ${f.output}${f.md5 ? ` (md5 ${f.md5})` : ''}`);
   }
   if (run.notes.length > 0) {
     lines.push('');
