@@ -186,6 +186,9 @@ export function writeWav(path: string, spec: WavSpec, channels: Float32Array[] |
   w.close();
 }
 
+/** encodeScaled's codes, reused across calls (one block at a time). */
+let codes = new Int32Array(0);
+
 /** Full-scale code and container shift of an integer encoding at `validBits` (20-bit in 24: shift 4). */
 function intScale(encoding: SampleEncoding, validBits: number): { full: number; shift: number; containerBits: number } {
   const containerBits = bytesPerSample(encoding) * 8;
@@ -230,12 +233,39 @@ export function encodeScaled(
   const scale = gain * full;
   const hi = full - 1;
   const lo = -full;
-  const stride = n * bps;
+  // floor(y + 0.5) is Math.round(y) (ties up), put right for y just under ½; a third of its cost
+  if (encoding === 's24le' && shift === 1) {
+    // the delivery case, in one loop: codes straight into their bytes (Uint8Array keeps the low 8 bits)
+    for (let c = 0; c < n; c++) {
+      const x = channels[c]!;
+      for (let i = 0, p = c * 3, stride = n * 3; i < frames; i++, p += stride) {
+        const y = x[i]! * scale;
+        let q = Math.floor(y + 0.5);
+        if (q - y > 0.5) q--;
+        if (q > hi) {
+          q = hi;
+          clipped++;
+        } else if (q < lo) {
+          q = lo;
+          clipped++;
+        }
+        out[p] = q;
+        out[p + 1] = q >> 8;
+        out[p + 2] = q >> 16;
+      }
+    }
+    return { bytes, clipped };
+  }
+  // the rest: 1) the codes, interleaved; 2) their bytes (two plain loops beat one with a switch per sample)
+  const count = frames * n;
+  if (codes.length < count) codes = new Int32Array(count);
+  const q32 = codes;
   for (let c = 0; c < n; c++) {
     const x = channels[c]!;
-    let p = c * bps;
-    for (let i = 0; i < frames; i++, p += stride) {
-      let q = Math.round(x[i]! * scale);
+    for (let i = 0, k = c; i < frames; i++, k += n) {
+      const y = x[i]! * scale;
+      let q = Math.floor(y + 0.5);
+      if (q - y > 0.5) q--;
       if (q > hi) {
         q = hi;
         clipped++;
@@ -243,48 +273,68 @@ export function encodeScaled(
         q = lo;
         clipped++;
       }
-      const v = q * shift;
-      switch (encoding) {
-        case 's24le':
-          out[p] = v & 0xff;
-          out[p + 1] = (v >> 8) & 0xff;
-          out[p + 2] = (v >> 16) & 0xff;
-          break;
-        case 's16le':
-          out[p] = v & 0xff;
-          out[p + 1] = (v >> 8) & 0xff;
-          break;
-        case 's32le':
-          out[p] = v & 0xff;
-          out[p + 1] = (v >> 8) & 0xff;
-          out[p + 2] = (v >> 16) & 0xff;
-          out[p + 3] = (v >> 24) & 0xff;
-          break;
-        case 's24be':
-          out[p] = (v >> 16) & 0xff;
-          out[p + 1] = (v >> 8) & 0xff;
-          out[p + 2] = v & 0xff;
-          break;
-        case 's16be':
-          out[p] = (v >> 8) & 0xff;
-          out[p + 1] = v & 0xff;
-          break;
-        case 's32be':
-          out[p] = (v >> 24) & 0xff;
-          out[p + 1] = (v >> 16) & 0xff;
-          out[p + 2] = (v >> 8) & 0xff;
-          out[p + 3] = v & 0xff;
-          break;
-        case 'u8':
-          out[p] = (v + 128) & 0xff;
-          break;
-        case 's8':
-          out[p] = v & 0xff;
-          break;
-        default:
-          throw new Error(`cannot write ${encoding}`);
-      }
+      q32[k] = q * shift;
     }
+  }
+  // Uint8Array stores keep the low 8 bits of each shifted value
+  let p = 0;
+  switch (encoding) {
+    case 's24le':
+      for (let k = 0; k < count; k++, p += 3) {
+        const v = q32[k]!;
+        out[p] = v;
+        out[p + 1] = v >> 8;
+        out[p + 2] = v >> 16;
+      }
+      break;
+    case 's16le':
+      for (let k = 0; k < count; k++, p += 2) {
+        const v = q32[k]!;
+        out[p] = v;
+        out[p + 1] = v >> 8;
+      }
+      break;
+    case 's32le':
+      for (let k = 0; k < count; k++, p += 4) {
+        const v = q32[k]!;
+        out[p] = v;
+        out[p + 1] = v >> 8;
+        out[p + 2] = v >> 16;
+        out[p + 3] = v >> 24;
+      }
+      break;
+    case 's24be':
+      for (let k = 0; k < count; k++, p += 3) {
+        const v = q32[k]!;
+        out[p] = v >> 16;
+        out[p + 1] = v >> 8;
+        out[p + 2] = v;
+      }
+      break;
+    case 's16be':
+      for (let k = 0; k < count; k++, p += 2) {
+        const v = q32[k]!;
+        out[p] = v >> 8;
+        out[p + 1] = v;
+      }
+      break;
+    case 's32be':
+      for (let k = 0; k < count; k++, p += 4) {
+        const v = q32[k]!;
+        out[p] = v >> 24;
+        out[p + 1] = v >> 16;
+        out[p + 2] = v >> 8;
+        out[p + 3] = v;
+      }
+      break;
+    case 'u8':
+      for (let k = 0; k < count; k++) out[k] = q32[k]! + 128;
+      break;
+    case 's8':
+      for (let k = 0; k < count; k++) out[k] = q32[k]!;
+      break;
+    default:
+      throw new Error(`cannot write ${encoding}`);
   }
   return { bytes, clipped };
 }
