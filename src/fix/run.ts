@@ -13,6 +13,7 @@ import { defaultThreads, WorkerPool } from '../analysis/pool.js';
 import { DubstageError, type ErrorInfo } from '../errors.js';
 import { POOL_MIN_SECONDS, runQc, type QcRun } from '../qc/pipeline.js';
 import { allRules } from '../qc/rules/index.js';
+import { StageTimer } from '../qc/timings.js';
 import type { CheckedDeliverable } from '../qc/types.js';
 import { secondsToTimecode } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
@@ -124,7 +125,8 @@ export async function runFix(opts: FixOptions): Promise<FixRun> {
   const mSpec = measuringSpec(opts.spec);
   const progress = opts.onProgress;
   progress?.('measuring the delivery');
-  const before = await runQc({ paths: opts.paths, spec: mSpec, manifest: opts.manifest, fps: opts.fps, threads: opts.threads, onProgress: progress });
+  const timer = new StageTimer();
+  const before = await timer.time('measure', () => runQc({ paths: opts.paths, spec: mSpec, manifest: opts.manifest, fps: opts.fps, threads: opts.threads, onProgress: progress }));
   const run: FixRun = {
     spec: opts.spec,
     targetLufs: opts.targetLufs ?? null,
@@ -214,8 +216,9 @@ export async function runFix(opts: FixOptions): Promise<FixRun> {
   const tmp = fs.mkdtempSync(path.join(outDir, '.dubstage-fix-'));
   const renamed: string[] = [];
   try {
-    const written = await writeAll(run, families, outputs, tmp, opts, before);
+    const written = await writeAll(run, families, outputs, tmp, opts, before, timer);
     if (run.refusal) return run;
+    const renaming = performance.now();
     for (const out of outputs.values()) {
       fs.renameSync(path.join(tmp, path.basename(out)), out);
       renamed.push(out);
@@ -227,6 +230,8 @@ export async function runFix(opts: FixOptions): Promise<FixRun> {
     renamed.push(path.join(outDir, CHECKSUMS_FILE));
     run.checksumsFile = path.join(outDir, CHECKSUMS_FILE);
     run.written = written;
+    timer.stages.push({ stage: 'rename', seconds: (performance.now() - renaming) / 1000 });
+    reportTimes(timer);
     return run;
   } catch (err) {
     // whole or not at all: what was already renamed into --out goes too
@@ -255,7 +260,13 @@ function familyOut(f: FamilyPlan): FixFamily {
  * Write the outputs into `tmp`, measure them again, set their bext loudness and hash them. Sets
  * run.refusal (and returns false) when an output cannot be written or breaks the true-peak limit.
  */
-async function writeAll(run: FixRun, families: FamilyPlan[], outputs: Map<string, string>, tmp: string, opts: FixOptions, before: QcRun): Promise<boolean> {
+/** Stage times on stderr as one JSON line when DUBSTAGE_QC_TIMINGS=1 (bench/fix.bench.ts reads them). */
+function reportTimes(timer: StageTimer): void {
+  if (process.env.DUBSTAGE_QC_TIMINGS !== '1') return;
+  process.stderr.write(`dubstage-fix-timings ${JSON.stringify(timer.stages)}\n`);
+}
+
+async function writeAll(run: FixRun, families: FamilyPlan[], outputs: Map<string, string>, tmp: string, opts: FixOptions, before: QcRun, timer: StageTimer): Promise<boolean> {
   const progress = opts.onProgress;
   const gainOf = new Map<string, number>();
   for (const f of families) for (const d of f.members) for (const file of d.files) if (!f.leftAlone && f.gainDb !== null) gainOf.set(file, f.gainDb);
@@ -266,12 +277,12 @@ async function writeAll(run: FixRun, families: FamilyPlan[], outputs: Map<string
   try {
     // largest first, so the two workers finish together
     const bySize = [...jobs].sort((a, b) => fs.statSync(b.input).size - fs.statSync(a.input).size);
-    const results = await Promise.all(
+    const results = await timer.time('write', () => Promise.all(
       bySize.map((job) => {
         progress?.(`writing ${path.basename(job.output)} (${signed(job.gainDb)} dB)`);
         return pool.run({ module: FIX_JOBS_MODULE, fn: 'writeJob', arg: job }) as Promise<JobOutcome<RewriteResult>>;
       }),
-    );
+    ));
     const failed = results.find((r) => !r.ok);
     if (failed && !failed.ok) {
       run.refusal = refusalFromError(failed.error, 0);
@@ -294,7 +305,7 @@ async function writeAll(run: FixRun, families: FamilyPlan[], outputs: Map<string
     }
     const manifest = path.join(tmp, '.manifest.yaml');
     fs.writeFileSync(manifest, stringify({ deliverables: entries }));
-    const after = await runQc({ paths: loose, spec: measuringSpec(opts.spec), manifest, fps: fpsArgument(before), threads: opts.threads, onProgress: progress });
+    const after = await timer.time('measure again', () => runQc({ paths: loose, spec: measuringSpec(opts.spec), manifest, fps: fpsArgument(before), threads: opts.threads, onProgress: progress }));
     run.after = after;
     if (after.inputErrors.length > 0) {
       run.refusal = refusalFromError(after.inputErrors[0]!, after.inputErrors.length - 1);
@@ -350,13 +361,13 @@ async function writeAll(run: FixRun, families: FamilyPlan[], outputs: Map<string
     }
 
     progress?.('checksums');
-    await Promise.all(
+    await timer.time('md5', () => Promise.all(
       run.files.filter((f) => f.output).map(async (f) => {
         const r = (await pool.run({ module: FIX_JOBS_MODULE, fn: 'md5Job', arg: tmpOf(f.input) })) as JobOutcome<string>;
         if (!r.ok) throw new DubstageError(r.error);
         f.md5 = r.value;
       }),
-    );
+    ));
     const kinds = new Set(run.files.map((f) => f.requantized).filter((x): x is string => x !== null));
     for (const k of kinds) run.notes.push(`samples: ${k}`);
     return true;
