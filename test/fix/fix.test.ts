@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFileSource } from '../../src/audio/bytesource.js';
 import { parseBext, readRiffHeader } from '../../src/audio/riff.js';
 import { runFix, CHECKSUMS_FILE } from '../../src/fix/run.js';
-import { judgedFigure } from '../../src/fix/plan.js';
+import { headroomShortfall, judgedFigure, planFamilies } from '../../src/fix/plan.js';
+import type { CheckedDeliverable } from '../../src/qc/types.js';
+import type { ChannelLabel } from '../../src/audio/channels.js';
 import { runQc } from '../../src/qc/pipeline.js';
 import { fixJson } from '../../src/report/fix-json.js';
 import { loadSpec } from '../../src/specs/loader.js';
@@ -212,11 +214,11 @@ describe('a 2.0 printmaster 2 dB hot while the 5.1 is right (EBU R 128: programm
     for (const f of run.families) expect(Math.abs(f.afterLufs! - -23)).toBeLessThan(0.1);
     const qc = await runQc({ paths: [out], spec: ebu, fps: '24' });
     expect(qc.outcome.verdict).toBe('pass');
-    // a 0 dB family is rewritten sample for sample: its audio is the input's
-    if (f51.gainDb === 0) {
-      const a = await codesOf(path.join(d.dir, 'SHOW_MX_51.wav'));
-      expect(await codesOf(path.join(out, 'SHOW_MX_51.wav'))).toEqual(a);
-    }
+    // each 5.1 sample is its input times the family's (near-unity) gain, rounded to nearest
+    const g = 10 ** (f51.gainDb! / 20);
+    const a = await codesOf(path.join(d.dir, 'SHOW_MX_51.wav'));
+    const b = await codesOf(path.join(out, 'SHOW_MX_51.wav'));
+    for (let i = 0; i < a[0]!.length; i += 101) expect(b[0]![i]).toBe(Math.round(a[0]![i]! * g));
   }, 240_000);
 });
 
@@ -286,5 +288,51 @@ describe('the judged figure follows loudness/integrated', () => {
     expect(judgedFigure(netflix, dialogue(-29, false), -26)).toEqual({ judgedBy: 'dialogue-gated', lufs: -29, targetLufs: -26 });
     expect(judgedFigure(ebu, dialogue(-29, false))).toEqual({ judgedBy: 'programme', lufs: -25, targetLufs: -23 });
     expect(judgedFigure(ebu, { ...loud, integratedLufs: null })).toBeNull();
+  });
+});
+
+describe('families', () => {
+  const loud = (integratedLufs: number, truePeakDbtp: number) => ({ integratedLufs, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp, samplePeakDbfs: truePeakDbtp - 0.5, plrLu: null });
+  const d = (id: string, role: CheckedDeliverable['role'], layout: CheckedDeliverable['layout'], integrated: number, tp: number, files = [`/in/${id}.wav`]): CheckedDeliverable => ({
+    id,
+    role,
+    layout,
+    files,
+    roleSource: 'name',
+    layoutSource: 'name',
+    reasons: [],
+    timeReferenceSamples: null,
+    measurement: { path: files[0]!, warnings: [], loudness: loud(integrated, tp), channels: files.map((_, i) => ({ label: (['L', 'R', 'C'] as ChannelLabel[])[i]!, truePeakDbtp: tp - i, samplePeakDbfs: tp - i - 0.5, rmsDbfs: null })) },
+  });
+
+  it('one gain per layout, the M&E with its printmaster; Atmos left alone; no printmaster means 0 dB', () => {
+    const { families, problems } = planFamilies(ebu, [
+      d('printmaster 5.1', 'printmaster', '5.1', -27, -10),
+      d('atmos 7.1.2', 'atmos', '7.1.2', -27, -10),
+      d('stem dialogue 5.1', 'stem', '5.1', -30, -12),
+      d('me 5.1', 'me', '5.1', -29, -11),
+      d('me 2.0', 'me', '2.0', -29, -11),
+    ]);
+    expect(problems).toEqual([]);
+    expect(families.map((f) => [f.layout, f.gainDb, f.leftAlone, f.members.map((m) => m.id)])).toEqual([
+      ['7.1.2', null, true, ['atmos 7.1.2']],
+      ['5.1', 4, false, ['printmaster 5.1', 'stem dialogue 5.1', 'me 5.1']],
+      ['2.0', 0, false, ['me 2.0']],
+    ]);
+    expect(families[0]!.note).toMatch(/Atmos master is left alone/);
+    expect(families[2]!.note).toMatch(/no 2.0 printmaster/);
+    // +4 dB on a -10 dBTP printmaster leaves 5 dB under EBU's -1: fits; the stems and M&E too
+    expect(headroomShortfall(ebu, families)).toBeNull();
+  });
+
+  it('the least headroom sets the refusal, per member of a multi-mono set; two printmasters of a layout are refused', () => {
+    const set = d('stem effects 5.1', 'stem', '5.1', -30, -3, ['/in/FX.L.wav', '/in/FX.R.wav', '/in/FX.C.wav']);
+    const { families } = planFamilies(ebu, [d('printmaster 5.1', 'printmaster', '5.1', -27, -6), set]);
+    const s = headroomShortfall(ebu, families)!;
+    // +4 dB: the set's L member (-3 dBTP) would reach +1, 2 dB over -1; its C member (-5) only 0 dB
+    expect(s).toMatchObject({ file: '/in/FX.L.wav', channelInFile: 0, truePeakDbtp: -3, kind: 'true-peak' });
+    expect(s.headroomDb).toBeCloseTo(-2, 9);
+    const two = planFamilies(ebu, [d('printmaster 5.1', 'printmaster', '5.1', -27, -6), d('printmaster 5.1 (2)', 'printmaster', '5.1', -25, -6)]);
+    expect(two.problems).toMatchObject([{ code: 'ambiguous-family' }]);
   });
 });
