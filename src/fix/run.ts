@@ -190,15 +190,17 @@ export async function runFix(opts: FixOptions): Promise<FixRun> {
     progress?.(`locating the true peak of ${path.basename(short.file)}`);
     const place = await locateTruePeak(short.file, short.channelInFile);
     const timecode = timecodeOf(before, short.deliverable, place.seconds);
-    const j = short.family.judged!;
+    const j = short.family.judged;
+    const why = j ? `${j.judgedBy} ${j.lufs.toFixed(2)} LUFS to ${j.targetLufs} LUFS` : 'no printmaster to judge';
+    const already = short.truePeakDbtp > short.limitDbtp ? ' (already over it before any gain)' : '';
     const what = short.kind === 'true-peak' ? `true peak ${short.truePeakDbtp.toFixed(2)} dBTP` : `sample peak ${short.truePeakDbtp.toFixed(2)} dBFS`;
     const limit = short.kind === 'true-peak' ? `the spec's ${short.limitDbtp} dBTP maximum` : 'full scale (the spec sets no true-peak maximum)';
     run.refusal = {
       code: short.kind === 'true-peak' ? 'true-peak-headroom' : 'clipping',
       message:
-        `the ${short.family.layout} family needs ${signed(short.family.gainDb!)} dB (${j.judgedBy} ${j.lufs.toFixed(2)} LUFS to ${j.targetLufs} LUFS), ` +
+        `the ${short.family.layout} family needs ${signed(short.family.gainDb!)} dB (${why}), ` +
         `but ${path.basename(short.file)} (${short.deliverable.id}) has its ${what} on ${short.label} at ${timecode}: ` +
-        `${(-short.headroomDb).toFixed(2)} dB short of headroom under ${limit}; nothing written ` +
+        `${(-short.headroomDb).toFixed(2)} dB short of headroom under ${limit}${already}; nothing written ` +
         '(fix applies gain only: no limiter; bring that peak down in the mix, or give a lower --target)',
       file: short.file,
       timecode,

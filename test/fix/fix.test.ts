@@ -334,5 +334,8 @@ describe('families', () => {
     expect(s.headroomDb).toBeCloseTo(-2, 9);
     const two = planFamilies(ebu, [d('printmaster 5.1', 'printmaster', '5.1', -27, -6), d('printmaster 5.1 (2)', 'printmaster', '5.1', -25, -6)]);
     expect(two.problems).toMatchObject([{ code: 'ambiguous-family' }]);
+    // a file already over the limit is found even where the gain is 0 dB (a family with no printmaster)
+    const over = planFamilies(ebu, [d('printmaster 5.1', 'printmaster', '5.1', -23, -6), d('me 2.0', 'me', '2.0', -20, -0.5)]);
+    expect(headroomShortfall(ebu, over.families)).toMatchObject({ family: { layout: '2.0', gainDb: 0, judged: null }, truePeakDbtp: -0.5 });
   });
 });
