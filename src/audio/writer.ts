@@ -3,7 +3,7 @@
  * a temporary file and renames it into place at close, so a file is written whole or not at all.
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import type { SampleEncoding } from './pcm.js';
+import { bytesPerSample, type SampleEncoding } from './pcm.js';
 
 export interface WavSpec {
   sampleRate: number;
@@ -192,4 +192,157 @@ export function writeWav(path: string, spec: WavSpec, channels: Float32Array[] |
   const w = new WavWriter(path, spec);
   w.append(channels, channels[0]?.length ?? 0);
   w.close();
+}
+
+/** encodeScaled's codes, reused across calls (one block at a time). */
+let codes = new Int32Array(0);
+
+/** Full-scale code and container shift of an integer encoding at `validBits` (20-bit in 24: shift 4). */
+function intScale(encoding: SampleEncoding, validBits: number): { full: number; shift: number; containerBits: number } {
+  const containerBits = bytesPerSample(encoding) * 8;
+  const bits = Math.min(containerBits, Math.max(1, validBits));
+  return { full: 2 ** (bits - 1), shift: 2 ** (containerBits - bits), containerBits };
+}
+
+/**
+ * Planar float samples times a gain, as interleaved PCM in `out` (at byte 0): integers rounded to
+ * nearest at `validBits` (left-justified in their container, as 20-bit audio in 24), no dither; floats
+ * stay float. The product is taken in double and rounded once, so a 24-bit sample read as float32 (exact)
+ * comes back as round(code × gain). Samples that would pass full scale are clamped and counted: a caller
+ * that promises gain only refuses before that can happen, and treats a count above 0 as a failure.
+ */
+export function encodeScaled(
+  channels: Float32Array[],
+  frames: number,
+  encoding: SampleEncoding,
+  gain: number,
+  out: Uint8Array,
+  validBits = bytesPerSample(encoding) * 8,
+): { bytes: number; clipped: number } {
+  const n = channels.length;
+  const bps = bytesPerSample(encoding);
+  const bytes = frames * n * bps;
+  if (out.length < bytes) throw new Error(`encodeScaled: ${out.length} bytes of room for ${bytes}`);
+  let clipped = 0;
+  if (encoding.startsWith('f')) {
+    const view = new DataView(out.buffer, out.byteOffset, bytes);
+    const little = encoding.endsWith('le');
+    const wide = bps === 8;
+    for (let c = 0; c < n; c++) {
+      const x = channels[c]!;
+      for (let i = 0, p = c * bps; i < frames; i++, p += n * bps) {
+        if (wide) view.setFloat64(p, x[i]! * gain, little);
+        else view.setFloat32(p, x[i]! * gain, little);
+      }
+    }
+    return { bytes, clipped };
+  }
+  const { full, shift } = intScale(encoding, validBits);
+  const scale = gain * full;
+  const hi = full - 1;
+  const lo = -full;
+  // floor(y + 0.5) is Math.round(y) (ties up), put right for y just under ½; a third of its cost
+  if (encoding === 's24le' && shift === 1) {
+    // the delivery case, in one loop: codes straight into their bytes (Uint8Array keeps the low 8 bits)
+    for (let c = 0; c < n; c++) {
+      const x = channels[c]!;
+      for (let i = 0, p = c * 3, stride = n * 3; i < frames; i++, p += stride) {
+        const y = x[i]! * scale;
+        let q = Math.floor(y + 0.5);
+        if (q - y > 0.5) q--;
+        if (q > hi) {
+          q = hi;
+          clipped++;
+        } else if (q < lo) {
+          q = lo;
+          clipped++;
+        }
+        out[p] = q;
+        out[p + 1] = q >> 8;
+        out[p + 2] = q >> 16;
+      }
+    }
+    return { bytes, clipped };
+  }
+  // the rest: 1) the codes, interleaved; 2) their bytes (two plain loops beat one with a switch per sample)
+  const count = frames * n;
+  if (codes.length < count) codes = new Int32Array(count);
+  const q32 = codes;
+  for (let c = 0; c < n; c++) {
+    const x = channels[c]!;
+    for (let i = 0, k = c; i < frames; i++, k += n) {
+      const y = x[i]! * scale;
+      let q = Math.floor(y + 0.5);
+      if (q - y > 0.5) q--;
+      if (q > hi) {
+        q = hi;
+        clipped++;
+      } else if (q < lo) {
+        q = lo;
+        clipped++;
+      }
+      q32[k] = q * shift;
+    }
+  }
+  // Uint8Array stores keep the low 8 bits of each shifted value
+  let p = 0;
+  switch (encoding) {
+    case 's24le':
+      for (let k = 0; k < count; k++, p += 3) {
+        const v = q32[k]!;
+        out[p] = v;
+        out[p + 1] = v >> 8;
+        out[p + 2] = v >> 16;
+      }
+      break;
+    case 's16le':
+      for (let k = 0; k < count; k++, p += 2) {
+        const v = q32[k]!;
+        out[p] = v;
+        out[p + 1] = v >> 8;
+      }
+      break;
+    case 's32le':
+      for (let k = 0; k < count; k++, p += 4) {
+        const v = q32[k]!;
+        out[p] = v;
+        out[p + 1] = v >> 8;
+        out[p + 2] = v >> 16;
+        out[p + 3] = v >> 24;
+      }
+      break;
+    case 's24be':
+      for (let k = 0; k < count; k++, p += 3) {
+        const v = q32[k]!;
+        out[p] = v >> 16;
+        out[p + 1] = v >> 8;
+        out[p + 2] = v;
+      }
+      break;
+    case 's16be':
+      for (let k = 0; k < count; k++, p += 2) {
+        const v = q32[k]!;
+        out[p] = v >> 8;
+        out[p + 1] = v;
+      }
+      break;
+    case 's32be':
+      for (let k = 0; k < count; k++, p += 4) {
+        const v = q32[k]!;
+        out[p] = v >> 24;
+        out[p + 1] = v >> 16;
+        out[p + 2] = v >> 8;
+        out[p + 3] = v;
+      }
+      break;
+    case 'u8':
+      for (let k = 0; k < count; k++) out[k] = q32[k]! + 128;
+      break;
+    case 's8':
+      for (let k = 0; k < count; k++) out[k] = q32[k]!;
+      break;
+    default:
+      throw new Error(`cannot write ${encoding}`);
+  }
+  return { bytes, clipped };
 }
