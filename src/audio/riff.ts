@@ -149,59 +149,7 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
   }
 
   if (!fmt) fail('missing-fmt', `no 'fmt ' chunk before the end of the file (expected one before 'data')`, 12);
-  const f = fmt!;
-  if (f.length < 16) fail('bad-chunk', `'fmt ' chunk at byte ${fmtOffset} is ${f.length} bytes; at least 16 expected`, fmtOffset);
-  // every field is checked here, before anything downstream is sized by it (body starts 8 bytes in)
-  const body = fmtOffset + 8;
-  const where = `'fmt ' chunk at byte ${fmtOffset}`;
-  const bad = (field: string, at: number, message: string, code: 'bad-format' | 'unsupported-codec' = 'bad-format'): never => {
-    throw new DubstageError({ code, message: `${name}: ${where}: ${message}`, path: name, byteOffset: at, field });
-  };
-  let formatTag = f.readUInt16LE(0);
-  const channels = f.readUInt16LE(2);
-  const sampleRate = f.readUInt32LE(4);
-  const byteRate = f.readUInt32LE(8);
-  const blockAlign = f.readUInt16LE(12);
-  const bitsPerSample = f.readUInt16LE(14);
-  let channelMask: number | null = null;
-  let validBits = bitsPerSample;
-  if (formatTag === WAVE_FORMAT_EXTENSIBLE) {
-    if (f.length < 40) fail('bad-chunk', `WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk at byte ${fmtOffset} is ${f.length} bytes; 40 expected`, fmtOffset);
-    validBits = f.readUInt16LE(18) || bitsPerSample;
-    channelMask = f.readUInt32LE(20);
-    formatTag = f.readUInt16LE(24);
-  }
-  if (channels === 0) fail('bad-format', `'fmt ' chunk at byte ${fmtOffset} says 0 channels`, fmtOffset + 10);
-  if (sampleRate === 0) fail('bad-format', `'fmt ' chunk at byte ${fmtOffset} says a sample rate of 0`, fmtOffset + 12);
-  checkChannels(name, channels, 'fmt.nChannels', body + 2, where);
-  checkSampleRate(name, sampleRate, 'fmt.nSamplesPerSec', body + 4, where);
-  let encoding: SampleEncoding;
-  let sampleFormat: 'int' | 'float';
-  if (formatTag === WAVE_FORMAT_PCM) {
-    sampleFormat = 'int';
-    // 12- or 20-bit samples sit left-justified in whole bytes: decode the container width
-    const e = ({ 1: 'u8', 2: 's16le', 3: 's24le', 4: 's32le' } as Record<number, SampleEncoding>)[Math.ceil(bitsPerSample / 8)];
-    if (!e || bitsPerSample < 8) bad('fmt.wBitsPerSample', body + 14, `PCM with ${bitsPerSample} bits per sample is not supported (8 to 32 expected)`, 'unsupported-codec');
-    encoding = e!;
-  } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT) {
-    sampleFormat = 'float';
-    if (bitsPerSample !== 32 && bitsPerSample !== 64) bad('fmt.wBitsPerSample', body + 14, `float with ${bitsPerSample} bits per sample is not supported (32 or 64 expected)`, 'unsupported-codec');
-    encoding = bitsPerSample === 32 ? 'f32le' : 'f64le';
-  } else {
-    const codecName = CODEC_NAMES[formatTag] ?? 'unknown';
-    return bad(channelMask !== null ? 'fmt.SubFormat' : 'fmt.wFormatTag', channelMask !== null ? body + 24 : body, `codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, 'unsupported-codec');
-  }
-  if (validBits > bitsPerSample) {
-    bad('fmt.wValidBitsPerSample', body + 18, `valid bits per sample is ${validBits}, more than the ${bitsPerSample}-bit container`);
-  }
-  const expectAlign = channels * Math.ceil(bitsPerSample / 8);
-  if (blockAlign !== expectAlign) {
-    bad('fmt.nBlockAlign', body + 12, `says block align ${blockAlign}; ${channels} channels of ${bitsPerSample} bits need ${expectAlign}`);
-  }
-  // nAvgBytesPerSec sizes nothing; writers get it wrong often enough that a wrong one is a warning
-  if (byteRate !== sampleRate * blockAlign) {
-    warnings.push(`${where}: byte rate (fmt.nAvgBytesPerSec, byte ${body + 8}) is ${byteRate}; ${sampleRate} Hz × ${blockAlign} bytes is ${sampleRate * blockAlign}; ignored`);
-  }
+  const { formatTag, channels, sampleRate, blockAlign, bitsPerSample, validBits, channelMask, encoding, sampleFormat } = decodeFmt(name, fmt!, fmtOffset, fmtOffset + 8, warnings);
   if (!data) fail('truncated', `no 'data' chunk (the file ends at byte ${fileSize})`, fileSize);
   const d = data!;
   const wholeFrames = Math.floor(d.size / blockAlign);
@@ -238,6 +186,82 @@ export function readRiffHeader(src: ByteSource): RiffHeader {
     warnings,
     encoding,
   };
+}
+
+/** The decoded 'fmt ' chunk (WAVEFORMATEX / EXTENSIBLE), shared by the RIFF/RF64/BW64 and Wave64 readers. */
+export interface DecodedFmt {
+  formatTag: number;
+  channels: number;
+  sampleRate: number;
+  blockAlign: number;
+  bitsPerSample: number;
+  validBits: number;
+  channelMask: number | null;
+  encoding: SampleEncoding;
+  sampleFormat: 'int' | 'float';
+}
+
+/**
+ * Decode and check every field of a 'fmt ' chunk before anything downstream is sized by it: `f` is its
+ * body, `fmtOffset` where the chunk starts and `body` where its body starts (8 bytes in for RIFF, 24 for
+ * Wave64). Errors name the field and its byte offset; a wrong byte rate (it sizes nothing) is a warning.
+ */
+export function decodeFmt(name: string, f: Buffer, fmtOffset: number, body: number, warnings: string[]): DecodedFmt {
+  const failAt = (code: 'bad-chunk' | 'bad-format', message: string, byteOffset: number): never => {
+    throw new DubstageError({ code, message: `${name}: ${message}`, path: name, byteOffset });
+  };
+  if (f.length < 16) failAt('bad-chunk', `'fmt ' chunk at byte ${fmtOffset} is ${f.length} bytes; at least 16 expected`, fmtOffset);
+  // every field is checked here, before anything downstream is sized by it (body starts 8 bytes in)
+  const where = `'fmt ' chunk at byte ${fmtOffset}`;
+  const bad = (field: string, at: number, message: string, code: 'bad-format' | 'unsupported-codec' = 'bad-format'): never => {
+    throw new DubstageError({ code, message: `${name}: ${where}: ${message}`, path: name, byteOffset: at, field });
+  };
+  let formatTag = f.readUInt16LE(0);
+  const channels = f.readUInt16LE(2);
+  const sampleRate = f.readUInt32LE(4);
+  const byteRate = f.readUInt32LE(8);
+  const blockAlign = f.readUInt16LE(12);
+  const bitsPerSample = f.readUInt16LE(14);
+  let channelMask: number | null = null;
+  let validBits = bitsPerSample;
+  if (formatTag === WAVE_FORMAT_EXTENSIBLE) {
+    if (f.length < 40) failAt('bad-chunk', `WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk at byte ${fmtOffset} is ${f.length} bytes; 40 expected`, fmtOffset);
+    validBits = f.readUInt16LE(18) || bitsPerSample;
+    channelMask = f.readUInt32LE(20);
+    formatTag = f.readUInt16LE(24);
+  }
+  if (channels === 0) failAt('bad-format', `'fmt ' chunk at byte ${fmtOffset} says 0 channels`, body + 2);
+  if (sampleRate === 0) failAt('bad-format', `'fmt ' chunk at byte ${fmtOffset} says a sample rate of 0`, body + 4);
+  checkChannels(name, channels, 'fmt.nChannels', body + 2, where);
+  checkSampleRate(name, sampleRate, 'fmt.nSamplesPerSec', body + 4, where);
+  let encoding: SampleEncoding;
+  let sampleFormat: 'int' | 'float';
+  if (formatTag === WAVE_FORMAT_PCM) {
+    sampleFormat = 'int';
+    // 12- or 20-bit samples sit left-justified in whole bytes: decode the container width
+    const e = ({ 1: 'u8', 2: 's16le', 3: 's24le', 4: 's32le' } as Record<number, SampleEncoding>)[Math.ceil(bitsPerSample / 8)];
+    if (!e || bitsPerSample < 8) bad('fmt.wBitsPerSample', body + 14, `PCM with ${bitsPerSample} bits per sample is not supported (8 to 32 expected)`, 'unsupported-codec');
+    encoding = e!;
+  } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT) {
+    sampleFormat = 'float';
+    if (bitsPerSample !== 32 && bitsPerSample !== 64) bad('fmt.wBitsPerSample', body + 14, `float with ${bitsPerSample} bits per sample is not supported (32 or 64 expected)`, 'unsupported-codec');
+    encoding = bitsPerSample === 32 ? 'f32le' : 'f64le';
+  } else {
+    const codecName = CODEC_NAMES[formatTag] ?? 'unknown';
+    bad(channelMask !== null ? 'fmt.SubFormat' : 'fmt.wFormatTag', channelMask !== null ? body + 24 : body, `codec 0x${formatTag.toString(16).padStart(4, '0')} (${codecName}) is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, 'unsupported-codec');
+  }
+  if (validBits > bitsPerSample) {
+    bad('fmt.wValidBitsPerSample', body + 18, `valid bits per sample is ${validBits}, more than the ${bitsPerSample}-bit container`);
+  }
+  const expectAlign = channels * Math.ceil(bitsPerSample / 8);
+  if (blockAlign !== expectAlign) {
+    bad('fmt.nBlockAlign', body + 12, `says block align ${blockAlign}; ${channels} channels of ${bitsPerSample} bits need ${expectAlign}`);
+  }
+  // nAvgBytesPerSec sizes nothing; writers get it wrong often enough that a wrong one is a warning
+  if (byteRate !== sampleRate * blockAlign) {
+    warnings.push(`${where}: byte rate (fmt.nAvgBytesPerSec, byte ${body + 8}) is ${byteRate}; ${sampleRate} Hz × ${blockAlign} bytes is ${sampleRate * blockAlign}; ignored`);
+  }
+  return { formatTag, channels, sampleRate, blockAlign, bitsPerSample, validBits, channelMask, encoding: encoding!, sampleFormat: sampleFormat! };
 }
 
 /** What a cut-short audio chunk lacks, from the frames its header declared and the frames present. */

@@ -7,8 +7,7 @@
  */
 import { DubstageError, type ErrorCode } from '../errors.js';
 import { readBytes } from './bytesource.js';
-import type { SampleEncoding } from './pcm.js';
-import { MAX_CHUNKS, parseBext, parseIxml, type RiffHeader } from './riff.js';
+import { decodeFmt, MAX_CHUNKS, parseBext, parseIxml, type RiffHeader } from './riff.js';
 import type { BextInfo, ByteSource, ChunkInfo, IxmlInfo } from './types.js';
 
 /** The tail of the file's 'riff' GUID {66666972-912E-11CF-A5D6-28DB04C10000}. */
@@ -19,8 +18,6 @@ const HEADER_BYTES = 24;
 const MAX_METADATA_BYTES = 16 * 1024 * 1024;
 
 const WAVE_FORMAT_PCM = 0x0001;
-const WAVE_FORMAT_IEEE_FLOAT = 0x0003;
-const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 function tailIs(buf: Uint8Array, at: number, tail: number[], length = tail.length): boolean {
   for (let i = 0; i < length; i++) if (buf[at + i] !== tail[i]) return false;
@@ -118,35 +115,8 @@ export function readWave64Header(src: ByteSource): RiffHeader {
   }
 
   if (!fmt) return fail('missing-fmt', `no 'fmt ' chunk before the end of the file (expected one before 'data')`, 40);
-  if (fmt.length < 16) fail('bad-chunk', `'fmt ' chunk at byte ${fmtOffset} is ${fmt.length} bytes; at least 16 expected`, fmtOffset);
-  const body = fmtOffset + HEADER_BYTES;
-  let formatTag = fmt.readUInt16LE(0);
-  const channels = fmt.readUInt16LE(2);
-  const sampleRate = fmt.readUInt32LE(4);
-  const blockAlign = fmt.readUInt16LE(12);
-  const bitsPerSample = fmt.readUInt16LE(14);
-  let channelMask: number | null = null;
-  let validBits = bitsPerSample;
-  if (formatTag === WAVE_FORMAT_EXTENSIBLE) {
-    if (fmt.length < 40) fail('bad-chunk', `WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk at byte ${fmtOffset} is ${fmt.length} bytes; 40 expected`, fmtOffset);
-    validBits = fmt.readUInt16LE(18) || bitsPerSample;
-    channelMask = fmt.readUInt32LE(20);
-    formatTag = fmt.readUInt16LE(24);
-  }
-  if (channels === 0) fail('bad-format', `'fmt ' chunk at byte ${fmtOffset} says 0 channels`, body + 2);
-  if (sampleRate === 0) fail('bad-format', `'fmt ' chunk at byte ${fmtOffset} says a sample rate of 0`, body + 4);
-  let encoding: SampleEncoding;
-  if (formatTag === WAVE_FORMAT_PCM) {
-    const e = ({ 1: 'u8', 2: 's16le', 3: 's24le', 4: 's32le' } as Record<number, SampleEncoding>)[Math.ceil(bitsPerSample / 8)];
-    if (!e || bitsPerSample < 8) fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: PCM with ${bitsPerSample} bits per sample is not supported (8 to 32 expected)`, body + 14);
-    encoding = e!;
-  } else if (formatTag === WAVE_FORMAT_IEEE_FLOAT && (bitsPerSample === 32 || bitsPerSample === 64)) {
-    encoding = bitsPerSample === 32 ? 'f32le' : 'f64le';
-  } else {
-    return fail('unsupported-codec', `'fmt ' chunk at byte ${fmtOffset}: format 0x${formatTag.toString(16).padStart(4, '0')} with ${bitsPerSample} bits is not supported; dubstage measures PCM (integer 8/16/24/32-bit) and IEEE float (32/64-bit)`, body);
-  }
-  const expectAlign = channels * Math.ceil(bitsPerSample / 8);
-  if (blockAlign !== expectAlign) fail('bad-format', `'fmt ' chunk says block align ${blockAlign}; ${channels} channels of ${bitsPerSample} bits need ${expectAlign}`, body + 12);
+  // the same WAVEFORMATEX as in WAV, decoded and checked field by field by the RIFF reader's decoder
+  const { formatTag, channels, sampleRate, blockAlign, bitsPerSample, validBits, channelMask, encoding, sampleFormat } = decodeFmt(name, fmt, fmtOffset, fmtOffset + HEADER_BYTES, warnings);
   if (!data) return fail('truncated', `no 'data' chunk (the file ends at byte ${fileSize})`, fileSize);
   const frames = Math.floor(data.size / blockAlign);
   if (data.size % blockAlign !== 0) warnings.push(`data chunk holds ${data.size} bytes, not a whole number of ${blockAlign}-byte frames; the last ${data.size % blockAlign} bytes are ignored`);
@@ -156,7 +126,7 @@ export function readWave64Header(src: ByteSource): RiffHeader {
       container: 'w64',
       sampleRate,
       bitDepth: validBits < bitsPerSample && formatTag === WAVE_FORMAT_PCM ? validBits : bitsPerSample,
-      sampleFormat: formatTag === WAVE_FORMAT_PCM ? 'int' : 'float',
+      sampleFormat,
       channels,
       channelLabels: [],
       labelSource: 'unknown',

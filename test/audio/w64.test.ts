@@ -85,4 +85,18 @@ describe('Wave64', () => {
     writeFileSync(q2, good.subarray(0, 30));
     expect(() => readAudioHeader(q2)).toThrow(/a Wave64 header needs at least 40/);
   });
+
+  it("its fmt fields are checked as a WAV's are: a 4 Hz rate is refused with the field and its byte, before anything is sized by it", () => {
+    const bad = Buffer.from(w64Bytes({ channels: [ramp(10, 0)] }));
+    // the fmt chunk starts at 40; its body 24 bytes in; nSamplesPerSec 4 bytes into the body
+    bad.writeUInt32LE(4, 40 + 24 + 4);
+    const p = file('4hz.w64');
+    writeFileSync(p, bad);
+    expect(() => readAudioHeader(p)).toThrow(expect.objectContaining({ code: 'bad-format', field: 'fmt.nSamplesPerSec', byteOffset: 40 + 24 + 4 }));
+    const many = Buffer.from(w64Bytes({ channels: [ramp(10, 0)] }));
+    many.writeUInt16LE(0, 40 + 24 + 2);
+    const q = file('0ch.w64');
+    writeFileSync(q, many);
+    expect(() => readAudioHeader(q)).toThrow(expect.objectContaining({ code: 'bad-format', byteOffset: 40 + 24 + 2 }));
+  });
 });
