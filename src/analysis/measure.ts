@@ -54,7 +54,12 @@ export interface MeasureOptions {
    * An ADM master's renders (src/render/adm): `wrap` gets the source with all its tracks before the
    * bed is selected, so the renders ride this pass; `measureAlone` runs them when there is no bed.
    */
-  admRender?: (report: AdmReport) => { wrap(source: AudioSource): AudioSource; measureAlone(source: AudioSource): Promise<void> } | null;
+  admRender?: (report: AdmReport) => {
+    wrap(source: AudioSource): AudioSource;
+    measureAlone(source: AudioSource): Promise<void>;
+    /** Analyzers of the renders that must ride the host's pass (speech on a render); the hook finishes them. */
+    analyzers?(): Analyzer<unknown>[];
+  } | null;
 }
 
 /** True when the ADM has bed channels to measure (the renders then ride the bed's pass). */
@@ -70,13 +75,17 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const openOptions = { ...(options.channels ? { channels: options.channels } : {}), ...(options.checksums ? { checksums: true } : {}) };
     source = isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
+    let renderAnalyzers: Analyzer<unknown>[] = [];
     let fileFormat: FormatSummary | null = null;
     if (source.header.hasAxml && !options.channels) {
       // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
       admMaster = true;
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
-      if (renders && scope0(report)) source = renders.wrap(source);
+      if (renders && scope0(report)) {
+        source = renders.wrap(source);
+        renderAnalyzers = renders.analyzers?.() ?? [];
+      }
       const labels = admTrackLabels(report);
       const scope = admLoudnessScope(report);
       if (labels) {
@@ -169,7 +178,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         },
       };
       if (options.onProgress) hostOptions.onProgress = options.onProgress;
-      await runAnalyzers(source, [loudness, ...extras], hostOptions);
+      await runAnalyzers(source, [loudness, ...extras, ...renderAnalyzers], hostOptions);
       r = loudness.finish();
       if (extras.length > 0) {
         out.analyzers = {};

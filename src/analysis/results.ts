@@ -39,7 +39,42 @@ export function formatSummary(f: AudioFormat): FormatSummary {
 }
 
 export type { ChannelSummary, DialogueLoudness, LoudnessSeries, LoudnessSummary } from '../analyzers/results.js';
-import type { ChannelSummary, LoudnessSeries, LoudnessSummary } from '../analyzers/results.js';
+import type { ChannelSummary, DialogueLoudness, LoudnessSeries, LoudnessSummary } from '../analyzers/results.js';
+
+/** One BS.2127 re-render of an ADM / Dolby Atmos master, measured in its measuring pass (src/render/adm). */
+export interface RenderLoudness {
+  integratedLufs: number | null;
+  momentaryMaxLufs: number | null;
+  shortTermMaxLufs: number | null;
+  loudnessRangeLu: number | null;
+  truePeakDbtp: number | null;
+  samplePeakDbfs: number | null;
+  /** Dialogue-gated loudness of the render (speech detected on the render), when asked for. */
+  dialogue?: DialogueLoudness;
+}
+
+export interface RenderMeasurement {
+  /** "5.1", "2.0", ... (src/render/adm/layouts.ts). */
+  layout: string;
+  /** How it was rendered: a BS.2127 render by dubstage, not Dolby's renderer. */
+  method: string;
+  loudness: RenderLoudness | null;
+  /** What the master uses that this render leaves out or simplifies. */
+  notRendered: string[];
+  written?: string;
+  /** Said when a part of the render's measurement could not run (speech detection on the render). */
+  warnings?: string[];
+  error?: ErrorInfo;
+}
+
+/** The Dolby metadata (dbmd) of a master beside its renders: what Dolby's re-render would apply. */
+export interface DbmdReport {
+  tool: string | null;
+  warpMode: string | null;
+  trims: Array<{ config: string; mode: 'automatic' | 'manual' }>;
+  problems: string[];
+  note: string;
+}
 
 export interface FileMeasurement {
   path: string;
@@ -61,6 +96,10 @@ export interface FileMeasurement {
   mxf?: MxfTrackFacts;
   /** Results of extra analyzers run in the same pass, by analyzer id. */
   analyzers?: Record<string, unknown>;
+  /** An ADM / Dolby Atmos master's BS.2127 re-renders, measured in the same pass (`measure --render`, qc per the profile). */
+  renders?: RenderMeasurement[];
+  /** Its Dolby metadata (trims, warp mode), beside the renders. */
+  dbmd?: DbmdReport;
   warnings: string[];
   error?: ErrorInfo;
 }

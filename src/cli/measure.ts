@@ -22,7 +22,7 @@ function sessionFormat(file: string): string | null {
     return null;
   }
 }
-import { AdmRenderTap, parseRenderList, renderRendersText } from '../render/adm/measure-renders.js';
+import { parseRenderList, renderHook, renderRendersText } from '../render/adm/measure-renders.js';
 import { readRegularHead } from '../audio/bytesource.js';
 import { mxfAudioAddresses, sniffMxf } from '../audio/mxf/index.js';
 import { imfVirtualTrackAddresses, isImfInput } from '../imf/index.js';
@@ -182,22 +182,14 @@ export function register(program: Command): void {
         for (const input of groupInputs(paths, { group: opts.group !== false })) {
           const bar = progressBar(input.path);
           // an ADM master's renders ride its measuring pass (src/render/adm); 5.1 by default when it has objects
-          let tap: AdmRenderTap | null = null;
-          const admRender: MeasureOptions['admRender'] = (report) => {
-            if (opts.render === false || (!opts.render && report.objects === 0)) return null;
-            tap = new AdmRenderTap({ layouts: opts.render ? opts.render.split(',') : ['5.1'], ...(opts.write ? { writePath: opts.write } : {}), byDefault: !opts.render });
-            const t = tap;
-            return { wrap: (source) => t.wrap(report, source), measureAlone: (source) => t.measureAlone(report, source) };
-          };
-          const m = await measureFile(input, { ...options, admRender, onProgress: bar });
-          const made = tap as AdmRenderTap | null;
-          if (made) {
-            const renders = made.results();
-            (m as FileMeasurement & { renders?: unknown }).renders = renders;
-            if (renders.some((r) => r.loudness)) m.warnings.push(`ADM: the whole programme is measured on the renders (${renders.map((r) => r.layout).join(', ')}): a BS.2127 render, not Dolby's renderer`);
-            if (made.dbmd) (m as FileMeasurement & { dbmd?: unknown }).dbmd = { tool: made.dbmd.tool, warpMode: made.dbmd.warpMode, trims: made.dbmd.trims, problems: made.dbmd.problems, note: 'Dolby\'s re-render applies these trims; the renders here do not' };
-            renderText.push(renderRendersText(m.path, renders, made.dbmd));
-          }
+          const renders = renderHook((report) =>
+            opts.render === false || (!opts.render && report.objects === 0)
+              ? null
+              : { layouts: opts.render ? opts.render.split(',') : ['5.1'], ...(opts.write ? { writePath: opts.write } : {}), byDefault: !opts.render },
+          );
+          const m = await measureFile(input, { ...options, admRender: renders.hook, onProgress: bar });
+          const made = renders.attach(m);
+          if (made && m.renders) renderText.push(renderRendersText(m.path, m.renders, made.dbmd));
           results.push(m);
           bar.end();
         }

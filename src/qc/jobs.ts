@@ -17,6 +17,7 @@ import { openAudio } from '../audio/open.js';
 import type { AudioSource } from '../audio/types.js';
 import type { Rational } from '../session/time.js';
 import type { StemsNullResult } from './types.js';
+import { renderHook } from '../render/adm/measure-renders.js';
 
 /** This module's URL: the pool's workers import it to run the jobs (src/analysis/pool.ts). */
 export const JOBS_MODULE = import.meta.url;
@@ -31,6 +32,12 @@ export interface MeasureJob {
   analyzers: AnalyzerNeed[];
   /** Return the 400 ms gating-block energies (a printmaster to gate by the dialogue stem, or that stem). */
   keepBlockEnergies?: boolean;
+  /**
+   * An Atmos master judged on its re-renders (the profile's atmos.judgeOnRenders): render it to these
+   * layouts in this pass (BS.2127, src/render/adm) and measure each; `speech`: detect speech on the
+   * first, for its dialogue-gated loudness.
+   */
+  admRender?: { layouts: string[]; speech: boolean };
 }
 
 export interface MeasureJobResult {
@@ -89,7 +96,12 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
   let plan = job.analyzers;
   let speech: SpeechAnalyzer | null = null;
   let blockEnergies: Float64Array | undefined;
+  const render = job.admRender;
+  // one hook per pass (the retry below makes a second)
+  const renders = (): ReturnType<typeof renderHook> | null => (render ? renderHook(() => ({ layouts: render.layouts, speech: render.speech })) : null);
+  let hook = renders();
   const measureOptions = (): MeasureOptions => ({
+    ...(hook ? { admRender: hook.hook } : {}),
     series: true,
     // MD5 and SHA-256 of every deliverable file, fed by this pass (the reports' manifest)
     checksums: true,
@@ -110,11 +122,14 @@ export async function runMeasureJob(job: MeasureJob): Promise<MeasureJobResult> 
     },
   });
   let measurement = await measureFile(job.input, measureOptions());
+  hook?.attach(measurement);
   if (measurement.error && plan.some((n) => n.id === 'speech')) {
     // The speech model failing (ONNX runtime missing) must not make the file unreadable: measure
     // again without it, and say that dialogue gating and the leak check did not run.
     plan = plan.filter((n) => n.id !== 'speech');
+    hook = renders();
     const retry = await measureFile(job.input, measureOptions());
+    hook?.attach(retry);
     if (!retry.error) {
       warnings.push(`${job.id}: speech detection failed (${measurement.error.message}); measured without it`);
       measurement = retry;

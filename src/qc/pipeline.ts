@@ -18,7 +18,10 @@ import { readAdm } from '../audio/adm/index.js';
 import { admSummary, discover, type Discovered } from '../delivery/discover.js';
 import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
-import { runRules, type QcOutcome } from './engine.js';
+import { configuredSeverity, runRules, type QcOutcome } from './engine.js';
+import { rule as integratedRule } from './rules/loudness/integrated.js';
+import { rule as truePeakRule } from './rules/loudness/true-peak.js';
+import type { Rule } from './types.js';
 import { rule as stemsRule } from './rules/stems/sum-to-printmaster.js';
 import { rule as meMatchRule } from './rules/me/music-effects-match.js';
 import { JOBS_MODULE, type MeasureJob, type MeasureJobResult, type NullJob, type NullJobResult, type QcJob, type QcJobResult } from './jobs.js';
@@ -313,6 +316,7 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
         fps,
       );
       const speech = analyzers.some((n) => n.id === 'speech');
+      const admRender = atmosRenders(opts.spec, d.role, header);
       const job: MeasureJob = {
         kind: 'measure',
         id: d.id,
@@ -321,9 +325,11 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
         fps,
         analyzers,
         ...(anchoredIds.has(d.id) || (anchoredIds.size > 0 && a === dialogueStem) ? { keepBlockEnergies: true } : {}),
+        ...(admRender ? { admRender } : {}),
       };
       // Longest first: the speech model (with its resampler) costs about as much as 13 channels of analyzers.
-      jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 13 : 0)), job });
+      const renderCost = admRender ? admRender.layouts.length * 6 + (admRender.speech ? 13 : 0) : 0;
+      jobs.push({ id: d.id, cost: header.format.durationSeconds * (header.format.channels + (speech ? 13 : 0) + renderCost), job });
     }
     const nullReference = (d: { role: string | null; layout: string | null }): boolean =>
       d.role === 'me' || (d.role === 'printmaster' && assigned.some((s) => s.header && s.role === 'stem' && s.layout === d.layout));
@@ -380,6 +386,20 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * An Atmos master (ADM BWF) under a profile with atmos.judgeOnRenders: the layouts to render it to in its
+ * measuring pass, and whether to detect speech on the first (the integrated rule judging dialogue-gated).
+ * Only when a loudness rule that reads the renders is on. Bed-only masters are rendered too: the spec's
+ * figure is the re-render's, and a 7.1.2 bed's 5.1 render is not its 10 channels.
+ */
+export function atmosRenders(spec: Spec, role: string | null, header: AudioHeader): MeasureJob['admRender'] | null {
+  const layouts = spec.atmos?.judgeOnRenders;
+  if (!layouts || role !== 'atmos' || !header.hasAxml) return null;
+  const on = (rule: Rule): boolean => configuredSeverity({ spec }, rule) !== 'off';
+  if (!on(integratedRule) && !on(truePeakRule)) return null;
+  return { layouts: [...layouts], speech: spec.loudness?.mode === 'dialogue-gated' && on(integratedRule) };
 }
 
 /**

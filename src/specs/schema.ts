@@ -71,7 +71,15 @@ const leader = z.strictObject({
   twoPop: z.enum(['required', 'forbidden', 'allowed']),
 });
 
+/** Layouts an ADM / Dolby Atmos master can be re-rendered to (src/render/adm/layouts.ts; a test keeps them equal). */
+export const RENDER_LAYOUTS = ['2.0', '5.1', '7.1', '5.1.4', '7.1.2', '7.1.4'] as const;
+
 const atmos = z.strictObject({
+  /**
+   * Judge the master's loudness and true peak on these re-renders (ITU-R BS.2127, rendered by dubstage,
+   * not Dolby's renderer): the loudness rules apply the profile's targets to each, as for a printmaster.
+   */
+  judgeOnRenders: z.array(z.enum(RENDER_LAYOUTS)).min(1).optional(),
   beds: z.array(layout).min(1).optional(),
   minObjects: z.number().int().nonnegative().optional(),
   maxObjects: z.number().int().nonnegative().optional(),

@@ -72,7 +72,8 @@ describe('built-in spec profiles', () => {
   it('netflix-atmos extends netflix: keeps its loudness, adds the Atmos limits', () => {
     const { spec } = loadSpec('netflix-atmos');
     expect(spec.loudness?.targetLufs).toBe(-27);
-    expect(spec.atmos).toEqual({ beds: ['LCR', '5.0', '5.1', '7.1', '7.1.2'], maxObjects: 118 });
+    // judgeOnRenders comes from netflix (the Atmos re-renders must meet the mix spec), merged key by key
+    expect(spec.atmos).toEqual({ judgeOnRenders: ['5.1', '2.0'], beds: ['LCR', '5.0', '5.1', '7.1', '7.1.2'], maxObjects: 118 });
     expect(spec.deliverables?.required[0]).toEqual({ role: 'atmos' });
     expect(spec.evidence['loudness.targetLufs']?.status).toBe('V');
   });

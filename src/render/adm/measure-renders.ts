@@ -14,6 +14,11 @@ import { WavWriter } from '../../audio/writer.js';
 import { LoudnessAnalyzer } from '../../analyzers/loudness.js';
 import { runAnalyzers } from '../../analysis/host.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
+import type { FileMeasurement, RenderMeasurement } from '../../analysis/results.js';
+import type { MeasureOptions } from '../../analysis/measure.js';
+import { dialogueLoudness } from '../../analysis/dialogue.js';
+import { createSpeechAnalyzer, type SpeechAnalyzer } from '../../analyzers/speech.js';
+import type { Analyzer } from '../../analyzers/types.js';
 import { targetLayout, type TargetLayout } from './layouts.js';
 import { scanAdm, type UnrenderedFeatures } from './metadata.js';
 import { AdmRenderer, planRender } from './renderer.js';
@@ -22,24 +27,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 export const RENDER_METHOD = 'ITU-R BS.2127 render by dubstage (EBU ADM renderer rules), not Dolby\'s renderer: no trims, downmix settings or limiter applied';
 
-export interface RenderLoudness {
-  integratedLufs: number | null;
-  momentaryMaxLufs: number | null;
-  shortTermMaxLufs: number | null;
-  loudnessRangeLu: number | null;
-  truePeakDbtp: number | null;
-  samplePeakDbfs: number | null;
-}
-
-export interface RenderMeasurement {
-  layout: string;
-  method: string;
-  loudness: RenderLoudness | null;
-  /** What the master uses that this render leaves out or simplifies. */
-  notRendered: string[];
-  written?: string;
-  error?: ErrorInfo;
-}
+export type { RenderLoudness, RenderMeasurement } from '../../analysis/results.js';
 
 export interface RenderRequest {
   /** Layout names as typed ("5.1", "2.0", "0+5+0"). */
@@ -48,6 +36,8 @@ export interface RenderRequest {
   writePath?: string;
   /** True when no --render was given: the default 5.1 render of a master with objects. */
   byDefault?: boolean;
+  /** Detect speech on the first layout's render, for its dialogue-gated loudness (qc on a dialogue-gated profile). */
+  speech?: boolean;
 }
 
 export function parseRenderList(text: string): TargetLayout[] {
@@ -87,6 +77,9 @@ export class AdmRenderTap {
   private error: ErrorInfo | null = null;
   private frameOffset = 0;
   private skipped: Array<{ objectId: string; type: string }> = [];
+  private speech: SpeechAnalyzer | null = null;
+  private speechError: string | null = null;
+  private lastFrames = 0;
   readonly layouts: TargetLayout[];
   dbmd: DbmdSummary | null = null;
 
@@ -118,6 +111,11 @@ export class AdmRenderTap {
         m.start({ sampleRate: fmt.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames: fmt.frames });
         return m;
       });
+      if (this.request.speech) {
+        const l = this.layouts[0]!;
+        this.speech = createSpeechAnalyzer();
+        this.speech.start({ sampleRate: fmt.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames: fmt.frames });
+      }
       if (this.request.writePath) this.openWriter(file, fmt.sampleRate, fmt.frames);
       const scanned = { scan, plan };
       let maxFrames = 0;
@@ -147,6 +145,7 @@ export class AdmRenderTap {
               // written before metering: a meter may filter its block in place
               this.writer?.append(r.outputs[0]!, got);
               this.meters.forEach((m, l) => m.process({ channels: r.outputs[l]!, frames: got, frameOffset: this.frameOffset }));
+              this.lastFrames = got;
             } catch (err) {
               this.fail(err, file);
             }
@@ -165,11 +164,33 @@ export class AdmRenderTap {
     }
   }
 
+  /**
+   * What must ride the host's pass beside the bed's analyzers: the speech detector on the render (its
+   * model runs asynchronously, so it cannot sit inside a read). The host calls it right after each read,
+   * while the render of that block is still in the outputs.
+   */
+  analyzers(): Analyzer<unknown>[] {
+    if (!this.request.speech) return [];
+    return [{ id: 'render-speech', start: () => undefined, process: () => this.feedSpeech(), finish: () => null }];
+  }
+
+  private async feedSpeech(): Promise<void> {
+    const r = this.renderer;
+    if (!this.speech || this.speechError || this.error || !r || this.lastFrames === 0) return;
+    try {
+      await this.speech.process({ channels: r.outputs[0]!, frames: this.lastFrames, frameOffset: this.frameOffset - this.lastFrames });
+    } catch (err) {
+      // the speech model failing (ONNX runtime missing) costs the dialogue gate, never the render
+      this.speechError = (err as Error).message;
+    }
+    this.lastFrames = 0;
+  }
+
   /** Objects only (no bed for the meters): the renders get a pass of their own over the file. */
   async measureAlone(report: AdmReport, source: AudioSource): Promise<void> {
     const wrapped = this.wrap(report, source);
     if (this.error) return;
-    await runAnalyzers(wrapped, []);
+    await runAnalyzers(wrapped, this.analyzers());
   }
 
   private openWriter(input: string, sampleRate: number, frames: number): void {
@@ -205,7 +226,8 @@ export class AdmRenderTap {
     return this.layouts.map((l, i) => {
       const base: RenderMeasurement = { layout: l.id, method: RENDER_METHOD, loudness: null, notRendered };
       if (this.error) return { ...base, error: this.error };
-      const r = this.meters[i]!.finish().loudness;
+      const meter = this.meters[i]!;
+      const r = meter.finish().loudness;
       const m: RenderMeasurement = {
         ...base,
         loudness: {
@@ -218,9 +240,46 @@ export class AdmRenderTap {
         },
       };
       if (written && i === 0) m.written = written;
+      if (i === 0 && this.speech) {
+        if (this.speechError) m.warnings = [`speech detection on the ${l.id} render failed (${this.speechError}): no dialogue-gated figure`];
+        else {
+          this.speech.finish();
+          m.loudness!.dialogue = dialogueLoudness(meter.blockEnergies(), this.speech.activity(), { programmeLufs: r.integratedLufs });
+        }
+      }
       return m;
     });
   }
+}
+
+/**
+ * The measuring pass's `admRender` hook and what to do after it: `request` says per master whether
+ * (and to which layouts) it is rendered; `attach` puts the renders and the dbmd on the measurement.
+ */
+export function renderHook(request: (report: AdmReport) => RenderRequest | null): {
+  hook: NonNullable<MeasureOptions['admRender']>;
+  attach(m: FileMeasurement): AdmRenderTap | null;
+} {
+  let tap: AdmRenderTap | null = null;
+  return {
+    hook: (report) => {
+      const r = request(report);
+      if (!r) return null;
+      const t = new AdmRenderTap(r);
+      tap = t;
+      return { wrap: (source) => t.wrap(report, source), measureAlone: (source) => t.measureAlone(report, source), analyzers: () => t.analyzers() };
+    },
+    attach: (m) => {
+      const t = tap;
+      tap = null;
+      if (!t) return null;
+      const renders = t.results();
+      m.renders = renders;
+      if (renders.some((r) => r.loudness)) m.warnings.push(`ADM: the whole programme is measured on the renders (${renders.map((r) => r.layout).join(', ')}): a BS.2127 render, not Dolby's renderer`);
+      if (t.dbmd) m.dbmd = { tool: t.dbmd.tool, warpMode: t.dbmd.warpMode, trims: t.dbmd.trims, problems: t.dbmd.problems, note: "Dolby's re-render applies these trims; the renders here do not" };
+      return t;
+    },
+  };
 }
 
 /** Does this file look like an ADM master (axml present)? Cheap: the chunk table only. */

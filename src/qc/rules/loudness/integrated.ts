@@ -3,8 +3,12 @@
  * profile's mode. Netflix's QC procedure (platforms.md): judge dialogue-gated first; if that fails,
  * judge full-programme loudness against the fallback target; flag only when both fail, and as an
  * error only outside the wider QC window. Passing on the fallback only is a warning that states both figures. The M&E and stems are not loudness-judged.
+ * An Atmos master is judged the same way on each re-render the profile names (atmos.judgeOnRenders;
+ * dialogue-gated with speech detected on the render), never on its bed alone.
  */
 import { findingWhole } from '../../kit.js';
+import type { DialogueLoudness } from '../../../analysis/results.js';
+import { asRenderFindings, judgedRenders, onRender } from './renders.js';
 import type { CheckedDeliverable, QcContext, RuleFinding } from '../../types.js';
 import { defineRule } from '../../rule.js';
 
@@ -25,9 +29,11 @@ function describe(j: Judged): string {
   return `${j.what} ${j.lufs.toFixed(1)} LUFS is ${delta >= 0 ? '+' : ''}${delta.toFixed(1)} LU from the ${j.target} LUFS target (±${j.tol} LU)`;
 }
 
-function judge(ctx: QcContext, d: CheckedDeliverable): RuleFinding[] {
+/** The figures judged: a printmaster's loudness, or an Atmos master's re-render's. */
+type Judgeable = { integratedLufs: number | null; dialogue?: DialogueLoudness };
+
+function judge(ctx: QcContext, d: CheckedDeliverable, loud: Judgeable | undefined): RuleFinding[] {
   const spec = ctx.spec.loudness!;
-  const loud = d.measurement?.loudness;
   if (!loud) return [];
   const out: RuleFinding[] = [];
   const programme = loud.integratedLufs;
@@ -101,7 +107,7 @@ function round1(v: number): number {
 export const rule = defineRule({
   id: 'loudness/integrated',
   meta: {
-    description: "Printmaster integrated loudness (dialogue-gated or full programme, per the profile) within the target's tolerance",
+    description: "Printmaster integrated loudness (dialogue-gated or full programme, per the profile) within the target's tolerance; an Atmos master's on its BS.2127 re-renders where the profile says (atmos.judgeOnRenders)",
     defaultSeverity: 'error',
     options: {},
   },
@@ -109,6 +115,14 @@ export const rule = defineRule({
   needs: (file, _o, { spec }) => (spec.loudness?.mode === 'dialogue-gated' && file.role === 'printmaster' && !file.dialogueAnchored ? [{ id: 'speech' }] : []),
   check(ctx) {
     if (!ctx.spec.loudness) return [];
-    return ctx.deliverables.filter((d) => d.role === 'printmaster' && d.measurement).flatMap((d) => judge(ctx, d));
+    const out = ctx.deliverables.filter((d) => d.role === 'printmaster' && d.measurement).flatMap((d) => judge(ctx, d, d.measurement?.loudness));
+    // an Atmos master's whole programme, on the re-renders the profile names (atmos.judgeOnRenders)
+    for (const { d, renders } of judgedRenders(ctx)) {
+      for (const j of renders) {
+        if (!j.render) out.push(onRender(ctx, d, j.layout, null, { message: `loudness not judged: ${j.problem}` }));
+        else out.push(...asRenderFindings(ctx, d, j.render, judge(ctx, d, j.render.loudness!)));
+      }
+    }
+    return out;
   },
 });
