@@ -333,7 +333,8 @@ export function readMxf(src: ByteSource): MxfInfo {
 
   let pos = start;
   while (pos < src.size) {
-    const klv = readKlvHeader(src, pos, scratch);
+    // the key is a view of scratch (no allocation per element): a set that keeps it copies it
+    const klv = readKlvHeader(src, pos, scratch, src.size, false);
     const key = klv.key;
     const kind = partitionKind(key);
     // the essence container stream (index stream offsets): every byte of a body from its first item on, fill included
@@ -370,7 +371,7 @@ export function readMxf(src: ByteSource): MxfInfo {
         const v = readValue(src, klv, MAX_METADATA_SET);
         const props = new Map<number, Buffer>();
         for (const [tag, val] of localItems(v, key[5] === 0x13)) props.set(tag, Buffer.from(val));
-        collecting.sets.push({ type: (key[13]! << 8) | key[14]!, key, offset: klv.offset, props });
+        collecting.sets.push({ type: (key[13]! << 8) | key[14]!, key: Buffer.from(key), offset: klv.offset, props });
       }
     } else if (isEssenceElement(key)) {
       collecting = null;

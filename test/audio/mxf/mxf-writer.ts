@@ -34,6 +34,10 @@ export interface MxfSpec {
   /** Leave the header partition open-incomplete and put the complete metadata in the footer only. */
   openHeader?: boolean;
   runIn?: number;
+  /** Frame-wrapped: a system item (ST 385 system metadata pack) opening each content package, as SDTI-CP and ffmpeg's D-10 write. */
+  systemItem?: boolean;
+  /** Frame-wrapped: KLV fill after every element up to this KAG size (ffmpeg and bmx align to 512). */
+  kag?: number;
 }
 
 const K = (hex: string) => Buffer.from(hex.replace(/[.\s]/g, ''), 'hex');
@@ -307,6 +311,7 @@ export function buildMxf(spec: MxfSpec): Built {
     for (let u = 0; u < units; u++) {
       offsets.push(streamPos);
       const els: Buffer[] = [];
+      if (spec.systemItem) els.push(klv(K('060e2b34020501010d01030104010100'), Buffer.alloc(57, 0x5a)));
       if (spec.video) els.push(klv(pictureKey(), Buffer.alloc(spec.video.elementBytes, 0xee)));
       audio.forEach((a, i) => {
         const blockAlign = (a.channels * a.bits) / 8;
@@ -317,6 +322,23 @@ export function buildMxf(spec: MxfSpec): Built {
         els.push(klv(soundKey(i + 1, audio.length, 'frame', aes[i]!), a.pcm.subarray(consumed[i]! * blockAlign, (consumed[i]! + n) * blockAlign)));
         consumed[i]! += n;
       });
+      if (spec.kag) {
+        // fill after each element so the next starts on a KAG boundary (a fill KLV is at least 21 bytes here)
+        const kag = spec.kag;
+        const padded: Buffer[] = [];
+        let at = streamPos;
+        for (const e of els) {
+          padded.push(e);
+          at += e.length;
+          let gap = (kag - (at % kag)) % kag;
+          if (gap > 0 && gap < 21) gap += kag;
+          if (gap > 0) {
+            padded.push(klv(K('060e2b34010101020301021001000000'), Buffer.alloc(gap - 21)));
+            at += gap;
+          }
+        }
+        els.splice(0, els.length, ...padded);
+      }
       const cp = Buffer.concat(els);
       pkgs.push(cp);
       streamPos += cp.length;
