@@ -15,7 +15,7 @@ import { findHeaderPartition, readMxf, type MxfAudioTrack, type MxfInfo } from '
 
 export { readMxf, isMxf, findHeaderPartition, essenceContainerName } from './reader.js';
 export type { MxfInfo, MxfAudioTrack, MxfPartition, MxfIndexSegment, MxfTrackSummary, MxfAudioDescriptor } from './reader.js';
-export { mcaLayout, labelForChannelSymbol, isRfc5646, SOUNDFIELD_GROUPS, type MxfMcaLabel, type McaLayout } from './mca.js';
+export { mcaLayout, mcaSoundfieldGroups, labelForChannelSymbol, isRfc5646, SOUNDFIELD_GROUPS, type MxfMcaLabel, type McaLayout, type McaSoundfieldGroup } from './mca.js';
 
 const ADDRESS = /^(.*\.mxf)#track(\d+)$/i;
 

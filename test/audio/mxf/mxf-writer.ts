@@ -14,7 +14,14 @@ export interface MxfAudioSpec {
   /** Interleaved little-endian PCM (frames × channels × bytes). */
   pcm: Buffer;
   /** ST 377-4 labels: channel symbols (chL ...), a soundfield group (sg51 ...) and a language. */
-  mca?: { channels: string[]; group: string; language?: string; groupOfGroups?: string };
+  mca?: {
+    channels: string[];
+    group: string;
+    language?: string;
+    groupOfGroups?: string;
+    /** Several soundfield groups in one track (a 5.1 and a stereo in 8 channels), channels in order; replaces group and language. */
+    groups?: Array<{ group: string; language?: string; channels: number }>;
+  };
   descriptor?: 'wave' | 'aes3';
 }
 
@@ -235,17 +242,23 @@ export function buildMxf(spec: MxfSpec): Built {
         sets.push(localSet(0x016d, [[0x3c0a, s], [0xfffc, str(a.mca.groupOfGroups)], [0xfffb, str('Main Program')], [0xfffa, gogLink], ...(a.mca.language ? ([[0xfff7, Buffer.from(a.mca.language, 'latin1')]] as Array<[number, Buffer]>) : [])]));
         subs.push(s);
       }
-      a.mca.channels.forEach((sym, c) => {
-        const s = uid();
-        sets.push(localSet(0x016b, [[0x3c0a, s], [0xfffc, str(sym)], [0xfffb, str(sym.slice(2))], [0xfffa, uid()], [0xfff9, groupLink], [0xfff8, u32(c + 1)]]));
-        subs.push(s);
+      const groupSpecs = a.mca.groups ?? [{ group: a.mca.group, language: a.mca.language, channels: a.mca.channels.length }];
+      let first = 0;
+      groupSpecs.forEach((gs, gi) => {
+        const link = gi === 0 ? groupLink : uid();
+        a.mca!.channels.slice(first, first + gs.channels).forEach((sym, k) => {
+          const s = uid();
+          sets.push(localSet(0x016b, [[0x3c0a, s], [0xfffc, str(sym)], [0xfffb, str(sym.slice(2))], [0xfffa, uid()], [0xfff9, link], [0xfff8, u32(first + k + 1)]]));
+          subs.push(s);
+        });
+        first += gs.channels;
+        const g = uid();
+        const gprops: Array<[number, Buffer]> = [[0x3c0a, g], [0xfffc, str(gs.group)], [0xfffb, str(gs.group.slice(2))], [0xfffa, link]];
+        if (gs.language) gprops.push([0xfff7, Buffer.from(gs.language, 'latin1')]);
+        if (gogLink) gprops.push([0xfff6, batchOf([gogLink], 16)]);
+        sets.push(localSet(0x016c, gprops));
+        subs.push(g);
       });
-      const g = uid();
-      const gprops: Array<[number, Buffer]> = [[0x3c0a, g], [0xfffc, str(a.mca.group)], [0xfffb, str(a.mca.group.slice(2))], [0xfffa, groupLink]];
-      if (a.mca.language) gprops.push([0xfff7, Buffer.from(a.mca.language, 'latin1')]);
-      if (gogLink) gprops.push([0xfff6, batchOf([gogLink], 16)]);
-      sets.push(localSet(0x016c, gprops));
-      subs.push(g);
     }
     const d = uid();
     const rate = rates[i]!;

@@ -7,7 +7,8 @@ import { measureFile } from '../../../src/analysis/measure.js';
 import { inspectAny } from '../../../src/analysis/inspect.js';
 import { openAudio, readAudioHeader } from '../../../src/audio/open.js';
 import { bufferSource, openFileSource } from '../../../src/audio/bytesource.js';
-import { mxfAudioAddresses, openMxfTrack, readMxf } from '../../../src/audio/mxf/index.js';
+import { mcaSoundfieldGroups, mxfAudioAddresses, openMxfTrack, readMxf } from '../../../src/audio/mxf/index.js';
+import { renderInspectText } from '../../../src/report/inspect-text.js';
 import { DubstageError } from '../../../src/errors.js';
 import { fmtBody, readAll, riffFile, tempDir } from '../../helpers/audio-fixtures.js';
 import { buildMxf, testPcm, type MxfSpec } from './mxf-writer.js';
@@ -231,6 +232,35 @@ describe('MXF structure', () => {
     expect(r.mxf!.indexSegments[0]!.offset).toBeGreaterThan(r.mxf!.partitions[1]!.offset);
     expect(r.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs']);
     expect(r.channelLabelSource).toBe('mca');
+  });
+
+  it('inspect gives one entry per MCA soundfield group (its channels and language), not one per channel label', async () => {
+    // an 8-channel track: a 5.1 in English and a stereo in French, both in one group of groups
+    const syms = [...LABELS_51, 'chL', 'chR'];
+    const mxf = write('groups.mxf', buildMxf({
+      pattern: 'OP1a', wrapping: 'clip',
+      audio: [{ bits: 24, channels: 8, pcm: testPcm(4800, 8, 24), mca: { channels: syms, group: 'sg51', groupOfGroups: 'ggMPg', groups: [{ group: 'sg51', language: 'en', channels: 6 }, { group: 'sgST', language: 'fr-CA', channels: 2 }] } }],
+    }).bytes);
+    const r = await inspectAny(mxf);
+    const groups = r.mxf!.audioTracks[0]!.soundfieldGroups;
+    expect(groups.map((g) => [g.symbol, g.name, g.language, g.channels, g.channelSymbols.join(' ')])).toEqual([
+      ['sg51', '5.1', 'en', [1, 2, 3, 4, 5, 6], 'chL chR chC chLFE chLs chRs'],
+      ['sgST', 'standard stereo', 'fr-CA', [7, 8], 'chL chR'],
+    ]);
+    expect(groups[0]!.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs']);
+    expect(groups.map((g) => g.groupsOfGroups.map((x) => x.symbol))).toEqual([['ggMPg'], ['ggMPg']]);
+    // the text: one MCA line per group
+    const text = renderInspectText([r]);
+    const mcaLines = text.split('\n').filter((l) => /^\s+MCA /.test(l));
+    expect(mcaLines).toHaveLength(2);
+    expect(mcaLines[0]).toMatch(/MCA sg51 +5\.1, 6 ch \(1:chL 2:chR 3:chC 4:chLFE 5:chLs 6:chRs\), language en, in ggMPg 'Main Program'/);
+    expect(mcaLines[1]).toMatch(/MCA sgST +standard stereo, 2 ch \(7:chL 8:chR\), language fr-CA/);
+    // channels no group claims are an entry of their own; one group whose channels carry no link takes them all
+    expect(mcaSoundfieldGroups([
+      { kind: 'channel', symbol: 'chL', name: null, channelId: 1, linkId: null, soundfieldGroupLinkId: 'a', groupLinkIds: [], language: null, title: null, titleVersion: null, audioContentKind: null, audioElementKind: null, dictionaryId: null },
+      { kind: 'channel', symbol: 'chHI', name: null, channelId: 2, linkId: null, soundfieldGroupLinkId: null, groupLinkIds: [], language: 'de', title: null, titleVersion: null, audioContentKind: null, audioElementKind: null, dictionaryId: null },
+      { kind: 'soundfield-group', symbol: 'sgM', name: null, channelId: null, linkId: 'a', soundfieldGroupLinkId: null, groupLinkIds: [], language: null, title: null, titleVersion: null, audioContentKind: null, audioElementKind: null, dictionaryId: null },
+    ]).map((g) => [g.symbol, g.channels, g.channelLabels, g.language])).toEqual([['sgM', [1], ['L'], null], [null, [2], [null], 'de']]);
   });
 });
 
