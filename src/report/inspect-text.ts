@@ -2,6 +2,7 @@
 import type { InspectResult } from '../analysis/inspect.js';
 import type { MxfInspect } from '../audio/mxf/inspect.js';
 import type { McaSoundfieldGroup } from '../audio/mxf/mca.js';
+import { imfLines } from './imf-text.js';
 
 /** One line per MCA soundfield group: 5.1 with its channels (symbol and label) and language. */
 export function mcaGroupLines(groups: McaSoundfieldGroup[], indent: string): string[] {
@@ -47,6 +48,12 @@ export function renderInspectText(results: InspectResult[]): string {
     lines.push(r.path);
     if (r.error) {
       lines.push(`  ERROR ${r.error.code}: ${r.error.message}`, '');
+      continue;
+    }
+    if (r.kind === 'imf' && r.imf) {
+      lines.push(...imfLines(r.imf));
+      for (const w of r.warnings) lines.push(`  warning: ${w}`);
+      lines.push('');
       continue;
     }
     if (r.kind === 'mxf' && r.mxf) {

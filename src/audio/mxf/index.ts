@@ -13,7 +13,7 @@ import type { AudioHeader, AudioSource, ByteSource } from '../types.js';
 import { elementTrackNumber, isEssenceElement, parseKlvHeader, readKlvHeader, type Klv } from './klv.js';
 import { findHeaderPartition, readMxf, type MxfAudioTrack, type MxfInfo } from './reader.js';
 
-export { readMxf, isMxf, findHeaderPartition, essenceContainerName } from './reader.js';
+export { readMxf, isMxf, findHeaderPartition, essenceContainerName, readHeaderPartition, operationalPatternOf } from './reader.js';
 export type { MxfInfo, MxfAudioTrack, MxfPartition, MxfIndexSegment, MxfTrackSummary, MxfAudioDescriptor } from './reader.js';
 export { mcaLayout, mcaSoundfieldGroups, labelForChannelSymbol, isRfc5646, SOUNDFIELD_GROUPS, type MxfMcaLabel, type McaLayout, type McaSoundfieldGroup } from './mca.js';
 
