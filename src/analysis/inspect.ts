@@ -14,6 +14,7 @@ import { readDolbyAtmos, sniffDamf, type DolbyAtmosReport } from '../audio/dolby
 import { readAudioHeader } from '../audio/open.js';
 import { toErrorInfo } from '../errors.js';
 import { inspectMxf, type MxfInspect } from '../audio/mxf/inspect.js';
+import type { ImfInspect } from '../imf/inspect.js';
 import { parseMxfAddress, sniffMxf } from '../audio/mxf/index.js';
 
 /** The `"adm"` object of inspect --json (a contract: see the layouts/ADM issue). */
@@ -133,10 +134,12 @@ export interface InspectResult {
   adm?: AdmSummary;
   /** Everything else the ADM / DAMF reader found (beds and objects one by one, timing, unused track indices). */
   admDetail?: Record<string, unknown>;
-  /** What kind of file this is when it is not audio: 'adm-xml' or 'dolby-atmos'; 'mxf' for an MXF file. */
-  kind?: 'audio' | 'adm-xml' | 'dolby-atmos' | 'mxf';
+  /** What kind of file this is when it is not audio: 'adm-xml' or 'dolby-atmos'; 'mxf' for an MXF file, 'imf' for a package. */
+  kind?: 'audio' | 'adm-xml' | 'dolby-atmos' | 'mxf' | 'imf';
   /** An MXF file's structure (src/audio/mxf/inspect.ts). */
   mxf?: MxfInspect;
+  /** An IMF package, CPL or ASSETMAP (src/imf/inspect.ts). */
+  imf?: ImfInspect;
   warnings: string[];
   error?: ErrorInfo;
 }

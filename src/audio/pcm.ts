@@ -363,3 +363,48 @@ export function readDecodeInterleaved(
   }
   return done;
 }
+
+/**
+ * A staging area for PCM that lies in pieces (MXF frame-wrapped elements between video): readers read
+ * each piece straight into `bytes()` at a frame boundary, then decode the gathered frames in one call.
+ * It is the WASM decoder's input area when that applies (no copy), else a JS buffer decoded by
+ * decodeInterleavedJs: the same floats either way. Past `capacityFrames` whole frames, `bytes()` has at
+ * least `spareBytes` more a read may fill (a KLV header that follows a value) and the next read
+ * overwrites.
+ */
+export interface PcmStage {
+  readonly capacityFrames: number;
+  /** The area, a live view (remade if the WASM memory ever grew). */
+  bytes(): Uint8Array;
+  /** Decode the first `frames` frames of the area into out[c][outOffset...]. */
+  decode(frames: number, out: Float32Array[], outOffset: number): void;
+}
+
+export function pcmStage(channels: number, blockAlign: number, enc: SampleEncoding, spareBytes: number, options?: PcmDecodeOptions): PcmStage {
+  const code = WASM_CODES[enc];
+  const w = code === undefined ? null : pcmWasm(options);
+  const bps = bytesPerSample(enc);
+  const capacity = w ? chunkFrames(w, Number.MAX_SAFE_INTEGER, channels, blockAlign) : 0;
+  // the kernel may read 8 bytes past the last frame: the spare bytes must sit inside the slack too
+  if (w && capacity >= 8 && blockAlign >= channels * bps && 8 * blockAlign + 8 <= w.slack && spareBytes <= w.slack) {
+    const stride = (capacity + 7) & ~7;
+    return {
+      capacityFrames: capacity,
+      bytes: () => liveViews(w).input,
+      decode(frames, out, outOffset) {
+        if (!wasmFits(w, frames, channels, blockAlign, bps, out, outOffset)) {
+          decodeInterleavedJs(liveViews(w).input, frames, channels, blockAlign, enc, out, outOffset);
+          return;
+        }
+        decodeChunk({ w: liveViews(w), code: code!, stride }, frames, channels, blockAlign, out, outOffset);
+      },
+    };
+  }
+  const frames = Math.max(8, Math.floor((192 * 1024) / blockAlign));
+  const buf = new Uint8Array(frames * blockAlign + spareBytes);
+  return {
+    capacityFrames: frames,
+    bytes: () => buf,
+    decode: (n, out, outOffset) => decodeInterleavedJs(buf, n, channels, blockAlign, enc, out, outOffset),
+  };
+}

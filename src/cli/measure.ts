@@ -73,6 +73,8 @@ interface Expanded {
   problems: FileMeasurement[];
   /** Adds what the container knows to a measured entry (the `imf` object). */
   attach?: (m: FileMeasurement) => void;
+  /** Checks beside the audio pass (an IMF package's picture and subtitle hashes): started before it, their entries after. */
+  late?: () => Promise<FileMeasurement[]>;
 }
 
 /** An MXF (its audio tracks), an IMF package folder or a CPL (its audio virtual tracks); null for anything else. */
@@ -87,6 +89,7 @@ function expandContainer(f: string): Promise<Expanded> | null {
           const t = r.tracks.find((x) => x.address === m.path);
           if (t) m.imf = t.imf;
         },
+        late: () => r.hashes().then((h) => h.map((p) => ({ path: p.path, warnings: [], error: p.error }))),
       };
     })();
   }
@@ -202,8 +205,9 @@ export function register(program: Command): void {
           pending = [];
           // an MXF stands for its audio tracks (one entry each), an IMF package or CPL for its audio virtual tracks
           try {
-            const { addresses, problems, attach } = await expanded;
+            const { addresses, problems, attach, late } = await expanded;
             results.push(...problems);
+            const lateEntries = late?.();
             for (const address of addresses) {
               const bar = progressBar(address);
               const m = await measureFile({ path: address }, { ...options, onProgress: bar });
@@ -211,6 +215,7 @@ export function register(program: Command): void {
               attach?.(m);
               results.push(m);
             }
+            if (lateEntries) results.push(...(await lateEntries));
           } catch (err) {
             results.push({ path: f, warnings: [], error: toErrorInfo(err, f) });
           }

@@ -27,6 +27,8 @@ export interface Discovered {
   ignored: Array<{ path: string; reason: string }>;
   /** Symbolic links followed: the link as found and where it leads. */
   links: Array<{ path: string; target: string }>;
+  /** Checks that run beside the audio pass (an IMF package's picture and subtitle hashes): start them with it, join their errors after. */
+  late?: Array<() => Promise<ErrorInfo[]>>;
 }
 
 /** Files in folders that are neither audio nor worth a line each (OS and DAW housekeeping). */
@@ -110,6 +112,7 @@ export async function discover(paths: string[]): Promise<Discovered> {
     if (packaged) {
       out.files.push(...packaged.files);
       out.errors.push(...packaged.errors);
+      if (packaged.lateErrors) (out.late ??= []).push(packaged.lateErrors);
       continue;
     }
     if (stat.isDirectory()) {

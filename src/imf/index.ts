@@ -10,9 +10,11 @@ import { registerAddressOpener, type OpenOptions } from '../audio/open.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { isImfPackageDir, nonAudioProblems, readImfPackage, type Cpl, type ImfPackage } from './package.js';
 import { openVirtualTrack, type ImfVirtualTrackSource } from './source.js';
+import { hashProblems, hashTrackFiles, nonAudioTrackFiles } from './hash.js';
 
 export { readImfPackage, parseCpl, isImfPackageDir, type ImfPackage, type Cpl, type CplVirtualTrack, type CplResource } from './package.js';
 export { openVirtualTrack, ImfVirtualTrackSource, HashingByteSource } from './source.js';
+export { hashTrackFiles, nonAudioTrackFiles, hashProblems, type TrackFileHash, type TrackFileToHash } from './hash.js';
 
 /** The `imf` object of a measured virtual track (the measure contract). */
 export interface ImfEntry {
@@ -77,6 +79,12 @@ export interface ImfExpansion {
   tracks: Array<{ address: string; cpl: Cpl; imf: ImfEntry }>;
   /** Assets that could not be read (missing picture or subtitle files, wrong hashes of XML assets, bad PKLs). */
   problems: Array<{ path: string; error: ErrorInfo }>;
+  /**
+   * The SHA-1 check of the non-audio track files (picture, subtitle) against the PKL, on a worker
+   * thread: started by the first call (run it before measuring the audio, await it after), the same
+   * promise on later calls. Resolves with the mismatches and unreadable files; never rejects.
+   */
+  hashes: () => Promise<Array<{ path: string; error: ErrorInfo }>>;
 }
 
 /** The audio virtual tracks of a package folder (every CPL) or of one CPL, and the package's problems. */
@@ -84,7 +92,9 @@ export async function imfVirtualTrackAddresses(p: string): Promise<ImfExpansion>
   const pkg = readImfPackage(p);
   const cpls = isImfPackageDir(p) ? pkg.cpls : [cplIn(pkg, p)];
   if (cpls.length === 0) throw new DubstageError({ code: 'not-audio', message: `${p}: the package lists no CPL`, path: p });
-  const out: ImfExpansion = { tracks: [], problems: [...pkg.problems] };
+  let hashing: Promise<Array<{ path: string; error: ErrorInfo }>> | null = null;
+  const hashes = () => (hashing ??= hashTrackFiles(nonAudioTrackFiles(pkg, cpls)).then(hashProblems));
+  const out: ImfExpansion = { tracks: [], problems: [...pkg.problems], hashes };
   for (const cpl of cpls) {
     out.problems.push(...nonAudioProblems(pkg, cpl));
     const audio = cpl.virtualTracks.filter((v) => v.kind === 'MainAudioSequence');

@@ -52,6 +52,13 @@ export interface Cpl {
   /** 2013 or 2016 (ST 2067-3), from the root namespace. */
   version: string;
   virtualTracks: CplVirtualTrack[];
+  /** The segments in order, each sequence with its resources' total length (what inspect lists). */
+  segments: CplSegment[];
+}
+
+export interface CplSegment {
+  id: string;
+  sequences: Array<{ kind: string; trackId: string; resources: number; durationSeconds: number }>;
 }
 
 export interface ImfPackage {
@@ -99,10 +106,15 @@ export function parseCpl(root: XmlElement, file: string): Cpl {
   const id = normalizeId(kidText(root, 'Id'));
   const editRate = rationalOf(kidText(root, 'EditRate'), 'CompositionPlaylist EditRate', file);
   const tracks = new Map<string, CplVirtualTrack>();
+  const segments: CplSegment[] = [];
   kids(kid(root, 'SegmentList'), 'Segment').forEach((seg, si) => {
+    const segment: CplSegment = { id: normalizeId(kidText(seg, 'Id')), sequences: [] };
+    segments.push(segment);
     for (const seq of kid(seg, 'SequenceList')?.children ?? []) {
       const trackId = normalizeId(kidText(seq, 'TrackId'));
       if (!trackId) continue;
+      const entry = { kind: seq.name, trackId, resources: 0, durationSeconds: 0 };
+      segment.sequences.push(entry);
       let vt = tracks.get(trackId);
       if (!vt) {
         vt = { trackId, kind: seq.name, resources: [] };
@@ -122,10 +134,12 @@ export function parseCpl(root: XmlElement, file: string): Cpl {
           throw new DubstageError({ code: 'bad-format', message: `${file}: ${where}: EntryPoint ${entryPoint} + SourceDuration ${sourceDuration} is past IntrinsicDuration ${intrinsicDuration}`, path: file });
         }
         vt!.resources.push({ trackFileId, editRate: rate, intrinsicDuration, entryPoint, sourceDuration, repeatCount });
+        entry.resources++;
+        entry.durationSeconds += (sourceDuration * repeatCount * rate.den) / rate.num;
       });
     }
   });
-  return { id, path: file, title: kidText(root, 'ContentTitle') ?? null, editRate, version: m[1]!, virtualTracks: [...tracks.values()] };
+  return { id, path: file, title: kidText(root, 'ContentTitle') ?? null, editRate, version: m[1]!, virtualTracks: [...tracks.values()], segments };
 }
 
 function findAssetMap(dir: string): string | null {

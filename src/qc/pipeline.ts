@@ -246,6 +246,8 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
   const startedAt = new Date().toISOString();
   const timer = new StageTimer();
   const inputErrors = [...found.errors];
+  // an IMF package's picture and subtitle hashes run on their own thread beside the audio pass
+  const late = (found.late ?? []).map((start) => start());
 
   // Manifest entries first: their files are spoken for.
   const claimed = new Set(manifest.flatMap((m) => m.files.map((f) => path.resolve(f))));
@@ -370,6 +372,7 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
       if (r.measurement.error) inputErrors.push(r.measurement.error);
     }
     warnings.push(...cross.warnings);
+    for (const errors of await Promise.all(late)) inputErrors.push(...errors);
     if (anchoredIds.size > 0 && dialogueStem) {
       const stemBlocks = (await measuring.get(dialogueStem.id))?.blockEnergies;
       for (const d of deliverables) {

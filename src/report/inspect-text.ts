@@ -1,6 +1,17 @@
 /** The readable `dubstage inspect` listing. */
 import type { InspectResult } from '../analysis/inspect.js';
 import type { MxfInspect } from '../audio/mxf/inspect.js';
+import type { McaSoundfieldGroup } from '../audio/mxf/mca.js';
+import { imfLines } from './imf-text.js';
+
+/** One line per MCA soundfield group: 5.1 with its channels (symbol and label) and language. */
+export function mcaGroupLines(groups: McaSoundfieldGroup[], indent: string): string[] {
+  return groups.map((g) => {
+    const chans = g.channels.map((c, i) => `${c}:${g.channelSymbols[i]}${g.channelLabels[i] ? '' : '(?)'}`).join(' ');
+    const bits = [g.language ? `language ${g.language}` : 'no language', g.title && `title '${g.title}'`, g.audioContentKind && `content ${g.audioContentKind}`, g.audioElementKind && `element ${g.audioElementKind}`, ...g.groupsOfGroups.map((x) => `in ${x.symbol}${x.name ? ` '${x.name}'` : ''}`)].filter(Boolean);
+    return `${indent}MCA ${(g.symbol ?? '-').padEnd(6)} ${g.name}, ${g.channels.length} ch (${chans}), ${bits.join(', ')}`;
+  });
+}
 
 /** An MXF: pattern, containers, each audio track (descriptor, wrapping, MCA), partitions and index segments with offsets. */
 function mxfLines(m: MxfInspect): string[] {
@@ -17,10 +28,8 @@ function mxfLines(m: MxfInspect): string[] {
     out.push(`    essence at byte ${t.dataOffset}, ${t.dataBytes} bytes in ${t.elements} element(s)${d.channelAssignment ? `; channel assignment ${d.channelAssignment}` : ''}`);
     if (t.format) out.push(`    channels  ${t.format.channelLabels.join(' ')}  (from ${t.labelSource}), ${t.format.frames} frames (${t.format.durationSeconds.toFixed(6)} s)`);
     if (t.error) out.push(`    ERROR ${t.error}`);
-    for (const l of t.mca) {
-      const bits = [l.name && `'${l.name}'`, l.channelId !== null && `channel ${l.channelId}`, l.language && `language ${l.language}`, l.audioContentKind && `content ${l.audioContentKind}`, l.audioElementKind && `element ${l.audioElementKind}`, l.title && `title '${l.title}'`].filter(Boolean);
-      out.push(`    MCA ${l.kind.padEnd(26)} ${l.symbol.padEnd(8)} ${bits.join(', ')}`);
-    }
+    out.push(...mcaGroupLines(t.soundfieldGroups, '    '));
+    if (t.mca.length === 0) out.push('    MCA         none');
   }
   out.push('  partitions');
   for (const p of m.partitions) out.push(`    ${p.kind.padEnd(6)} at byte ${p.offset}  ${p.status}, body SID ${p.bodySid}, index SID ${p.indexSid}, header ${p.headerByteCount} B, index ${p.indexByteCount} B, body offset ${p.bodyOffset}`);
@@ -39,6 +48,12 @@ export function renderInspectText(results: InspectResult[]): string {
     lines.push(r.path);
     if (r.error) {
       lines.push(`  ERROR ${r.error.code}: ${r.error.message}`, '');
+      continue;
+    }
+    if (r.kind === 'imf' && r.imf) {
+      lines.push(...imfLines(r.imf));
+      for (const w of r.warnings) lines.push(`  warning: ${w}`);
+      lines.push('');
       continue;
     }
     if (r.kind === 'mxf' && r.mxf) {

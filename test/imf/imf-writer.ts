@@ -35,7 +35,7 @@ export interface CplSpec {
   version?: '2013' | '2016';
   editRate?: [number, number];
   /** Segments, each with its audio virtual tracks (by track name), each a resource list. */
-  segments: Array<{ audio: Record<string, ResourceSpec[]>; imageFile?: string; imageDuration?: number }>;
+  segments: Array<{ audio: Record<string, ResourceSpec[]>; imageFile?: string; imageDuration?: number; subtitleFile?: string }>;
   /** Raw XML inserted before the root element (for the entity-bomb test). */
   prolog?: string;
 }
@@ -45,6 +45,10 @@ export interface PackageSpec {
   cpls: CplSpec[];
   /** Image track files listed in the ASSETMAP and PKL but not written to disk. */
   missingImages?: string[];
+  /** Picture track files written (frame-wrapped OP1a MXF, picture elements only). */
+  pictures?: Array<{ name: string; frames: number; elementBytes: number }>;
+  /** Other track files written as given (a timed-text track file's bytes, for the subtitle sequence). */
+  otherFiles?: Array<{ name: string; bytes: Buffer }>;
   /** Asset names whose PKL hash is written wrong. */
   wrongHash?: string[];
   /** Track files left out of the ASSETMAP. */
@@ -76,6 +80,8 @@ export function writePackage(dir: string, spec: PackageSpec): BuiltPackage {
     files.push({ name: t.name, bytes, type: 'application/mxf' });
   }
   for (const m of spec.missingImages ?? []) files.push({ name: m, bytes: null, type: 'application/mxf' });
+  for (const p of spec.pictures ?? []) files.push({ name: p.name, bytes: buildMxf({ pattern: 'OP1a', wrapping: 'frame', editRate: [24, 1], video: { frames: p.frames, elementBytes: p.elementBytes }, audio: [] }).bytes, type: 'application/mxf' });
+  for (const o of spec.otherFiles ?? []) files.push({ name: o.name, bytes: o.bytes, type: 'application/mxf' });
   const cplPaths: string[] = [];
   for (const c of spec.cpls) {
     const v = c.version ?? '2016';
@@ -88,6 +94,11 @@ export function writePackage(dir: string, spec: PackageSpec): BuiltPackage {
         const tid = trackIds.get('#image') ?? randomUUID();
         trackIds.set('#image', tid);
         seqs.push(`<cc:MainImageSequence><Id>urn:uuid:${randomUUID()}</Id><TrackId>urn:uuid:${tid}</TrackId><ResourceList><Resource xsi:type="TrackFileResourceType"><Id>urn:uuid:${randomUUID()}</Id><EditRate>${er[0]} ${er[1]}</EditRate><IntrinsicDuration>${s.imageDuration ?? 24}</IntrinsicDuration><TrackFileId>urn:uuid:${id(s.imageFile)}</TrackFileId></Resource></ResourceList></cc:MainImageSequence>`);
+      }
+      if (s.subtitleFile) {
+        const tid = trackIds.get('#subtitle') ?? randomUUID();
+        trackIds.set('#subtitle', tid);
+        seqs.push(`<cc:SubtitlesSequence><Id>urn:uuid:${randomUUID()}</Id><TrackId>urn:uuid:${tid}</TrackId><ResourceList><Resource xsi:type="TrackFileResourceType"><Id>urn:uuid:${randomUUID()}</Id><EditRate>${er[0]} ${er[1]}</EditRate><IntrinsicDuration>${s.imageDuration ?? 24}</IntrinsicDuration><TrackFileId>urn:uuid:${id(s.subtitleFile)}</TrackFileId></Resource></ResourceList></cc:SubtitlesSequence>`);
       }
       for (const [track, resources] of Object.entries(s.audio)) {
         const tid = trackIds.get(track) ?? randomUUID();

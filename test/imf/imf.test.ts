@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { measureFile } from '../../src/analysis/measure.js';
 import { bufferSource } from '../../src/audio/bytesource.js';
-import { HashingByteSource, imfVirtualTrackAddresses, readImfPackage } from '../../src/imf/index.js';
+import { HashingByteSource, hashTrackFiles, imfVirtualTrackAddresses, nonAudioTrackFiles, readImfPackage } from '../../src/imf/index.js';
 import { DubstageError } from '../../src/errors.js';
 import { fmtBody, riffFile, tempDir } from '../helpers/audio-fixtures.js';
 import { repoRoot } from '../helpers/corpus.js';
@@ -112,6 +112,48 @@ describe('IMF audio virtual tracks', () => {
     expect((await measureFile(r.tracks[0]!.address, { threads: 1 })).error).toBeUndefined();
   });
 
+  it('picture and subtitle track files are hashed against the PKL beside the audio; a mismatch names the file, the PKL and both hashes', async () => {
+    const spec = feature({ pictures: [{ name: 'VIDEO.mxf', frames: 96, elementBytes: 30_000 }], otherFiles: [{ name: 'SUBS.mxf', bytes: Buffer.from('timed text '.repeat(5000)) }] });
+    spec.cpls[0]!.segments[0]!.subtitleFile = 'SUBS.mxf';
+    const good = writePackage(fresh('imp-pichash-ok'), spec);
+    const ok = await imfVirtualTrackAddresses(good.dir);
+    expect(ok.problems).toEqual([]);
+    expect(nonAudioTrackFiles(readImfPackage(good.dir), readImfPackage(good.dir).cpls).map((f) => [path.basename(f.path), f.kind])).toEqual([['VIDEO.mxf', 'MainImageSequence'], ['SUBS.mxf', 'SubtitlesSequence']]);
+    expect(await ok.hashes()).toEqual([]);
+
+    const bad = writePackage(fresh('imp-pichash-bad'), { ...spec, wrongHash: ['VIDEO.mxf', 'SUBS.mxf'] });
+    const r = await imfVirtualTrackAddresses(bad.dir);
+    expect(r.problems).toEqual([]); // sizes agree: only the hashes can tell
+    const started = r.hashes();
+    expect(r.hashes()).toBe(started); // one run, whoever asks
+    // the audio is measured while the picture is hashed, and is not affected by it
+    await expectSame(r.tracks[0]!.address, wav(VT1, 6));
+    const problems = await started;
+    expect(problems.map((p) => path.basename(p.path))).toEqual(['VIDEO.mxf', 'SUBS.mxf']);
+    const video = readFileSync(path.join(bad.dir, 'VIDEO.mxf'));
+    const actual = createHash('sha1').update(video).digest('base64');
+    const expected = createHash('sha1').update('not the file').digest('base64');
+    const pklName = readImfPackage(bad.dir).pkl.get(bad.ids.get('VIDEO.mxf')!)!.pkl;
+    expect(problems[0]!.error.code).toBe('mismatch');
+    expect(problems[0]!.error.message).toBe(`${path.join(bad.dir, 'VIDEO.mxf')}: SHA-1 ${actual} but the PKL (${path.basename(pklName)}) says ${expected} (MainImageSequence track file urn:uuid:${bad.ids.get('VIDEO.mxf')}); the audio is measured without it`);
+  });
+
+  it('the hashing thread reads in large positional chunks and gives the whole-file SHA-1 (any chunk size, unreadable files named)', async () => {
+    const dir = fresh('hash-chunks');
+    const pkg = writePackage(dir, feature({ pictures: [{ name: 'VIDEO.mxf', frames: 50, elementBytes: 12_345 }] }));
+    const files = nonAudioTrackFiles(readImfPackage(pkg.dir), readImfPackage(pkg.dir).cpls);
+    const want = createHash('sha1').update(readFileSync(files[0]!.path)).digest('base64');
+    for (const chunk of [1, 4096, 1 << 20, 64 << 20]) {
+      const [h] = await hashTrackFiles(files, chunk === 1 ? 7 : chunk);
+      expect(h!.sha1).toBe(want);
+      expect(h!.error).toBeNull();
+    }
+    rmSync(files[0]!.path);
+    const [gone] = await hashTrackFiles(files);
+    expect(gone!.sha1).toBeNull();
+    expect(gone!.error!.message).toMatch(/VIDEO\.mxf: cannot read the MainImageSequence track file to check its PKL hash: .*ENOENT/);
+  });
+
   it('a CPL naming a track file the ASSETMAP lacks: an error naming its id and the CPL', async () => {
     const pkg = writePackage(fresh('imp-missing'), feature({ notInAssetMap: ['PM20_C.mxf'] }));
     const r = await imfVirtualTrackAddresses(pkg.dir);
@@ -158,5 +200,19 @@ describe('IMF audio virtual tracks', () => {
     expect(audio.map((f) => f.imf!.mcaGroup)).toEqual(['sg51', 'sgST']);
     expect(doc.files.filter((f) => f.error).map((f) => path.basename(f.path))).toEqual(['VIDEO.mxf']);
     void readFileSync;
+  });
+
+  it('`dubstage measure IMP_DIR --json` and `qc IMP_DIR`: a wrong picture hash is an error entry after the audio entries', () => {
+    const pkg = writePackage(fresh('imp-cli-pic'), feature({ pictures: [{ name: 'VIDEO.mxf', frames: 48, elementBytes: 20_000 }], wrongHash: ['VIDEO.mxf'] }));
+    const run = (...args: string[]) => spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'tsx'), [path.join(repoRoot, 'src', 'cli', 'main.ts'), ...args], { encoding: 'utf8', cwd: repoRoot, timeout: 240_000 });
+    const r = run('measure', '--json', pkg.dir);
+    const doc = JSON.parse(r.stdout) as { files: Array<{ path: string; format?: { container: string }; error?: { code: string; message: string } }> };
+    expect(r.status).toBe(2);
+    expect(doc.files.map((f) => (f.error ? `error ${path.basename(f.path)} ${f.error.code}` : f.format!.container))).toEqual(['imf', 'imf', 'error VIDEO.mxf mismatch']);
+    expect(doc.files[2]!.error!.message).toMatch(/SHA-1 .* but the PKL \(PKL_.*\.xml\) says .*MainImageSequence/);
+    const q = run('qc', '--json', '--spec', 'netflix-imf', pkg.dir);
+    const qdoc = JSON.parse(q.stdout) as { errors: Array<{ code: string; path: string; message: string }> };
+    expect(q.status).toBe(2);
+    expect(qdoc.errors.map((e) => [path.basename(e.path), e.code])).toEqual([['VIDEO.mxf', 'mismatch']]);
   });
 });

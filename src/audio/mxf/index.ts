@@ -7,15 +7,15 @@
  */
 import { DubstageError } from '../../errors.js';
 import { openFileSource, readBytes } from '../bytesource.js';
-import { decodeInterleaved, readDecodeInterleaved, type PcmDecodeOptions, type SampleEncoding } from '../pcm.js';
+import { decodeInterleaved, pcmStage, readDecodeInterleaved, type PcmDecodeOptions, type PcmStage, type SampleEncoding } from '../pcm.js';
 import type { ChannelLabel } from '../channels.js';
 import type { AudioHeader, AudioSource, ByteSource } from '../types.js';
-import { elementTrackNumber, isEssenceElement, readKlvHeader } from './klv.js';
+import { elementTrackNumber, isEssenceElement, parseKlvHeader, readKlvHeader, type Klv } from './klv.js';
 import { findHeaderPartition, readMxf, type MxfAudioTrack, type MxfInfo } from './reader.js';
 
-export { readMxf, isMxf, findHeaderPartition, essenceContainerName } from './reader.js';
+export { readMxf, isMxf, findHeaderPartition, essenceContainerName, readHeaderPartition, operationalPatternOf } from './reader.js';
 export type { MxfInfo, MxfAudioTrack, MxfPartition, MxfIndexSegment, MxfTrackSummary, MxfAudioDescriptor } from './reader.js';
-export { mcaLayout, labelForChannelSymbol, isRfc5646, SOUNDFIELD_GROUPS, type MxfMcaLabel, type McaLayout } from './mca.js';
+export { mcaLayout, mcaSoundfieldGroups, labelForChannelSymbol, isRfc5646, SOUNDFIELD_GROUPS, type MxfMcaLabel, type McaLayout, type McaSoundfieldGroup } from './mca.js';
 
 const ADDRESS = /^(.*\.mxf)#track(\d+)$/i;
 
@@ -143,7 +143,17 @@ export function openMxfTrack(src: ByteSource, address: string, n: number | null,
   }
 }
 
-/** Streams one audio track of an MXF: clip-wrapped as one range, frame-wrapped element by element. */
+/** Bytes read past an element's value in the same request: the next KLV's key and BER length (at most 25). */
+const TAIL = 32;
+
+/**
+ * Streams one audio track of an MXF. Clip-wrapped: one range, read like a WAV's data chunk.
+ * Frame-wrapped: the elements' values are gathered into one staging area (the PCM decoder's input, see
+ * pcmStage) and decoded together. Each value is read with the KLV header that follows it in the same
+ * request; another track's element (video) is skipped by its length, and the next audio element,
+ * whose header is expected to repeat the last one's, is read header and value in one request. So an
+ * edit unit costs one read, and video is never read.
+ */
 export class MxfTrackSource implements AudioSource {
   readonly files: string[];
   private position = 0;
@@ -156,6 +166,15 @@ export class MxfTrackSource implements AudioSource {
   private elemFrames = 0;
   private nextKlv = 0;
   private readonly elementKey: number;
+  private stage: PcmStage | null = null;
+  /** The bytes read after the last value (the next KLV's header), when `tailLength` > 0. */
+  private readonly tail = Buffer.alloc(TAIL);
+  private tailLength = 0;
+  /** The last audio element's header (key and BER length): the next one, after a skip, is expected to repeat it. */
+  private readonly expected = Buffer.alloc(32);
+  private expectedLength = 0;
+  private expectedValueBytes = 0;
+  private readonly saved = Buffer.alloc(32);
 
   constructor(
     readonly header: AudioHeader & { encoding: SampleEncoding },
@@ -177,27 +196,89 @@ export class MxfTrackSource implements AudioSource {
     this.elemFrames = 0;
     this.elemFirst = sp.framesBefore;
     this.nextKlv = sp.klvOffset;
-    while (this.nextElement() && this.elemFirst + this.elemFrames <= this.position);
+    this.tailLength = 0;
+    this.expectedLength = 0;
+    while (this.nextElement(null, 0, 0) && this.elemFirst + this.elemFrames <= this.position);
   }
 
-  /** Move the cursor to the track's next essence element; false at the end of the file. */
-  private nextElement(): boolean {
-    const h = this.header;
+  /**
+   * Move the cursor to the track's next essence element; false at the end of the file. When its whole
+   * value fits in `room` bytes of `stage` from `at`, the value is read there too (returns 'staged').
+   */
+  private nextElement(stage: Uint8Array | null, at: number, room: number): false | 'cursor' | 'staged' {
     this.elemFirst += this.elemFrames;
     this.elemFrames = 0;
-    while (this.nextKlv < this.src.size) {
-      const klv = readKlvHeader(this.src, this.nextKlv, this.keyScratch);
-      this.nextKlv = klv.valueOffset + klv.length;
-      if (isEssenceElement(klv.key) && elementTrackNumber(klv.key) === this.elementKey) {
-        if (klv.length % h.blockAlign !== 0) {
-          throw new DubstageError({ code: 'bad-chunk', message: `${h.path}: sound element at byte ${klv.offset} holds ${klv.length} bytes, not a whole number of ${h.blockAlign}-byte frames`, path: h.path, byteOffset: klv.offset });
+    const src = this.src;
+    while (this.nextKlv < src.size) {
+      let klv: Klv | null = null;
+      if (this.tailLength > 0) {
+        klv = parseKlvHeader(src, this.tail, this.tailLength, this.nextKlv, src.size, false);
+        this.tailLength = 0;
+      } else if (stage && this.expectedLength > 0 && at >= this.expectedLength && this.expectedValueBytes <= room) {
+        // header and value in one request, the header landing just before `at` (those bytes kept aside)
+        const h = this.expectedLength;
+        const want = Math.min(h + this.expectedValueBytes + TAIL, src.size - this.nextKlv);
+        this.saved.set(stage.subarray(at - h, at));
+        const got = src.read(stage, at - h, want, this.nextKlv);
+        const same = got >= h + this.expectedValueBytes && this.expected.compare(stage, at - h, at, 0, h) === 0;
+        if (same) {
+          stage.set(this.saved.subarray(0, h), at - h);
+          const valueOffset = this.nextKlv + h;
+          this.enter(valueOffset, this.expectedValueBytes, this.nextKlv);
+          this.takeTail(stage, at + this.expectedValueBytes, got - h - this.expectedValueBytes, this.nextKlv);
+          if (this.elemFrames > 0) return 'staged';
+          continue;
         }
-        this.elemValue = klv.valueOffset;
-        this.elemFrames = klv.length / h.blockAlign;
-        if (this.elemFrames > 0) return true;
+        // not the element expected: its header is in what was read
+        const n = Math.min(got, 25);
+        this.keyScratch.set(stage.subarray(at - h, at - h + n));
+        stage.set(this.saved.subarray(0, h), at - h);
+        klv = parseKlvHeader(src, this.keyScratch, n, this.nextKlv, src.size, false);
+      } else {
+        klv = readKlvHeader(src, this.nextKlv, this.keyScratch, src.size, false);
       }
+      this.nextKlv = klv.valueOffset + klv.length;
+      if (!isEssenceElement(klv.key) || elementTrackNumber(klv.key) !== this.elementKey) continue;
+      const h = klv.valueOffset - klv.offset;
+      this.expected.set(klv.key, 0);
+      // the BER length bytes: from the source bytes the key is a view of (tail, scratch or stage)
+      this.expected.set(Buffer.from(klv.key.buffer, klv.key.byteOffset + 16, h - 16), 16);
+      this.expectedLength = h;
+      this.expectedValueBytes = klv.length;
+      this.enter(klv.valueOffset, klv.length, klv.offset);
+      if (this.elemFrames === 0) continue;
+      if (stage && klv.length <= room) {
+        const want = Math.min(klv.length + TAIL, src.size - klv.valueOffset);
+        const got = src.read(stage, at, want, klv.valueOffset);
+        if (got < klv.length) this.truncated(klv.valueOffset + got);
+        this.takeTail(stage, at + klv.length, got - klv.length, klv.valueOffset + klv.length);
+        return 'staged';
+      }
+      return 'cursor';
     }
     return false;
+  }
+
+  /** Make the element with this value the current one (its length checked against the block align). */
+  private enter(valueOffset: number, length: number, klvOffset: number): void {
+    const h = this.header;
+    if (length % h.blockAlign !== 0) {
+      throw new DubstageError({ code: 'bad-chunk', message: `${h.path}: sound element at byte ${klvOffset} holds ${length} bytes, not a whole number of ${h.blockAlign}-byte frames`, path: h.path, byteOffset: klvOffset });
+    }
+    this.elemValue = valueOffset;
+    this.elemFrames = length / h.blockAlign;
+    this.nextKlv = valueOffset + length;
+  }
+
+  /** Keep the bytes read after a value: the header of the KLV at `offset`, parsed when the cursor gets there. */
+  private takeTail(stage: Uint8Array, from: number, n: number, offset: number): void {
+    this.tailLength = n >= 17 && offset === this.nextKlv ? Math.min(n, TAIL) : 0;
+    if (this.tailLength > 0) this.tail.set(stage.subarray(from, from + this.tailLength));
+  }
+
+  private truncated(at: number): never {
+    const h = this.header;
+    throw new DubstageError({ code: 'truncated', message: `${h.path}: read stopped at byte ${at}, frame ${this.position} of ${h.format.frames}`, path: h.path, byteOffset: at });
   }
 
   private decode(at: number, frames: number, out: Float32Array[], outOffset: number): number {
@@ -209,9 +290,7 @@ export class MxfTrackSource implements AudioSource {
       whole = Math.floor(this.src.read(this.scratch, 0, bytes, at) / h.blockAlign);
       if (whole > 0) decodeInterleaved(this.scratch, whole, h.format.channels, h.blockAlign, h.encoding, out, outOffset, this.pcm);
     }
-    if (whole === 0) {
-      throw new DubstageError({ code: 'truncated', message: `${h.path}: read stopped at byte ${at}, frame ${this.position} of ${h.format.frames}`, path: h.path, byteOffset: at });
-    }
+    if (whole === 0) this.truncated(at);
     return whole;
   }
 
@@ -224,15 +303,44 @@ export class MxfTrackSource implements AudioSource {
       this.position += got;
       return got;
     }
+    const ba = h.blockAlign;
+    const stage = (this.stage ??= pcmStage(h.format.channels, ba, h.encoding, TAIL, this.pcm));
+    const cap = stage.capacityFrames;
     let done = 0;
-    while (done < frames) {
-      if (this.position >= this.elemFirst + this.elemFrames && !this.nextElement()) break;
-      const inElem = this.position - this.elemFirst;
-      const n = Math.min(frames - done, this.elemFrames - inElem);
-      const got = this.decode(this.elemValue + inElem * h.blockAlign, n, out, done);
-      done += got;
-      this.position += got;
+    let staged = 0;
+    const flush = () => {
+      if (staged > 0) stage.decode(staged, out, done);
+      done += staged;
+      staged = 0;
+    };
+    while (done + staged < frames) {
+      const want = frames - done - staged;
+      if (this.position < this.elemFirst + this.elemFrames) {
+        // the rest of the current element (or as much of it as this request wants)
+        const inElem = this.position - this.elemFirst;
+        const n = Math.min(want, this.elemFrames - inElem, cap - staged);
+        if (n === 0) {
+          flush();
+          continue;
+        }
+        const at = this.elemValue + inElem * ba;
+        const got = this.src.read(stage.bytes(), staged * ba, n * ba, at);
+        if (got < n * ba) this.truncated(at + got);
+        staged += n;
+        this.position += n;
+        continue;
+      }
+      // a whole element that no longer fits the area: decode what is there first
+      if (staged > 0 && this.expectedValueBytes > (cap - staged) * ba) flush();
+      const room = Math.min(want, cap - staged) * ba;
+      const r = this.nextElement(stage.bytes(), staged * ba, room);
+      if (r === false) break;
+      if (r === 'staged') {
+        staged += this.elemFrames;
+        this.position += this.elemFrames;
+      }
     }
+    flush();
     return done;
   }
 

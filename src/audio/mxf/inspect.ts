@@ -9,6 +9,7 @@ import type { AudioFormat } from '../types.js';
 import { toErrorInfo } from '../../errors.js';
 import { applyLabels } from '../open.js';
 import { mxfTrackHeader, parseMxfAddress, readMxf, type MxfInfo, type MxfMcaLabel } from './index.js';
+import { mcaSoundfieldGroups, type McaSoundfieldGroup } from './mca.js';
 
 export interface MxfInspectTrack {
   index: number;
@@ -18,8 +19,10 @@ export interface MxfInspectTrack {
   editRate: string | null;
   wrapping: 'clip' | 'frame';
   descriptor: MxfInfo['audioTracks'][number]['descriptor'];
+  /** The ST 377-4 labels as written, one per channel, group and group of groups (reports show soundfieldGroups). */
   mca: MxfMcaLabel[];
-  soundfieldGroups: Array<{ symbol: string; name: string; language: string | null; channels: number[] }>;
+  /** One entry per MCA soundfield group: its channels (with symbols and labels) and language. */
+  soundfieldGroups: McaSoundfieldGroup[];
   language: string | null;
   dataOffset: number;
   dataBytes: number;
@@ -80,7 +83,7 @@ export function inspectMxf(filePath: string, channels?: ChannelLabel[]): MxfInsp
         wrapping: t.wrapping,
         descriptor: t.descriptor,
         mca: t.mca,
-        soundfieldGroups: t.layout?.soundfieldGroups ?? [],
+        soundfieldGroups: mcaSoundfieldGroups(t.mca),
         language: t.layout?.language ?? null,
         dataOffset: t.dataOffset,
         dataBytes: t.dataBytes,

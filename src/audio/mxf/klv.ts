@@ -81,17 +81,27 @@ export function elementTrackNumber(key: Uint8Array): number {
 
 /**
  * Read the key and BER length of the KLV at `offset`. `limit` is where the enclosing range ends (the
- * file size): a value that runs past it is an error that names both numbers.
+ * file size): a value that runs past it is an error that names both numbers. The key is a copy unless
+ * `copyKey` is false (then a view of `scratch`, valid until its next use: for walks that keep no key).
  */
-export function readKlvHeader(src: ByteSource, offset: number, scratch: Buffer, limit = src.size): Klv {
+export function readKlvHeader(src: ByteSource, offset: number, scratch: Buffer, limit = src.size, copyKey = true): Klv {
+  const n = src.read(scratch, 0, 25, offset);
+  return parseKlvHeader(src, scratch, n, offset, limit, copyKey);
+}
+
+/**
+ * The KLV header in `bytes[0, n)`, read from `offset` of `src` (by readKlvHeader, or as the bytes that
+ * follow a value read in the same request); the same checks and errors as readKlvHeader.
+ */
+export function parseKlvHeader(src: ByteSource, bytes: Uint8Array, n: number, offset: number, limit = src.size, copyKey = true): Klv {
   const fail = (message: string): never => {
     throw new DubstageError({ code: offset + 17 > src.size ? 'truncated' : 'bad-chunk', message: `${src.name}: ${message}`, path: src.name, byteOffset: offset });
   };
-  const n = src.read(scratch, 0, 25, offset);
   if (n < 17) fail(`the file ends ${Math.max(0, src.size - offset)} bytes after byte ${offset}, inside a KLV key (16 bytes and a length expected)`);
-  const key = Buffer.from(scratch.subarray(0, 16));
+  const view = bytes.subarray(0, 16);
+  const key = copyKey ? Buffer.from(view) : Buffer.from(view.buffer, view.byteOffset, 16);
   if (!isSmpteKey(key)) fail(`no KLV key at byte ${offset} (expected a SMPTE label 06.0e.2b.34..., found ${ulHex(key.subarray(0, 8))}...)`);
-  const first = scratch[16]!;
+  const first = bytes[16]!;
   let length: number;
   let lengthBytes = 1;
   if (first < 0x80) length = first;
@@ -100,7 +110,7 @@ export function readKlvHeader(src: ByteSource, offset: number, scratch: Buffer, 
     if (count === 0 || count > 8) fail(`KLV at byte ${offset} (key ${ulHex(key)}) has a BER length of ${count} bytes; 1 to 8 expected`);
     if (n < 17 + count) fail(`the file ends inside the length of the KLV at byte ${offset}`);
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + scratch[17 + i]!;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[17 + i]!;
     lengthBytes = 1 + count;
     if (!Number.isSafeInteger(length)) fail(`KLV at byte ${offset} declares a length of 2^53 bytes or more`);
   }

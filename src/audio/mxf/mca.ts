@@ -98,6 +98,61 @@ export function mcaLayout(labels: MxfMcaLabel[], channels: number): McaLayout | 
   return { labels: out, notes, soundfieldGroups, language };
 }
 
+/**
+ * One MCA soundfield group as a report shows it: the group (sg51 "5.1"), its language, and its
+ * channels in track order with their tag symbols and dubstage labels; its groups of soundfield groups.
+ * Channels no group claims are one more entry with a null symbol.
+ */
+export interface McaSoundfieldGroup {
+  /** sg51, sgST, ...; null for the channels no soundfield group claims. */
+  symbol: string | null;
+  name: string;
+  /** RFC 5646: the group's own, else the one its channels share. */
+  language: string | null;
+  /** 1-based channels of the track (MCAChannelID, else the order written). */
+  channels: number[];
+  channelSymbols: string[];
+  /** dubstage's label for each (null: a symbol that names no loudspeaker dubstage weights). */
+  channelLabels: Array<ChannelLabel | null>;
+  groupsOfGroups: Array<{ symbol: string; name: string | null; language: string | null }>;
+  title: string | null;
+  audioContentKind: string | null;
+  audioElementKind: string | null;
+}
+
+export function mcaSoundfieldGroups(labels: MxfMcaLabel[]): McaSoundfieldGroup[] {
+  const chans = labels.filter((l) => l.kind === 'channel').map((l, i) => ({ l, channel: l.channelId ?? i + 1 })).sort((a, b) => a.channel - b.channel);
+  const groups = labels.filter((l) => l.kind === 'soundfield-group');
+  const gogs = labels.filter((l) => l.kind === 'group-of-soundfield-groups');
+  // one group and channels that link to none: a writer that left the links out; the channels are its
+  const loose = groups.length === 1 && chans.every((c) => c.l.soundfieldGroupLinkId === null);
+  const claimed = new Set<number>();
+  const entry = (g: MxfMcaLabel | null, members: typeof chans): McaSoundfieldGroup => {
+    const s = g ? (g.symbol.startsWith('sg') ? g.symbol.slice(2) : g.symbol) : '';
+    const langs = [...new Set(members.map((m) => m.l.language).filter((x): x is string => !!x))];
+    return {
+      symbol: g?.symbol ?? null,
+      name: g ? (SOUNDFIELD_GROUPS[s] ?? g.name ?? g.symbol) : 'channels in no soundfield group',
+      language: g?.language ?? (langs.length === 1 ? langs[0]! : null),
+      channels: members.map((m) => m.channel),
+      channelSymbols: members.map((m) => m.l.symbol),
+      channelLabels: members.map((m) => labelForChannelSymbol(m.l.symbol)),
+      groupsOfGroups: g ? gogs.filter((x) => x.linkId !== null && g.groupLinkIds.includes(x.linkId)).map((x) => ({ symbol: x.symbol, name: x.name, language: x.language })) : [],
+      title: g?.title ?? null,
+      audioContentKind: g?.audioContentKind ?? null,
+      audioElementKind: g?.audioElementKind ?? null,
+    };
+  };
+  const out = groups.map((g) => {
+    const members = chans.filter((c) => (loose ? true : c.l.soundfieldGroupLinkId !== null && c.l.soundfieldGroupLinkId === g.linkId));
+    for (const m of members) claimed.add(m.channel);
+    return entry(g, members);
+  });
+  const rest = chans.filter((c) => !claimed.has(c.channel));
+  if (rest.length > 0) out.push(entry(null, rest));
+  return out;
+}
+
 /** RFC 5646 language tag syntax (langtag and the private-use and grandfathered forms, loosely). */
 export function isRfc5646(tag: string): boolean {
   return /^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*(?:-[0-9A-WYZa-wyz](?:-[A-Za-z\d]{2,8})+)*(?:-x(?:-[A-Za-z\d]{1,8})+)?$|^x(?:-[A-Za-z\d]{1,8})+$/.test(tag);

@@ -305,6 +305,23 @@ function parseIndexSegment(src: ByteSource, klv: Klv, scratch: Buffer): MxfIndex
   return seg;
 }
 
+/**
+ * Only the header partition pack (operational pattern, essence containers): what a package listing
+ * needs of a picture track file, without walking its essence.
+ */
+export function readHeaderPartition(src: ByteSource): MxfPartition {
+  const head = Buffer.alloc(Math.min(src.size, 65536 + 16));
+  src.read(head, 0, head.length, 0);
+  const start = findHeaderPartition(head);
+  if (start < 0) throw new DubstageError({ code: 'not-audio', message: `${src.name}: no MXF header partition pack in the first 64 KiB (ST 377-1 6.5)`, path: src.name, byteOffset: 0 });
+  return parsePartition(src, readKlvHeader(src, start, Buffer.alloc(32)), 'header');
+}
+
+/** The name of an operational pattern label as a hex UL (a partition's `operationalPattern`). */
+export function operationalPatternOf(ulText: string): string {
+  return operationalPatternName(ul(ulText));
+}
+
 /** Read an MXF file's structure. Throws a DubstageError naming the byte offset on malformed input. */
 export function readMxf(src: ByteSource): MxfInfo {
   const name = src.name;
@@ -333,7 +350,8 @@ export function readMxf(src: ByteSource): MxfInfo {
 
   let pos = start;
   while (pos < src.size) {
-    const klv = readKlvHeader(src, pos, scratch);
+    // the key is a view of scratch (no allocation per element): a set that keeps it copies it
+    const klv = readKlvHeader(src, pos, scratch, src.size, false);
     const key = klv.key;
     const kind = partitionKind(key);
     // the essence container stream (index stream offsets): every byte of a body from its first item on, fill included
@@ -370,7 +388,7 @@ export function readMxf(src: ByteSource): MxfInfo {
         const v = readValue(src, klv, MAX_METADATA_SET);
         const props = new Map<number, Buffer>();
         for (const [tag, val] of localItems(v, key[5] === 0x13)) props.set(tag, Buffer.from(val));
-        collecting.sets.push({ type: (key[13]! << 8) | key[14]!, key, offset: klv.offset, props });
+        collecting.sets.push({ type: (key[13]! << 8) | key[14]!, key: Buffer.from(key), offset: klv.offset, props });
       }
     } else if (isEssenceElement(key)) {
       collecting = null;

@@ -36,7 +36,9 @@ describe('dubstage measure / inspect x.mxf', () => {
     expect(i.stdout).toContain('container   MXF OP1a');
     expect(i.stdout).toContain('timecode    start 01:00:00:00 (24 fps)');
     expect(i.stdout).toMatch(/audio track 1 \(track id \d+, number 0x16020101, 'audio 1'\): frame-wrapped, wave descriptor/);
-    expect(i.stdout).toMatch(/MCA soundfield-group\s+sg51\s+'51', language it/);
+    // one line per soundfield group (its channels and language), none per channel label
+    expect(i.stdout).toMatch(/MCA sg51 +5\.1, 6 ch \(1:chL 2:chR 3:chC 4:chLFE 5:chLs 6:chRs\), language it/);
+    expect(i.stdout.split('\n').filter((l) => /^\s+MCA /.test(l))).toHaveLength(2); // track 2 has no MCA: 'MCA none'
     expect(i.stdout).toMatch(/header at byte 0 {2}closed, complete/);
     expect(i.stdout).toMatch(/index segments\n {4}at byte \d+ {2}index SID 101, body SID 1, edit rate 24\/1, units 0\.\.48, 48 entries/);
   });

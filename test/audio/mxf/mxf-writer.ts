@@ -14,7 +14,14 @@ export interface MxfAudioSpec {
   /** Interleaved little-endian PCM (frames × channels × bytes). */
   pcm: Buffer;
   /** ST 377-4 labels: channel symbols (chL ...), a soundfield group (sg51 ...) and a language. */
-  mca?: { channels: string[]; group: string; language?: string; groupOfGroups?: string };
+  mca?: {
+    channels: string[];
+    group: string;
+    language?: string;
+    groupOfGroups?: string;
+    /** Several soundfield groups in one track (a 5.1 and a stereo in 8 channels), channels in order; replaces group and language. */
+    groups?: Array<{ group: string; language?: string; channels: number }>;
+  };
   descriptor?: 'wave' | 'aes3';
 }
 
@@ -34,6 +41,10 @@ export interface MxfSpec {
   /** Leave the header partition open-incomplete and put the complete metadata in the footer only. */
   openHeader?: boolean;
   runIn?: number;
+  /** Frame-wrapped: a system item (ST 385 system metadata pack) opening each content package, as SDTI-CP and ffmpeg's D-10 write. */
+  systemItem?: boolean;
+  /** Frame-wrapped: KLV fill after every element up to this KAG size (ffmpeg and bmx align to 512). */
+  kag?: number;
 }
 
 const K = (hex: string) => Buffer.from(hex.replace(/[.\s]/g, ''), 'hex');
@@ -231,17 +242,23 @@ export function buildMxf(spec: MxfSpec): Built {
         sets.push(localSet(0x016d, [[0x3c0a, s], [0xfffc, str(a.mca.groupOfGroups)], [0xfffb, str('Main Program')], [0xfffa, gogLink], ...(a.mca.language ? ([[0xfff7, Buffer.from(a.mca.language, 'latin1')]] as Array<[number, Buffer]>) : [])]));
         subs.push(s);
       }
-      a.mca.channels.forEach((sym, c) => {
-        const s = uid();
-        sets.push(localSet(0x016b, [[0x3c0a, s], [0xfffc, str(sym)], [0xfffb, str(sym.slice(2))], [0xfffa, uid()], [0xfff9, groupLink], [0xfff8, u32(c + 1)]]));
-        subs.push(s);
+      const groupSpecs = a.mca.groups ?? [{ group: a.mca.group, language: a.mca.language, channels: a.mca.channels.length }];
+      let first = 0;
+      groupSpecs.forEach((gs, gi) => {
+        const link = gi === 0 ? groupLink : uid();
+        a.mca!.channels.slice(first, first + gs.channels).forEach((sym, k) => {
+          const s = uid();
+          sets.push(localSet(0x016b, [[0x3c0a, s], [0xfffc, str(sym)], [0xfffb, str(sym.slice(2))], [0xfffa, uid()], [0xfff9, link], [0xfff8, u32(first + k + 1)]]));
+          subs.push(s);
+        });
+        first += gs.channels;
+        const g = uid();
+        const gprops: Array<[number, Buffer]> = [[0x3c0a, g], [0xfffc, str(gs.group)], [0xfffb, str(gs.group.slice(2))], [0xfffa, link]];
+        if (gs.language) gprops.push([0xfff7, Buffer.from(gs.language, 'latin1')]);
+        if (gogLink) gprops.push([0xfff6, batchOf([gogLink], 16)]);
+        sets.push(localSet(0x016c, gprops));
+        subs.push(g);
       });
-      const g = uid();
-      const gprops: Array<[number, Buffer]> = [[0x3c0a, g], [0xfffc, str(a.mca.group)], [0xfffb, str(a.mca.group.slice(2))], [0xfffa, groupLink]];
-      if (a.mca.language) gprops.push([0xfff7, Buffer.from(a.mca.language, 'latin1')]);
-      if (gogLink) gprops.push([0xfff6, batchOf([gogLink], 16)]);
-      sets.push(localSet(0x016c, gprops));
-      subs.push(g);
     }
     const d = uid();
     const rate = rates[i]!;
@@ -307,6 +324,7 @@ export function buildMxf(spec: MxfSpec): Built {
     for (let u = 0; u < units; u++) {
       offsets.push(streamPos);
       const els: Buffer[] = [];
+      if (spec.systemItem) els.push(klv(K('060e2b34020501010d01030104010100'), Buffer.alloc(57, 0x5a)));
       if (spec.video) els.push(klv(pictureKey(), Buffer.alloc(spec.video.elementBytes, 0xee)));
       audio.forEach((a, i) => {
         const blockAlign = (a.channels * a.bits) / 8;
@@ -317,6 +335,23 @@ export function buildMxf(spec: MxfSpec): Built {
         els.push(klv(soundKey(i + 1, audio.length, 'frame', aes[i]!), a.pcm.subarray(consumed[i]! * blockAlign, (consumed[i]! + n) * blockAlign)));
         consumed[i]! += n;
       });
+      if (spec.kag) {
+        // fill after each element so the next starts on a KAG boundary (a fill KLV is at least 21 bytes here)
+        const kag = spec.kag;
+        const padded: Buffer[] = [];
+        let at = streamPos;
+        for (const e of els) {
+          padded.push(e);
+          at += e.length;
+          let gap = (kag - (at % kag)) % kag;
+          if (gap > 0 && gap < 21) gap += kag;
+          if (gap > 0) {
+            padded.push(klv(K('060e2b34010101020301021001000000'), Buffer.alloc(gap - 21)));
+            at += gap;
+          }
+        }
+        els.splice(0, els.length, ...padded);
+      }
       const cp = Buffer.concat(els);
       pkgs.push(cp);
       streamPos += cp.length;

@@ -7,7 +7,8 @@ import { measureFile } from '../../../src/analysis/measure.js';
 import { inspectAny } from '../../../src/analysis/inspect.js';
 import { openAudio, readAudioHeader } from '../../../src/audio/open.js';
 import { bufferSource, openFileSource } from '../../../src/audio/bytesource.js';
-import { mxfAudioAddresses, openMxfTrack, readMxf } from '../../../src/audio/mxf/index.js';
+import { mcaSoundfieldGroups, mxfAudioAddresses, openMxfTrack, readMxf } from '../../../src/audio/mxf/index.js';
+import { renderInspectText } from '../../../src/report/inspect-text.js';
 import { DubstageError } from '../../../src/errors.js';
 import { fmtBody, readAll, riffFile, tempDir } from '../../helpers/audio-fixtures.js';
 import { buildMxf, testPcm, type MxfSpec } from './mxf-writer.js';
@@ -26,6 +27,19 @@ function wavOf(pcm: Buffer, channels: number, bits: number, sampleRate = 48000):
 }
 
 const LABELS_51 = ['chL', 'chR', 'chC', 'chLFE', 'chLs', 'chRs'];
+
+/** Where two sets of channels first differ (bit for bit), or null: toEqual is far too slow for a million floats. */
+function firstDifference(a: Float32Array[], b: Float32Array[]): string | null {
+  if (a.length !== b.length) return `${a.length} channels against ${b.length}`;
+  for (let c = 0; c < a.length; c++) {
+    const x = Buffer.from(a[c]!.buffer, a[c]!.byteOffset, a[c]!.byteLength);
+    const y = Buffer.from(b[c]!.buffer, b[c]!.byteOffset, b[c]!.byteLength);
+    if (x.equals(y)) continue;
+    const i = a[c]!.findIndex((v, k) => !Object.is(v, b[c]![k]));
+    return `channel ${c} frame ${i}: ${a[c]![i]} against ${b[c]![i]} (lengths ${a[c]!.length}, ${b[c]!.length})`;
+  }
+  return null;
+}
 
 async function sameAsWav(mxfAddress: string, wav: string, labels?: string[]): Promise<void> {
   const channels = labels as never;
@@ -94,6 +108,50 @@ describe('MXF audio measures like the same samples in a WAV', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it('frame-wrapped reads gathered into one decode: video, system items, KLV fill, 1602/1601 elements; WASM and JS, file and memory', async () => {
+    // each case read whole in blocks of several sizes and after seeks, against the WAV's floats
+    const cases: Array<{ spec: Omit<MxfSpec, 'audio'>; frames: number; tracks: Array<{ bits: 16 | 24; channels: number }> }> = [
+      { spec: { pattern: 'OP1a', wrapping: 'frame', editRate: [25, 1], video: { frames: 60, elementBytes: 40_000 }, systemItem: true, kag: 512 }, frames: 48000 * 2 + 1234, tracks: [{ bits: 24, channels: 6 }] },
+      { spec: { pattern: 'OP1a', wrapping: 'frame', editRate: [30000, 1001], video: { frames: 72, elementBytes: 3000 }, kag: 512 }, frames: 8008 * 14, tracks: [{ bits: 24, channels: 2 }, { bits: 16, channels: 8 }] },
+      { spec: { pattern: 'OP-Atom', wrapping: 'frame', editRate: [50, 1] }, frames: 48000 * 3, tracks: [{ bits: 24, channels: 12 }] },
+    ];
+    for (const [k, c] of cases.entries()) {
+      const pcms = c.tracks.map((t, i) => testPcm(c.frames, t.channels, t.bits, 40 + k * 3 + i));
+      const bytes = buildMxf({ ...c.spec, audio: c.tracks.map((t, i) => ({ ...t, pcm: pcms[i]! })) }).bytes;
+      const mxf = write('gather.mxf', bytes);
+      for (const [i, t] of c.tracks.entries()) {
+        const wav = await openAudio(wavOf(pcms[i]!, t.channels, t.bits));
+        const address = c.tracks.length > 1 ? `${mxf}#track${i + 1}` : mxf;
+        const whole = readAll(wav, 48000);
+        const readers = [
+          () => openAudio(address),
+          async () => openMxfTrack(openFileSource(mxf), address, c.tracks.length > 1 ? i + 1 : null, { useWasm: false }).source,
+          async () => openMxfTrack(bufferSource('mem.mxf', bytes), address, c.tracks.length > 1 ? i + 1 : null).source,
+        ];
+        for (const open of readers) {
+          for (const block of [48000, 1001, 7, 25000]) {
+            wav.seek(0);
+            const a = await open();
+            try {
+              expect(firstDifference(readAll(a, block), whole), `block ${block}`).toBeNull();
+              for (const at of [1919, 1920, 3203, c.frames - 5000]) {
+                a.seek(at);
+                wav.seek(at);
+                const oa = Array.from({ length: t.channels }, () => new Float32Array(6000));
+                const ob = Array.from({ length: t.channels }, () => new Float32Array(6000));
+                expect(a.read(oa, 6000)).toBe(wav.read(ob, 6000));
+                expect(firstDifference(oa, ob), `seek ${at}`).toBeNull();
+              }
+            } finally {
+              a.close();
+            }
+          }
+        }
+        wav.close();
+      }
     }
   });
 
@@ -174,6 +232,35 @@ describe('MXF structure', () => {
     expect(r.mxf!.indexSegments[0]!.offset).toBeGreaterThan(r.mxf!.partitions[1]!.offset);
     expect(r.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs']);
     expect(r.channelLabelSource).toBe('mca');
+  });
+
+  it('inspect gives one entry per MCA soundfield group (its channels and language), not one per channel label', async () => {
+    // an 8-channel track: a 5.1 in English and a stereo in French, both in one group of groups
+    const syms = [...LABELS_51, 'chL', 'chR'];
+    const mxf = write('groups.mxf', buildMxf({
+      pattern: 'OP1a', wrapping: 'clip',
+      audio: [{ bits: 24, channels: 8, pcm: testPcm(4800, 8, 24), mca: { channels: syms, group: 'sg51', groupOfGroups: 'ggMPg', groups: [{ group: 'sg51', language: 'en', channels: 6 }, { group: 'sgST', language: 'fr-CA', channels: 2 }] } }],
+    }).bytes);
+    const r = await inspectAny(mxf);
+    const groups = r.mxf!.audioTracks[0]!.soundfieldGroups;
+    expect(groups.map((g) => [g.symbol, g.name, g.language, g.channels, g.channelSymbols.join(' ')])).toEqual([
+      ['sg51', '5.1', 'en', [1, 2, 3, 4, 5, 6], 'chL chR chC chLFE chLs chRs'],
+      ['sgST', 'standard stereo', 'fr-CA', [7, 8], 'chL chR'],
+    ]);
+    expect(groups[0]!.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs']);
+    expect(groups.map((g) => g.groupsOfGroups.map((x) => x.symbol))).toEqual([['ggMPg'], ['ggMPg']]);
+    // the text: one MCA line per group
+    const text = renderInspectText([r]);
+    const mcaLines = text.split('\n').filter((l) => /^\s+MCA /.test(l));
+    expect(mcaLines).toHaveLength(2);
+    expect(mcaLines[0]).toMatch(/MCA sg51 +5\.1, 6 ch \(1:chL 2:chR 3:chC 4:chLFE 5:chLs 6:chRs\), language en, in ggMPg 'Main Program'/);
+    expect(mcaLines[1]).toMatch(/MCA sgST +standard stereo, 2 ch \(7:chL 8:chR\), language fr-CA/);
+    // channels no group claims are an entry of their own; one group whose channels carry no link takes them all
+    expect(mcaSoundfieldGroups([
+      { kind: 'channel', symbol: 'chL', name: null, channelId: 1, linkId: null, soundfieldGroupLinkId: 'a', groupLinkIds: [], language: null, title: null, titleVersion: null, audioContentKind: null, audioElementKind: null, dictionaryId: null },
+      { kind: 'channel', symbol: 'chHI', name: null, channelId: 2, linkId: null, soundfieldGroupLinkId: null, groupLinkIds: [], language: 'de', title: null, titleVersion: null, audioContentKind: null, audioElementKind: null, dictionaryId: null },
+      { kind: 'soundfield-group', symbol: 'sgM', name: null, channelId: null, linkId: 'a', soundfieldGroupLinkId: null, groupLinkIds: [], language: null, title: null, titleVersion: null, audioContentKind: null, audioElementKind: null, dictionaryId: null },
+    ]).map((g) => [g.symbol, g.channels, g.channelLabels, g.language])).toEqual([['sgM', [1], ['L'], null], [null, [2], [null], 'de']]);
   });
 });
 
