@@ -66,8 +66,8 @@ td.path{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}t
 tr.error td{background:#fde4e4}tr.warning td{background:#fff4d6}tr.info td{background:#eef4fb}
 .verdict{display:inline-block;padding:4px 12px;border-radius:4px;color:#fff;font-weight:bold}.ready{background:#2e7d32}.not-ready{background:#c62828}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{color:#666}dd{margin:0}
-.brief{border-left:4px solid #90a4ae;padding:.2em 1em;background:#f7f9fa;white-space:normal}.brief pre{background:#eceff1;padding:.5em;overflow:auto}
-svg{background:#fafafa;border:1px solid #ddd;display:block}rect.ok{fill:#7cb342}rect.bad{fill:#e53935}rect.none{fill:#bbb}
+.brief{border-left:4px solid #90a4ae;padding:.2em 1em;background:#f7f9fa;white-space:normal}.brief pre{background:#eceff1;padding:.5em;overflow:auto}.brief blockquote{border-left:3px solid #cfd8dc;margin:.5em 0;padding:0 1em;color:#455a64}td code{white-space:nowrap}
+svg{background:#fafafa;border:1px solid #ddd;display:block}rect{stroke:#fff;stroke-width:1}rect.ok{fill:#7cb342}rect.bad{fill:#e53935}rect.none{fill:#bbb}
 footer{color:#888;font-size:12px;margin-top:2em}</style></head><body>
 <h1>Handoff: ${esc(s.name)} <small>${esc(s.format)}</small></h1>
 <p><span class="verdict ${r.verdict}">${r.verdict === 'ready' ? 'READY' : 'NOT READY'}</span> ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${r.problems.length - errors - warnings} info</p>
