@@ -3,7 +3,7 @@
  * and bit depths planted): every planted problem found with its code, severity, track, clip, media and
  * timecode; the clean package ready with no error; the levels are the premix render's, from one render.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { readSession } from '../../native-adapters/index.js';
@@ -163,6 +163,16 @@ describe('handoff: the spec, unreadable and offline media, an assumed frame rate
     // said with --fps: nothing assumed
     const told = (await handoff(await readSession(edl, { fps: { num: 25, den: 1 } }))).result;
     expect(told.problems.map((p) => p.code)).toEqual(['track/no-role']);
+  });
+
+  it('a REAPER project with no TIMEMODE: session/frame-rate-assumed (REAPER assumes 30 fps for timecode)', async () => {
+    const file = writePackageRpp(clean, 'no-timemode.RPP');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^ {2}TIMEMODE .*\n/m, ''));
+    const r = (await handoff(await readSession(file))).result;
+    expect(r.problems.map((p) => [p.code, p.severity])).toEqual([['session/frame-rate-assumed', 'info']]);
+    expect(r.problems[0]!.message).toContain('assumed 30 fps');
+    expect(r.session.frameRate).toEqual({ num: 30, den: 1 });
+    expect(r.verdict).toBe('ready');
   });
 
   it('a Pro Tools session text from Pro Tools 2020.3 (DAWFileKit): its offline file is offline and missing', async () => {
