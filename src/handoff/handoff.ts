@@ -32,6 +32,11 @@ export interface HandoffRun {
 
 /** Clip gain beyond this (either way) is a warning: clip/extreme-gain. */
 export const EXTREME_GAIN_DB = 12;
+/**
+ * A clip gain at or below this is the editor's "fully down" (FCP's floor is -96 dB, Resolve writes -99,
+ * Avid and REAPER -inf): a silenced clip, not an extreme one.
+ */
+export const SILENCED_GAIN_DB = -90;
 /** Media below this bit depth is a warning: media/bit-depth. */
 export const MIN_BIT_DEPTH = 24;
 
@@ -187,8 +192,8 @@ export async function handoff(session: Session, options: HandoffOptions = {}): P
   }
   session.tracks.forEach((track, index) => {
     for (const clip of track.clips) {
-      // a clip at -inf (gain fully down) is silent, not loud; a muted clip is not heard
-      if (clip.muted || !Number.isFinite(clip.gainDb) || Math.abs(clip.gainDb) <= EXTREME_GAIN_DB) continue;
+      // a clip at -inf or an editor's floor (gain fully down) is silenced, not loud; a muted clip is not heard
+      if (clip.muted || !(clip.gainDb > SILENCED_GAIN_DB) || Math.abs(clip.gainDb) <= EXTREME_GAIN_DB) continue;
       const name = clipName(clip, session);
       problems.push(
         problem('clip/extreme-gain', `clip '${name}' has ${clip.gainDb > 0 ? '+' : ''}${clip.gainDb.toFixed(1)} dB clip gain (beyond ±${EXTREME_GAIN_DB} dB)`, {

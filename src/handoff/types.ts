@@ -13,7 +13,7 @@ export const PROBLEM_CODES = [
   { code: 'media/sample-rate-mismatch', severity: 'error', description: "a media file's sample rate differs from the session's (with --spec: or is not one the spec delivers at)" },
   { code: 'media/bit-depth', severity: 'warning', description: "a media file is below 24-bit (with --spec: or below the spec's bit depth)" },
   { code: 'clip/past-media-end', severity: 'warning', description: 'a clip reaches past the end of its media: the rest plays as silence' },
-  { code: 'clip/extreme-gain', severity: 'warning', description: 'a clip gain beyond ±12 dB' },
+  { code: 'clip/extreme-gain', severity: 'warning', description: 'a clip gain beyond ±12 dB (a clip fully down, at or below -90 dB, is silenced, not counted)' },
   { code: 'track/no-role', severity: 'info', description: 'a track whose name names no premix (DX, MX, FX, FOLEY, ...) and the session gives no role' },
   { code: 'track/over-full-scale', severity: 'error', description: "a track's render has a true peak above 0 dBTP" },
   { code: 'scene/dialogue-inconsistent', severity: 'warning', description: "a scene's dialogue lies beyond ±3 LU (or --scene-tolerance) of the median scene" },

@@ -132,6 +132,21 @@ describe('handoff: the spec, unreadable and offline media, an assumed frame rate
     expect(fine.problems).toEqual([]);
   });
 
+  it('clip gain: -35 dB and +13 dB are extreme; ±12 dB, a clip fully down (-96 dB, -inf) and a muted clip are not', async () => {
+    const dir = tempDir();
+    writeTestWav(path.join(dir, 'dx.wav'), { channels: [programme(10, 3, 0.05)] });
+    const rpp = path.join(dir, 'gains.RPP');
+    const { writeRpp } = await import('../render/fixtures.js');
+    const clip = (start: number, gainDb: number, muted = false) => ({ media: 'dx.wav', start, length: 1, offset: start, gainDb, muted });
+    // REAPER writes a fully-down item as VOLPAN 0: -inf dB
+    writeFileSync(rpp, writeRpp([{ name: 'DX', channels: 1, clips: [clip(0, -35), clip(1, 13), clip(2, 12), clip(3, -12), clip(4, -96), clip(5, -Infinity), clip(6, 30, true)] }]));
+    const r = (await handoff(await readSession(rpp))).result;
+    expect(r.problems.filter((p) => p.code === 'clip/extreme-gain').map((p) => [p.startTimecode, p.message.match(/has (\S+) dB/)![1]])).toEqual([
+      ['01:00:00:00', '-35.0'],
+      ['01:00:01:00', '+13.0'],
+    ]);
+  });
+
   it('a file that is not audio is unreadable (error), with the reader\'s reason', async () => {
     const dir = tempDir();
     writeTestWav(path.join(dir, 'dx.wav'), { channels: [programme(4, 3, 0.2)] });
