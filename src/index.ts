@@ -24,6 +24,7 @@ import { inspectAny, type InspectResult } from './analysis/inspect.js';
 import type { FileMeasurement } from './analysis/results.js';
 import { parseChannelList, type ChannelLabel } from './audio/channels.js';
 import type { AudioInput } from './audio/multimono.js';
+import { handoff as handoffSheet, type HandoffOptions, type HandoffRun } from './handoff/handoff.js';
 import { runQc as runQcPipeline, type QcRun, type QcRunOptions } from './qc/pipeline.js';
 import { readSession as readSessionFile } from '../native-adapters/index.js';
 import type { ReadOptions, Session } from './session/model.js';
@@ -41,6 +42,9 @@ export type { QcRun, QcRunOptions } from './qc/pipeline.js';
 export type { ReadOptions, Session } from './session/model.js';
 export type { Rational } from './session/time.js';
 export type { LoadedSpec } from './specs/loader.js';
+export type { HandoffOptions, HandoffRun } from './handoff/handoff.js';
+export type { HandoffMedia, HandoffProblem, HandoffResult, HandoffTrack, MediaStatus, ProblemCode, ProblemSeverity } from './handoff/types.js';
+export { PROBLEM_CODES } from './handoff/types.js';
 export type { Spec } from './specs/schema.js';
 
 /**
@@ -124,4 +128,20 @@ export function runQc(options: QcRunOptions): Promise<QcRun> {
  */
 export function loadSpec(ref: string): LoadedSpec {
   return loadSpecRef(ref);
+}
+
+/**
+ * The designer → mixer handoff sheet of a session, as `dubstage handoff`: the package's facts (tracks with
+ * their premix roles, every media file with its status, rate, bit depth, channels and duration, markers),
+ * the premix render's levels, groups and scenes (the timeline rendered once), the brief, and the problems
+ * with their codes ({@link PROBLEM_CODES}) and a verdict.
+ *
+ * @param session - From {@link readSession} (its media resolved there, with `mediaDirs`).
+ * @param options - `brief` (Markdown text), a `spec` (from {@link loadSpec}) whose sample rates and bit depths are
+ *   checked too, premix `groups`, `scenes`, `toleranceLu`, `onProgress`.
+ * @returns `result` is the `--json` document (schema 1); `premix` the render it came from; `notes` what the reader and render noted.
+ * @throws {@link DubstageError} for a bad option (an unknown --group track).
+ */
+export function handoff(session: Session, options: HandoffOptions = {}): Promise<HandoffRun> {
+  return handoffSheet(session, options);
 }

@@ -813,6 +813,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
         media: [],
         markers: [],
         warnings: [...ctx.warnings, 'no audio tracks: the AAF holds no composition (CompositionMob), only clips; frame rate 25 assumed'],
+        frameRateAssumed: true,
       };
     }
     const comp = chooseComposition(ctx, options, filePath);
@@ -900,6 +901,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       media,
       markers: readMarkers(ctx, comp),
       warnings: ctx.warnings,
+      ...(tc || firstPictureRate ? {} : { frameRateAssumed: true }),
     };
   } finally {
     file.close();

@@ -440,6 +440,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     media: media.filter((m) => tracks.some((t) => t.clips.some((c) => c.mediaId === m.id))),
     markers,
     warnings,
+    ...(rate.warning ? { frameRateAssumed: true } : {}),
   };
 }
 

@@ -548,6 +548,7 @@ export function fcpxmlToSession(text: string, filePath: string, options: ReadOpt
   const format = seq.attrs.format ? formats.get(seq.attrs.format) : undefined;
   if (!format) throw bad(filePath, `<sequence> of project '${seqName}': format '${seq.attrs.format ?? ''}' is not in <resources>`);
   let rate: Rational;
+  const frameRateAssumed = !format.attrs.frameDuration;
   if (format.attrs.frameDuration) {
     try {
       rate = frameRateFromDuration(format.attrs.frameDuration);
@@ -662,6 +663,7 @@ export function fcpxmlToSession(text: string, filePath: string, options: ReadOpt
     media,
     markers,
     warnings,
+    ...(frameRateAssumed ? { frameRateAssumed: true } : {}),
   };
 }
 

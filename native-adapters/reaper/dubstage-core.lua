@@ -138,7 +138,8 @@ end
 local function timeline_items(doc)
   local items = {}
   local function add(label, severity, start_tc, end_tc)
-    if start_tc then items[#items + 1] = { label = label, severity = severity, start_tc = start_tc, end_tc = end_tc } end
+    -- kept without a time too (a track over full scale): the console names what could not be placed
+    items[#items + 1] = { label = label, severity = severity, start_tc = start_tc, end_tc = end_tc }
   end
   for _, f in ipairs(doc.findings or {}) do
     add(string.format('[%s] %s: %s', f.severity or '?', f.rule or '?', f.message or ''), f.severity, f.startTimecode, f.endTimecode)
@@ -151,7 +152,9 @@ local function timeline_items(doc)
   for _, p in ipairs(doc.problems or {}) do
     add(string.format('[%s] %s: %s', p.severity or '?', p.code or '?', p.message or ''), p.severity, p.startTimecode, p.endTimecode)
   end
-  for _, s in ipairs(doc.scenes or {}) do
+  -- premix has no problems list: its scenes out of line are marked here; handoff already lists them
+  -- as scene/dialogue-inconsistent problems
+  for _, s in ipairs(doc.problems == nil and doc.scenes or {}) do
     if type(s.deviationLu) == 'number' and math.abs(s.deviationLu) > 3 then
       add(string.format('[warning] scene %s: dialogue %+.1f LU from the median', s.name or '?', s.deviationLu), 'warning', s.startTimecode, s.endTimecode)
     end
@@ -203,8 +206,9 @@ function M.run(reaper, opts)
   local offset = reaper.GetProjectTimeOffset(0, false)
   local placed = 0
   local skipped = 0
+  local untimed = {}
   for _, item in ipairs(timeline_items(doc)) do
-    local from = M.timecode_seconds(item.start_tc, fps, drop)
+    local from = item.start_tc and M.timecode_seconds(item.start_tc, fps, drop)
     local to = item.end_tc and M.timecode_seconds(item.end_tc, fps, drop) or nil
     if from then
       local pos = from - offset
@@ -213,10 +217,12 @@ function M.run(reaper, opts)
       placed = placed + 1
     else
       skipped = skipped + 1
+      untimed[#untimed + 1] = item.label
     end
   end
   local verdict = doc.verdict or '?'
   console(string.format('dubstage %s: %s, %d marker%s placed%s', job, verdict, placed, placed == 1 and '' or 's', skipped > 0 and string.format(' (%d without a time)', skipped) or ''))
+  for _, label in ipairs(untimed) do console('  no time: ' .. label) end
   reaper.UpdateArrange()
   return { ok = true, verdict = verdict, placed = placed, command = cmd }
 end

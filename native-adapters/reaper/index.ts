@@ -155,6 +155,7 @@ export function rppToSession(text: string, filePath: string): Session {
     media: [...ctx.media.values()],
     markers,
     warnings,
+    ...(rateKnown ? {} : { frameRateAssumed: true }),
   };
 }
 

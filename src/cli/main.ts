@@ -8,6 +8,7 @@ import { fail } from './fail.js';
 import { dubstageVersion } from '../version.js';
 import { register as registerBatch } from './batch.js';
 import { register as registerFix } from './fix.js';
+import { register as registerHandoff } from './handoff.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
 import { register as registerPremix } from './premix.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerSession(program);
   registerPremix(program);
+  registerHandoff(program);
   registerQc(program);
   registerFix(program);
   registerBatch(program);

@@ -19,6 +19,8 @@ export interface MediaProbe {
   address: string | null;
   channels: number;
   sampleRate: number;
+  /** Bits per sample as the file states them (32 for float). */
+  bitDepth: number;
   frames: number;
   /** Float media may hold NaN/Inf (the host scrubs a float stream); integer PCM cannot. */
   float: boolean;
@@ -31,7 +33,7 @@ export function probeMedia(session: Session): Map<string, MediaProbe> {
   const out = new Map<string, MediaProbe>();
   for (const ref of session.media) {
     const address = ref.embedded ? `${session.path}#${ref.id}` : ref.resolvedPath;
-    const probe: MediaProbe = { ref, address, channels: 0, sampleRate: 0, frames: 0, float: false, problem: null };
+    const probe: MediaProbe = { ref, address, channels: 0, sampleRate: 0, bitDepth: 0, frames: 0, float: false, problem: null };
     if (address === null) {
       probe.problem = `media '${ref.name}' not found${ref.path ? ` (${ref.path})` : ''}`;
     } else {
@@ -40,6 +42,7 @@ export function probeMedia(session: Session): Map<string, MediaProbe> {
         const f = source.header.format;
         probe.channels = f.channels;
         probe.sampleRate = f.sampleRate;
+        probe.bitDepth = f.bitDepth;
         probe.frames = f.frames;
         probe.float = f.sampleFormat === 'float';
         source.close();

@@ -14,7 +14,7 @@ import { startTimecodeFrames, timecodeAt } from '../session/json.js';
 import type { Session } from '../session/model.js';
 import { dropFrameAllowed, framesToSeconds, parseTimecode, timecodeToFrames, type RationalTime } from '../session/time.js';
 import { planGroups, premixRole, type GroupPlan, type UserGroup } from './groups.js';
-import { probeMedia } from './media.js';
+import { probeMedia, type MediaProbe } from './media.js';
 import { framesAtRate, labelsFor, planTimeline, TimelineSource, type PlannedTrack, type TimelinePlan } from './timeline.js';
 
 export interface LoudnessFigures {
@@ -72,6 +72,9 @@ export interface PremixRun {
   /** Scenes whose dialogue lies beyond the tolerance, by index in result.scenes. */
   sceneProblems: number[];
   toleranceLu: number;
+  /** The render's plan and the media probes it played (handoff reads the package facts from them). */
+  plan: TimelinePlan;
+  probes: Map<string, MediaProbe>;
 }
 
 export interface PremixOptions {
@@ -85,6 +88,8 @@ export interface PremixOptions {
   toleranceLu?: number;
   /** Keep each group's short-term loudness at 10 Hz (the HTML chart). */
   series?: boolean;
+  /** Media already probed (handoff probes first, to see each file as it is before the plan judges it). */
+  probes?: Map<string, MediaProbe>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -228,7 +233,7 @@ function median(values: number[]): number {
 
 /** Render and measure a session. */
 export async function premix(session: Session, options: PremixOptions = {}): Promise<PremixRun> {
-  const probes = probeMedia(session);
+  const probes = options.probes ?? probeMedia(session);
   const plan: TimelinePlan = planTimeline(session, probes);
   const warnings = [...plan.warnings];
   const sr = plan.sampleRate;
@@ -340,7 +345,7 @@ export async function premix(session: Session, options: PremixOptions = {}): Pro
     scenes: sceneOut,
     warnings,
   };
-  return { result, groupSeries, renderStartSeconds: from / sr, sceneProblems, toleranceLu: tolerance };
+  return { result, groupSeries, renderStartSeconds: from / sr, sceneProblems, toleranceLu: tolerance, plan, probes };
 }
 
 function frameOf(t: RationalTime, sampleRate: number): number {

@@ -65,8 +65,21 @@ export interface PlannedTrack {
   /** Clips (not muted) with at least one channel whose media cannot be played: rendered as silence. */
   missingClips: number;
   missingSeconds: number;
+  /** Clips that run past the end of their media (what exists plays, the rest is silence). */
+  pastMediaEnd: PastMediaEnd[];
   /** The clips that sound, sorted by start. */
   clips: PlannedClip[];
+}
+
+export interface PastMediaEnd {
+  clip: string;
+  /** The clip's first timeline frame (session rate, from the session start) and its timecode. */
+  startFrame: number;
+  startTimecode: string;
+  mediaId: string;
+  /** Seconds of the clip past the media's last frame, and the media's length. */
+  shortSeconds: number;
+  mediaSeconds: number;
 }
 
 export interface TimelinePlan {
@@ -156,6 +169,7 @@ function planTrack(
     clipCount: track.clips.length,
     missingClips: 0,
     missingSeconds: 0,
+    pastMediaEnd: [],
     clips: [],
   };
   const volume = dbToGain(track.volumeDb ?? 0);
@@ -202,6 +216,7 @@ function planTrack(
         const needed = source.startFrame + Math.round((lengthFrames * probe.sampleRate) / sampleRate);
         if (needed > probe.frames) {
           const shortSeconds = (needed - Math.max(probe.frames, source.startFrame)) / probe.sampleRate;
+          out.pastMediaEnd.push({ clip: clipName, startFrame, startTimecode: at, mediaId: probe.ref.id, shortSeconds, mediaSeconds: probe.frames / probe.sampleRate });
           warnings.push(
             `track '${name}': clip '${clipName}' at ${at} runs ${shortSeconds.toFixed(3)} s past the end of its media '${probe.ref.name}' (${(probe.frames / probe.sampleRate).toFixed(3)} s long); the rest renders as silence`,
           );

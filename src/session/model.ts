@@ -90,6 +90,8 @@ export interface Session {
   media: MediaRef[];
   markers: Marker[];
   warnings: string[];
+  /** The file does not state its frame rate: `frameRate` was assumed (a warning says how). */
+  frameRateAssumed?: boolean;
 }
 
 export interface ReadOptions {

@@ -1,6 +1,7 @@
 /**
  * The ReaScript (native-adapters/reaper/dubstage-core.lua) in a real Lua 5.4 VM (wasmoon) against a fake
- * `reaper` table that records its calls, with dubstage's real `qc --json` as the process output: a marker
+ * `reaper` table that records its calls, with dubstage's real `qc --json` and `handoff --json` as the
+ * process output: a marker
  * or region per finding at the right project time (project start offset and frame rate honoured), and a
  * clear message when dubstage is not found, fails or prints no JSON.
  */
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LuaFactory } from 'wasmoon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPackage, writePackageRpp } from '../../handoff/fixtures.js';
 import { buildDelivery } from '../../qc/delivery-fixture.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -96,7 +98,67 @@ beforeAll(async () => {
   findings = (JSON.parse(r.stdout) as { findings: typeof findings }).findings;
 });
 
+interface HandoffProblem {
+  code: string;
+  severity: string;
+  message: string;
+  startTimecode?: string;
+}
+
+/**
+ * dubstage's real `handoff --json` on a REAPER project of the planted package, its start offset and frame
+ * rate rewritten: the project's clips sit at known project times (gone.wav at 5 s, the short BG clip at
+ * 12 s, scene 3 at 20 s), so each marker must land on its clip whatever the offset and rate.
+ */
+function handoffOn(startTimecodeSeconds: number, fps: number): { output: string; problems: HandoffProblem[] } {
+  const pkg = buildPackage();
+  dirs.push(pkg.dir);
+  const file = writePackageRpp(pkg);
+  const rpp = fs.readFileSync(file, 'utf8').replace('PROJOFFS 3600 0 0', `PROJOFFS ${startTimecodeSeconds} 0 0`).replace('TIMEMODE 1 5 -1 25 0 0 -1', `TIMEMODE 1 5 -1 ${fps} 0 0 -1`);
+  fs.writeFileSync(file, rpp);
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'src', 'cli', 'main.js'), 'handoff', file, '--json'], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(1);
+  return { output: `${r.status}\n${r.stdout}`, problems: (JSON.parse(r.stdout) as { problems: HandoffProblem[] }).problems };
+}
+
 describe('dubstage inside REAPER (the ReaScript in a Lua VM)', () => {
+  it.each([
+    { start: 3600, fps: 25, tc: (s: number) => `01:00:${String(s).padStart(2, '0')}:00` },
+    { start: 36000, fps: 24, tc: (s: number) => `10:00:${String(s).padStart(2, '0')}:00` },
+  ])('handoff: a marker per problem with a timecode, on its clip in the project (start $start s, $fps fps)', async ({ start, fps, tc }) => {
+    const { output, problems } = handoffOn(start, fps);
+    const timed = problems.filter((p) => p.startTimecode);
+    // the problems land where the package planted them, on the project's own clock
+    const at = (code: string) => problems.find((p) => p.code === code)!.startTimecode;
+    expect(at('media/missing')).toBe(tc(5));
+    expect(at('clip/past-media-end')).toBe(tc(12));
+    expect(at('scene/dialogue-inconsistent')).toBe(tc(20));
+    const out = await runScript({ job: 'handoff', output, fps, offset: start });
+    expect(out.result).toBe(`true|not-ready|${timed.length}`);
+    expect(out.markers).toHaveLength(timed.length);
+    const placed = new Map(out.markers.map((m) => [m.name, m]));
+    for (const p of timed) {
+      const m = placed.get(`[${p.severity}] ${p.code}: ${p.message}`)!;
+      expect(m, p.code).toBeDefined();
+      expect(m.region).toBe(false);
+    }
+    const pos = (code: string) => out.markers.find((m) => m.name.includes(`] ${code}: `))!.pos;
+    // project time = timecode - the project's start offset: the clip positions written in the project
+    expect(pos('media/missing')).toBeCloseTo(5, 6);
+    expect(pos('clip/past-media-end')).toBeCloseTo(12, 6);
+    expect(pos('scene/dialogue-inconsistent')).toBeCloseTo(20, 6);
+    expect(pos('clip/extreme-gain')).toBeCloseTo(0, 6);
+    // a scene out of line is marked once (as its problem), not again from the scenes list
+    expect(out.markers.filter((m) => m.name.includes('SC 3 car'))).toHaveLength(1);
+    // the track over full scale has no time: counted in the console, not placed
+    expect(problems.some((p) => p.code === 'track/over-full-scale' && !p.startTimecode)).toBe(true);
+    const untimed = problems.filter((p) => !p.startTimecode).map((p) => `  no time: [${p.severity}] ${p.code}: ${p.message}\n`);
+    expect(out.console).toBe(`dubstage handoff: not-ready, ${timed.length} markers placed (${untimed.length} without a time)\n${untimed.join('')}`);
+    expect(out.exec).toEqual(["'dubstage' handoff '/mix/reel 1.RPP' --json"]);
+    expect(out.boxes).toEqual([]);
+  });
+
   it('qc on the render folder: a region per finding with a range, at project time (start offset 01:00:00:00)', async () => {
     const out = await runScript({ job: 'qc', output: qcOutput, settings: "spec = 'netflix'" });
     expect(out.result).toBe(`true|fail|${findings.filter((f) => f.startTimecode).length}`);
