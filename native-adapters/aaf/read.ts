@@ -8,7 +8,16 @@ import path from 'node:path';
 import { DubstageError } from '../../src/errors.js';
 import { filePathFromUrl } from '../../src/session/media.js';
 import type { Clip, FadeShape, Marker, MediaRef, ReadOptions, Session, Track } from '../../src/session/model.js';
-import { formatTimecode, parseFrameRate, type Rational, type RationalTime } from '../../src/session/time.js';
+import {
+  addTime,
+  compareTime,
+  formatTimecode,
+  parseFrameRate,
+  rescaleTime,
+  subtractTime,
+  type Rational,
+  type RationalTime,
+} from '../../src/session/time.js';
 import { DATA_DEF, DEF, PID } from './model.js';
 import { AafFile, NULL_MOB_ID, type AafObject } from './objects.js';
 
@@ -17,13 +26,18 @@ type DataKind = 'sound' | 'picture' | 'timecode' | 'edgecode' | 'descriptive' | 
 /** One channel's source, resolved to media. */
 interface ChannelSource {
   mediaId: string | null;
-  /** Offset into the media at the media slot's rate. */
+  /**
+   * Offset into the media, exact: at the media slot's rate when it is a whole count there, else at the
+   * rate it was given in (a 29.97 fps start of 1 frame is 1601.6 samples at 48 kHz: kept as 1 frame).
+   */
   sourceStart: RationalTime;
   channel: number | null;
   masterName: string;
-  /** Length of the file slot the source plays, at the sourceStart rate (null when not known). */
+  /** The media slot's edit rate, which mediaLength and derivedStart count in. */
+  mediaRate?: Rational;
+  /** Length of the file slot the source plays, at mediaRate (null when not known). */
   mediaLength?: number | null;
-  /** Where the file's own source clip starts in what it derives from (Pro Tools: the session timeline), at the sourceStart rate. */
+  /** Where the file's own source clip starts in what it derives from (Pro Tools: the session timeline), at mediaRate. */
   derivedStart?: number | null;
 }
 
@@ -79,6 +93,18 @@ function rateOf(slot: AafObject): Rational | null {
 }
 
 /** value at rate `from` → value at rate `to`, exact when it is a whole count. */
+/** A time as a whole count at `rate` when it is one there, else null (the exact test, no tolerance). */
+function unitsAt(t: RationalTime, rate: Rational): number | null {
+  const r = rescaleTime(t, rate, 'floor');
+  return compareTime(r, t) === 0 ? r.value : null;
+}
+
+/** The same time at `rate` when it is a whole count there, else as it is (exact either way). */
+function exactAt(t: RationalTime, rate: Rational): RationalTime {
+  const v = unitsAt(t, rate);
+  return v === null ? t : { value: v, rate };
+}
+
 function convert(value: number, from: Rational, to: Rational): number {
   if (from.num === to.num && from.den === to.den) return value;
   const v = (value * to.num * from.den) / (to.den * from.num);
@@ -296,8 +322,8 @@ function channelInFile(master: { mob: AafObject; slot: AafObject } | null, fileM
 function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string): ChannelSource {
   let mobId = clip.mobId(PID.SourceID) ?? NULL_MOB_ID;
   let slotId = clip.u32(PID.SourceMobSlotID) ?? 0;
-  let start = clip.i64(PID.StartTime) ?? 0;
-  let curRate = rate;
+  // where the clip starts in what it refers to, exact across every hop's edit rate
+  let pos: RationalTime = { value: clip.i64(PID.StartTime) ?? 0, rate };
   let masterName = '';
   let master: { mob: AafObject; slot: AafObject } | null = null;
   for (let hop = 0; hop < 16; hop++) {
@@ -312,9 +338,10 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
       warnOnce(ctx, `slot:${mobId}:${slotId}`, `${where}: clip refers to slot ${slotId} of '${mob.string(PID.MobName) ?? ''}', which it does not have`);
       break;
     }
-    const slotRate = rateOf(slot) ?? curRate;
-    start = convert(start, curRate, slotRate);
-    curRate = slotRate;
+    const slotRate = rateOf(slot) ?? pos.rate;
+    // the whole edit unit of this slot that holds the position, and what is left of it below one unit
+    const inSlot = rescaleTime(pos, slotRate, 'floor');
+    const below = subtractTime(pos, inSlot);
     // the clip is named after what the composition points at: a master clip or a subclip
     if (hop === 0 && !mob.isA('SourceMob')) masterName = mob.string(PID.MobName) ?? '';
     if (mob.isA('MasterMob')) {
@@ -329,11 +356,13 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
         const fileSeg = slot.strong(PID.Segment);
         const mediaLength = fileSeg?.i64(PID.Length) ?? null;
         const derivedStart = fileSeg?.isA('SourceClip') ? fileSeg.i64(PID.StartTime) : null;
-        return { mediaId: media.id, sourceStart: { value: start, rate: curRate }, channel, masterName, mediaLength, derivedStart };
+        // not a whole count of the media's units: keep it in the composition's edit units, where it is one
+        const sourceStart = below.value === 0 ? inSlot : exactAt(pos, rate);
+        return { mediaId: media.id, sourceStart, channel, masterName, mediaRate: slotRate, mediaLength, derivedStart };
       }
     }
     const seg = slot.strong(PID.Segment);
-    let hit = seg ? componentAt(seg, start) : null;
+    let hit = seg ? componentAt(seg, inSlot.value) : null;
     // subclips and master clips may wrap their source in an effect, a selector or a sequence
     for (let depth = 0; hit && !hit.comp.isA('SourceClip') && depth < 16; depth++) {
       const c: AafObject = hit.comp;
@@ -345,7 +374,8 @@ function resolveSource(ctx: Ctx, clip: AafObject, rate: Rational, where: string)
     if (!hit || !hit.comp.isA('SourceClip')) break;
     mobId = hit.comp.mobId(PID.SourceID) ?? NULL_MOB_ID;
     slotId = hit.comp.u32(PID.SourceMobSlotID) ?? 0;
-    start = (hit.comp.i64(PID.StartTime) ?? 0) + hit.offset;
+    const next: RationalTime = { value: (hit.comp.i64(PID.StartTime) ?? 0) + hit.offset, rate: slotRate };
+    pos = below.value === 0 ? next : addTime(next, below);
   }
   return { mediaId: null, sourceStart: { value: clip.i64(PID.StartTime) ?? 0, rate }, channel: null, masterName };
 }
@@ -545,14 +575,13 @@ function renderedKind(p: Piece, uses: Map<string, number>, rate: Rational): Piec
   if (p.sources.length === 0) return null;
   let kind: PieceKind = null;
   for (const src of p.sources) {
-    if (!src.mediaId || src.mediaLength === null || src.mediaLength === undefined || uses.get(src.mediaId) !== 1) return null;
-    const from = src.sourceStart.rate;
-    const start = convert(src.sourceStart.value, from, rate);
-    const length = convert(src.mediaLength, from, rate);
+    if (!src.mediaId || src.mediaLength === null || src.mediaLength === undefined || !src.mediaRate || uses.get(src.mediaId) !== 1) return null;
+    const start = unitsAt(src.sourceStart, rate);
+    const length = unitsAt({ value: src.mediaLength, rate: src.mediaRate }, rate);
     let k: PieceKind = null;
     if (p.length === 1 && start === 0 && length === 1) k = 'edit';
     else if (start === 1 && length === p.length + 2 && src.derivedStart !== null && src.derivedStart !== undefined) {
-      const placed = convert(src.derivedStart + src.sourceStart.value, from, rate);
+      const placed = unitsAt(addTime({ value: src.derivedStart, rate: src.mediaRate }, src.sourceStart), rate);
       if (placed === p.start) k = 'fade';
     }
     if (k === null || (kind !== null && kind !== k)) return null;
@@ -583,8 +612,8 @@ function pieceKinds(sorted: Piece[], uses: Map<string, number>, rate: Rational):
  */
 function moveSourceBack(p: Piece, extra: number, rate: Rational): void {
   for (const s of p.sources) {
-    const earlier = s.sourceStart.value - convert(extra, rate, s.sourceStart.rate);
-    if (earlier >= 0) s.sourceStart = { ...s.sourceStart, value: earlier };
+    const earlier = subtractTime(s.sourceStart, { value: extra, rate });
+    if (earlier.value >= 0) s.sourceStart = exactAt(earlier, s.sourceStart.rate);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   timecodeToFrames,
   type ParsedTimecode,
   type Rational,
+  type RationalTime,
 } from '../../src/session/time.js';
 
 interface EdlEvent {
@@ -113,13 +114,20 @@ interface Rate {
   warning?: string;
 }
 
-/** The frame rate: the user's, else one implied by DF or by the largest frame field, else 24. */
-function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean, filePath = ''): Rate {
+/** Standard rates a timecode's frame field can count to (frames 0 to rate-1). */
+const COUNTED_RATES = [24, 25, 30, 50, 60] as const;
+
+/**
+ * The record side's frame rate: the user's, else one implied by DF or by the largest record frame
+ * field, else 24. Source timecodes do not count: an Avid audio list cut at 24 gives a 30 fps sound
+ * roll's own timecode on the source side (see sourceRates).
+ */
+function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: boolean, filePath: string): Rate {
   if (options.fps) return { frameRate: options.fps };
   let maxFrame = 0;
   let maxLine = 0;
   for (const e of events) {
-    for (const t of [e.srcIn, e.srcOut, e.recIn, e.recOut]) {
+    for (const t of [e.recIn, e.recOut]) {
       if (t.frames > maxFrame) {
         maxFrame = t.frames;
         maxLine = e.line;
@@ -139,7 +147,7 @@ function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: bool
       warning: 'the EDL does not state its frame rate; drop-frame timecode implies 29.97, assumed (use --fps to say otherwise)',
     };
   }
-  for (const fps of [24, 25, 30, 50, 60]) {
+  for (const fps of COUNTED_RATES) {
     if (maxFrame < fps) {
       const why = fps === 24 ? '' : ` (frame numbers reach ${maxFrame}, so not 24)`;
       return {
@@ -148,12 +156,50 @@ function chooseRate(options: ReadOptions, events: EdlEvent[], anyDropFrame: bool
       };
     }
   }
-  throw new DubstageError({
-    code: 'bad-session',
-    message: `${filePath}: line ${maxLine}: a timecode with frame number ${maxFrame} fits no known frame rate (24, 25, 30, 50, 60 fps count frames 0 to 59); use --fps to say the rate`,
-    path: filePath,
-    line: maxLine,
-  });
+  throw sessionLineError(
+    filePath,
+    maxLine,
+    `a timecode with frame number ${maxFrame} fits no known frame rate (24, 25, 30, 50, 60 fps count frames 0 to 59); use --fps to say the rate`,
+  );
+}
+
+/** The source this event plays, for rate purposes: its file when a comment names one, else its reel. */
+function sourceKey(e: EdlEvent): string {
+  return e.sourceFile ? `file:${e.sourceFile}` : `reel:${e.reel}`;
+}
+
+/**
+ * Source timecode is the source's own: a sound roll recorded at 30 fps keeps frames up to 29 in a
+ * list cut at 24. A source whose frame numbers pass the record rate is read at the slowest standard
+ * rate that counts them (NTSC when the record rate is), with one warning per source; every event of
+ * that source is read at it. Sources within the record rate are read at the record rate.
+ */
+function sourceRates(events: EdlEvent[], frameRate: Rational, filePath: string, warnings: string[]): Map<string, Rational> {
+  const fps = nominalFps(frameRate);
+  const most = new Map<string, { frames: number; line: number }>();
+  for (const e of events) {
+    if (e.audio.length === 0) continue;
+    const key = sourceKey(e);
+    const top = Math.max(e.srcIn.frames, e.srcOut.frames);
+    const seen = most.get(key);
+    if (!seen || top > seen.frames) most.set(key, { frames: top, line: e.line });
+  }
+  const rates = new Map<string, Rational>();
+  for (const [key, { frames, line }] of most) {
+    if (frames < fps) continue;
+    const nominal = COUNTED_RATES.find((r) => r > frames && r > fps);
+    if (nominal === undefined) {
+      throw sessionLineError(filePath, line, `source frame number ${frames} does not exist at ${fps} fps, nor at any rate a source timecode counts (up to 60); use --fps if the list's rate is another`);
+    }
+    const ntsc = frameRate.den === 1001 && nominal % 30 === 0;
+    const rate = ntsc ? rational(nominal * 1000, 1001) : rational(nominal);
+    rates.set(key, rate);
+    const name = key.slice(key.indexOf(':') + 1);
+    warnings.push(
+      `line ${line}: source timecodes of ${key.startsWith('file:') ? 'file' : 'reel'} '${name}' count frames up to ${frames}, past the ${fps} fps of the record side; read at ${ntsc ? `${nominal * 1000}/1001` : nominal} fps (the source's own timecode)`,
+    );
+  }
+  return rates;
 }
 
 function mediaKey(name: string, file: string | undefined): string {
@@ -162,9 +208,31 @@ function mediaKey(name: string, file: string | undefined): string {
 
 /**
  * A CMX 3600 list holds at most 999 events (a few hundred KB with notes); this is far past any real one.
- * Reading time grows faster than the size (1 MiB: 0.7 s, 2 MiB: 2.5 s, 4 MiB: 28 s on this machine).
+ * Reading is linear in the size (bench/edl-read.bench.ts); the cap only bounds memory on hostile input.
  */
 export const MAX_EDL_BYTES = 2 * 1024 * 1024;
+
+/** Notes about the event above that some writers give without the '*' comment mark. */
+const STARLESS_NOTE = /^(FROM CLIP NAME|TO CLIP NAME|SOURCE FILE|FROM FILE):/i;
+
+/** A comment line's text (without '*') that describes the event above it. */
+function eventComment(current: EdlEvent, body: string): void {
+  let m: RegExpExecArray | null;
+  if ((m = /^FROM CLIP NAME:\s*(.*)$/i.exec(body))) current.fromClipName = m[1]!.trim();
+  else if ((m = /^TO CLIP NAME:\s*(.*)$/i.exec(body))) current.toClipName = m[1]!.trim();
+  else if ((m = /^SOURCE FILE:\s*(.*)$/i.exec(body))) current.sourceFile ??= m[1]!.trim();
+  else if ((m = /^(FROM FILE|FROM CLIP):\s*(.*)$/i.exec(body))) {
+    // a full path (Nucoda FROM FILE, Avid FROM CLIP) says more than Avid's SOURCE FILE name
+    current.sourceFile = m[2]!.trim();
+  } else if ((m = /^A(\d{1,2})\s+VOL\s*=\s*([-+]?\d+(?:\.\d+)?)\s*DB/i.exec(body))) {
+    // Avid clip gain per record channel: "* A12 VOL =  +3.0 DB  PAN L100"
+    current.levelsDb.set(Number(m[1]), Number(m[2]));
+  } else if ((m = /^PATCH\b.*FROM SOURCE\s+(\d+)\s+TO RECORD\s+(\d+)/i.exec(body))) {
+    current.patches.set(Number(m[2]), Number(m[1]));
+  } else if ((m = /^AUDIO LEVEL AT\s+\S+\s+IS\s+([-+]?\d+(?:\.\d+)?)\s*DB.*?\bA(\d+)\)?\s*$/i.exec(body))) {
+    if (!current.levelsDb.has(Number(m[2]))) current.levelsDb.set(Number(m[2]), Number(m[1]));
+  }
+}
 
 export async function readEdl(filePath: string, options: ReadOptions): Promise<Session> {
   const bytes = readRegularFile(filePath, MAX_EDL_BYTES, 'EDL');
@@ -180,6 +248,9 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
   const unknownLines: number[] = [];
   let current: EdlEvent | null = null;
   let warnedBlank = false;
+  // the last line with text: an event line cut short there is a truncated list (found once, not per line)
+  let lastTextLine = lines.length - 1;
+  while (lastTextLine >= 0 && lines[lastTextLine]!.trim() === '') lastTextLine--;
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -199,7 +270,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     }
     if (/^\d/.test(line)) {
       const parsed = EVENT_START.test(line) ? parseEventLine(line) : null;
-      if (!parsed && EVENT_START.test(line) && lines.slice(i + 1).every((l) => l.trim() === '')) {
+      if (!parsed && EVENT_START.test(line) && i === lastTextLine) {
         // an event line cut short at the end of the file: the list was truncated, say so
         throw sessionLineError(
           filePath,
@@ -255,22 +326,12 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
         }
         continue;
       }
-      if (!current) continue;
-      let m: RegExpExecArray | null;
-      if ((m = /^FROM CLIP NAME:\s*(.*)$/i.exec(body))) current.fromClipName = m[1]!.trim();
-      else if ((m = /^TO CLIP NAME:\s*(.*)$/i.exec(body))) current.toClipName = m[1]!.trim();
-      else if ((m = /^SOURCE FILE:\s*(.*)$/i.exec(body))) current.sourceFile ??= m[1]!.trim();
-      else if ((m = /^(FROM FILE|FROM CLIP):\s*(.*)$/i.exec(body))) {
-        // a full path (Nucoda FROM FILE, Avid FROM CLIP) says more than Avid's SOURCE FILE name
-        current.sourceFile = m[2]!.trim();
-      } else if ((m = /^A(\d{1,2})\s+VOL\s*=\s*([-+]?\d+(?:\.\d+)?)\s*DB/i.exec(body))) {
-        // Avid clip gain per record channel: "* A12 VOL =  +3.0 DB  PAN L100"
-        current.levelsDb.set(Number(m[1]), Number(m[2]));
-      } else if ((m = /^PATCH\b.*FROM SOURCE\s+(\d+)\s+TO RECORD\s+(\d+)/i.exec(body))) {
-        current.patches.set(Number(m[2]), Number(m[1]));
-      } else if ((m = /^AUDIO LEVEL AT\s+\S+\s+IS\s+([-+]?\d+(?:\.\d+)?)\s*DB.*?\bA(\d+)\)?\s*$/i.exec(body))) {
-        if (!current.levelsDb.has(Number(m[2]))) current.levelsDb.set(Number(m[2]), Number(m[1]));
-      }
+      if (current) eventComment(current, body);
+      continue;
+    }
+    // Flame and Baselight write the clip-name notes without the '*'
+    if (STARLESS_NOTE.test(line)) {
+      if (current) eventComment(current, line);
       continue;
     }
     const aud = /^AUD\s+(\d+)(?:\s+(\d+))?\s*$/i.exec(line);
@@ -279,8 +340,9 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
       for (const n of [aud[1], aud[2]]) if (n && !current.audio.includes(Number(n))) current.audio.push(Number(n));
       continue;
     }
-    // M2 REEL SPEED ENTRY-TC: the event plays its source at SPEED frames a second (negative: backwards)
-    const m2 = /^M2\s+(.+?)\s+([-+]?\d+(?:\.\d+)?)\s+(\d{1,2}[:;.]\d{2}[:;.]\d{2}[:;.]\d{2,3})\s*$/i.exec(line);
+    // M2 REEL SPEED [fields] ENTRY-TC: the event plays its source at SPEED frames a second (negative:
+    // backwards); Flame writes "M2 REEL 000.0 MSTR I +00:00:00:10"
+    const m2 = /^M2\s+(.+?)\s+([-+]?\d+(?:\.\d+)?)\s+(?:.*\s)?[-+]?\d{1,2}[:;.]\d{2}[:;.]\d{2}[:;.]\d{2,3}\s*$/i.exec(line);
     if (m2) {
       if (current) current.speedFps = Number(m2[2]);
       continue;
@@ -310,12 +372,20 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     return timecodeToFrames(tc, frameRate, df && dfAllowed);
   };
 
+  const at = (value: number): RationalTime => ({ value, rate: frameRate });
+  const srcRates = sourceRates(events, frameRate, filePath, warnings);
+  /** An event's source timecode as a time at its source's rate (the record rate unless the source counts past it). */
+  const sourceTime = (e: EdlEvent, tc: ParsedTimecode): RationalTime => {
+    const rate = srcRates.get(sourceKey(e));
+    if (!rate) return at(toFrames(tc, e.dropFrame, e.line));
+    return { value: timecodeToFrames(tc, rate, e.dropFrame && dropFrameAllowed(rate)), rate };
+  };
+
   const sessionDropFrame = (dropFrame ?? sawDropFrame) && dfAllowed;
   // timeline start = earliest record-in of any event, picture included
   let startFrames = events.length > 0 ? Infinity : 0;
   for (const e of events) startFrames = Math.min(startFrames, toFrames(e.recIn, e.dropFrame, e.line));
 
-  const at = (value: number) => ({ value, rate: frameRate });
   const media: MediaRef[] = [];
   const mediaByKey = new Map<string, MediaRef>();
   const mediaByClipName = new Map<string, MediaRef>();
@@ -345,6 +415,19 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     if (!l) lanes.set(ch, (l = []));
     return l;
   };
+  // per lane, the first clip ending at each frame: a transition finds its outgoing clip in one look-up
+  const endings = new Map<number, Map<number, Clip>>();
+  const endingsOf = (ch: number) => {
+    let m = endings.get(ch);
+    if (!m) endings.set(ch, (m = new Map()));
+    return m;
+  };
+  const place = (ch: number, clip: Clip) => {
+    lane(ch).push(clip);
+    const ends = endingsOf(ch);
+    const end = clip.start.value + clip.duration.value;
+    if (!ends.has(end)) ends.set(end, clip);
+  };
 
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -367,23 +450,26 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     const transitionFrames = e.transition === 'C' ? 0 : e.transitionFrames;
 
     for (const ch of e.audio) {
-      const clips = lane(ch);
       if (transitionFrames > 0) {
         // CMX: the incoming event starts the transition at its record-in; the outgoing clip plays
         // under it for the transition's length (a dissolve overlaps; from or to black is a fade)
-        const outgoing = clips.find((c) => c.start.value + c.duration.value === recIn - startFrames);
+        const ends = endingsOf(ch);
+        const outgoing = ends.get(recIn - startFrames);
         if (outgoing) {
+          ends.delete(recIn - startFrames);
           outgoing.duration = at(outgoing.duration.value + transitionFrames);
+          const end = outgoing.start.value + outgoing.duration.value;
+          if (!ends.has(end)) ends.set(end, outgoing);
           outgoing.fadeOutSeconds = (transitionFrames * frameRate.den) / frameRate.num;
         } else if (pairedWithCut && prev && !/^(BL|BLK|BLACK)$/i.test(prev.reel)) {
           // the outgoing source is named only by the cut line: it plays for the transition
           const name = e.fromClipName ?? prev.fromClipName ?? prev.reel;
           const ref = mediaByClipName.get(name) ?? mediaFor(name, e.sourceFile);
-          clips.push({
+          place(ch, {
             name,
             start: at(recIn - startFrames),
             duration: at(transitionFrames),
-            sourceStart: at(toFrames(prev.srcIn, prev.dropFrame, prev.line)),
+            sourceStart: sourceTime(prev, prev.srcIn),
             mediaId: ref.id,
             channel: prev.patches.get(ch) ?? ch,
             gainDb: prev.levelsDb.get(ch) ?? 0,
@@ -398,12 +484,11 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
       // in a transition pair the SOURCE FILE comment belongs to the outgoing clip unless both are the same
       const sameAsOutgoing = !pairedWithCut || !e.toClipName || e.toClipName === e.fromClipName;
       const ref = sameAsOutgoing ? mediaFor(incomingName, e.sourceFile) : (mediaByClipName.get(incomingName) ?? mediaFor(incomingName, undefined));
-      const srcIn = toFrames(e.srcIn, e.dropFrame, e.line);
-      clips.push({
+      place(ch, {
         name: incomingName,
         start: at(recIn - startFrames),
         duration: at(recOut - recIn),
-        sourceStart: at(srcIn),
+        sourceStart: sourceTime(e, e.srcIn),
         mediaId: ref.id,
         channel: e.patches.get(ch) ?? ch,
         gainDb: e.levelsDb.get(ch) ?? 0,
@@ -422,6 +507,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     .sort(([a], [b]) => a - b)
     .map(([ch, clips]) => ({ name: `A${ch}`, channels: 1, clips: clips.sort((a, b) => a.start.value - b.start.value) }));
 
+  const usedMedia = new Set(tracks.flatMap((t) => t.clips.map((c) => c.mediaId)));
   const markers: Marker[] = locators.map((l) => {
     const marker: Marker = { name: l.name, start: at(toFrames(l.tc, (sessionDropFrame || l.tc.dropFrameMarked) && dfAllowed, l.line) - startFrames) };
     if (l.comment) marker.comment = l.comment;
@@ -437,7 +523,7 @@ export async function readEdl(filePath: string, options: ReadOptions): Promise<S
     startTimecode: formatTimecode(startFrames, frameRate, sessionDropFrame),
     sampleRate: null,
     tracks,
-    media: media.filter((m) => tracks.some((t) => t.clips.some((c) => c.mediaId === m.id))),
+    media: media.filter((m) => usedMedia.has(m.id)),
     markers,
     warnings,
     ...(rate.warning ? { frameRateAssumed: true } : {}),

@@ -255,7 +255,8 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       markerColumns = null;
       // Pro Tools 7-9 say REGIONS where later versions say CLIPS
       section = title.replace(/\bREGIONS\b/, 'CLIPS');
-      const known = ['PLUG-INS LISTING', 'ONLINE FILES IN SESSION', 'OFFLINE FILES IN SESSION', 'FILES IN SESSION', 'ONLINE CLIPS IN SESSION', 'OFFLINE CLIPS IN SESSION', 'TRACK LISTING', 'MARKERS LISTING'];
+      // before online and offline were listed apart (Pro Tools 7-10), one 'FILES'/'REGIONS'/'CLIPS IN SESSION' list held both
+      const known = ['PLUG-INS LISTING', 'ONLINE FILES IN SESSION', 'OFFLINE FILES IN SESSION', 'FILES IN SESSION', 'ONLINE CLIPS IN SESSION', 'OFFLINE CLIPS IN SESSION', 'CLIPS IN SESSION', 'TRACK LISTING', 'MARKERS LISTING'];
       if (!known.includes(section)) warnings.push(`line ${lineNo}: section '${title}' is not one dubstage knows; skipped`);
       continue;
     }
@@ -270,10 +271,13 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         break;
       }
       case 'ONLINE CLIPS IN SESSION':
-      case 'OFFLINE CLIPS IN SESSION': {
+      case 'OFFLINE CLIPS IN SESSION':
+      case 'CLIPS IN SESSION': {
         if (/^(CLIP|REGION) NAME\s*$/.test(cells[0]!)) continue;
         const ch = /^\[(\d+)\]$/.exec((cells[2] ?? '').trim());
-        clipToFile.set(cells[0]!.trimEnd(), { file: (cells[1] ?? '').trim(), channel: ch ? Number(ch[1]) : null });
+        // names are padded on the right only: a leading space is the name's own (' VO Live 5.wav'), as in the files list;
+        // clips are keyed trimmed, as the track rows give them
+        clipToFile.set(cells[0]!.trim(), { file: (cells[1] ?? '').trimEnd(), channel: ch ? Number(ch[1]) : null });
         break;
       }
       case 'TRACK LISTING': {
@@ -341,7 +345,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   const fileBaseNames = new Map<string, MediaRef>();
   for (const ref of media) fileBaseNames.set(ref.name.replace(/\.[^.]+$/, ''), ref);
   const mediaForClip = (clipName: string): MediaRef | null => {
-    const use = clipToFile.get(clipName);
+    const use = clipToFile.get(clipName.trim());
     if (use) {
       let ref = mediaByFile.get(use.file);
       if (!ref && use.file) {
@@ -383,7 +387,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       const bases = new Set(rows.map((r) => stripChannelSuffix(r.name)));
       const name = rows.length > 1 && bases.size === 1 ? [...bases][0]! : first.name;
       const ref = fadeKind(first.name) ? null : mediaForClip(first.name);
-      const use = clipToFile.get(first.name);
+      const use = clipToFile.get(first.name.trim());
       clips.push({
         name,
         start,
@@ -395,7 +399,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         // one row per channel: each names its own clip, so its own file and channel (multi-mono 5.1)
         channelMedia: fadeKind(first.name)
           ? []
-          : rows.map((r) => ({ mediaId: mediaForClip(r.name)?.id ?? null, channel: clipToFile.get(r.name)?.channel ?? 1 })),
+          : rows.map((r) => ({ mediaId: mediaForClip(r.name)?.id ?? null, channel: clipToFile.get(r.name.trim())?.channel ?? 1 })),
         gainDb: 0,
         fadeInSeconds: 0,
         fadeOutSeconds: 0,

@@ -70,6 +70,12 @@ function field(block: RppBlock, key: string, ctx: Ctx): string[] | null {
   return null;
 }
 
+/** The line a block's KEY line sits on, for messages; undefined when the block has none. */
+function fieldLine(block: RppBlock, key: string): number | undefined {
+  for (const c of block.children) if (!isBlock(c) && (c.text === key || c.text.startsWith(key + ' '))) return c.line;
+  return undefined;
+}
+
 function num(tokens: string[] | null, index: number, fallback: number): number {
   const v = tokens?.[index];
   if (v === undefined) return fallback;
@@ -181,9 +187,20 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
       clips: [],
     };
     if (folderIndex.length > 0) track.parentTrack = folderIndex[folderIndex.length - 1]!;
+    const rates: RateNote[] = [];
     for (const ib of blocks(tb, 'ITEM')) {
-      const clip = readItem(ib, ctx, name || `unnamed track ${out.length + 1}`);
+      const clip = readItem(ib, ctx, name || `unnamed track ${out.length + 1}`, rates);
       if (clip) track.clips.push(clip);
+    }
+    if (rates.length > 0) {
+      // one line per track: a stretched guide track has hundreds of items at other rates
+      const first = rates[0]!;
+      const label = name || `unnamed track ${out.length + 1}`;
+      ctx.warnings.push(
+        rates.length === 1
+          ? `line ${first.line}: item at ${first.positionSeconds}s on '${label}' plays at rate ${first.rate}: source times not scaled`
+          : `${rates.length} items on '${label}' play at rates other than 1 (first: line ${first.line}, at ${first.positionSeconds}s, rate ${first.rate}): source times not scaled`,
+      );
     }
     out.push(track);
 
@@ -197,7 +214,8 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
     } else if (delta < 0) {
       for (let i = 0; i < -delta; i++) {
         if (folderMuted.length === 0) {
-          ctx.warnings.push(`track '${name || `unnamed track ${out.length + 1}`}' closes a folder that was never opened (ISBUS line ${isbus ? '' : '?'})`);
+          // REAPER keeps a folder depth the user set with nothing open (ISBUS 2 -2 on a top track); it closes nothing
+          ctx.warnings.push(`line ${fieldLine(tb, 'ISBUS')}: track '${name || `unnamed track ${out.length}`}' closes ${-delta - i} folder(s) that were never opened (ISBUS ${isbus!.join(' ')}); ignored`);
           break;
         }
         folderMuted.pop();
@@ -207,6 +225,13 @@ function readTracks(root: RppBlock, ctx: Ctx): Track[] {
   }
   if (folderMuted.length > 0) ctx.warnings.push(`${folderMuted.length} track folder(s) left open at the last track`);
   return out;
+}
+
+/** An item that plays its source at another rate (PLAYRATE), said once per track. */
+interface RateNote {
+  line: number;
+  positionSeconds: number;
+  rate: number;
 }
 
 interface Take {
@@ -284,7 +309,7 @@ function mediaFor(file: string, ctx: Ctx): MediaRef {
   return m;
 }
 
-function readItem(item: RppBlock, ctx: Ctx, trackName: string): Clip | null {
+function readItem(item: RppBlock, ctx: Ctx, trackName: string, rates: RateNote[]): Clip | null {
   const { takes, itemVolumeLinear } = readTakes(item, ctx);
   const active = takes.find((t) => t.selected) ?? takes[0]!;
   // empty and text items (no source, or EMPTY) are not clips
@@ -310,7 +335,7 @@ function readItem(item: RppBlock, ctx: Ctx, trackName: string): Clip | null {
     return auto > 0 ? auto : Math.max(0, num(f, 1, 0));
   };
   const playrate = num(field(item, 'PLAYRATE', ctx), 0, 1);
-  if (playrate !== 1) ctx.warnings.push(`item at ${position}s on '${trackName}' plays at rate ${playrate}: source times not scaled`);
+  if (playrate !== 1) rates.push({ line: fieldLine(item, 'PLAYRATE') ?? item.head.line, positionSeconds: position, rate: playrate });
 
   let mediaId: string | null = null;
   if (!GENERATED.has(src.type)) {

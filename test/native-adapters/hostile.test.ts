@@ -204,7 +204,7 @@ FCM: NON-DROP FRAME
     const p = put(edl('01:00:01:99'), 'frames.edl');
     const e = await refusal(p);
     expect(e).toMatchObject({ code: 'bad-session', path: p, line: 4 });
-    expect(e.message).toContain(`${p}: line 4: a timecode with frame number 99 fits no known frame rate`);
+    expect(e.message).toContain(`${p}, line 4: a timecode with frame number 99 fits no known frame rate`);
   });
 
   it('EDL: a file over the cap is refused by size before it is read', async () => {

@@ -98,3 +98,32 @@ describe('multichannel clips made of mono files name every file', () => {
     for (const p of missing) expect(p.clips).toEqual([{ track: s.tracks[0]!.name, clip: clip.name }]);
   });
 });
+
+describe('source starts are exact rational times, whatever the edit rates in between', () => {
+  it('a 29.97 fps start of one frame into 48 kHz media (Premiere) is one frame, not 1601.6 samples', async () => {
+    const s = await readSession(libaaf('PR_WAV_Internal.aaf'));
+    const clip = s.tracks[0]!.clips[0]!;
+    expect(clip.sourceStart).toEqual({ value: 1, rate: { num: 30000, den: 1001 } });
+    expect(toSeconds(clip.sourceStart)).toBe(1001 / 30000);
+  });
+
+  it('a 25 fps composition over 30 fps media (Media Composer audio warp) keeps its 25 fps start', async () => {
+    const s = await readSession(libaaf('MC_Audio_Warp.aaf'));
+    for (const t of s.tracks) for (const c of t.clips) expect(c.sourceStart).toEqual({ value: 6514, rate: { num: 25, den: 1 } });
+  });
+
+  it('every time of every corpus AAF is a whole count at its rate', async () => {
+    const files = ['PR_WAV_Internal.aaf', 'PR_AIFF_Internal.aaf', 'MC_Audio_Warp.aaf', 'PT_Fades.aaf', 'PT_Fades_no_handles.aaf', 'MC_Fades.aaf', 'DR_Mono_Clip_Positioning.aaf', 'MC_TC_29.97_DF.aaf'];
+    let clips = 0;
+    for (const name of files) {
+      const s = await readSession(libaaf(name));
+      for (const t of s.tracks) {
+        for (const c of t.clips) {
+          for (const time of [c.start, c.duration, c.sourceStart]) expect(Number.isSafeInteger(time.value), `${name} ${c.name}`).toBe(true);
+          clips++;
+        }
+      }
+    }
+    expect(clips).toBeGreaterThan(20);
+  });
+});

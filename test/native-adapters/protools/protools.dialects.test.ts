@@ -1,0 +1,73 @@
+// Pro Tools session text from a Dutch broadcaster's sessions (2007-2012), rebuilt by code in the same
+// shape: before online and offline lists were split, one 'R E G I O N S' (PT 7-8) or 'C L I P S  I N
+// S E S S I O N' (PT 9-10) list maps each clip to its file; names are padded on the right only, so a
+// name's own leading space (' VO Live 5.wav') stays, in the files list and in the clip list alike.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSession } from '../../../native-adapters/index.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'dubstage-pt-dialects-'));
+const T = '\t';
+const pad = (s: string, n = 40) => s.padEnd(n);
+
+function session(listTitle: string, nameColumn: string, clips: [string, string][], rows: [string, string, string][]): string {
+  const files = [...new Set(clips.map(([, f]) => f))];
+  return [
+    `SESSION NAME:${T}Liveshow 5`,
+    `SAMPLE RATE:${T}48000.000000`,
+    `BIT DEPTH:${T}24-bit`,
+    `TIME CODE FORMAT:${T}25 Frame`,
+    `# OF AUDIO TRACKS:${T}1`,
+    `# OF AUDIO ${nameColumn === 'REGION NAME' ? 'REGIONS' : 'CLIPS'}:${T}${clips.length}`,
+    `# OF AUDIO FILES:${T}${files.length}`,
+    '',
+    '',
+    'F I L E S  I N  S E S S I O N',
+    `Filename${T}Location`,
+    ...files.map((f) => `${pad(f)}${T}Mengwerk Media:PROJECTS:Liveshow 5:Audio Files:`),
+    '',
+    '',
+    listTitle,
+    `${pad(nameColumn)}${T}Source File`,
+    ...clips.map(([c, f]) => `${pad(c)}${T}${f}`),
+    '',
+    '',
+    'T R A C K  L I S T I N G',
+    `TRACK NAME:${T}VO`,
+    `COMMENTS:${T}`,
+    `USER DELAY:${T}0 Samples`,
+    `CHANNEL${T}EVENT${T}${nameColumn}${T}START TIME${T}END TIME${T}DURATION`,
+    ...rows.map(([c, s, e], i) => `1${T}${i + 1}${T}${c}${T}${s}${T}${e}${T}00:00:01:00`),
+    '',
+    '',
+  ].join('\r\n');
+}
+
+describe('Pro Tools 7-10: one clip list for online and offline', () => {
+  it("PT 7-8 'R E G I O N S  I N  S E S S I O N' names each clip's file", async () => {
+    const p = path.join(dir, 'pt8.txt');
+    writeFileSync(p, session('R E G I O N S  I N  S E S S I O N', 'REGION NAME', [['Audio 1_01', 'Audio 1_01.wav'], ['Take 3', 'Audio 2_01.wav']], [['Take 3', '00:00:01:00', '00:00:02:00']]));
+    const s = await readSession(p);
+    expect(s.warnings.filter((w) => /not one dubstage knows/.test(w))).toEqual([]);
+    const clip = s.tracks[0]!.clips[0]!;
+    // named unlike its file: only the region list links them
+    expect(s.media.find((m) => m.id === clip.mediaId)?.name).toBe('Audio 2_01.wav');
+  });
+
+  it("PT 9-10 'C L I P S  I N  S E S S I O N' with a name's own leading space", async () => {
+    const p = path.join(dir, 'pt10.txt');
+    writeFileSync(
+      p,
+      session('C L I P S  I N  S E S S I O N', 'CLIP NAME', [[' VO Live 5 RUW', ' VO Live 5 RUW.wav'], [' VO Live 5 RUW.wav.new.01_01-15', ' VO Live 5 RUW.wav.new.01_01.wav']], [[' VO Live 5 RUW.wav.new.01_01-15', '00:02:02:01', '00:02:07:11']]),
+    );
+    const s = await readSession(p);
+    expect(s.warnings.filter((w) => /not one dubstage knows/.test(w))).toEqual([]);
+    const clip = s.tracks[0]!.clips[0]!;
+    const ref = s.media.find((m) => m.id === clip.mediaId)!;
+    expect(ref.name).toBe(' VO Live 5 RUW.wav.new.01_01.wav');
+    // the file is the one the files list holds, not a second entry made from a trimmed name
+    expect(s.media.filter((m) => m.name.includes('01_01.wav'))).toHaveLength(1);
+  });
+});
