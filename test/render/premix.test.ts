@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSession } from '../../native-adapters/index.js';
 import type { LoudnessSummary } from '../../src/analysis/results.js';
-import { premix, type LoudnessFigures, type PremixRun } from '../../src/render/premix.js';
+import { partitionPremix, premix, type LoudnessFigures, type PremixRun } from '../../src/render/premix.js';
 import { planTimeline, TimelineSource } from '../../src/render/timeline.js';
 import { probeMedia } from '../../src/render/media.js';
 import { expectedRender, FIELDS, measureExpected, programme, SR, tempDir, writeMedia, writeRpp, type SpecMedia, type SpecTrack } from './fixtures.js';
@@ -152,6 +152,27 @@ describe('premix of a REAPER session', () => {
       const called = run.result.warnings.some((w) => w.includes(`scene '${s.name}' (${s.startTimecode}-${s.endTimecode})`));
       expect(called).toBe(Math.abs(s.deviationLu!) > 3);
     });
+  });
+
+  it('on two worker threads: each part renders its own tracks (a group with its members), the same document', async () => {
+    const s = await readSession(session);
+    const plan = planTimeline(s, probeMedia(s));
+    const listed = plan.tracks.filter((t) => !(t.folder && t.clipCount === 0));
+    const one = await premix(s, { threads: 1, series: true });
+    const two = await premix(s, { threads: 2, series: true });
+    expect(two.result).toEqual(one.result);
+    expect(two.groupSeries).toEqual(one.groupSeries);
+    expect(one.result).toEqual(run.result);
+    // the parts: dialogue with its tracks, the folder group with the effects group (they share 'amb')
+    const groups = one.result.groups.map((g) => ({ name: g.name, members: g.tracks.map((n) => listed.find((t) => t.name === n)!), channels: g.channels, source: 'role' as const }));
+    const parts = partitionPremix(listed, groups, 0, true, 2);
+    expect(parts.length).toBe(2);
+    const rendered = parts.map((p) => new Set([...p.tracks.map((i) => listed[i]!.name), ...p.groups.flatMap((j) => one.result.groups[j]!.tracks)]));
+    for (const name of rendered[0]!) expect(rendered[1]!.has(name), name).toBe(false);
+    expect(parts.flatMap((p) => p.tracks).sort()).toEqual(listed.map((_, i) => i));
+    const withAmb = parts.find((p) => p.tracks.includes(listed.findIndex((t) => t.name === 'amb')))!;
+    expect(withAmb.groups.map((j) => one.result.groups[j]!.name).sort()).toEqual(['Effects', 'effects']);
+    expect(parts.filter((p) => p.scenes).length).toBe(1);
   });
 
   it('scenes from regions; --from/--to limit the render; --group replaces a default group', async () => {
