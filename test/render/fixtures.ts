@@ -9,6 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { measureFile } from '../../src/analysis/measure.js';
 import type { LoudnessSummary } from '../../src/analysis/results.js';
+import { expect } from 'vitest';
+import { readSession } from '../../native-adapters/index.js';
+import type { LoudnessFigures } from '../../src/render/premix.js';
+import { probeMedia } from '../../src/render/media.js';
+import { planTimeline, TimelineSource } from '../../src/render/timeline.js';
+import type { ReadOptions } from '../../src/session/model.js';
 import { writeTestWav } from '../helpers/wav-writer.js';
 
 export const SR = 48000;
@@ -149,3 +155,43 @@ export function writeRpp(
 }
 
 export const FIELDS = ['integratedLufs', 'momentaryMaxLufs', 'shortTermMaxLufs', 'truePeakDbtp', 'samplePeakDbfs'] as const;
+
+/** Every figure of a premix result within 0.05 LU (dB) of `measure` on the expected render; silence as silence. */
+export function close(actual: LoudnessFigures, expected: LoudnessSummary, what: string): void {
+  for (const f of FIELDS) {
+    const a = actual[f];
+    const e = expected[f];
+    if (e === null) expect(a, `${what} ${f}`).toBeNull();
+    else {
+      expect(a, `${what} ${f}`).not.toBeNull();
+      expect(Math.abs(a! - e), `${what} ${f}: ${a} vs ${e}`).toBeLessThanOrEqual(0.05);
+    }
+  }
+}
+
+/** Read the whole render of one track straight from the TimelineSource (from the session's start). */
+export async function renderedTrack(sessionPath: string, trackName: string, read: ReadOptions = {}): Promise<Float32Array[]> {
+  const session = await readSession(sessionPath, read);
+  const plan = planTimeline(session, probeMedia(session));
+  const track = plan.tracks.find((t) => t.name === trackName)!;
+  const source = new TimelineSource(plan, [track], [], 0, plan.endFrame);
+  const n = source.header.format.frames;
+  const out = Array.from({ length: track.channels }, () => new Float32Array(n));
+  const block = Array.from({ length: track.channels }, () => new Float32Array(4801));
+  let done = 0;
+  source.seek(0);
+  for (;;) {
+    const got = source.read(block, 4801);
+    if (got === 0) break;
+    for (let c = 0; c < track.channels; c++) out[c]!.set(block[c]!.subarray(0, got), done);
+    done += got;
+  }
+  source.close();
+  return out;
+}
+
+export function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let d = 0;
+  for (let c = 0; c < a.length; c++) for (let i = 0; i < a[c]!.length; i++) d = Math.max(d, Math.abs(a[c]![i]! - (b[c]![i] ?? 0)));
+  return d;
+}

@@ -6,50 +6,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSession } from '../../native-adapters/index.js';
-import type { LoudnessSummary } from '../../src/analysis/results.js';
-import { partitionPremix, premix, type LoudnessFigures, type PremixRun } from '../../src/render/premix.js';
-import { planTimeline, TimelineSource } from '../../src/render/timeline.js';
+import { partitionPremix, premix, type PremixRun } from '../../src/render/premix.js';
+import { planTimeline } from '../../src/render/timeline.js';
 import { probeMedia } from '../../src/render/media.js';
-import { expectedRender, FIELDS, measureExpected, programme, SR, tempDir, writeMedia, writeRpp, type SpecMedia, type SpecTrack } from './fixtures.js';
-
-function close(actual: LoudnessFigures, expected: LoudnessSummary, what: string): void {
-  for (const f of FIELDS) {
-    const a = actual[f];
-    const e = expected[f];
-    if (e === null) expect(a, `${what} ${f}`).toBeNull();
-    else {
-      expect(a, `${what} ${f}`).not.toBeNull();
-      expect(Math.abs(a! - e), `${what} ${f}: ${a} vs ${e}`).toBeLessThanOrEqual(0.05);
-    }
-  }
-}
-
-/** Read the whole render of one track straight from the TimelineSource. */
-async function renderedTrack(sessionPath: string, trackName: string): Promise<Float32Array[]> {
-  const session = await readSession(sessionPath);
-  const plan = planTimeline(session, probeMedia(session));
-  const track = plan.tracks.find((t) => t.name === trackName)!;
-  const source = new TimelineSource(plan, [track], [], 0, plan.endFrame);
-  const n = source.header.format.frames;
-  const out = Array.from({ length: track.channels }, () => new Float32Array(n));
-  const block = Array.from({ length: track.channels }, () => new Float32Array(4801));
-  let done = 0;
-  source.seek(0);
-  for (;;) {
-    const got = source.read(block, 4801);
-    if (got === 0) break;
-    for (let c = 0; c < track.channels; c++) out[c]!.set(block[c]!.subarray(0, got), done);
-    done += got;
-  }
-  source.close();
-  return out;
-}
-
-function maxDiff(a: Float32Array[], b: Float32Array[]): number {
-  let d = 0;
-  for (let c = 0; c < a.length; c++) for (let i = 0; i < a[c]!.length; i++) d = Math.max(d, Math.abs(a[c]![i]! - (b[c]![i] ?? 0)));
-  return d;
-}
+import { close, expectedRender, maxDiff, measureExpected, programme, renderedTrack, SR, tempDir, writeMedia, writeRpp, type SpecMedia, type SpecTrack } from './fixtures.js';
 
 describe('premix of a REAPER session', () => {
   const dir = tempDir();
