@@ -66,7 +66,7 @@ describe('premix of LibAAF Premiere Pro AAFs over generated linked media', () =>
       ['Audio 1', 1, 7],
       ['Audio 2', 2, 7],
     ]);
-    expect(tracks[0]!.clips.filter((c) => c.fadeIn > 0 && c.fadeInShape === 'logarithmic').length).toBe(2);
+    expect(tracks[0]!.clips.filter((c) => (c.fadeIn ?? 0) > 0 && c.fadeInShape === 'logarithmic').length).toBe(2);
     const session = await readSession(path.join(libaaf, 'PR_Fades.aaf'), { mediaDirs: [dir] });
     expect(session.sampleRate).toBe(RATE);
     const run = await premix(session);
