@@ -66,15 +66,17 @@ async function main(): Promise<void> {
     // 24 separate qc processes, one after the other, as a script over the catalogue would run them
     const t0 = process.hrtime.bigint();
     let peak = 0;
+    let cpu = 0;
     const verdicts: string[] = [];
     for (const t of titles) {
       const q = await timed(process.execPath, [cli, 'qc', path.join(cat, t), '--spec', 'netflix', '--fps', '24', '--json']);
       if (q.code !== 0 && q.code !== 1) throw new Error(`qc ${t} exited ${q.code}: ${q.stderr}`);
       verdicts.push((JSON.parse(q.stdout) as { verdict: string }).verdict);
       peak = Math.max(peak, q.peakRssMb);
+      cpu += q.cpuSeconds;
     }
     qcVerdicts = verdicts;
-    sequential.push({ wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9, peakRssMb: peak, stdout: '', stderr: '', code: 0 });
+    sequential.push({ wallSeconds: Number(process.hrtime.bigint() - t0) / 1e9, peakRssMb: peak, cpuSeconds: cpu, stdout: '', stderr: '', code: 0 });
   }
   const s = median(sequential).wallSeconds;
   const b2 = median(batch2).wallSeconds;

@@ -6,22 +6,27 @@
  * `dubstage measure`. Prints wall time, realtime factor and peak memory of each, the ratio, and how far
  * the two agree per track.
  *
- *   node dist/bench/premix.bench.js [--minutes 90] [--no-anchor]
+ *   node dist/bench/premix.bench.js [--minutes 90] [--no-anchor] [--no-flat] [--threads N]
  *
- * `--minutes 30` beside 90 shows the memory is flat in the session's length. Never a timed test.
+ * Before the long session it renders a 10-minute one of the same make: the two peaks side by side show
+ * the memory is flat in the session's length (`--no-flat` skips it). CPU seconds (all threads) are
+ * printed beside wall time, and the load average, since the machine is shared. Never a timed test.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WavWriter } from '../src/audio/writer.js';
-import { timed } from './timed.js';
+import { timed, type Run } from './timed.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const cli = path.resolve(here, '..', 'src', 'cli', 'main.js');
 const args = process.argv.slice(2);
 const minutes = Number(args[args.indexOf('--minutes') + 1]) > 0 && args.includes('--minutes') ? Number(args[args.indexOf('--minutes') + 1]) : 90;
 const anchor = !args.includes('--no-anchor');
+const flat = !args.includes('--no-flat');
+const threadsArg = args.includes('--threads') ? ['--threads', args[args.indexOf('--threads') + 1]!] : [];
 const rate = 48000;
 const workDir = path.join(os.tmpdir(), 'dubstage-premix-bench');
 const mediaSeconds = 240;
@@ -71,10 +76,12 @@ interface BenchTrack {
   clips: BenchClip[];
 }
 
-function makeSession(): { rpp: string; tracks: BenchTrack[]; clipCount: number } {
+function makeSession(minutes: number): { rpp: string; tracks: BenchTrack[]; clipCount: number } {
   mkdirSync(workDir, { recursive: true });
   const mono = Array.from({ length: 10 }, (_, i) => makeMedia(`mono_${i + 1}.wav`, 1, i));
   const stereo = Array.from({ length: 3 }, (_, i) => makeMedia(`stereo_${i + 1}.wav`, 2, 20 + i));
+  // the clips from a fixed seed: the same session whether or not the media were made in this run
+  seed = 123456789;
   const total = minutes * 60;
   const names = [
     ...Array.from({ length: 14 }, (_, i) => `DX ${i + 1}`),
@@ -124,7 +131,7 @@ function makeSession(): { rpp: string; tracks: BenchTrack[]; clipCount: number }
 }
 
 /** One track bounced by ffmpeg: each clip trimmed, gained, faded (linear) and delayed, all mixed unnormalised. */
-async function bounceTrack(t: BenchTrack, out: string): Promise<{ wall: number; peak: number }> {
+async function bounceTrack(t: BenchTrack, out: string): Promise<{ wall: number; peak: number; cpu: number }> {
   const files = [...new Set(t.clips.map((c) => c.file))];
   const chains: string[] = [];
   t.clips.forEach((c, i) => {
@@ -140,31 +147,61 @@ async function bounceTrack(t: BenchTrack, out: string): Promise<{ wall: number; 
   writeFileSync(script, graph);
   const r = await timed('ffmpeg', ['-v', 'error', '-y', ...files.flatMap((f) => ['-i', f]), '-filter_complex_script', script, '-map', '[out]', '-c:a', 'pcm_f32le', out]);
   if (r.code !== 0) throw new Error(`ffmpeg failed for ${t.name}: ${r.stderr.slice(0, 500)}`);
-  return { wall: r.wallSeconds, peak: r.peakRssMb };
+  return { wall: r.wallSeconds, peak: r.peakRssMb, cpu: r.cpuSeconds };
 }
 
-async function main(): Promise<void> {
-  const { rpp, tracks, clipCount } = makeSession();
+function load(): string {
+  return os.loadavg().map((x) => x.toFixed(1)).join(' ');
+}
+
+function ffmpegPresent(): boolean {
+  return spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Render and measure one session with `dubstage premix --json`; prints its line. */
+async function premixRun(minutes: number): Promise<{ tracks: BenchTrack[]; result: PremixJson; run: Run }> {
+  const { rpp, tracks, clipCount } = makeSession(minutes);
   const session = path.join(workDir, `premix_${minutes}min.RPP`);
   writeFileSync(session, rpp);
   const programme = minutes * 60;
   console.log(`session: ${minutes} min, ${tracks.filter((t) => t.channels === 1).length} mono + ${tracks.filter((t) => t.channels === 2).length} stereo tracks, ${clipCount} clips over linked 48 kHz 24-bit WAVs (${workDir})`);
   // read the media once so both sides start from the page cache
   for (const f of new Set(tracks.flatMap((t) => t.clips.map((c) => c.file)))) readFileSync(f);
-
-  const run = await timed(process.execPath, [cli, 'premix', session, '--json']);
+  const run = await timed(process.execPath, [cli, 'premix', session, '--json', ...threadsArg]);
   if (run.code !== 0) throw new Error(`premix failed: ${run.stderr}`);
-  const result = JSON.parse(run.stdout) as { tracks: { name: string; loudness: { integratedLufs: number | null; truePeakDbtp: number | null } }[]; groups: unknown[] };
-  console.log(`dubstage premix   wall ${run.wallSeconds.toFixed(2)} s   ${(programme / run.wallSeconds).toFixed(1)}x realtime   peak ${run.peakRssMb.toFixed(0)} MB   (${result.tracks.length} tracks, ${result.groups.length} groups measured)`);
+  const result = JSON.parse(run.stdout) as PremixJson;
+  console.log(
+    `dubstage premix   wall ${run.wallSeconds.toFixed(2)} s   ${(programme / run.wallSeconds).toFixed(1)}x realtime   cpu ${run.cpuSeconds.toFixed(1)} s (${(programme / run.cpuSeconds).toFixed(1)}x realtime per cpu-second)   peak ${run.peakRssMb.toFixed(0)} MB   (${result.tracks.length} tracks, ${result.groups.length} groups measured; load average ${load()})`,
+  );
+  return { tracks, result, run };
+}
+
+interface PremixJson {
+  tracks: { name: string; loudness: { integratedLufs: number | null; truePeakDbtp: number | null } }[];
+  groups: unknown[];
+}
+
+async function main(): Promise<void> {
+  console.log(`${os.cpus().length} cores, Node ${process.versions.node}, load average ${load()} (1, 5, 15 min)`);
+  const short = flat && minutes > 10 ? await premixRun(10) : null;
+  const { tracks, result, run } = await premixRun(minutes);
+  if (short) console.log(`memory: peak ${short.run.peakRssMb.toFixed(0)} MB for 10 min, ${run.peakRssMb.toFixed(0)} MB for ${minutes} min`);
+  const programme = minutes * 60;
   if (!anchor) return;
+  if (!ffmpegPresent()) {
+    console.log('anchor skipped: ffmpeg is not on PATH (Debian: apt-get install -y ffmpeg); no ratio printed');
+    return;
+  }
 
   let bounceWall = 0;
+  let bounceCpu = 0;
   let bouncePeak = 0;
   const bounces: string[] = [];
   for (const t of tracks) {
     const out = path.join(workDir, `bounce_${t.name.replace(/\s+/g, '_')}.wav`);
     const b = await bounceTrack(t, out);
     bounceWall += b.wall;
+    bounceCpu += b.cpu;
     bouncePeak = Math.max(bouncePeak, b.peak);
     bounces.push(out);
   }
@@ -172,10 +209,11 @@ async function main(): Promise<void> {
   if (measure.code !== 0) throw new Error(`measure failed: ${measure.stderr}`);
   const measured = (JSON.parse(measure.stdout) as { files: { loudness: { integratedLufs: number | null; truePeakDbtp: number | null } }[] }).files;
   const anchorWall = bounceWall + measure.wallSeconds;
-  console.log(`ffmpeg bounce     wall ${bounceWall.toFixed(2)} s   peak ${bouncePeak.toFixed(0)} MB (48 runs)`);
-  console.log(`dubstage measure  wall ${measure.wallSeconds.toFixed(2)} s   peak ${measure.peakRssMb.toFixed(0)} MB (48 bounces)`);
-  console.log(`anchor total      wall ${anchorWall.toFixed(2)} s   ${(programme / anchorWall).toFixed(1)}x realtime`);
-  console.log(`premix vs anchor: ${(anchorWall / run.wallSeconds).toFixed(2)}x faster`);
+  const anchorCpu = bounceCpu + measure.cpuSeconds;
+  console.log(`ffmpeg bounce     wall ${bounceWall.toFixed(2)} s   cpu ${bounceCpu.toFixed(1)} s   peak ${bouncePeak.toFixed(0)} MB (48 runs, one per track)`);
+  console.log(`dubstage measure  wall ${measure.wallSeconds.toFixed(2)} s   cpu ${measure.cpuSeconds.toFixed(1)} s   peak ${measure.peakRssMb.toFixed(0)} MB (48 bounces)`);
+  console.log(`anchor total      wall ${anchorWall.toFixed(2)} s   ${(programme / anchorWall).toFixed(1)}x realtime   cpu ${anchorCpu.toFixed(1)} s`);
+  console.log(`premix vs anchor: ${(anchorWall / run.wallSeconds).toFixed(2)}x faster by wall, ${(anchorCpu / run.cpuSeconds).toFixed(2)}x by cpu (load average now ${load()})`);
   let worstI = 0;
   let worstTp = 0;
   tracks.forEach((t, i) => {

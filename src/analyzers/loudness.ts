@@ -17,6 +17,7 @@ import type { ChannelSummary, LoudnessSeries, LoudnessSummary } from './results.
 import { loudnessWeight, type ChannelLabel } from '../audio/channels.js';
 import { KWeightingFilters } from '../dsp/kweighting.js';
 import { TruePeakMeter } from '../dsp/truepeak.js';
+import { EnergyHistogram, FOLD_AT_VALUES } from './loudness-histogram.js';
 
 export interface LoudnessOptions {
   /** Keep momentary and short-term at 10 Hz for the JSON series (and charts). */
@@ -25,6 +26,12 @@ export interface LoudnessOptions {
   dualMono?: boolean;
   /** Oversample every stretch (the plain path), for tests that prove the skip exact. */
   noTruePeakSkip?: boolean;
+  /**
+   * Flat memory for many meters at once (premix): past FOLD_AT_VALUES gating blocks (27 min), the gating
+   * blocks and short-term values fold into 0.01 LU histograms (./loudness-histogram.ts); integrated and
+   * LRA are then within 0.01 LU of the exact lists, and blockEnergies()/shortTermEnergies() are empty.
+   */
+  flatMemory?: boolean;
   /** Momentary and short-term at every 10 ms step (null until the window is full): tests and fine charts. */
   onStep?: (endSeconds: number, momentaryLufs: number | null, shortTermLufs: number | null) => void;
 }
@@ -256,6 +263,11 @@ export class LoudnessWindows {
   private shortTermMax = 0;
   private readonly blocks = new F64List();
   private readonly shortTerm = new F64List();
+  /** flatMemory, once the lists reach FOLD_AT_VALUES: the same values as histograms (the lists are dropped). */
+  private blockHistogram: EnergyHistogram | null = null;
+  private shortTermHistogram: EnergyHistogram | null = null;
+  private blockCount = 0;
+  private shortTermCount = 0;
   private readonly seriesM: Array<number | null> = [];
   private readonly seriesS: Array<number | null> = [];
   private readonly subLength: number;
@@ -295,13 +307,31 @@ export class LoudnessWindows {
     const { onStep, series } = this.options;
     if (onStep) onStep((count * this.subLength) / this.sampleRate, m >= 0 ? energyToLufs(m) : null, s >= 0 ? energyToLufs(s) : null);
     if (count % SUB_PER_HOP === 0) {
-      if (m >= 0) this.blocks.push(m);
-      if (s >= 0) this.shortTerm.push(s);
+      if (m >= 0) {
+        this.blockCount++;
+        if (this.blockHistogram) this.blockHistogram.add(m);
+        else this.blocks.push(m);
+      }
+      if (s >= 0) {
+        this.shortTermCount++;
+        if (this.shortTermHistogram) this.shortTermHistogram.add(s);
+        else this.shortTerm.push(s);
+      }
+      if (this.options.flatMemory && !this.blockHistogram && this.blocks.length >= FOLD_AT_VALUES) this.fold();
       if (series) {
         this.seriesM.push(m > 0 ? round3(energyToLufs(m)) : null);
         this.seriesS.push(s > 0 ? round3(energyToLufs(s)) : null);
       }
     }
+  }
+
+  private fold(): void {
+    this.blockHistogram = EnergyHistogram.of(this.blocks.view());
+    this.shortTermHistogram = EnergyHistogram.of(this.shortTerm.view());
+    this.blocks.data = new Float64Array(0);
+    this.blocks.length = 0;
+    this.shortTerm.data = new Float64Array(0);
+    this.shortTerm.length = 0;
   }
 
   /** Sub-blocks pushed so far. */
@@ -316,8 +346,8 @@ export class LoudnessWindows {
     }
     const blocks = this.blocks.view().slice();
     const shortTerm = this.shortTerm.view().slice();
-    const integratedLufs = energyToLufs(integratedEnergy(blocks));
-    const lra = loudnessRange(shortTerm);
+    const integratedLufs = energyToLufs(this.blockHistogram ? this.blockHistogram.integratedEnergy(REL_GATE_LU) : integratedEnergy(blocks));
+    const lra = this.shortTermHistogram ? this.shortTermHistogram.loudnessRange(LRA_REL_GATE_LU) : loudnessRange(shortTerm);
     let samplePeak = 0;
     let truePeak = 0;
     const channels: ChannelSummary[] = input.channels.map((st, c) => {
@@ -347,8 +377,8 @@ export class LoudnessWindows {
     const out: LoudnessSummaryOutput = {
       loudness,
       channels,
-      gatingBlocks: blocks.length,
-      lraShortTermValues: shortTerm.length,
+      gatingBlocks: this.blockCount,
+      lraShortTermValues: this.shortTermCount,
       warnings,
       blockEnergies: blocks,
       shortTermEnergies: shortTerm,

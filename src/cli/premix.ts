@@ -23,6 +23,7 @@ interface PremixCliOptions {
   json?: boolean;
   html?: string;
   composition?: string;
+  threads?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--from <time>', 'start of the render: seconds from the session start or timecode on its clock')
     .option('--to <time>', 'end of the render: seconds from the session start or timecode on its clock')
     .option('--composition <name>', 'AAF: the composition to render when there are several')
+    .option('--threads <n>', 'worker threads, each metering its own tracks and groups (default: the cores for a render of a minute or more; 1 = single thread)')
     .option('--json', 'print one JSON document (schema 1)')
     .option('--html <file>', 'also write an HTML report with loudness over time per group and the scene bars')
     .action(async (file: string, opts: PremixCliOptions) => {
@@ -70,6 +72,11 @@ export function register(program: Command): void {
         if (opts.from !== undefined) options.from = opts.from;
         if (opts.to !== undefined) options.to = opts.to;
         if (opts.html) options.series = true;
+        if (opts.threads !== undefined) {
+          const t = Number(opts.threads);
+          if (!Number.isInteger(t) || t < 1) throw new Error(`--threads '${opts.threads}': expected a whole number of at least 1`);
+          options.threads = t;
+        }
       } catch (err) {
         fail('premix', err);
         return;

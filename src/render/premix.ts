@@ -9,6 +9,9 @@ import { LoudnessAnalyzer, type LoudnessResult } from '../analyzers/loudness.js'
 import type { LoudnessSeries } from '../analyzers/results.js';
 import type { Analyzer, AudioBlock, StreamInfo } from '../analyzers/types.js';
 import { runAnalyzers } from '../analysis/host.js';
+import { mergeNonFinite, type NonFiniteReport } from '../analysis/non-finite.js';
+import { PARALLEL_MIN_SECONDS } from '../analysis/parallel.js';
+import { defaultThreads, WorkerPool, type TaskContext } from '../analysis/pool.js';
 import { DubstageError } from '../errors.js';
 import { startTimecodeFrames, timecodeAt } from '../session/json.js';
 import type { Session } from '../session/model.js';
@@ -91,6 +94,11 @@ export interface PremixOptions {
   /** Media already probed (handoff probes first, to see each file as it is before the plan judges it). */
   probes?: Map<string, MediaProbe>;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads: the tracks are split into parts (a group with its members) metered in parallel, the
+   * same figures as one thread. Default: the cores for a render of a minute or more, else 1.
+   */
+  threads?: number;
 }
 
 export const DEFAULT_SCENE_TOLERANCE_LU = 3;
@@ -231,13 +239,28 @@ function median(values: number[]): number {
   return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Render and measure a session. */
-export async function premix(session: Session, options: PremixOptions = {}): Promise<PremixRun> {
-  const probes = options.probes ?? probeMedia(session);
+/** What the main thread and every worker part derive alike from the session (deterministic). */
+interface Prepared {
+  plan: TimelinePlan;
+  probes: Map<string, MediaProbe>;
+  warnings: string[];
+  listed: PlannedTrack[];
+  roles: Map<PlannedTrack, ReturnType<typeof premixRole>>;
+  groups: GroupPlan[];
+  from: number;
+  to: number;
+  scenes: { name: string; start: number; end: number }[];
+  dialogueIndex: number;
+}
+
+/** The options a worker part needs (plain data: no callbacks). */
+export type PremixPartOptions = Pick<PremixOptions, 'from' | 'to' | 'groups' | 'scenes' | 'series'>;
+
+function prepare(session: Session, options: PremixPartOptions, probed?: Map<string, MediaProbe>): Prepared {
+  const probes = probed ?? probeMedia(session);
   const plan: TimelinePlan = planTimeline(session, probes);
   const warnings = [...plan.warnings];
   const sr = plan.sampleRate;
-  const at = (frame: number): RationalTime => ({ value: frame, rate: { num: sr, den: 1 } });
 
   // folder tracks with no clips of their own carry no sound of their own: not listed
   const listed = plan.tracks.filter((t) => !(t.folder && t.clipCount === 0));
@@ -255,10 +278,6 @@ export async function premix(session: Session, options: PremixOptions = {}): Pro
     warnings.push('no clip of the session can be played (every clip is muted or its media is missing): every figure is silence');
   }
 
-  const source = new TimelineSource(plan, listed, groups, from, to);
-  const trackMeters = listed.map((t, i) => new ChannelSlice(new LoudnessAnalyzer({}), source.trackOffsets[i]!, labelsFor(t.channels)));
-  const groupMeters = groups.map((g, i) => new ChannelSlice(new LoudnessAnalyzer({ series: options.series === true }), source.groupOffsets[i]!, labelsFor(g.channels)));
-
   // scenes on the session clock, measured on the dialogue group
   const markers = session.markers;
   const mode = options.scenes ?? (markers.some((m) => m.duration === undefined) ? 'markers' : 'regions');
@@ -271,26 +290,176 @@ export async function premix(session: Session, options: PremixOptions = {}): Pro
   if (options.scenes && scenes.length === 0 && markers.length > 0) warnings.push(`--scenes ${mode}: the session has no ${mode}`);
   const dialogueIndex = groups.findIndex((g) => g.name === 'dialogue');
   if (scenes.length > 0 && dialogueIndex < 0) warnings.push('no dialogue group (no track named DX, DIA, DIAL, ADR, ... and no --group dialogue=...): scene dialogue is not measured');
-  const windows: SceneWindow[] = scenes.map((s) => ({ from: Math.max(0, s.start - from), to: Math.max(0, Math.min(s.end, to) - from), meter: null, result: null }));
-  const sceneMeter =
-    dialogueIndex >= 0 && windows.length > 0 ? new SceneMeters(windows, source.groupOffsets[dialogueIndex]!, labelsFor(groups[dialogueIndex]!.channels)) : null;
+  return { plan, probes, warnings, listed, roles, groups, from, to, scenes, dialogueIndex };
+}
+
+/** One part of the work: the tracks (indices in the listed tracks) and groups (indices) it meters, and whether it meters the scenes. */
+export interface PremixPart {
+  tracks: number[];
+  groups: number[];
+  scenes: boolean;
+}
+
+export interface PremixPartResult {
+  tracks: LoudnessResult[];
+  groups: LoudnessResult[];
+  /** The dialogue's loudness per scene (null: no dialogue frames in it); null when the part has no scenes. */
+  scenes: Array<LoudnessResult | null> | null;
+  nonFinite: NonFiniteReport | null;
+}
+
+/**
+ * Split the metering into at most `threads` parts that render disjoint sets of tracks: a group goes with
+ * its members (groups sharing a track go together), so no track is rendered twice and every part's
+ * figures are the single pass's. Parts are balanced by channels metered and rendered.
+ */
+export function partitionPremix(listed: PlannedTrack[], groups: GroupPlan[], dialogueIndex: number, scenes: boolean, threads: number): PremixPart[] {
+  const index = new Map(listed.map((t, i) => [t, i]));
+  const parent = listed.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const groupRoot = groups.map((g) => {
+    const members = g.members.map((m) => index.get(m)).filter((i): i is number => i !== undefined);
+    for (const m of members.slice(1)) parent[root(m)] = root(members[0]!);
+    return members[0];
+  });
+  const components = new Map<string, PremixPart & { cost: number }>();
+  const component = (key: string) => {
+    let c = components.get(key);
+    if (!c) components.set(key, (c = { tracks: [], groups: [], scenes: false, cost: 0 }));
+    return c;
+  };
+  listed.forEach((t, i) => {
+    const c = component(`t${root(i)}`);
+    c.tracks.push(i);
+    // metering (K-weighting, true peak) weighs about twice the rendering of a track channel
+    c.cost += t.channels * 1.5;
+  });
+  groups.forEach((g, j) => {
+    const r = groupRoot[j];
+    const c = component(r === undefined ? `g${j}` : `t${root(r)}`);
+    c.groups.push(j);
+    c.cost += g.channels * (1 + 0.1 * g.members.length);
+    if (j === dialogueIndex && scenes) {
+      c.scenes = true;
+      c.cost += g.channels;
+    }
+  });
+  const parts: Array<PremixPart & { cost: number }> = Array.from({ length: Math.max(1, Math.min(threads, components.size)) }, () => ({ tracks: [], groups: [], scenes: false, cost: 0 }));
+  for (const c of [...components.values()].sort((a, b) => b.cost - a.cost)) {
+    const p = parts.reduce((a, b) => (b.cost < a.cost ? b : a));
+    p.tracks.push(...c.tracks);
+    p.groups.push(...c.groups);
+    p.scenes ||= c.scenes;
+    p.cost += c.cost;
+  }
+  return parts
+    .filter((p) => p.tracks.length + p.groups.length > 0)
+    .map((p) => ({ tracks: p.tracks.sort((a, b) => a - b), groups: p.groups.sort((a, b) => a - b), scenes: p.scenes }));
+}
+
+/** Render one part's tracks and groups and meter them (the whole session when the part holds everything). */
+async function meterPart(prep: Prepared, part: PremixPart, series: boolean, onProgress?: (done: number, total: number) => void): Promise<PremixPartResult> {
+  const { plan, listed, from, to } = prep;
+  const metered = part.tracks.map((i) => listed[i]!);
+  const groups = part.groups.map((j) => prep.groups[j]!);
+  const renderedSet = new Set([...metered, ...groups.flatMap((g) => g.members)]);
+  const rendered = listed.filter((t) => renderedSet.has(t));
+  const source = new TimelineSource(plan, rendered, groups, from, to);
+  const trackMeters = metered.map((t) => new ChannelSlice(new LoudnessAnalyzer({ flatMemory: true }), source.trackOffsets[rendered.indexOf(t)]!, labelsFor(t.channels)));
+  const groupMeters = groups.map((g, i) => new ChannelSlice(new LoudnessAnalyzer({ series, flatMemory: true }), source.groupOffsets[i]!, labelsFor(g.channels)));
+  const dialogue = part.scenes ? part.groups.indexOf(prep.dialogueIndex) : -1;
+  const windows: SceneWindow[] = prep.scenes.map((s) => ({ from: Math.max(0, s.start - from), to: Math.max(0, Math.min(s.end, to) - from), meter: null, result: null }));
+  const sceneMeter = dialogue >= 0 && windows.length > 0 ? new SceneMeters(windows, source.groupOffsets[dialogue]!, labelsFor(groups[dialogue]!.channels)) : null;
 
   const analyzers: Analyzer<unknown>[] = [...trackMeters, ...groupMeters, ...(sceneMeter ? [sceneMeter] : [])];
+  let nonFinite: NonFiniteReport | null = null;
   try {
     await runAnalyzers(source, analyzers, {
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(onProgress ? { onProgress } : {}),
       onNonFinite: (report) => {
-        if (report) warnings.push(`the render holds ${report.samples} NaN/infinite sample(s) from float media (first at ${report.firstSeconds.toFixed(3)} s into the render): read as 0`);
+        nonFinite = report;
       },
     });
   } finally {
     source.close();
   }
-  const trackResults = trackMeters.map((m) => m.finish());
+  const tracks = trackMeters.map((m) => m.finish());
   const groupResults = groupMeters.map((m) => m.finish());
   sceneMeter?.finish();
+  return { tracks, groups: groupResults, scenes: sceneMeter ? windows.map((w) => w.result) : null, nonFinite };
+}
 
-  const sceneLufs = windows.map((w) => (w.result ? w.result.loudness.integratedLufs : null));
+export interface PremixPartJob {
+  session: Session;
+  options: PremixPartOptions;
+  part: PremixPart;
+}
+
+/** A part on a worker thread (src/analysis/pool.ts task): the session's plan made again there, the part metered. */
+export async function premixPartTask(job: PremixPartJob, ctx: TaskContext): Promise<PremixPartResult> {
+  let last = 0;
+  return meterPart(prepare(job.session, job.options), job.part, job.options.series === true, (done) => {
+    ctx.progress(done - last);
+    last = done;
+  });
+}
+
+/** Render and measure a session. */
+export async function premix(session: Session, options: PremixOptions = {}): Promise<PremixRun> {
+  const partOptions: PremixPartOptions = {};
+  if (options.from !== undefined) partOptions.from = options.from;
+  if (options.to !== undefined) partOptions.to = options.to;
+  if (options.groups !== undefined) partOptions.groups = options.groups;
+  if (options.scenes !== undefined) partOptions.scenes = options.scenes;
+  if (options.series !== undefined) partOptions.series = options.series;
+  const prep = prepare(session, partOptions, options.probes);
+  const { plan, listed, roles, groups, from, to, scenes, warnings } = prep;
+  const sr = plan.sampleRate;
+  const at = (frame: number): RationalTime => ({ value: frame, rate: { num: sr, den: 1 } });
+
+  // long renders split over the worker pool by tracks (exact: each part renders its own tracks whole)
+  const threads = options.threads ?? ((to - from) / sr >= PARALLEL_MIN_SECONDS ? defaultThreads() : 1);
+  const parts = partitionPremix(listed, groups, prep.dialogueIndex, scenes.length > 0, threads);
+  const everything: PremixPart = { tracks: listed.map((_, i) => i), groups: groups.map((_, j) => j), scenes: true };
+  const runParts = parts.length > 1 ? parts : [everything];
+  let results: PremixPartResult[];
+  if (runParts.length === 1) {
+    results = [await meterPart(prep, everything, options.series === true, options.onProgress)];
+  } else {
+    const pool = new WorkerPool(parts.length, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const total = (to - from) * parts.length;
+    let done = 0;
+    try {
+      results = (await Promise.all(
+        parts.map((part) =>
+          pool.run(
+            { module: import.meta.url, fn: 'premixPartTask', arg: { session, options: partOptions, part } satisfies PremixPartJob },
+            {
+              onProgress: (n) => {
+                done += n;
+                options.onProgress?.(done / parts.length, total / parts.length);
+              },
+            },
+          ),
+        ),
+      )) as PremixPartResult[];
+    } finally {
+      await pool.close();
+    }
+  }
+  const trackResults: LoudnessResult[] = new Array(listed.length);
+  const groupResults: LoudnessResult[] = new Array(groups.length);
+  let sceneResults: Array<LoudnessResult | null> = scenes.map(() => null);
+  runParts.forEach((part, p) => {
+    const r = results[p]!;
+    part.tracks.forEach((i, k) => (trackResults[i] = r.tracks[k]!));
+    part.groups.forEach((j, k) => (groupResults[j] = r.groups[k]!));
+    if (r.scenes) sceneResults = r.scenes;
+  });
+  const nonFinite = mergeNonFinite(results.map((r) => r.nonFinite));
+  if (nonFinite) warnings.push(`the render holds ${nonFinite.samples} NaN/infinite sample(s) from float media (first at ${nonFinite.firstSeconds.toFixed(3)} s into the render): read as 0`);
+
+  const sceneLufs = sceneResults.map((r) => (r ? r.loudness.integratedLufs : null));
   const withDialogue = sceneLufs.filter((v): v is number => v !== null);
   const mid = withDialogue.length > 0 ? median(withDialogue) : null;
   const tolerance = options.toleranceLu ?? DEFAULT_SCENE_TOLERANCE_LU;
@@ -345,7 +514,7 @@ export async function premix(session: Session, options: PremixOptions = {}): Pro
     scenes: sceneOut,
     warnings,
   };
-  return { result, groupSeries, renderStartSeconds: from / sr, sceneProblems, toleranceLu: tolerance, plan, probes };
+  return { result, groupSeries, renderStartSeconds: from / sr, sceneProblems, toleranceLu: tolerance, plan, probes: prep.probes };
 }
 
 function frameOf(t: RationalTime, sampleRate: number): number {

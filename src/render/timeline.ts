@@ -28,6 +28,10 @@ export function framesAtRate(t: RationalTime, rate: Rational): number {
 }
 import { fadeCurve, isRenderedAsNamed, type FadeCurve } from './fades.js';
 import { ClipMediaReader, probeMedia, type MediaProbe } from './media.js';
+import { createTimelineMixer, type TimelineMixer } from './mix.js';
+
+/** Frames the renderer mixes at a time (the host's blocks are split into these). */
+export const TIMELINE_CHUNK_FRAMES = 8192;
 
 export interface ClipSource {
   probe: MediaProbe;
@@ -256,17 +260,6 @@ function planTrack(
   return out;
 }
 
-/** dst[at + k] += gain × src[k] (or env[k] × src[k]) for k < len: the renderer's one inner loop. */
-function mixInto(dst: Float32Array, at: number, src: Float32Array, len: number, gain: number, env: Float32Array | null): void {
-  if (env !== null) {
-    for (let k = 0; k < len; k++) dst[at + k] += env[k]! * src[k]!;
-  } else if (gain === 1) {
-    for (let k = 0; k < len; k++) dst[at + k] += src[k]!;
-  } else {
-    for (let k = 0; k < len; k++) dst[at + k] += gain * src[k]!;
-  }
-}
-
 /**
  * The channels a clip plays. A clip that plays one medium from its channel 1 on (the shape adapters give
  * when the session does not say the media's width: a REAPER item on a stereo track) plays as many
@@ -312,8 +305,7 @@ export class TimelineSource implements AudioSource {
   private readonly lanes: TrackLane[];
   private readonly groups: { group: RenderedGroup; offset: number; memberOffsets: number[] }[];
   private position = 0;
-  private scratch: Float32Array[] = [];
-  private envelope = new Float32Array(0);
+  private readonly mixer: TimelineMixer;
 
   constructor(
     readonly plan: TimelinePlan,
@@ -321,6 +313,7 @@ export class TimelineSource implements AudioSource {
     groups: RenderedGroup[],
     private readonly fromFrame = plan.firstFrame,
     toFrame = plan.endFrame,
+    useWasm = true,
   ) {
     let offset = 0;
     this.lanes = tracks.map((track) => {
@@ -349,6 +342,9 @@ export class TimelineSource implements AudioSource {
       }
     }
     this.files = [...media];
+    let widest = 1;
+    for (const t of tracks) for (const c of t.clips) for (const s of c.sources) widest = Math.max(widest, s.probe.channels);
+    this.mixer = createTimelineMixer(TIMELINE_CHUNK_FRAMES, offset, widest, useWasm);
     this.header = {
       path: 'timeline',
       format: {
@@ -392,25 +388,31 @@ export class TimelineSource implements AudioSource {
   read(out: Float32Array[], maxFrames: number): number {
     const n = Math.min(maxFrames, this.header.format.frames - this.position);
     if (n <= 0) return 0;
-    this.ensureScratch(n);
-    const t0 = this.fromFrame + this.position;
-    const t1 = t0 + n;
-    for (const lane of this.lanes) this.renderLane(lane, out, t0, t1);
-    for (const g of this.groups) {
-      for (let c = 0; c < g.group.channels; c++) {
-        const dst = out[g.offset + c]!;
-        dst.fill(0, 0, n);
-        for (const m of g.memberOffsets) mixInto(dst, 0, out[m + c]!, n, 1, null);
+    const mixer = this.mixer;
+    const channels = this.header.format.channels;
+    // chunk by chunk: the buses of every track and group stay in cache while they are mixed and copied out
+    for (let done = 0; done < n; ) {
+      const len = Math.min(mixer.chunk, n - done);
+      const t0 = this.fromFrame + this.position + done;
+      for (const lane of this.lanes) this.renderLane(lane, t0, t0 + len);
+      for (const g of this.groups) {
+        for (let c = 0; c < g.group.channels; c++) {
+          mixer.zero(g.offset + c, len);
+          for (const m of g.memberOffsets) mixer.add(g.offset + c, m + c, len);
+        }
       }
+      for (let c = 0; c < channels; c++) out[c]!.set(mixer.bus[c]!.subarray(0, len), done);
+      done += len;
     }
     this.position += n;
     return n;
   }
 
-  private renderLane(lane: TrackLane, out: Float32Array[], t0: number, t1: number): void {
+  private renderLane(lane: TrackLane, t0: number, t1: number): void {
+    const mixer = this.mixer;
     const n = t1 - t0;
     const { track, offset } = lane;
-    for (let c = 0; c < track.channels; c++) out[offset + c]!.fill(0, 0, n);
+    for (let c = 0; c < track.channels; c++) mixer.zero(offset + c, n);
     const clips = track.clips;
     while (lane.next < clips.length && clips[lane.next]!.startFrame < t1) {
       const clip = clips[lane.next++]!;
@@ -429,14 +431,14 @@ export class TimelineSource implements AudioSource {
             (s) => new ClipMediaReader(s.probe, s.startFrame + Math.round((into * s.probe.sampleRate) / this.plan.sampleRate), this.plan.sampleRate),
           );
         }
-        const env = this.clipEnvelope(clip, from, len);
+        const faded = this.clipEnvelope(clip, from, len);
         const at = from - t0;
-        const g = clip.gain;
         for (let i = 0; i < clip.sources.length; i++) {
           const s = clip.sources[i]!;
-          a.readers[i]!.read(this.scratch, len);
+          a.readers[i]!.read(mixer.media, len);
           for (const [clipChannel, mediaChannel] of s.picks) {
-            mixInto(out[offset + clipChannel]!, at, this.scratch[mediaChannel]!, len, g, env);
+            if (faded) mixer.mixEnvelope(offset + clipChannel, at, mediaChannel, len);
+            else mixer.mixGain(offset + clipChannel, at, mediaChannel, len, clip.gain);
           }
         }
       }
@@ -449,12 +451,15 @@ export class TimelineSource implements AudioSource {
     lane.active.length = keep;
   }
 
-  /** The clip's gain over [from, from + len) when a fade touches it; null when it is the constant gain. */
-  private clipEnvelope(clip: PlannedClip, from: number, len: number): Float32Array | null {
+  /**
+   * When a fade touches [from, from + len): the clip's gain per frame into the mixer's envelope, and true;
+   * false when the stretch plays at the constant gain.
+   */
+  private clipEnvelope(clip: PlannedClip, from: number, len: number): boolean {
     const fadeInEnd = clip.startFrame + clip.fadeInFrames;
     const fadeOutStart = clip.endFrame - clip.fadeOutFrames;
-    if (from >= fadeInEnd && from + len <= fadeOutStart) return null;
-    const env = this.envelope;
+    if (from >= fadeInEnd && from + len <= fadeOutStart) return false;
+    const env = this.mixer.envelope;
     for (let k = 0; k < len; k++) {
       const f = from + k;
       let g = clip.gain;
@@ -462,15 +467,7 @@ export class TimelineSource implements AudioSource {
       if (f >= fadeOutStart) g *= clip.fadeOut((clip.endFrame - f - 0.5) / clip.fadeOutFrames);
       env[k] = g;
     }
-    return env;
-  }
-
-  private ensureScratch(n: number): void {
-    if (this.envelope.length >= n) return;
-    let widest = 1;
-    for (const lane of this.lanes) for (const c of lane.track.clips) for (const s of c.sources) widest = Math.max(widest, s.probe.channels);
-    this.scratch = Array.from({ length: widest }, () => new Float32Array(n));
-    this.envelope = new Float32Array(n);
+    return true;
   }
 
   close(): void {

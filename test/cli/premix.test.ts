@@ -63,6 +63,16 @@ describe('dubstage premix', () => {
     expect(existsSync(path.join(dir, 'nope.RPP'))).toBe(false);
   }, 120_000);
 
+  it('--threads 2 gives the --threads 1 document; --threads 0 is a usage error', () => {
+    const one = dubstage('premix', session, '--json', '--threads', '1');
+    const two = dubstage('premix', session, '--json', '--threads', '2');
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const bad = dubstage('premix', session, '--threads', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("dubstage premix: --threads '0': expected a whole number of at least 1");
+  }, 120_000);
+
   it('measure and qc of a session say plainly to use premix', () => {
     const m = dubstage('measure', session);
     expect(m.status).toBe(2);

@@ -9,6 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { measureFile } from '../../src/analysis/measure.js';
 import type { LoudnessSummary } from '../../src/analysis/results.js';
+import { expect } from 'vitest';
+import { readSession } from '../../native-adapters/index.js';
+import type { LoudnessFigures } from '../../src/render/premix.js';
+import { probeMedia } from '../../src/render/media.js';
+import { planTimeline, TimelineSource } from '../../src/render/timeline.js';
+import type { ReadOptions } from '../../src/session/model.js';
 import { writeTestWav } from '../helpers/wav-writer.js';
 
 export const SR = 48000;
@@ -31,6 +37,26 @@ export interface SpecClip {
   muted?: boolean;
   /** The media channel (0-based) the clip's first channel plays (an EDL's A2 plays source channel 2). */
   channelFrom?: number;
+  /** Fade curves (default linear), written here from their definitions (src/render/fades.ts documents the same). */
+  fadeInShape?: FixtureFade;
+  fadeOutShape?: FixtureFade;
+}
+
+export type FixtureFade = 'linear' | 'equal-power' | 'logarithmic' | 'exponential' | 's-curve';
+
+function curve(shape: FixtureFade | undefined, x: number): number {
+  switch (shape ?? 'linear') {
+    case 'equal-power':
+      return Math.sin((x * Math.PI) / 2);
+    case 'logarithmic':
+      return 1 - (1 - x) * (1 - x);
+    case 'exponential':
+      return x * x;
+    case 's-curve':
+      return (1 - Math.cos(x * Math.PI)) / 2;
+    default:
+      return x;
+  }
 }
 
 export interface SpecTrack {
@@ -60,33 +86,33 @@ export function tempDir(): string {
 }
 
 /** Write media as 32-bit float WAVs, so the samples the renderer reads are exactly the generated ones. */
-export function writeMedia(dir: string, media: SpecMedia[]): Map<string, SpecMedia> {
-  for (const m of media) writeTestWav(path.join(dir, m.file), { float: true, bitDepth: 32, channels: m.channels });
+export function writeMedia(dir: string, media: SpecMedia[], rate = SR): Map<string, SpecMedia> {
+  for (const m of media) writeTestWav(path.join(dir, m.file), { float: true, bitDepth: 32, channels: m.channels, sampleRate: rate });
   return new Map(media.map((m) => [m.file, m]));
 }
 
 /** The expected render of some tracks summed, over timeline seconds [from, to): plain loops, linear fades. */
-export function expectedRender(tracks: SpecTrack[], media: Map<string, SpecMedia>, channels: number, from: number, to: number): Float32Array[] {
-  const f0 = Math.round(from * SR);
-  const n = Math.round(to * SR) - f0;
+export function expectedRender(tracks: SpecTrack[], media: Map<string, SpecMedia>, channels: number, from: number, to: number, rate = SR): Float32Array[] {
+  const f0 = Math.round(from * rate);
+  const n = Math.round(to * rate) - f0;
   const out = Array.from({ length: channels }, () => new Float64Array(n));
   for (const t of tracks) {
     const vol = Math.pow(10, (t.volumeDb ?? 0) / 20);
     for (const c of t.clips) {
       if (c.muted) continue;
       const m = media.get(c.media)!;
-      const s = Math.round(c.start * SR);
-      const len = Math.round((c.start + c.length) * SR) - s;
-      const off = Math.round(c.offset * SR);
-      const fi = Math.round((c.fadeIn ?? 0) * SR);
-      const fo = Math.round((c.fadeOut ?? 0) * SR);
+      const s = Math.round(c.start * rate);
+      const len = Math.round((c.start + c.length) * rate) - s;
+      const off = Math.round(c.offset * rate);
+      const fi = Math.round((c.fadeIn ?? 0) * rate);
+      const fo = Math.round((c.fadeOut ?? 0) * rate);
       const g = Math.pow(10, (c.gainDb ?? 0) / 20) * vol;
       for (let k = 0; k < len; k++) {
         const at = s + k - f0;
         if (at < 0 || at >= n) continue;
         let e = g;
-        if (k < fi) e *= (k + 0.5) / fi;
-        if (len - k <= fo) e *= (len - k - 0.5) / fo;
+        if (k < fi) e *= curve(c.fadeInShape, (k + 0.5) / fi);
+        if (len - k <= fo) e *= curve(c.fadeOutShape, (len - k - 0.5) / fo);
         for (let ch = 0; ch < Math.min(channels, m.channels.length - (c.channelFrom ?? 0)); ch++) {
           const src = m.channels[ch + (c.channelFrom ?? 0)]!;
           const v = off + k < src.length ? src[off + k]! : 0;
@@ -99,9 +125,9 @@ export function expectedRender(tracks: SpecTrack[], media: Map<string, SpecMedia
 }
 
 /** `measure` of an expected render (written as a float WAV), optionally over [from, to) seconds of it. */
-export async function measureExpected(dir: string, name: string, channels: Float32Array[], range: { from?: number; to?: number } = {}): Promise<LoudnessSummary> {
+export async function measureExpected(dir: string, name: string, channels: Float32Array[], range: { from?: number; to?: number } = {}, rate = SR): Promise<LoudnessSummary> {
   const file = path.join(dir, `${name.replace(/[^\w-]+/g, '_')}.expected.wav`);
-  writeTestWav(file, { float: true, bitDepth: 32, channels });
+  writeTestWav(file, { float: true, bitDepth: 32, channels, sampleRate: rate });
   const m = await measureFile(file, { threads: 1, ...(range.from !== undefined ? { fromSeconds: range.from } : {}), ...(range.to !== undefined ? { toSeconds: range.to } : {}) });
   if (m.error) throw new Error(m.error.message);
   return m.loudness!;
@@ -149,3 +175,43 @@ export function writeRpp(
 }
 
 export const FIELDS = ['integratedLufs', 'momentaryMaxLufs', 'shortTermMaxLufs', 'truePeakDbtp', 'samplePeakDbfs'] as const;
+
+/** Every figure of a premix result within 0.05 LU (dB) of `measure` on the expected render; silence as silence. */
+export function close(actual: LoudnessFigures, expected: LoudnessSummary, what: string): void {
+  for (const f of FIELDS) {
+    const a = actual[f];
+    const e = expected[f];
+    if (e === null) expect(a, `${what} ${f}`).toBeNull();
+    else {
+      expect(a, `${what} ${f}`).not.toBeNull();
+      expect(Math.abs(a! - e), `${what} ${f}: ${a} vs ${e}`).toBeLessThanOrEqual(0.05);
+    }
+  }
+}
+
+/** Read the whole render of one track straight from the TimelineSource (from the session's start). */
+export async function renderedTrack(sessionPath: string, trackName: string, read: ReadOptions = {}): Promise<Float32Array[]> {
+  const session = await readSession(sessionPath, read);
+  const plan = planTimeline(session, probeMedia(session));
+  const track = plan.tracks.find((t) => t.name === trackName)!;
+  const source = new TimelineSource(plan, [track], [], 0, plan.endFrame);
+  const n = source.header.format.frames;
+  const out = Array.from({ length: track.channels }, () => new Float32Array(n));
+  const block = Array.from({ length: track.channels }, () => new Float32Array(4801));
+  let done = 0;
+  source.seek(0);
+  for (;;) {
+    const got = source.read(block, 4801);
+    if (got === 0) break;
+    for (let c = 0; c < track.channels; c++) out[c]!.set(block[c]!.subarray(0, got), done);
+    done += got;
+  }
+  source.close();
+  return out;
+}
+
+export function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  let d = 0;
+  for (let c = 0; c < a.length; c++) for (let i = 0; i < a[c]!.length; i++) d = Math.max(d, Math.abs(a[c]![i]! - (b[c]![i] ?? 0)));
+  return d;
+}

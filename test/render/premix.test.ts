@@ -6,50 +6,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSession } from '../../native-adapters/index.js';
-import type { LoudnessSummary } from '../../src/analysis/results.js';
-import { premix, type LoudnessFigures, type PremixRun } from '../../src/render/premix.js';
-import { planTimeline, TimelineSource } from '../../src/render/timeline.js';
+import { partitionPremix, premix, type PremixRun } from '../../src/render/premix.js';
+import { planTimeline } from '../../src/render/timeline.js';
 import { probeMedia } from '../../src/render/media.js';
-import { expectedRender, FIELDS, measureExpected, programme, SR, tempDir, writeMedia, writeRpp, type SpecMedia, type SpecTrack } from './fixtures.js';
-
-function close(actual: LoudnessFigures, expected: LoudnessSummary, what: string): void {
-  for (const f of FIELDS) {
-    const a = actual[f];
-    const e = expected[f];
-    if (e === null) expect(a, `${what} ${f}`).toBeNull();
-    else {
-      expect(a, `${what} ${f}`).not.toBeNull();
-      expect(Math.abs(a! - e), `${what} ${f}: ${a} vs ${e}`).toBeLessThanOrEqual(0.05);
-    }
-  }
-}
-
-/** Read the whole render of one track straight from the TimelineSource. */
-async function renderedTrack(sessionPath: string, trackName: string): Promise<Float32Array[]> {
-  const session = await readSession(sessionPath);
-  const plan = planTimeline(session, probeMedia(session));
-  const track = plan.tracks.find((t) => t.name === trackName)!;
-  const source = new TimelineSource(plan, [track], [], 0, plan.endFrame);
-  const n = source.header.format.frames;
-  const out = Array.from({ length: track.channels }, () => new Float32Array(n));
-  const block = Array.from({ length: track.channels }, () => new Float32Array(4801));
-  let done = 0;
-  source.seek(0);
-  for (;;) {
-    const got = source.read(block, 4801);
-    if (got === 0) break;
-    for (let c = 0; c < track.channels; c++) out[c]!.set(block[c]!.subarray(0, got), done);
-    done += got;
-  }
-  source.close();
-  return out;
-}
-
-function maxDiff(a: Float32Array[], b: Float32Array[]): number {
-  let d = 0;
-  for (let c = 0; c < a.length; c++) for (let i = 0; i < a[c]!.length; i++) d = Math.max(d, Math.abs(a[c]![i]! - (b[c]![i] ?? 0)));
-  return d;
-}
+import { close, expectedRender, maxDiff, measureExpected, programme, renderedTrack, SR, tempDir, writeMedia, writeRpp, type SpecMedia, type SpecTrack } from './fixtures.js';
 
 describe('premix of a REAPER session', () => {
   const dir = tempDir();
@@ -152,6 +112,27 @@ describe('premix of a REAPER session', () => {
       const called = run.result.warnings.some((w) => w.includes(`scene '${s.name}' (${s.startTimecode}-${s.endTimecode})`));
       expect(called).toBe(Math.abs(s.deviationLu!) > 3);
     });
+  });
+
+  it('on two worker threads: each part renders its own tracks (a group with its members), the same document', async () => {
+    const s = await readSession(session);
+    const plan = planTimeline(s, probeMedia(s));
+    const listed = plan.tracks.filter((t) => !(t.folder && t.clipCount === 0));
+    const one = await premix(s, { threads: 1, series: true });
+    const two = await premix(s, { threads: 2, series: true });
+    expect(two.result).toEqual(one.result);
+    expect(two.groupSeries).toEqual(one.groupSeries);
+    expect(one.result).toEqual(run.result);
+    // the parts: dialogue with its tracks, the folder group with the effects group (they share 'amb')
+    const groups = one.result.groups.map((g) => ({ name: g.name, members: g.tracks.map((n) => listed.find((t) => t.name === n)!), channels: g.channels, source: 'role' as const }));
+    const parts = partitionPremix(listed, groups, 0, true, 2);
+    expect(parts.length).toBe(2);
+    const rendered = parts.map((p) => new Set([...p.tracks.map((i) => listed[i]!.name), ...p.groups.flatMap((j) => one.result.groups[j]!.tracks)]));
+    for (const name of rendered[0]!) expect(rendered[1]!.has(name), name).toBe(false);
+    expect(parts.flatMap((p) => p.tracks).sort()).toEqual(listed.map((_, i) => i));
+    const withAmb = parts.find((p) => p.tracks.includes(listed.findIndex((t) => t.name === 'amb')))!;
+    expect(withAmb.groups.map((j) => one.result.groups[j]!.name).sort()).toEqual(['Effects', 'effects']);
+    expect(parts.filter((p) => p.scenes).length).toBe(1);
   });
 
   it('scenes from regions; --from/--to limit the render; --group replaces a default group', async () => {
