@@ -357,17 +357,32 @@ export function partitionPremix(listed: PlannedTrack[], groups: GroupPlan[], dia
     .map((p) => ({ tracks: p.tracks.sort((a, b) => a - b), groups: p.groups.sort((a, b) => a - b), scenes: p.scenes }));
 }
 
+/** What a meter gives for digital silence (every figure null), for tracks and groups with nothing to play. */
+const SILENCE: LoudnessResult = {
+  loudness: { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null },
+  channels: [],
+  gatingBlocks: 0,
+  lraShortTermValues: 0,
+  warnings: [],
+};
+
 /** Render one part's tracks and groups and meter them (the whole session when the part holds everything). */
 async function meterPart(prep: Prepared, part: PremixPart, series: boolean, onProgress?: (done: number, total: number) => void): Promise<PremixPartResult> {
   const { plan, listed, from, to } = prep;
-  const metered = part.tracks.map((i) => listed[i]!);
-  const groups = part.groups.map((j) => prep.groups[j]!);
+  // a track none of whose clips can be played (media missing, unreadable) is digital silence: its figures
+  // are silence's (all null) without rendering and metering hours of zeros (a session sent without media)
+  const sounds = (t: PlannedTrack) => t.clips.length > 0;
+  const metered = part.tracks.map((i) => listed[i]!).filter(sounds);
+  const groups = part.groups.map((j) => prep.groups[j]!).filter((g) => series || g.members.some(sounds));
+  if (metered.length === 0 && groups.length === 0) {
+    return { tracks: part.tracks.map(() => SILENCE), groups: part.groups.map(() => SILENCE), scenes: part.scenes && prep.scenes.length > 0 && prep.dialogueIndex >= 0 ? prep.scenes.map(() => null) : null, nonFinite: null };
+  }
   const renderedSet = new Set([...metered, ...groups.flatMap((g) => g.members)]);
   const rendered = listed.filter((t) => renderedSet.has(t));
   const source = new TimelineSource(plan, rendered, groups, from, to);
   const trackMeters = metered.map((t) => new ChannelSlice(new LoudnessAnalyzer({ flatMemory: true }), source.trackOffsets[rendered.indexOf(t)]!, labelsFor(t.channels)));
   const groupMeters = groups.map((g, i) => new ChannelSlice(new LoudnessAnalyzer({ series, flatMemory: true }), source.groupOffsets[i]!, labelsFor(g.channels)));
-  const dialogue = part.scenes ? part.groups.indexOf(prep.dialogueIndex) : -1;
+  const dialogue = part.scenes ? groups.indexOf(prep.groups[prep.dialogueIndex]!) : -1;
   const windows: SceneWindow[] = prep.scenes.map((s) => ({ from: Math.max(0, s.start - from), to: Math.max(0, Math.min(s.end, to) - from), meter: null, result: null }));
   const sceneMeter = dialogue >= 0 && windows.length > 0 ? new SceneMeters(windows, source.groupOffsets[dialogue]!, labelsFor(groups[dialogue]!.channels)) : null;
 
@@ -383,10 +398,16 @@ async function meterPart(prep: Prepared, part: PremixPart, series: boolean, onPr
   } finally {
     source.close();
   }
-  const tracks = trackMeters.map((m) => m.finish());
-  const groupResults = groupMeters.map((m) => m.finish());
+  const trackResults = new Map(metered.map((t, i) => [t, trackMeters[i]!.finish()]));
+  const groupResults = new Map(groups.map((g, i) => [g, groupMeters[i]!.finish()]));
   sceneMeter?.finish();
-  return { tracks, groups: groupResults, scenes: sceneMeter ? windows.map((w) => w.result) : null, nonFinite };
+  const scenesOut = sceneMeter ? windows.map((w) => w.result) : part.scenes && prep.scenes.length > 0 && prep.dialogueIndex >= 0 ? prep.scenes.map(() => null) : null;
+  return {
+    tracks: part.tracks.map((i) => trackResults.get(listed[i]!) ?? SILENCE),
+    groups: part.groups.map((j) => groupResults.get(prep.groups[j]!) ?? SILENCE),
+    scenes: scenesOut,
+    nonFinite,
+  };
 }
 
 export interface PremixPartJob {

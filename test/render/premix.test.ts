@@ -251,6 +251,37 @@ describe('premix of bad input', () => {
     expect(r.session.durationSeconds).toBe(8.5);
   });
 
+  it('a track with no playable clip is silence without a render; beside it the session measures as whole', async () => {
+    // DX 2's media are all missing: its figures and the silent FX group's are silence's; the dialogue group
+    // (DX 1 + DX 2) equals DX 1 alone, and scenes read the dialogue as before, on one thread and on two
+    const file = path.join(dir, 'half.RPP');
+    writeFileSync(
+      file,
+      writeRpp(
+        [
+          { name: 'DX 1', channels: 1, clips: [{ media: 'short.wav', start: 0, length: 5, offset: 0 }] },
+          { name: 'DX 2', channels: 1, clips: [{ media: 'gone.wav', start: 1, length: 60, offset: 0 }] },
+          { name: 'FX 1', channels: 1, clips: [{ media: 'gone2.wav', start: 0, length: 90, offset: 0 }] },
+        ],
+        [{ name: 'SC 1', at: 0 }, { name: 'SC 2', at: 70 }],
+      ),
+    );
+    const session = await readSession(file);
+    for (const threads of [1, 2]) {
+      const r = (await premix(session, { threads })).result;
+      const nulls = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null };
+      expect(r.tracks.map((t) => t.name)).toEqual(['DX 1', 'DX 2', 'FX 1']);
+      expect(r.tracks[0]!.loudness.integratedLufs).not.toBeNull();
+      expect(r.tracks[1]!.loudness).toEqual(nulls);
+      expect(r.tracks[2]!.loudness).toEqual(nulls);
+      const dialogue = r.groups.find((g) => g.name === 'dialogue')!;
+      expect(dialogue.loudness).toEqual(r.tracks[0]!.loudness);
+      expect(r.groups.find((g) => g.name === 'effects')!.loudness).toEqual(nulls);
+      expect(r.scenes.map((sc) => sc.dialogueLufs === null)).toEqual([false, true]);
+      expect(r.session.durationSeconds).toBe(90);
+    }
+  });
+
   it('media that is not audio is named with the reason, and renders as silence', async () => {
     const file = path.join(dir, 'text.RPP');
     writeFileSync(file, writeRpp([{ name: 'FX 1', channels: 1, clips: [{ media: 'notes.wav', start: 0, length: 2, offset: 0 }, { media: 'short.wav', start: 2, length: 3, offset: 0 }] }]));
