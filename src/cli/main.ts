@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { fail } from './fail.js';
 import { dubstageVersion } from '../version.js';
+import { register as registerFarm } from './farm.js';
 import { register as registerFix } from './fix.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMeasure } from './measure.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerPremix(program);
   registerQc(program);
   registerFix(program);
+  registerFarm(program);
   registerSpecs(program);
   registerRules(program);
   return program;
