@@ -42,6 +42,8 @@ export interface QcRunOptions {
   allowOutsideManifest?: boolean;
   /** Plugin modules (file URLs) the workers load, so a plugin's analyzers run there too (src/qc/plugins.ts). */
   plugins?: string[];
+  /** A pool to run on instead of one of the run's own (batch: one warm pool for many deliveries); never closed here. */
+  pool?: QcPool;
 }
 
 /**
@@ -278,7 +280,7 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
   const threads = opts.threads ?? defaultThreads();
   // Workers pay off on long programme only; a short delivery (tests, trailers) runs inline.
   const programmeSeconds = assigned.reduce((t, a) => t + (a.header ? a.header.format.durationSeconds : 0), 0);
-  const pool = new QcPool(opts.threads !== undefined || programmeSeconds >= POOL_MIN_SECONDS ? Math.min(threads, assigned.length) : 1, opts.plugins);
+  const pool = opts.pool ?? new QcPool(opts.threads !== undefined || programmeSeconds >= POOL_MIN_SECONDS ? Math.min(threads, assigned.length) : 1, opts.plugins);
   try {
     const deliverables: CheckedDeliverable[] = [];
     const inputs = new Map<string, AudioInput>();
@@ -378,7 +380,7 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
     const discovery = found.ignored.length > 0 || found.links.length > 0 ? { ignored: found.ignored, links: found.links } : undefined;
     return { spec: opts.spec, outcome, deliverables, fps, dropFrame, fpsSource, warnings, inputErrors, threads: pool.threads, cross: cross.results, startedAt, elapsedSeconds: timer.elapsedSeconds(), stages: timer.stages, ...(discovery ? { discovery } : {}) };
   } finally {
-    await pool.close();
+    if (!opts.pool) await pool.close();
   }
 }
 
