@@ -5,7 +5,6 @@
 // An unreachable Redis is an error naming the URL, exit 2, within seconds.
 import type { Command } from 'commander';
 import { fail } from './fail.js';
-import { guardOutputs } from './guard.js';
 import { DubstageError } from '../errors.js';
 import type { IndexRow } from '../batch/deliver.js';
 import { farmStatus } from '../farm/status.js';
@@ -61,7 +60,6 @@ export function register(program: Command): void {
     .option('--json', 'print the submission (and with --wait the rows) as JSON')
     .action(async (catalogs: string[], opts: SubmitCliOptions) => {
       try {
-        guardOutputs([{ flag: '--out', path: opts.out }], catalogs);
         const tty = process.stderr.isTTY === true && !opts.json;
         const result = await submit(catalogs, {
           redisUrl: opts.redis,

@@ -18,7 +18,7 @@ export interface FarmFailure {
 export interface FarmStatus {
   redis: string;
   queue: string;
-  /** Waiting to be taken (waiting + delayed for a retry's backoff + prioritized + paused). */
+  /** Waiting to be taken (waiting, delayed for a retry's backoff, prioritized). */
   queued: number;
   /** Of queued: waiting out a retry's backoff. */
   delayed: number;
@@ -38,7 +38,7 @@ export async function farmStatus(redisUrl: string): Promise<FarmStatus> {
   const connection = farmConnection(redisUrl, { maxRetriesPerRequest: 3 });
   const queue = new Queue<FarmJobData>(FARM_QUEUE, { connection });
   try {
-    const c = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'paused', 'active', 'completed', 'failed');
+    const c = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed');
     let workers = 0;
     try {
       workers = await queue.getWorkersCount();
@@ -59,7 +59,7 @@ export async function farmStatus(redisUrl: string): Promise<FarmStatus> {
     return {
       redis: redactRedisUrl(redisUrl),
       queue: FARM_QUEUE,
-      queued: n('waiting') + n('delayed') + n('prioritized') + n('paused'),
+      queued: n('waiting') + n('delayed') + n('prioritized'),
       delayed: n('delayed'),
       active: n('active'),
       done: n('completed'),

@@ -88,7 +88,7 @@ export async function submit(catalogPaths: string[], opts: SubmitOptions): Promi
   const queue = new Queue<FarmJobData, IndexRow>(FARM_QUEUE, { connection });
   try {
     // one date for the reports of this submission: a job run twice writes the same bytes
-    const reportDate = new Date().toISOString();
+    const reportDate = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const jobs: SubmittedJob[] = [];
     const toAdd: Array<{ name: string; data: FarmJobData; opts: ReturnType<typeof farmJobOptions> }> = [];
     for (const entry of entries) {
@@ -109,7 +109,7 @@ export async function submit(catalogPaths: string[], opts: SubmitOptions): Promi
     const result: SubmitResult = { redis: redactRedisUrl(opts.redisUrl), queue: FARM_QUEUE, outDir, jobs };
     if (opts.wait) {
       result.rows = await waitForRows(queue, entries, jobs, opts);
-      writeIndex(outDir, result.rows, { spec: { id: spec.id, name: spec.name, version: spec.version } });
+      writeIndex(outDir, result.rows, { spec: { id: spec.id, name: spec.name, version: spec.version }, date: reportDate });
     }
     return result;
   } finally {
