@@ -40,6 +40,8 @@ export interface BatchResult {
   /** Ids checked in this run, and ids skipped by --resume. */
   checked: string[];
   skipped: string[];
+  /** The reports' and index's date. */
+  date: string;
 }
 
 export async function runBatch(entries: CatalogEntry[], opts: BatchOptions): Promise<BatchResult> {
@@ -98,5 +100,5 @@ export async function runBatch(entries: CatalogEntry[], opts: BatchOptions): Pro
   }
   const all = rows as IndexRow[];
   writeIndex(opts.outDir, all, { spec: { id: opts.spec.id, name: opts.spec.name, version: opts.spec.version }, date: reportDate });
-  return { rows: all, checked, skipped };
+  return { rows: all, checked, skipped, date: reportDate };
 }

@@ -5,6 +5,7 @@
 // An unreachable Redis is an error naming the URL, exit 2, within seconds.
 import type { Command } from 'commander';
 import { fail } from './fail.js';
+import { guardOutputFolder } from './guard.js';
 import { DubstageError } from '../errors.js';
 import type { IndexRow } from '../batch/deliver.js';
 import { farmStatus } from '../farm/status.js';
@@ -60,6 +61,8 @@ export function register(program: Command): void {
     .option('--json', 'print the submission (and with --wait the rows) as JSON')
     .action(async (catalogs: string[], opts: SubmitCliOptions) => {
       try {
+        // the reports must land outside every catalogue, as batch's
+        guardOutputFolder('--out', opts.out, catalogs);
         const tty = process.stderr.isTTY === true && !opts.json;
         const result = await submit(catalogs, {
           redisUrl: opts.redis,

@@ -158,3 +158,23 @@ export async function qcInputFiles(o: { paths: string[]; manifest?: string; spec
   }
   return files;
 }
+
+/**
+ * A folder a command writes many files into (`batch --out`) must not be an input folder, inside one, or
+ * hold one: the reports would land among the deliveries (and be read as a title on the next run), or a
+ * report folder could shadow a delivery. Refused ('output-is-input') before anything is read.
+ */
+export function guardOutputFolder(flag: string, out: string, inputFolders: readonly string[]): void {
+  const o = identify(out).real;
+  for (const input of inputFolders) {
+    const i = identify(input).real;
+    const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(path.sep) ? b : `${b}${path.sep}`);
+    const how = o === i ? 'is' : inside(o, i) ? 'is inside' : inside(i, o) ? 'holds' : null;
+    if (!how) continue;
+    throw new DubstageError({
+      code: 'output-is-input',
+      message: `${flag} ${out} ${how} the catalogue ${input}; the reports would be written among the deliveries. Choose a folder outside it (nothing was read or written)`,
+      path: out,
+    });
+  }
+}

@@ -50,3 +50,32 @@ export function qcProgress(stream: { isTTY?: boolean; write(s: string): unknown 
     },
   });
 }
+
+/**
+ * `batch`'s progress on a terminal's stderr (silent when stderr is not a terminal): deliveries done of
+ * all (with those --resume skipped), the delivery last started or finished, and the time left at the pace so far.
+ */
+export function batchProgress(stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): ((p: { done: number; total: number; skipped: number; current: string | null; secondsLeft: number | null }) => void) & { end(): void } {
+  const tty = stream.isTTY === true;
+  let shown = false;
+  const clock = (s: number): string => {
+    const t = Math.round(s);
+    return t >= 3600 ? `${Math.floor(t / 3600)}h${String(Math.floor((t % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+  };
+  const update = (p: { done: number; total: number; skipped: number; current: string | null; secondsLeft: number | null }) => {
+    if (!tty) return;
+    const width = 20;
+    const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : 0;
+    const skipped = p.skipped > 0 ? ` (${p.skipped} unchanged)` : '';
+    const left = p.secondsLeft !== null && p.done < p.total ? ` · ${clock(p.secondsLeft)} left` : '';
+    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} deliveries${skipped}${left}${p.current ? ` · ${p.current}` : ''}`;
+    const cols = (stream as { columns?: number }).columns ?? 100;
+    stream.write(`\r\x1b[K${line.slice(0, Math.max(20, cols - 1))}`);
+    shown = true;
+  };
+  return Object.assign(update, {
+    end() {
+      if (tty && shown) stream.write('\r\x1b[K');
+    },
+  });
+}

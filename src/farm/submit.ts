@@ -81,6 +81,7 @@ export async function submit(catalogPaths: string[], opts: SubmitOptions): Promi
   // everything a user can get wrong is refused before anything is queued
   const { spec } = loadSpec(opts.spec);
   const entries = await findDeliveries(catalogPaths);
+  if (entries.length === 0) throw new DubstageError({ code: 'usage', message: `no deliveries in ${catalogPaths.join(', ')}: a catalogue holds a folder per title (or per reel)`, path: catalogPaths[0] });
   const outDir = outputFolder(opts.outDir);
   await probeRedis(opts.redisUrl);
   // a queue's commands are not blocking: a few retries, then an error instead of waiting for a Redis that is gone
