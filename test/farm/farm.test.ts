@@ -249,6 +249,14 @@ describe('the farm: submit and workers on a real Redis', () => {
       // tsx's start-up included; the connection itself gives up at once
       expect(Date.now() - t0).toBeLessThan(30000);
     }
+    // bad input is refused before Redis is asked anything: a catalogue that does not exist, an --out inside the catalogue
+    const missing = spawnSync(node[0], [...node.slice(1), main, 'submit', path.join(work, 'nope'), '--redis', dead, '--spec', 'netflix', '--out', path.join(work, 'o')], { cwd: repoRoot, encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^dubstage submit: catalogue \S+nope does not exist/);
+    const inside = spawnSync(node[0], [...node.slice(1), main, 'submit', catalog, '--redis', dead, '--spec', 'netflix', '--out', path.join(catalog, 'qc')], { cwd: repoRoot, encoding: 'utf8' });
+    expect(inside.status).toBe(2);
+    expect(inside.stderr).toMatch(/^dubstage submit: --out \S+ is inside the catalogue/);
+    expect(fs.existsSync(path.join(catalog, 'qc'))).toBe(false);
     // not a Redis URL at all: a usage error before connecting
     const r = spawnSync(node[0], [...node.slice(1), main, 'farm-status', '--redis', 'http://127.0.0.1:1'], { cwd: repoRoot, encoding: 'utf8' });
     expect(r.status).toBe(2);
