@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { fail } from './fail.js';
 import { dubstageVersion } from '../version.js';
 import { register as registerBatch } from './batch.js';
+import { register as registerFarm } from './farm.js';
 import { register as registerFix } from './fix.js';
 import { register as registerHandoff } from './handoff.js';
 import { register as registerInspect } from './inspect.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerQc(program);
   registerFix(program);
   registerBatch(program);
+  registerFarm(program);
   registerSpecs(program);
   registerRules(program);
   return program;

@@ -1,0 +1,21 @@
+/**
+ * The sandboxed processor: BullMQ forks a child process that imports this module and calls its default
+ * export once per job. It QCs one delivery and writes its reports (the batch core: written to a temporary
+ * folder and renamed, so a job run twice, or by two workers after a stall, leaves one whole report).
+ * A delivery that cannot be read is not a failure: the core returns its row with the error, and the job
+ * completes. What throws (a report that could not be written, the storage away) is transient and retried.
+ */
+import { UnrecoverableError, type SandboxedJob } from 'bullmq';
+import { qcDeliveryToReports } from '../batch/deliver.js';
+import type { IndexRow } from '../batch/deliver.js';
+import type { FarmJobData } from './queue.js';
+
+// The worker that forked this process is gone (killed, its machine down): stop now. Its job's lock runs out
+// and another worker takes the job up; carrying on here would only race that worker to the same report.
+if (typeof process.send === 'function') process.once('disconnect', () => process.exit(1));
+
+export default async function processDelivery(job: SandboxedJob<FarmJobData, IndexRow>): Promise<IndexRow> {
+  const data = job.data;
+  if (data?.schema !== 1) throw new UnrecoverableError(`job ${job.id}: job data schema ${String(data?.schema)} is not one this dubstage reads (1): submit and workers must run the same dubstage`);
+  return qcDeliveryToReports(data.entry, { spec: data.spec, outDir: data.outDir, reportDate: data.reportDate });
+}
