@@ -12,6 +12,7 @@ import { farmStatus } from '../farm/status.js';
 import { submit } from '../farm/submit.js';
 import { DEFAULT_LOCK_SECONDS, startWorker } from '../farm/worker.js';
 import { redactRedisUrl } from '../farm/redis.js';
+import { parseFrameRate } from '../session/time.js';
 
 interface SubmitCliOptions {
   redis: string;
@@ -19,6 +20,12 @@ interface SubmitCliOptions {
   out: string;
   wait?: boolean;
   json?: boolean;
+  fps?: string;
+  plugin: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 interface WorkerCliOptions {
@@ -59,8 +66,17 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'where the reports go (<dir>/<delivery id>/), on storage every worker sees at the same path')
     .option('--wait', 'wait until every job has finished, then write index.json, index.csv and index.html into --out')
     .option('--json', 'print the submission (and with --wait the rows) as JSON')
+    .option('--fps <rate>', 'frame rate for timecodes (e.g. 24, 23.976, 29.97DF); default: from each delivery')
+    .option('--plugin <module>', 'load analyzers and rules from a JS module (repeatable; every worker loads it from the same path)', collect, [])
     .action(async (catalogs: string[], opts: SubmitCliOptions) => {
       try {
+        if (opts.fps !== undefined) {
+          try {
+            parseFrameRate(opts.fps);
+          } catch (err) {
+            throw new DubstageError({ code: 'usage', message: `--fps: ${(err as Error).message}` });
+          }
+        }
         // the reports must land outside every catalogue, as batch's
         guardOutputFolder('--out', opts.out, catalogs);
         const tty = process.stderr.isTTY === true && !opts.json;
@@ -69,6 +85,8 @@ export function register(program: Command): void {
           spec: opts.spec,
           outDir: opts.out,
           wait: opts.wait === true,
+          ...(opts.fps !== undefined ? { fps: opts.fps } : {}),
+          ...(opts.plugin.length > 0 ? { plugins: opts.plugin } : {}),
           onFinished: (row, done, total) => {
             if (!opts.json) process.stderr.write(`${tty ? '\r\x1b[K' : ''}[${done}/${total}] ${rowLine(row)}\n`);
           },

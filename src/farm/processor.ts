@@ -5,10 +5,15 @@
  * A delivery that cannot be read is not a failure: the core returns its row with the error, and the job
  * completes. What throws (a report that could not be written, the storage away) is transient and retried.
  */
+import { fileURLToPath } from 'node:url';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { qcDeliveryToReports } from '../batch/deliver.js';
 import type { IndexRow } from '../batch/deliver.js';
+import { loadPlugins } from '../qc/plugins.js';
 import type { FarmJobData } from './queue.js';
+
+// plugin modules this child has registered (a child may run many jobs; a rule registers once)
+const loadedPlugins = new Set<string>();
 
 // The worker that forked this process is gone (killed, its machine down): stop now. Its job's lock runs out
 // and another worker takes the job up; carrying on here would only race that worker to the same report.
@@ -17,5 +22,21 @@ if (typeof process.send === 'function') process.once('disconnect', () => process
 export default async function processDelivery(job: SandboxedJob<FarmJobData, IndexRow>): Promise<IndexRow> {
   const data = job.data;
   if (data?.schema !== 1) throw new UnrecoverableError(`job ${job.id}: job data schema ${String(data?.schema)} is not one this dubstage reads (1): submit and workers must run the same dubstage`);
-  return qcDeliveryToReports(data.entry, { spec: data.spec, outDir: data.outDir, reportDate: data.reportDate });
+  const fresh = (data.plugins ?? []).filter((url) => !loadedPlugins.has(url));
+  if (fresh.length > 0) {
+    // a plugin this machine cannot load will not load on a retry either
+    try {
+      await loadPlugins(fresh.map((url) => fileURLToPath(url)));
+    } catch (err) {
+      throw new UnrecoverableError(`job ${job.id}: ${(err as Error).message}`);
+    }
+    for (const url of fresh) loadedPlugins.add(url);
+  }
+  return qcDeliveryToReports(data.entry, {
+    spec: data.spec,
+    outDir: data.outDir,
+    reportDate: data.reportDate,
+    ...(data.fps !== undefined ? { fps: data.fps } : {}),
+    ...(data.plugins && data.plugins.length > 0 ? { plugins: data.plugins } : {}),
+  });
 }

@@ -23,6 +23,10 @@ export interface FarmJobData {
   outDir: string;
   /** The submission's date (ISO 8601): the reports carry it instead of the run's clock, so a job run twice writes the same bytes. */
   reportDate: string;
+  /** --fps: the frame rate for timecodes (else each delivery's own). */
+  fps?: string;
+  /** --plugin modules as file URLs (on storage every worker sees at the same path), loaded by the processor. */
+  plugins?: string[];
 }
 
 /**
@@ -30,8 +34,9 @@ export interface FarmJobData {
  * file) give the same id, so submitting a catalogue twice queues nothing new while a job for it exists;
  * a delivery whose files changed, or another spec, is a new job. BullMQ refuses ':' in custom ids: hex.
  */
-export function farmJobId(data: Pick<FarmJobData, 'entry' | 'spec' | 'outDir'>): string {
-  const key = JSON.stringify([data.outDir, data.entry.id, data.spec, data.entry.inputs.map((i) => [i.path, i.size, i.mtimeMs])]);
+export function farmJobId(data: Pick<FarmJobData, 'entry' | 'spec' | 'outDir' | 'fps' | 'plugins'>): string {
+  const settings = data.fps !== undefined || (data.plugins?.length ?? 0) > 0 ? [[data.fps ?? null, data.plugins ?? []]] : [];
+  const key = JSON.stringify([data.outDir, data.entry.id, data.spec, data.entry.inputs.map((i) => [i.path, i.size, i.mtimeMs]), ...settings]);
   return `qc-${crypto.createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 

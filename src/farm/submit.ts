@@ -11,6 +11,7 @@ import { findDeliveries, type CatalogEntry } from '../batch/catalog.js';
 import type { IndexRow } from '../batch/deliver.js';
 import { writeIndex } from '../batch/index-files.js';
 import { DubstageError, toErrorInfo } from '../errors.js';
+import { loadPlugins } from '../qc/plugins.js';
 import { loadSpec } from '../specs/loader.js';
 import { FARM_QUEUE, farmJobId, farmJobOptions, type FarmJobData } from './queue.js';
 import { farmConnection, probeRedis, redactRedisUrl } from './redis.js';
@@ -27,6 +28,10 @@ export interface SubmitOptions {
   onFinished?: (row: IndexRow, done: number, total: number) => void;
   /** How often waiting looks at the unfinished jobs. Default 500 ms. */
   pollMs?: number;
+  /** Frame rate for timecodes (else each delivery's own). */
+  fps?: string;
+  /** Plugin module files (src/qc/plugins.ts): loaded here first (a spec may name their rules) and by every worker. */
+  plugins?: string[];
 }
 
 /** queued: a new job; existing: a job with its id was already there (waiting, active or done); retried: it had failed. */
@@ -79,6 +84,7 @@ function outputFolder(outDir: string): string {
 
 export async function submit(catalogPaths: string[], opts: SubmitOptions): Promise<SubmitResult> {
   // everything a user can get wrong is refused before anything is queued
+  const plugins = await loadPlugins(opts.plugins ?? []);
   const { spec } = loadSpec(opts.spec);
   const entries = await findDeliveries(catalogPaths);
   if (entries.length === 0) throw new DubstageError({ code: 'usage', message: `no deliveries in ${catalogPaths.join(', ')}: a catalogue holds a folder per title (or per reel)`, path: catalogPaths[0] });
@@ -93,7 +99,16 @@ export async function submit(catalogPaths: string[], opts: SubmitOptions): Promi
     const jobs: SubmittedJob[] = [];
     const toAdd: Array<{ name: string; data: FarmJobData; opts: ReturnType<typeof farmJobOptions> }> = [];
     for (const entry of entries) {
-      const data: FarmJobData = { schema: 1, entry, specRef: opts.spec, spec, outDir, reportDate };
+      const data: FarmJobData = {
+        schema: 1,
+        entry,
+        specRef: opts.spec,
+        spec,
+        outDir,
+        reportDate,
+        ...(opts.fps !== undefined ? { fps: opts.fps } : {}),
+        ...(plugins.length > 0 ? { plugins: plugins.map((p) => p.url) } : {}),
+      };
       const jobId = farmJobId(data);
       const state = await queue.getJobState(jobId);
       if (state === 'unknown') {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDeliveries, type CatalogEntry } from '../../src/batch/catalog.js';
 import { qcDeliveryToReports, type IndexRow } from '../../src/batch/deliver.js';
 import { FARM_QUEUE } from '../../src/farm/queue.js';
+import { loadPlugins } from '../../src/qc/plugins.js';
 import { loadSpec } from '../../src/specs/loader.js';
 import { buildDelivery } from '../qc/delivery-fixture.js';
 import { testRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -224,6 +225,44 @@ describe('the farm: submit and workers on a real Redis', () => {
       await queue.close();
       connection.disconnect();
     }
+    w.child.kill('SIGTERM');
+    expect((await w.exited).code).toBe(0);
+  });
+
+  it('--fps and --plugin travel with the job: the worker loads the plugin, and the report is the batch core\'s with both', async () => {
+    // a house rule as a user writes it: one note per printmaster naming the delivery's frame rate
+    const pluginFile = path.join(work, 'house-plugin.mjs');
+    fs.writeFileSync(
+      pluginFile,
+      `export const rules = [{
+  id: 'house/frame-rate-note',
+  meta: { description: 'names the frame rate the delivery was checked at', defaultSeverity: 'info', options: {} },
+  needs: () => [],
+  check(ctx) {
+    return ctx.deliverables.filter((d) => d.role === 'printmaster').map((d) => ({ message: 'checked at ' + ctx.fps.num + '/' + ctx.fps.den + ' fps', deliverable: d.id, file: d.files[0],
+      channel: null, startSeconds: null, endSeconds: null, startTimecode: null, endTimecode: null, measured: null, limit: null }));
+  },
+}];
+`,
+    );
+    const one = path.join(work, 'catalog-fps');
+    fs.cpSync(path.join(catalog, 'TITLE_2'), path.join(one, 'TITLE_2'), { recursive: true });
+    const [entry] = await findDeliveries([one]);
+    const plugins = await loadPlugins([pluginFile]);
+    const ref = path.join(work, 'reference-fps');
+    fs.mkdirSync(ref);
+    const refRow = await qcDeliveryToReports(entry!, { spec: loadSpec('netflix').spec, outDir: ref, fps: '25', plugins: plugins.map((p) => p.url) });
+    const out = path.join(work, 'out-fps');
+    const w = cli(['worker', '--redis', url]);
+    await until('the worker ready', () => w.stderr().includes('ready on'));
+    const sub = cli(['submit', one, '--redis', url, '--spec', 'netflix', '--out', out, '--fps', '25', '--plugin', pluginFile, '--wait', '--json']);
+    const done = await sub.exited;
+    expect(done.code, sub.stderr()).toBe(refRow.verdict === 'fail' ? 1 : 0);
+    const report = fs.readFileSync(path.join(out, entry!.id, 'report.json'), 'utf8');
+    expect(report).toBe(fs.readFileSync(path.join(ref, entry!.id, 'report.json'), 'utf8'));
+    expect(report).toContain('house/frame-rate-note');
+    expect(report).toContain('checked at 25/1 fps');
+    expect((JSON.parse(sub.stdout()) as { rows: IndexRow[] }).rows).toEqual([refRow]);
     w.child.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
   });
