@@ -143,6 +143,12 @@ function commonBlock(channelId: string): DirectSpeakersBlock | null {
   };
 }
 
+/** Digital silence over [i0, i1) (adds nothing: an object's track is mostly silent in a real master). */
+function silent(x: Float32Array, i0: number, i1: number): boolean {
+  for (let i = i0; i < i1; i++) if (x[i] !== 0) return false;
+  return true;
+}
+
 class ItemState {
   private segments: Segment[] = [];
   private lastEnd: Rational | null = null;
@@ -222,7 +228,7 @@ class ItemState {
       if (s.first >= endFrame) return;
       const a = Math.max(s.first, frame);
       const b = Math.min(s.last, endFrame);
-      if (b > a) {
+      if (b > a && !silent(input, a - frame, b - frame)) {
         if (!loaded) mixer.load(input, n);
         loaded = true;
         this.apply(s, a - frame, b - frame, a, mixer, offsets);
@@ -237,6 +243,10 @@ class ItemState {
     // the ramp's position at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
     const p0 = s.from ? (firstFrame - s.startPos) / span : 0;
     const dp = s.from ? 1 / span : 0;
+    // one table of (output, gain, slope) for every layout's speakers, mixed in one kernel call
+    const table = mixer.table;
+    let count = 0;
+    let ramps = false;
     for (let l = 0; l < offsets.length; l++) {
       const to = s.to[l]!;
       const from = s.from?.[l] ?? null;
@@ -244,10 +254,21 @@ class ItemState {
         const g1 = to[c]!;
         const g0 = from ? from[c]! : g1;
         if (g1 === 0 && g0 === 0) continue;
-        if (g0 === g1) mixer.hold(offsets[l]! + c, g1, i0, i1);
-        else mixer.ramp(offsets[l]! + c, g0, g1 - g0, p0, dp, i0, i1);
+        table[3 * count] = offsets[l]! + c;
+        if (g0 === g1) {
+          table[3 * count + 1] = g1;
+          table[3 * count + 2] = 0;
+        } else {
+          table[3 * count + 1] = g0;
+          table[3 * count + 2] = g1 - g0;
+          ramps ||= table[3 * count + 2] !== 0;
+        }
+        count++;
       }
     }
+    if (count === 0) return;
+    if (ramps) mixer.rampMany(count, p0, dp, i0, i1);
+    else mixer.holdMany(count, i0, i1);
   }
 }
 
