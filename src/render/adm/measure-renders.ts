@@ -21,7 +21,7 @@ import { createSpeechAnalyzer, type SpeechAnalyzer } from '../../analyzers/speec
 import type { Analyzer } from '../../analyzers/types.js';
 import { targetLayout, type TargetLayout } from './layouts.js';
 import { scanAdm, type UnrenderedFeatures } from './metadata.js';
-import { AdmRenderer, planRender } from './renderer.js';
+import { admFeed, AdmRenderer, planRender } from './renderer.js';
 import { readDbmd, type DbmdSummary } from './dbmd.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -123,7 +123,7 @@ export class AdmRenderTap {
         if (!this.renderer || frames > maxFrames) {
           this.renderer?.close();
           maxFrames = Math.max(frames, 4096);
-          this.renderer = new AdmRenderer(file, scanned.scan, scanned.plan, this.layouts, fmt.sampleRate, maxFrames);
+          this.renderer = new AdmRenderer(admFeed(file, scanned.scan, scanned.plan), this.layouts, fmt.sampleRate, maxFrames);
           this.renderer.reset(this.frameOffset);
         }
         return this.renderer;

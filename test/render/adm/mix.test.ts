@@ -46,7 +46,7 @@ describe('ADM mixer: WASM kernel equals the JS twin', () => {
         if (item % 2) m.rampMany(8, p0, dp, i0, i1);
         else m.holdMany(8, i0, i1);
       }
-      single.load(track, frames);
+      single.load(track);
       for (const [o, g, d] of entries) {
         const [g32, d32] = [Math.fround(g), Math.fround(d)];
         if (item % 2 && d32 !== 0) single.ramp(o, g32, d32, p0, dp, i0, i1);
