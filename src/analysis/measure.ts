@@ -88,6 +88,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         source = renders.wrap(source);
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
+      // the CAF's count-based layout guess is moot: the .atmos names the bed channels
+      source.header.warnings = source.header.warnings.filter((w) => !w.startsWith('channel layout assumed') && !w.startsWith('no channel layout known'));
       out.warnings.push(
         `Dolby Atmos master set: ${bed.length > 0 ? `the bed (${damf.beds.map((b) => b.layout).join(' + ')}) is measured alone` : 'no bed'}; ${damf.objects} object(s) ${renders ? 'in the renders only' : 'not measured (no render asked)'}`,
       );

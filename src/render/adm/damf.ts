@@ -189,7 +189,7 @@ class EventReader {
         const xyz = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
         if (xyz.length !== 3 || xyz.some((v) => !Number.isFinite(v))) throw this.bad(this.lineNo, `pos '${raw}' is not [x, y, z]`);
         for (const [k, v] of xyz.entries()) {
-          if (v < 0 || v > 1) throw this.bad(this.lineNo, `pos ${'xyz'[k]} = ${v} is outside 0..1`);
+          if (v < 0 || v > 1) throw this.bad(this.lineNo, `pos ${'xyz'[k]} = ${v} is outside 0..1 (positions are read as OAMD room coordinates 0..1; a writer using -1..1 is not supported)`);
         }
         f.pos = xyz as [number, number, number];
         return;
