@@ -249,7 +249,6 @@ class DamfCursor implements BlockSource {
     private readonly kind: 'Objects' | 'DirectSpeakers',
     private readonly bedBlock: DirectSpeakersBlock | null,
     private readonly unrendered: UnrenderedFeatures,
-    private readonly emittedEnd: { max: number },
   ) {}
 
   get queued(): number {
@@ -302,7 +301,6 @@ class DamfCursor implements BlockSource {
     } else if (nextEvent && end === nextEvent.samplePos) {
       this.pending = null;
     } else this.from = end;
-    if (end !== null) this.emittedEnd.max = Math.max(this.emittedEnd.max, end);
     return b;
   }
 
@@ -386,8 +384,7 @@ export function damfFeed(report: DolbyAtmosReport, sampleRate: number): RenderFe
       reader?.close();
       const r = new EventReader(report.files.metadata, elements.map((e) => e.id));
       reader = r;
-      const emitted = { max: 0 };
-      return elements.map((e) => new DamfCursor(r, e.id, sampleRate, e.kind, e.bed, unrendered, emitted));
+      return elements.map((e) => new DamfCursor(r, e.id, sampleRate, e.kind, e.bed, unrendered));
     },
     close: () => {
       reader?.close();
