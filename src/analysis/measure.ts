@@ -2,6 +2,7 @@
  * Measure one input (a file or a multi-mono set) in one streaming pass: loudness, peaks, per-channel
  * figures, and any extra analyzers (QC signal checks, speech) riding the same read.
  */
+import { readDolbyAtmos, type DolbyAtmosReport } from '../audio/dolby-atmos/index.js';
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
@@ -54,7 +55,7 @@ export interface MeasureOptions {
    * An ADM master's renders (src/render/adm): `wrap` gets the source with all its tracks before the
    * bed is selected, so the renders ride this pass; `measureAlone` runs them when there is no bed.
    */
-  admRender?: (report: AdmReport) => {
+  admRender?: (report: AdmReport | DolbyAtmosReport) => {
     wrap(source: AudioSource): AudioSource;
     measureAlone(source: AudioSource): Promise<void>;
     /** Analyzers of the renders that must ride the host's pass (speech on a render); the hook finishes them. */
@@ -73,11 +74,38 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
   let source: AudioSource | null = null;
   try {
     const openOptions = { ...(options.channels ? { channels: options.channels } : {}), ...(options.checksums ? { checksums: true } : {}) };
-    source = isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
+    // a Dolby Atmos master set (.atmos): its CAF .atmos.audio is the audio; the bed is measured, the renders ride the pass
+    const damf = !inp.files && /\.atmos$/i.test(inp.path) && !isEmbeddedPath(inp.path) ? await readDolbyAtmos(inp.path) : null;
+    source = damf ? await openAudio({ path: damf.files.audio }, openOptions) : isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
     let renderAnalyzers: Analyzer<unknown>[] = [];
     let fileFormat: FormatSummary | null = null;
-    if (source.header.hasAxml && !options.channels) {
+    if (damf) {
+      admMaster = true;
+      const renders = options.admRender?.(damf) ?? null;
+      const bed = damf.bedDetails.flatMap((b) => b.channels).filter((c) => c.track <= source!.header.format.channels);
+      if (renders && bed.length > 0) {
+        source = renders.wrap(source);
+        renderAnalyzers = renders.analyzers?.() ?? [];
+      }
+      // the CAF's count-based layout guess is moot: the .atmos names the bed channels
+      source.header.warnings = source.header.warnings.filter((w) => !w.startsWith('channel layout assumed') && !w.startsWith('no channel layout known'));
+      out.warnings.push(
+        `Dolby Atmos master set: ${bed.length > 0 ? `the bed (${damf.beds.map((b) => b.layout).join(' + ')}) is measured alone` : 'no bed'}; ${damf.objects} object(s) ${renders ? 'in the renders only' : 'not measured (no render asked)'}`,
+      );
+      if (bed.length === 0) {
+        if (renders) await renders.measureAlone(source);
+        out.format = formatSummary(source.header.format);
+        out.channelLabelSource = 'adm';
+        out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
+        out.channels = [];
+        out.warnings.push(...source.header.warnings);
+        if (options.checksums && source.checksums) out.checksums = source.checksums();
+        return out;
+      }
+      fileFormat = formatSummary(source.header.format);
+      source = selectChannels(source, bed.map((c) => c.track - 1), bed.map((c) => c.label));
+    } else if (source.header.hasAxml && !options.channels) {
       // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
       admMaster = true;
       const report = await readAdm(inp.path, source.header);

@@ -2,6 +2,7 @@
  * The entry point of src/audio: sniff a file, read its header, decide its channel labels, and open a
  * streaming source (a file, a multi-mono set, an embedded stream, or a short compressed reference file).
  */
+import { isCaf, readCafHeader } from './dolby-atmos/caf.js';
 import { DubstageError } from '../errors.js';
 import { isAiff, readAiffHeader } from './aiff.js';
 import { openFileSource, readBytes } from './bytesource.js';
@@ -35,6 +36,7 @@ export function readHeaderFrom(src: ByteSource): PcmHeader {
   if (isRiffWave(head)) return readRiffHeader(src);
   if (isAiff(head)) return readAiffHeader(src);
   if (isWave64(head)) return readWave64Header(src);
+  if (isCaf(head)) return readCafHeader(src);
   if (sniffMxf(readBytes(src, 0, 65552))) return openMxfTrack(src, src.name, null).source.header;
   const compressed = sniffCompressed(head);
   if (compressed) {
@@ -215,7 +217,7 @@ class MultiMonoSource implements AudioSource {
 /** Open a PCM stream held in a ByteSource (e.g. an AAF's embedded essence). */
 export function openByteSource(src: ByteSource, options: OpenOptions = {}): AudioSource {
   // an MXF's essence is not one contiguous range when frame-wrapped: its own source reads it
-  if (!isRiffWave(readBytes(src, 0, 12)) && sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, src.name, null, options);
+  if (!isRiffWave(readBytes(src, 0, 12)) && !isCaf(readBytes(src, 0, 12)) && sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, src.name, null, options);
   try {
     const header = readHeaderFrom(src);
     applyLabels(header, options.channels);
@@ -237,7 +239,7 @@ export async function openAudio(input: AudioInput | string, options: OpenOptions
   if (parseMxfAddress(inp.path)) return openMxfAddress(inp.path, options);
   const src = openFileSource(inp.path);
   const head = readBytes(src, 0, 12);
-  if (!isRiffWave(head) && !isAiff(head)) {
+  if (!isRiffWave(head) && !isAiff(head) && !isCaf(head)) {
     if (sniffMxf(readBytes(src, 0, 65552))) return openMxfSource(src, inp.path, null, options);
     const kind = sniffCompressed(head);
     if (kind) {

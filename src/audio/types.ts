@@ -6,7 +6,7 @@
 import type { ChannelLabel, LabelSource } from './channels.js';
 import type { FileChecksums } from './checksum.js';
 
-export type Container = 'wav' | 'rf64' | 'bw64' | 'w64' | 'aiff' | 'aifc' | 'flac' | 'mp3' | 'ogg' | 'mxf' | 'imf';
+export type Container = 'wav' | 'rf64' | 'bw64' | 'w64' | 'aiff' | 'aifc' | 'flac' | 'mp3' | 'ogg' | 'mxf' | 'imf' | 'caf';
 export type SampleFormat = 'int' | 'float';
 
 export interface ChunkInfo {

@@ -17,9 +17,11 @@
 // Large chunks: each costs a few JS calls, and 48000 frames of 5.1 24-bit (the reader's usual block)
 // fit in five.
 
-const INPUT_BYTES: i32 = 192 * 1024;
-const SLACK: i32 = 8 * 256 + 16;
-const OUTPUT_FLOATS: i32 = 64 * 1024;
+// SLACK covers frames up to 2048 bytes (an ADM master of 128 tracks at 24 bits is 384 bytes a frame;
+// with 256 here such masters fell back to the JS decoder); the areas hold 2048 frames of 128 tracks.
+const INPUT_BYTES: i32 = 768 * 1024;
+const SLACK: i32 = 8 * 2048 + 16;
+const OUTPUT_FLOATS: i32 = 256 * 1024;
 
 const INPUT: usize = memory.data(INPUT_BYTES + SLACK, 16);
 const OUTPUT: usize = memory.data(OUTPUT_FLOATS * 4, 16);

@@ -8,7 +8,7 @@ import { openAudio } from '../../audio/open.js';
 import { DubstageError } from '../../errors.js';
 import type { TargetLayout } from './layouts.js';
 import { scanAdm } from './metadata.js';
-import { AdmRenderer, planRender, type RenderPlan } from './renderer.js';
+import { admFeed, AdmRenderer, planRender, type RenderPlan } from './renderer.js';
 
 export { TARGET_LAYOUTS, targetLayout, type TargetLayout } from './layouts.js';
 export { AdmRenderer, planRender } from './renderer.js';
@@ -41,7 +41,7 @@ export async function renderAdmFile(path: string, layouts: TargetLayout[], sink:
     }
     const scan = scanAdm(path, axml.dataOffset, axml.size);
     const plan = planRender(scan, chna, h.format.channels);
-    const renderer = new AdmRenderer(path, scan, plan, layouts, h.format.sampleRate, blockFrames);
+    const renderer = new AdmRenderer(admFeed(path, scan, plan), layouts, h.format.sampleRate, blockFrames);
     const input = Array.from({ length: h.format.channels }, () => new Float32Array(blockFrames));
     let frames = 0;
     try {

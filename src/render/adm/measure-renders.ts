@@ -21,7 +21,9 @@ import { createSpeechAnalyzer, type SpeechAnalyzer } from '../../analyzers/speec
 import type { Analyzer } from '../../analyzers/types.js';
 import { targetLayout, type TargetLayout } from './layouts.js';
 import { scanAdm, type UnrenderedFeatures } from './metadata.js';
-import { AdmRenderer, planRender } from './renderer.js';
+import { admFeed, AdmRenderer, planRender, type RenderFeed } from './renderer.js';
+import { damfFeed } from './damf.js';
+import type { DolbyAtmosReport } from '../../audio/dolby-atmos/index.js';
 import { readDbmd, type DbmdSummary } from './dbmd.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 
@@ -91,21 +93,29 @@ export class AdmRenderTap {
   }
 
   /** Wrap the master's source (all tracks): reads pass through, each block is rendered and measured. */
-  wrap(report: AdmReport, source: AudioSource): AudioSource {
+  wrap(report: AdmReport | DolbyAtmosReport, source: AudioSource): AudioSource {
     const file = source.header.path;
     const fmt = source.header.format;
     try {
-      const axml = source.header.chunks.find((c) => c.id === 'axml');
-      if (!axml) throw new DubstageError({ code: 'bad-format', message: `${file}: no axml chunk to render from`, path: file });
-      const chnaChunk = source.header.chunks.find((c) => c.id === 'chna');
-      const chna = chnaChunk ? parseChna(chunkBytes(file, chnaChunk.dataOffset, chnaChunk.size), file, chnaChunk.offset) : null;
-      const dbmdChunk = source.header.chunks.find((c) => c.id === 'dbmd');
-      if (dbmdChunk) this.dbmd = readDbmd(chunkBytes(file, dbmdChunk.dataOffset, dbmdChunk.size));
-      const scan = scanAdm(file, axml.dataOffset, axml.size);
-      const plan = planRender(scan, chna, fmt.channels);
-      this.skipped = plan.skipped;
-      if (plan.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${file}: the ADM has no DirectSpeakers or Objects tracks to render`, path: file });
-      void report;
+      let makeFeed: () => RenderFeed;
+      if ('source' in report && report.source === 'damf') {
+        // a Dolby Atmos master set: the CAF's channels, the .atmos.metadata's events
+        const probe = damfFeed(report, fmt.sampleRate);
+        if (probe.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${report.files.atmos}: the set has no bed channels or objects to render`, path: report.files.atmos });
+        makeFeed = () => damfFeed(report, fmt.sampleRate);
+      } else {
+        const axml = source.header.chunks.find((c) => c.id === 'axml');
+        if (!axml) throw new DubstageError({ code: 'bad-format', message: `${file}: no axml chunk to render from`, path: file });
+        const chnaChunk = source.header.chunks.find((c) => c.id === 'chna');
+        const chna = chnaChunk ? parseChna(chunkBytes(file, chnaChunk.dataOffset, chnaChunk.size), file, chnaChunk.offset) : null;
+        const dbmdChunk = source.header.chunks.find((c) => c.id === 'dbmd');
+        if (dbmdChunk) this.dbmd = readDbmd(chunkBytes(file, dbmdChunk.dataOffset, dbmdChunk.size));
+        const scan = scanAdm(file, axml.dataOffset, axml.size);
+        const plan = planRender(scan, chna, fmt.channels);
+        this.skipped = plan.skipped;
+        if (plan.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${file}: the ADM has no DirectSpeakers or Objects tracks to render`, path: file });
+        makeFeed = () => admFeed(file, scan, plan);
+      }
       this.meters = this.layouts.map((l) => {
         const m = new LoudnessAnalyzer({});
         m.start({ sampleRate: fmt.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames: fmt.frames });
@@ -117,13 +127,12 @@ export class AdmRenderTap {
         this.speech.start({ sampleRate: fmt.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames: fmt.frames });
       }
       if (this.request.writePath) this.openWriter(file, fmt.sampleRate, fmt.frames);
-      const scanned = { scan, plan };
       let maxFrames = 0;
       const ensure = (frames: number): AdmRenderer => {
         if (!this.renderer || frames > maxFrames) {
           this.renderer?.close();
           maxFrames = Math.max(frames, 4096);
-          this.renderer = new AdmRenderer(file, scanned.scan, scanned.plan, this.layouts, fmt.sampleRate, maxFrames);
+          this.renderer = new AdmRenderer(makeFeed(), this.layouts, fmt.sampleRate, maxFrames);
           this.renderer.reset(this.frameOffset);
         }
         return this.renderer;
@@ -187,7 +196,7 @@ export class AdmRenderTap {
   }
 
   /** Objects only (no bed for the meters): the renders get a pass of their own over the file. */
-  async measureAlone(report: AdmReport, source: AudioSource): Promise<void> {
+  async measureAlone(report: AdmReport | DolbyAtmosReport, source: AudioSource): Promise<void> {
     const wrapped = this.wrap(report, source);
     if (this.error) return;
     await runAnalyzers(wrapped, this.analyzers());
@@ -256,7 +265,7 @@ export class AdmRenderTap {
  * The measuring pass's `admRender` hook and what to do after it: `request` says per master whether
  * (and to which layouts) it is rendered; `attach` puts the renders and the dbmd on the measurement.
  */
-export function renderHook(request: (report: AdmReport) => RenderRequest | null): {
+export function renderHook(request: (report: AdmReport | DolbyAtmosReport) => RenderRequest | null): {
   hook: NonNullable<MeasureOptions['admRender']>;
   attach(m: FileMeasurement): AdmRenderTap | null;
 } {

@@ -114,6 +114,44 @@ export function planRender(scan: AdmScan, chna: Chna | null, fileChannels: numbe
   return { items, skipped };
 }
 
+/** Where an item's blocks come from: an ADM channel's audioBlockFormats (BlockCursor), or a DAMF element's events. */
+export interface BlockSource {
+  next(): RenderBlock | null;
+  /** Blocks read and not yet taken (memory). */
+  readonly queued: number;
+}
+
+/**
+ * The items of a master and their block sources: `open` gives fresh sources (at the start and at each
+ * seek), one per item in `items` order — a source, or a fixed DirectSpeakers block (a common definition).
+ */
+export interface RenderFeed {
+  readonly path: string;
+  readonly items: RenderItem[];
+  open(unrendered: UnrenderedFeatures): Array<BlockSource | DirectSpeakersBlock>;
+  close(): void;
+}
+
+/** An ADM master's feed: each item's channel is read from its byte range by a BlockCursor. */
+export function admFeed(path: string, scan: AdmScan, plan: RenderPlan): RenderFeed {
+  const fd = openForCursors(path);
+  return {
+    path,
+    items: plan.items,
+    open: (unrendered) =>
+      plan.items.map((item) => {
+        const own = scan.channels.get(item.channelId);
+        if (own) return new BlockCursor(path, fd, own, item.kind, scan.version2, own.lowPassHz, own.highPassHz, unrendered);
+        const fixed = item.kind === 'DirectSpeakers' ? commonBlock(item.channelId) : null;
+        if (!fixed) {
+          throw new DubstageError({ code: 'bad-format', message: `${path}: audioChannelFormat ${item.channelId} (audioObject ${item.objectId}) is neither in the file nor a common definition`, path });
+        }
+        return fixed;
+      }),
+    close: () => closeSync(fd),
+  };
+}
+
 /** A ramp or a hold of gains over [first, last) samples; `from` null = a hold at `to`. */
 interface Segment {
   first: number;
@@ -124,7 +162,7 @@ interface Segment {
   to: Float64Array[];
 }
 
-function commonBlock(channelId: string): DirectSpeakersBlock | null {
+export function commonBlock(channelId: string): DirectSpeakersBlock | null {
   const c = COMMON_CHANNELS.get(channelId);
   if (!c) return null;
   const m = /^(UH|[MUTB])([+-]\d{3}|[+-]SC)?/.exec(c.speakerLabel);
@@ -143,6 +181,12 @@ function commonBlock(channelId: string): DirectSpeakersBlock | null {
   };
 }
 
+/** Digital silence over [i0, i1) (adds nothing: an object's track is mostly silent in a real master). */
+function silent(x: Float32Array, i0: number, i1: number): boolean {
+  for (let i = i0; i < i1; i++) if (x[i] !== 0) return false;
+  return true;
+}
+
 class ItemState {
   private segments: Segment[] = [];
   private lastEnd: Rational | null = null;
@@ -151,7 +195,7 @@ class ItemState {
   private exhausted = false;
   constructor(
     readonly item: RenderItem,
-    private readonly cursor: BlockCursor | null,
+    private readonly cursor: BlockSource | null,
     private staticBlock: DirectSpeakersBlock | null,
     private readonly gainsFor: (block: RenderBlock) => Float64Array[],
     private readonly rate: number,
@@ -177,6 +221,10 @@ class ItemState {
       start = add(it.objectStart, block.rtime);
       end = add(start, block.duration);
       if (it.objectEnd && cmp(end, it.objectEnd) > 0) end = it.objectEnd; // BS.2127 refuses; we hold to the object's end
+    } else if (block.rtime) {
+      // open-ended (a DAMF element's last event; ADM blocks never come without a duration): to the object's end
+      start = add(it.objectStart, block.rtime);
+      end = it.objectEnd;
     } else {
       start = it.objectStart;
       end = it.objectEnd;
@@ -222,7 +270,7 @@ class ItemState {
       if (s.first >= endFrame) return;
       const a = Math.max(s.first, frame);
       const b = Math.min(s.last, endFrame);
-      if (b > a) {
+      if (b > a && !silent(input, a - frame, b - frame)) {
         if (!loaded) mixer.load(input, n);
         loaded = true;
         this.apply(s, a - frame, b - frame, a, mixer, offsets);
@@ -237,6 +285,10 @@ class ItemState {
     // the ramp's position at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
     const p0 = s.from ? (firstFrame - s.startPos) / span : 0;
     const dp = s.from ? 1 / span : 0;
+    // one table of (output, gain, slope) for every layout's speakers, mixed in one kernel call
+    const table = mixer.table;
+    let count = 0;
+    let ramps = false;
     for (let l = 0; l < offsets.length; l++) {
       const to = s.to[l]!;
       const from = s.from?.[l] ?? null;
@@ -244,27 +296,36 @@ class ItemState {
         const g1 = to[c]!;
         const g0 = from ? from[c]! : g1;
         if (g1 === 0 && g0 === 0) continue;
-        if (g0 === g1) mixer.hold(offsets[l]! + c, g1, i0, i1);
-        else mixer.ramp(offsets[l]! + c, g0, g1 - g0, p0, dp, i0, i1);
+        table[3 * count] = offsets[l]! + c;
+        if (g0 === g1) {
+          table[3 * count + 1] = g1;
+          table[3 * count + 2] = 0;
+        } else {
+          table[3 * count + 1] = g0;
+          table[3 * count + 2] = g1 - g0;
+          ramps ||= table[3 * count + 2] !== 0;
+        }
+        count++;
       }
     }
+    if (count === 0) return;
+    if (ramps) mixer.rampMany(count, p0, dp, i0, i1);
+    else mixer.holdMany(count, i0, i1);
   }
 }
 
 /** Renders one file's items to several layouts at once (one pass, gains per layout). */
 export class AdmRenderer {
   readonly unrendered: UnrenderedFeatures = { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 };
-  private readonly fd: number;
   private states: ItemState[] = [];
   readonly outputs: Float32Array[][];
   private readonly mixer: Mixer;
   private readonly offsets: number[];
   private frame = 0;
 
+  private readonly path: string;
   constructor(
-    private readonly path: string,
-    private readonly scan: AdmScan,
-    private readonly plan: RenderPlan,
+    private readonly feed: RenderFeed,
     readonly layouts: TargetLayout[],
     private readonly sampleRate: number,
     private readonly maxFrames: number,
@@ -273,7 +334,7 @@ export class AdmRenderer {
     // one panner set per layout, shared by every item (they hold no per-item state)
     this.objectPanners = layouts.map((l) => new ObjectGains(l));
     this.directPanners = layouts.map((l) => new DirectSpeakersPanner(l));
-    this.fd = openForCursors(path);
+    this.path = feed.path;
     this.offsets = [];
     let total = 0;
     for (const l of layouts) {
@@ -304,15 +365,12 @@ export class AdmRenderer {
 
   /** Start over at `frame` (the host's seek): cursors restart and skip what ends before it. */
   reset(frame: number): void {
-    this.states = this.plan.items.map((item) => {
-      const own = this.scan.channels.get(item.channelId);
-      const fn = this.gainsFor(item);
-      const cursor = own ? new BlockCursor(this.path, this.fd, own, item.kind, this.scan.version2, own.lowPassHz, own.highPassHz, this.unrendered) : null;
-      const fixed = own ? null : item.kind === 'DirectSpeakers' ? commonBlock(item.channelId) : null;
-      if (!own && !fixed) {
-        throw new DubstageError({ code: 'bad-format', message: `${this.path}: audioChannelFormat ${item.channelId} (audioObject ${item.objectId}) is neither in the file nor a common definition`, path: this.path });
-      }
-      return new ItemState(item, cursor, fixed, fn, this.sampleRate, this.path);
+    const sources = this.feed.open(this.unrendered);
+    this.states = this.feed.items.map((item, k) => {
+      const src = sources[k]!;
+      const cursor = 'next' in src ? src : null;
+      const fixed = 'next' in src ? null : src;
+      return new ItemState(item, cursor, fixed, this.gainsFor(item), this.sampleRate, this.path);
     });
     if (frame > 0) {
       // walk the metadata up to the start over silence (the outputs are cleared before each block)
@@ -338,7 +396,7 @@ export class AdmRenderer {
   }
 
   close(): void {
-    closeSync(this.fd);
+    this.feed.close();
   }
 }
 
