@@ -828,6 +828,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       if (id) essence.add(id);
     }
     const ctx: Ctx = { file, mobs: content.keyedSet(PID.Mobs), essence, media: new Map(), warnings: [...file.cfb.warnings], warned: new Set() };
+    const writer = aafWriter(header);
     if (![...ctx.mobs.values()].some((m) => m.isA('CompositionMob')) && options.composition === undefined) {
       // an AAF of master clips only (a bin, pyaaf2's empty.aaf) is a session with no timeline
       return {
@@ -843,6 +844,7 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
         markers: [],
         warnings: [...ctx.warnings, 'no audio tracks: the AAF holds no composition (CompositionMob), only clips; frame rate 25 assumed'],
         frameRateAssumed: true,
+        ...(writer ? { writer } : {}),
       };
     }
     const comp = chooseComposition(ctx, options, filePath);
@@ -931,10 +933,23 @@ export function readAafSession(filePath: string, options: ReadOptions): Session 
       markers: readMarkers(ctx, comp),
       warnings: ctx.warnings,
       ...(tc || firstPictureRate ? {} : { frameRateAssumed: true }),
+      ...(writer ? { writer } : {}),
     };
   } finally {
     file.close();
   }
+}
+
+/** The application that last wrote the file: the Header's newest Identification (product and version). */
+function aafWriter(header: AafObject): string | undefined {
+  const ids = header.vector(PID.IdentificationList);
+  const last = ids[ids.length - 1];
+  if (!last) return undefined;
+  const clean = (w: string | null) => (w ?? '').replace(/\0+$/, '').trim();
+  const product = clean(last.string(PID.ProductName)) || clean(last.string(PID.CompanyName));
+  // Media Composer and Resolve write "Unknown version" here (their version is in ProductVersion's fields)
+  const version = clean(last.string(PID.ProductVersionString)).replace(/^unknown version$/i, '');
+  return product ? (version ? `${product} ${version}` : product) : undefined;
 }
 
 function mostCommon(values: number[]): number {

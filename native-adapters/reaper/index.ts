@@ -148,6 +148,9 @@ export function rppToSession(text: string, filePath: string): Session {
 
   const versionTokens = tokenize(root.head.text, { path: filePath, line: root.head.line });
   if (versionTokens.length < 2) warnings.push('REAPER_PROJECT line carries no version');
+  // <REAPER_PROJECT 0.1 "7.51/linux64" 1735689600>: the quoted token is the version that saved it
+  const saved = versionTokens.find((t) => /^\d+\.\d+.*\//.test(t)) ?? versionTokens.find((t, i) => i > 0 && /^\d+\.\d+[a-z+]*$/i.test(t) && t !== '0.1');
+  const writer = saved ? `REAPER ${saved}` : undefined;
 
   return {
     format: 'rpp',
@@ -162,6 +165,7 @@ export function rppToSession(text: string, filePath: string): Session {
     markers,
     warnings,
     ...(rateKnown ? {} : { frameRateAssumed: true }),
+    ...(writer ? { writer } : {}),
   };
 }
 

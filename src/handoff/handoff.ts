@@ -28,6 +28,8 @@ export interface HandoffRun {
   notes: string[];
   /** The spec checked, when one was given. */
   spec: { id: string; name: string; version: string } | null;
+  /** The application that wrote the session, when the file says (AAF Identification, REAPER's version line). */
+  writer: string | null;
 }
 
 /** Clip gain beyond this (either way) is a warning: clip/extreme-gain. */
@@ -261,7 +263,7 @@ export async function handoff(session: Session, options: HandoffOptions = {}): P
     problems,
     verdict: problems.some((p) => p.severity === 'error') ? 'not-ready' : 'ready',
   };
-  return { result, premix: run, notes, spec: spec ? { id: spec.id, name: spec.name, version: spec.version } : null };
+  return { result, premix: run, notes, spec: spec ? { id: spec.id, name: spec.name, version: spec.version } : null, writer: session.writer ?? null };
 }
 
 function medianOf(values: number[]): number | null {

@@ -71,7 +71,7 @@ svg{background:#fafafa;border:1px solid #ddd;display:block}rect{stroke:#fff;stro
 footer{color:#888;font-size:12px;margin-top:2em}</style></head><body>
 <h1>Handoff: ${esc(s.name)} <small>${esc(s.format)}</small></h1>
 <p><span class="verdict ${r.verdict}">${r.verdict === 'ready' ? 'READY' : 'NOT READY'}</span> ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}, ${r.problems.length - errors - warnings} info</p>
-<dl><dt>Sample rate</dt><dd>${s.sampleRate} Hz</dd><dt>Frame rate</dt><dd>${esc(fpsText(s))} (${s.frameRate.num}/${s.frameRate.den})</dd><dt>Start</dt><dd>${esc(s.startTimecode)}</dd><dt>Length</dt><dd>${s.durationSeconds.toFixed(3)} s</dd>
+<dl>${run.writer ? `<dt>Written by</dt><dd>${esc(run.writer)}</dd>` : ''}<dt>Sample rate</dt><dd>${s.sampleRate} Hz</dd><dt>Frame rate</dt><dd>${esc(fpsText(s))} (${s.frameRate.num}/${s.frameRate.den})</dd><dt>Start</dt><dd>${esc(s.startTimecode)}</dd><dt>Length</dt><dd>${s.durationSeconds.toFixed(3)} s</dd>
 <dt>Package</dt><dd>${r.tracks.length} tracks, ${r.media.length} media files, ${r.markers.length} markers, ${r.scenes.length} scenes</dd>${run.spec ? `<dt>Spec</dt><dd>${esc(run.spec.name)} (${esc(run.spec.id)}, ${esc(run.spec.version)})</dd>` : ''}</dl>
 ${r.brief !== null ? `<h2>Creative brief</h2><div class="brief">${markdownToHtml(r.brief)}</div>` : ''}
 <h2>Problems</h2>${r.problems.length === 0 ? '<p>None.</p>' : `<table><tr><th>severity</th><th>code</th><th>timecode</th><th>track</th><th>clip</th><th>media</th><th>problem</th></tr>${problems}</table>`}

@@ -14,7 +14,7 @@ export function renderHandoffText(run: HandoffRun): string {
   const lines: string[] = [];
   const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const notOk = r.media.filter((m) => m.status !== 'ok');
-  lines.push(`${s.name} (${s.format}), ${s.sampleRate} Hz, ${fpsText(s)}, start ${s.startTimecode}, ${s.durationSeconds.toFixed(3)} s`);
+  lines.push(`${s.name} (${s.format}${run.writer ? `, written by ${run.writer}` : ''}), ${s.sampleRate} Hz, ${fpsText(s)}, start ${s.startTimecode}, ${s.durationSeconds.toFixed(3)} s`);
   lines.push(
     `${count(r.tracks.length, 'track')}, ${count(r.groups.length, 'group')}, ${count(r.media.length, 'media file')} (${notOk.length} not ok), ${count(r.markers.length, 'marker')}, ${count(r.scenes.length, 'scene')}${r.brief !== null ? ', brief attached' : ''}${run.spec ? `, spec ${run.spec.id}` : ''}`,
   );

@@ -92,6 +92,8 @@ export interface Session {
   warnings: string[];
   /** The file does not state its frame rate: `frameRate` was assumed (a warning says how). */
   frameRateAssumed?: boolean;
+  /** The application that wrote the file, when the file says (AAF Identification, the REAPER_PROJECT line). */
+  writer?: string;
 }
 
 export interface ReadOptions {

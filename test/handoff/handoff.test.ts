@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { readSession } from '../../native-adapters/index.js';
 import { handoff } from '../../src/handoff/handoff.js';
+import { renderHandoffText } from '../../src/report/handoff-text.js';
 import { PROBLEM_CODES, type HandoffProblem, type HandoffResult } from '../../src/handoff/types.js';
 import { premix } from '../../src/render/premix.js';
 import { loadSpec } from '../../src/specs/loader.js';
@@ -51,6 +52,9 @@ describe.each([
     expect(renders.count - before).toBe(1);
     const r = run.result;
     expect(r.session).toMatchObject({ format, sampleRate: 48000, frameRate: { num: 25, den: 1 }, dropFrame: false, startTimecode: '01:00:00:00', durationSeconds: 30 });
+    // the writer when the file says (REAPER's version line); FCPXML does not name its application
+    expect(run.writer).toBe(format === 'rpp' ? 'REAPER 7.51/linux64' : null);
+    expect(renderHandoffText(run).split('\n')[0]).toContain(format === 'rpp' ? '(rpp, written by REAPER 7.51/linux64)' : '(fcpxml)');
     const mediaId = (file: string) => r.media.find((m) => m.name.replace(/\.wav$/, '') === file.replace(/\.wav$/, ''))!.id;
 
     expect(only(r, 'media/missing')).toMatchObject({ severity: 'error', track: names.fx, clip: 'gone.wav', media: mediaId('gone.wav'), startTimecode: '01:00:05:00' });
