@@ -92,7 +92,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
       const labels = admTrackLabels(report);
-      const scope = admLoudnessScope(report);
+      const scope = admLoudnessScope(report, { rendered: renders !== null });
       if (labels) {
         source.header.format.channelLabels = labels;
         source.header.format.labelSource = 'adm';
