@@ -196,7 +196,15 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   const sampleRateHz = srText ? Number(srText.value) : 48000;
   if (srText && (!Number.isFinite(sampleRateHz) || sampleRateHz < MIN_SAMPLE_RATE || sampleRateHz > MAX_SAMPLE_RATE)) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}' (expected ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz)`);
   // every dialect states the frame rate (spelled either way); without it no timecode in the file can be read
-  const tcFormat = header.get('TIMECODEFORMAT');
+  let tcFormat = header.get('TIMECODEFORMAT');
+  // a header cut down to its name (hand-trimmed test exports) over feet+frames times needs no frame
+  // rate to place them (feet+frames count 24 fps film): assume 24 fps and say so. A timecode cell
+  // without the rate cannot be read, and a file with no times at all is truncated: both stay refusals.
+  const rest = !tcFormat ? lines.slice(i) : [];
+  if (!tcFormat && rest.some((l) => /\t\s*-?\d+\+\d{1,2}(\.\d+)?\s*(\t|$)/.test(l)) && !rest.some((l) => /(^|\t)\s*\d{1,2}:\d{2}:\d{2}[:;.]\d{2}/.test(l))) {
+    missing('TIMECODE FORMAT', '24 fps (no time in the file is timecode, so none depends on it)');
+    tcFormat = { value: '24 Frame', line: i + 1 };
+  }
   if (!tcFormat) {
     throw new DubstageError({
       code: 'bad-session',

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSession } from '../../../native-adapters/index.js';
+import { toSeconds } from '../../../src/session/time.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'dubstage-pt-dialects-'));
 const T = '\t';
@@ -69,5 +70,37 @@ describe('Pro Tools 7-10: one clip list for online and offline', () => {
     expect(ref.name).toBe(' VO Live 5 RUW.wav.new.01_01.wav');
     // the file is the one the files list holds, not a second entry made from a trimmed name
     expect(s.media.filter((m) => m.name.includes('01_01.wav'))).toHaveLength(1);
+  });
+});
+
+// the shape of agent-orange's test exports (Pro Tools 6-7, 2006): the header cut down to its
+// SESSION NAME line, times in feet+frames with a TIMESTAMP column, CR line ends
+describe('a header with no TIMECODE FORMAT line', () => {
+  const trimmed = (times: [string, string, string][]) =>
+    [
+      `SESSION NAME:${T}SHADING TEST`,
+      '',
+      'T R A C K  L I S T I N G',
+      `TRACK NAME:${T}Shading Test `,
+      `USER DELAY:${T}0 Samples`,
+      `CHANNEL${T}EVENT${T}REGION NAME${T}START TIME${T}END TIME${T}DURATION${T}TIMESTAMP`,
+      ...times.map(([s, e, d], k) => `1${T}${k + 1}${T}Cue ${k + 1}${T}${s}${T}${e}${T}${d}${T} 5400+00.00`),
+      '',
+    ].join('\r');
+
+  it('reads feet+frames times (24 fps film, 16 frames a foot) and warns of each missing fact', async () => {
+    const p = path.join(dir, 'feet-only.txt');
+    writeFileSync(p, trimmed([['    9+00.00', '    9+01.00', '    0+01.00'], ['   72+05.00', '   74+13.00', '    2+08.00'], ['100+12.00', '112+15.00', '12+03.00']]));
+    const s = await readSession(p);
+    const clips = s.tracks[0]!.clips;
+    expect(clips.map((c) => toSeconds(c.start))).toEqual([(9 * 16) / 24, (72 * 16 + 5) / 24, (100 * 16 + 12) / 24]);
+    expect(clips.map((c) => toSeconds(c.duration))).toEqual([1 / 24, (2 * 16 + 8) / 24, (12 * 16 + 3) / 24]);
+    for (const key of ['SAMPLE RATE', 'TIMECODE FORMAT', 'SESSION START TIMECODE']) expect(s.warnings.some((w) => w.includes(`no '${key}:' line`))).toBe(true);
+  });
+
+  it('still refuses when a time is timecode, which cannot be read without the rate', async () => {
+    const p = path.join(dir, 'tc-no-rate.txt');
+    writeFileSync(p, trimmed([['01:00:00:00', '01:00:01:00', '00:00:01:00']]));
+    await expect(readSession(p)).rejects.toMatchObject({ code: 'bad-session', message: expect.stringMatching(/no 'TIMECODE FORMAT:' line.*cannot be read/) });
   });
 });
