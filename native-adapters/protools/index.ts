@@ -367,6 +367,34 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
     return fileBaseNames.get(clipName) ?? fileBaseNames.get(stripChannelSuffix(clipName)) ?? null;
   };
 
+  // ---- rendered fades (Pro Tools 5-9) ----
+  // Before clip-based fades, Pro Tools rendered each fade to a file in the session's 'Fade Files' folder
+  // and listed it on the track as a region of its own ('Fade 1', 'Fade yA1wzdWewffaaaGk'), trimmed
+  // neighbours touching it. Such a region is known by structure, not by its name: the session has that
+  // folder, lists its regions, and this region is not among them (its file, when named, is in that folder).
+  const fadeFolder = (ref: MediaRef) => /(^|[\\/:])Fade Files[\\/:][^\\/:]*$/i.test(ref.path ?? "");
+  const hasFadeFiles = media.some(fadeFolder);
+  const isRenderedFadeRow = (r: ClipRow): boolean => {
+    if (!hasFadeFiles || clipToFile.size === 0) return false;
+    if (clipToFile.has(r.name.trim())) return false;
+    const ref = fileBaseNames.get(r.name) ?? null;
+    return ref === null || fadeFolder(ref);
+  };
+  /** Kind of each rendered-fade region on a lane, from the clips it touches (both: a crossfade). */
+  const renderedFades = (clips: Clip[], rowsOf: Map<Clip, ClipRow[]>): Map<Clip, FadePieceKind> => {
+    const out = new Map<Clip, FadePieceKind>();
+    const candidates = clips.filter((c) => rowsOf.has(c) && rowsOf.get(c)!.every(isRenderedFadeRow));
+    if (candidates.length === 0) return out;
+    const others = clips.filter((c) => !candidates.includes(c));
+    const endOf = (c: Clip) => addTime(c.start, c.duration);
+    for (const f of candidates) {
+      const before = others.some((c) => compareTime(endOf(c), f.start) === 0);
+      const after = others.some((c) => compareTime(c.start, endOf(f)) === 0);
+      if (before || after) out.set(f, before && after ? 'cross' : after ? 'in' : 'out');
+    }
+    return out;
+  };
+
   // ---- tracks ----
   const tracks: Track[] = [];
   for (const b of blocks) {
@@ -380,6 +408,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       list.push(row);
     }
     const clips: Clip[] = [];
+    const rowsOf = new Map<Clip, ClipRow[]>();
     for (const [event, rows] of byEvent) {
       rows.sort((a, c) => a.channel - c.channel);
       const first = rows[0]!;
@@ -396,6 +425,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       const name = rows.length > 1 && bases.size === 1 ? [...bases][0]! : first.name;
       const ref = fadeKind(first.name) ? null : mediaForClip(first.name);
       const use = clipToFile.get(first.name.trim());
+      const clipRows = rows;
       clips.push({
         name,
         start,
@@ -413,8 +443,10 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         fadeOutSeconds: 0,
         muted: rows.every((r) => r.muted),
       });
+      rowsOf.set(clips[clips.length - 1]!, clipRows);
     }
-    const folded = foldFadePieces(clips, (c) => fadeKind(c.name), warnings, `track '${b.name}'`);
+    const rendered = renderedFades(clips, rowsOf);
+    const folded = foldFadePieces(clips, (c) => fadeKind(c.name) ?? rendered.get(c) ?? null, warnings, `track '${b.name}'`);
     const state = b.state.split(/\s+/);
     const track: Track = { name: b.name, channels: channelCount, clips: folded };
     if (state.includes('Muted') || state.includes('Inactive')) track.muted = true;
