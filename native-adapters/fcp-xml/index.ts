@@ -250,7 +250,9 @@ function readTracks(trackNodes: XmlNode[], ctx: Ctx): Track[] {
     const channels = group.length > 1 ? group.length : channelsOfTrackType(first);
     const name = first.attrs['MZ.TrackName'] || textAt(first, 'name') || `A${out.length + 1}`;
     const enabled = (textAt(first, 'enabled') ?? 'TRUE').toUpperCase() !== 'FALSE';
-    const clips = readTrackItems(first, ctx, name, group.length === 1);
+    // a Premiere stereo or 5.1 track is one track of several channels: its clips play source channels 1..n
+    // (trackindex there numbers the file's audio tracks, not a channel), so only a mono track's clip plays one channel
+    const clips = readTrackItems(first, ctx, name, group.length === 1 && channels === 1);
     // the other channels' pieces are the same edit events; one that reaches further widens the event
     // (coverage is never lost), one with no counterpart on the first channel is kept as its own clip
     for (const other of group.slice(1)) {

@@ -196,7 +196,15 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
   const sampleRateHz = srText ? Number(srText.value) : 48000;
   if (srText && (!Number.isFinite(sampleRateHz) || sampleRateHz < MIN_SAMPLE_RATE || sampleRateHz > MAX_SAMPLE_RATE)) throw sessionLineError(filePath, srText.line, `bad sample rate '${srText.value}' (expected ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE} Hz)`);
   // every dialect states the frame rate (spelled either way); without it no timecode in the file can be read
-  const tcFormat = header.get('TIMECODEFORMAT');
+  let tcFormat = header.get('TIMECODEFORMAT');
+  // a header cut down to its name (hand-trimmed test exports) over feet+frames times needs no frame
+  // rate to place them (feet+frames count 24 fps film): assume 24 fps and say so. A timecode cell
+  // without the rate cannot be read, and a file with no times at all is truncated: both stay refusals.
+  const rest = !tcFormat ? lines.slice(i) : [];
+  if (!tcFormat && rest.some((l) => /\t\s*-?\d+\+\d{1,2}(\.\d+)?\s*(\t|$)/.test(l)) && !rest.some((l) => /(^|\t)\s*\d{1,2}:\d{2}:\d{2}[:;.]\d{2}/.test(l))) {
+    missing('TIMECODE FORMAT', '24 fps (no time in the file is timecode, so none depends on it)');
+    tcFormat = { value: '24 Frame', line: i + 1 };
+  }
   if (!tcFormat) {
     throw new DubstageError({
       code: 'bad-session',
@@ -359,6 +367,34 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
     return fileBaseNames.get(clipName) ?? fileBaseNames.get(stripChannelSuffix(clipName)) ?? null;
   };
 
+  // ---- rendered fades (Pro Tools 5-9) ----
+  // Before clip-based fades, Pro Tools rendered each fade to a file in the session's 'Fade Files' folder
+  // and listed it on the track as a region of its own ('Fade 1', 'Fade yA1wzdWewffaaaGk'), trimmed
+  // neighbours touching it. Such a region is known by structure, not by its name: the session has that
+  // folder, lists its regions, and this region is not among them (its file, when named, is in that folder).
+  const fadeFolder = (ref: MediaRef) => /(^|[\\/:])Fade Files[\\/:][^\\/:]*$/i.test(ref.path ?? "");
+  const hasFadeFiles = media.some(fadeFolder);
+  const isRenderedFadeRow = (r: ClipRow): boolean => {
+    if (!hasFadeFiles || clipToFile.size === 0) return false;
+    if (clipToFile.has(r.name.trim())) return false;
+    const ref = fileBaseNames.get(r.name) ?? null;
+    return ref === null || fadeFolder(ref);
+  };
+  /** Kind of each rendered-fade region on a lane, from the clips it touches (both: a crossfade). */
+  const renderedFades = (clips: Clip[], rowsOf: Map<Clip, ClipRow[]>): Map<Clip, FadePieceKind> => {
+    const out = new Map<Clip, FadePieceKind>();
+    const candidates = clips.filter((c) => rowsOf.has(c) && rowsOf.get(c)!.every(isRenderedFadeRow));
+    if (candidates.length === 0) return out;
+    const others = clips.filter((c) => !candidates.includes(c));
+    const endOf = (c: Clip) => addTime(c.start, c.duration);
+    for (const f of candidates) {
+      const before = others.some((c) => compareTime(endOf(c), f.start) === 0);
+      const after = others.some((c) => compareTime(c.start, endOf(f)) === 0);
+      if (before || after) out.set(f, before && after ? 'cross' : after ? 'in' : 'out');
+    }
+    return out;
+  };
+
   // ---- tracks ----
   const tracks: Track[] = [];
   for (const b of blocks) {
@@ -372,6 +408,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       list.push(row);
     }
     const clips: Clip[] = [];
+    const rowsOf = new Map<Clip, ClipRow[]>();
     for (const [event, rows] of byEvent) {
       rows.sort((a, c) => a.channel - c.channel);
       const first = rows[0]!;
@@ -388,6 +425,7 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
       const name = rows.length > 1 && bases.size === 1 ? [...bases][0]! : first.name;
       const ref = fadeKind(first.name) ? null : mediaForClip(first.name);
       const use = clipToFile.get(first.name.trim());
+      const clipRows = rows;
       clips.push({
         name,
         start,
@@ -405,8 +443,10 @@ export async function readProTools(filePath: string, _options: ReadOptions): Pro
         fadeOutSeconds: 0,
         muted: rows.every((r) => r.muted),
       });
+      rowsOf.set(clips[clips.length - 1]!, clipRows);
     }
-    const folded = foldFadePieces(clips, (c) => fadeKind(c.name), warnings, `track '${b.name}'`);
+    const rendered = renderedFades(clips, rowsOf);
+    const folded = foldFadePieces(clips, (c) => fadeKind(c.name) ?? rendered.get(c) ?? null, warnings, `track '${b.name}'`);
     const state = b.state.split(/\s+/);
     const track: Track = { name: b.name, channels: channelCount, clips: folded };
     if (state.includes('Muted') || state.includes('Inactive')) track.muted = true;

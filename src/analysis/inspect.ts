@@ -103,7 +103,8 @@ function labelFromAdm(result: InspectResult, report: AdmReport): void {
   });
   result.channelLabels = labels;
   result.channelLabelSource = 'adm';
-  result.warnings = result.warnings.filter((w) => !w.startsWith('channel layout assumed'));
+  // both the count-based guess and its absence ('no channel layout known') are moot
+  result.warnings = result.warnings.filter((w) => !w.startsWith('channel layout assumed') && !w.startsWith('no channel layout known'));
   for (const o of report.otherDetails) {
     const where = o.tracks.length > 0 ? `tracks ${o.tracks.join(', ')}` : `${o.channels} tracks`;
     if (o.hoa) {

@@ -67,6 +67,11 @@ export interface MeasureOptions {
 const scope0 = (report: AdmReport): boolean => admLoudnessScope(report).indices.length > 0;
 
 /** Measure one input. Never throws for a bad file: the error is in the result. */
+/** The header's count-based layout guess (or its lack), moot once the ADM has labelled the tracks. */
+function isCountGuess(w: string): boolean {
+  return w.startsWith('channel layout assumed') || w.startsWith('no channel layout known');
+}
+
 export async function measureFile(input: AudioInput | string, options: MeasureOptions = {}): Promise<FileMeasurement> {
   const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
   const out: FileMeasurement = { path: inp.path, warnings: [] };
@@ -115,7 +120,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
       const labels = admTrackLabels(report);
-      const scope = admLoudnessScope(report);
+      const scope = admLoudnessScope(report, { rendered: renders !== null });
       if (labels) {
         source.header.format.channelLabels = labels;
         source.header.format.labelSource = 'adm';
@@ -125,7 +130,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       }
       out.warnings.push(`ADM: ${scope.note}`);
       // the count-based guess is moot once the ADM has spoken
-      source.header.warnings = source.header.warnings.filter((w) => !w.startsWith('channel layout assumed'));
+      source.header.warnings = source.header.warnings.filter((w) => !isCountGuess(w));
       if (scope.indices.length === 0) {
         if (renders) await renders.measureAlone(source);
         const f = source.header.format;

@@ -153,10 +153,13 @@ function safeDecode(s: string): string {
 /**
  * A classic Mac (HFS) path as Pro Tools writes it, `Macintosh HD:Users:me:Audio Files:` → a POSIX
  * path under /Volumes (`/Volumes/Macintosh HD/Users/me/Audio Files/`), which is also valid for the
- * startup disk on macOS. A trailing ':' marks a folder. Text with no ':' or already POSIX is returned as is.
+ * startup disk on macOS. A trailing ':' marks a folder. Text with no ':' or already POSIX is returned as is;
+ * a Windows path (drive letter or UNC) keeps its drive with '/' separators (`G:/Session/Audio Files/`).
  */
 export function filePathFromHfs(hfs: string): string {
   const t = hfs.trim();
+  // Pro Tools on Windows writes Windows paths ('G:\\Session\\Fade Files\\'): a drive letter, not an HFS volume
+  if (/^[A-Za-z]:[\\/]/.test(t) || t.startsWith('\\\\')) return t.replace(/\\/g, '/');
   if (!t.includes(':') || t.startsWith('/')) return t;
   const folder = t.endsWith(':');
   const parts = t.split(':').filter((p, i, all) => !(p === '' && i === all.length - 1));

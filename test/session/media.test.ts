@@ -97,5 +97,9 @@ describe('filePathFromUrl', () => {
     expect(filePathFromHfs('Macintosh HD:Users:user:Audio Files:')).toBe('/Volumes/Macintosh HD/Users/user/Audio Files/');
     expect(filePathFromHfs('Media:Show:x.wav')).toBe('/Volumes/Media/Show/x.wav');
     expect(filePathFromHfs('x.wav')).toBe('x.wav');
+    // Pro Tools on Windows writes Windows locations: a drive letter is not an HFS volume
+    expect(filePathFromHfs('G:\\[PARK POST]\\Kassa 8-12-2007\\Fade Files\\')).toBe('G:/[PARK POST]/Kassa 8-12-2007/Fade Files/');
+    expect(filePathFromHfs('e:\\Economie 03-05-2012\\Audio Files\\')).toBe('e:/Economie 03-05-2012/Audio Files/');
+    expect(filePathFromHfs('\\\\server\\share\\Audio Files\\')).toBe('//server/share/Audio Files/');
   });
 });

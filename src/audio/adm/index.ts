@@ -573,8 +573,13 @@ export function admTrackLabels(report: AdmReport): ChannelLabel[] | null {
  * What a loudness measurement of an ADM master can honestly cover: the bed channels, with a note
  * that says the objects are not rendered (a renderer is later work), never a full-programme number.
  */
-export function admLoudnessScope(report: AdmReport): { indices: number[]; labels: ChannelLabel[]; note: string } {
+export function admLoudnessScope(report: AdmReport, opts: { rendered?: boolean } = {}): { indices: number[]; labels: ChannelLabel[]; note: string } {
   const { indices, labels } = admBedChannelIndices(report);
+  if (opts.rendered) {
+    // the programme is measured on BS.2127 renders: the file's own channels are only the bed's part of it
+    const bedPart = indices.length > 0 ? `the file's channels measured here are the bed's (${report.beds.map((b) => b.layout).join(' + ')}, ${indices.length} ch)` : 'no bed channels to measure directly';
+    return { indices, labels, note: `${bedPart}; the programme's loudness is that of its renders` };
+  }
   const layouts = report.beds.map((b) => b.layout).join(' + ') || 'no bed';
   const objects = report.objects === 1 ? '1 object' : `${report.objects} objects`;
   const hoa = report.otherDetails.filter((o) => o.hoa);

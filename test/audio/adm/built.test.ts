@@ -214,4 +214,18 @@ describe('admLoudnessScope', () => {
     const bedOnly = await read(admFile('scope-51.wav', { bed: { packId: 'AP_00010003', channelIds: BED_51.map((l) => AC[l]!) } }, { dbmd: true }));
     expect(admLoudnessScope(bedOnly).note).toBe('bed (5.1-smpte, 6 ch): the whole programme');
   });
+
+  // EAR Production Suite's jp_*.wav (one object, no bed) measured with renders: the note must not also
+  // say "not rendered yet, no programme loudness" next to the renders' loudness
+  it('when the programme is rendered, the note says the loudness is the renders\', never "not rendered yet"', async () => {
+    const objectsOnly = await read(admFile('scope-obj-r.wav', { objects: 1 }, { dbmd: true }));
+    const a = admLoudnessScope(objectsOnly, { rendered: true });
+    expect(a.indices).toEqual([]);
+    expect(a.note).toBe("no bed channels to measure directly; the programme's loudness is that of its renders");
+    const bedAndObjects = await read(admFile('scope-712-r.wav', { bed: { packId: 'AP_00010016', channelIds: BED_712.map((l) => AC[l]!) }, objects: 5 }, { dbmd: true }));
+    const b = admLoudnessScope(bedAndObjects, { rendered: true });
+    expect(b.indices).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(b.note).toBe("the file's channels measured here are the bed's (7.1.2-smpte, 10 ch); the programme's loudness is that of its renders");
+    expect(b.note).not.toMatch(/not rendered/);
+  });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectAny } from '../../../src/analysis/inspect.js';
+import { measureFile } from '../../../src/analysis/measure.js';
 import { admLoudnessScope, readAdm } from '../../../src/audio/adm/index.js';
 import { writeBw64 } from '../../helpers/bw64-writer.js';
 import { AC, buildAdm, encodeChna } from './build-adm.js';
@@ -72,5 +73,19 @@ ${[1, 2, 3, 4].map((i) => `<audioTrackUID UID="ATU_0000000${i}" sampleRate="4800
     const scope = admLoudnessScope(r);
     expect(scope.indices).toEqual([]);
     expect(scope.note).toMatch(/HOA order 1 .*not loudspeaker feeds: not loudness-weighted/);
+  });
+  // the shape of Pro Tools' ADM export (wavinfo's Test_ADM_ProTools.wav): a bed plus objects on a track
+  // count no layout has (14 there), so the header's count rule finds nothing; the ADM then labels the bed
+  it('a bed plus objects on an odd track count: the ADM labels it, no "no channel layout known" left over', async () => {
+    const built = buildAdm({ bed: { packId: 'AP_00010003', channelIds: ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'].map((c) => AC[c]!) }, objects: 7 });
+    const file = bwf('bed-objects-13.wav', built.xml, built.chna, 13);
+    const res = await inspectAny(file);
+    expect(res.channelLabelSource).toBe('adm');
+    expect(res.channelLabels).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs', 'Ch7', 'Ch8', 'Ch9', 'Ch10', 'Ch11', 'Ch12', 'Ch13']);
+    expect(res.warnings.filter((w) => /channel layout/.test(w))).toEqual([]);
+    const m = await measureFile(file);
+    expect(m.channels?.map((c) => c.label)).toEqual(['L', 'R', 'C', 'LFE', 'Ls', 'Rs']);
+    expect(m.warnings.filter((w) => /channel layout/.test(w))).toEqual([]);
+    expect(m.warnings.some((w) => /^ADM: bed only \(5\.1.*6 ch\): 7 objects not rendered/.test(w))).toBe(true);
   });
 });

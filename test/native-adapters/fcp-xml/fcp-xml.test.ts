@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fcpXmlAdapter, xmemlToSession } from '../../../native-adapters/fcp-xml/index.js';
 import { DubstageError } from '../../../src/errors.js';
+import { channelMediaFor } from '../../../src/session/channel-media.js';
 import { toSeconds } from '../../../src/session/time.js';
 import { samplesDir, otherCorpusFiles } from '../../helpers/corpus.js';
 
@@ -196,6 +197,23 @@ describe('fcp-xml adapter: files written by the test', () => {
       [1, 1],
       [1, 2],
     ]);
+  });
+
+  // the shape of auto-editor's Premiere export (xmeml v4): unexploded stereo tracks
+  // (premiereTrackType="Stereo", currentExplodedTrackIndex="0"), stereo clipitems whose sourcetrack
+  // trackindex 1 is the file's first audio track, not its first channel
+  it('a Premiere stereo track plays both channels of its clips, not the channel its trackindex numbers', () => {
+    const stereoTrack = (id: string, file: string) =>
+      `<track currentExplodedTrackIndex="0" premiereTrackType="Stereo">${clipitem({ id, name: 'out', start: 0, end: 70, inF: 13, outF: 83, file, ch: 1 }).replace('<clipitem ', '<clipitem premiereChannelType="stereo" ')}</track>`;
+    const s = xmemlToSession(xmeml(stereoTrack('s1', fileDef) + stereoTrack('s2', '<file id="file-1"/>')), '/x/stereo.xml');
+    expect(s.tracks.map((t) => t.channels)).toEqual([2, 2]);
+    for (const t of s.tracks) {
+      expect(t.clips[0]!.channel ?? null).toBeNull();
+      expect(channelMediaFor(t.clips[0]!, t.channels, new Map(s.media.map((m) => [m.id, m])))).toEqual([
+        { mediaId: 'file-1', channel: 1 },
+        { mediaId: 'file-1', channel: 2 },
+      ]);
+    }
   });
 
   it('drop-frame sequence timecode; a disabled track is muted; missing media is reported, not invented', () => {
