@@ -17,9 +17,15 @@ const loadedPlugins = new Set<string>();
 
 // The worker that forked this process is gone (killed, its machine down): stop now. Its job's lock runs out
 // and another worker takes the job up; carrying on here would only race that worker to the same report.
-if (typeof process.send === 'function') process.once('disconnect', () => process.exit(1));
+// The check runs after this module's imports have loaded (seconds on a loaded machine): a parent that died
+// meanwhile has already disconnected, and the event would never come.
+if (typeof process.send === 'function') {
+  process.once('disconnect', () => process.exit(1));
+  if (!process.connected) process.exit(1);
+}
 
 export default async function processDelivery(job: SandboxedJob<FarmJobData, IndexRow>): Promise<IndexRow> {
+  if (typeof process.send === 'function' && !process.connected) process.exit(1);
   const data = job.data;
   if (data?.schema !== 1) throw new UnrecoverableError(`job ${job.id}: job data schema ${String(data?.schema)} is not one this dubstage reads (1): submit and workers must run the same dubstage`);
   const fresh = (data.plugins ?? []).filter((url) => !loadedPlugins.has(url));

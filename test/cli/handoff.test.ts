@@ -64,7 +64,7 @@ describe('dubstage handoff', () => {
     const r = dubstage('handoff', rpp);
     expect(r.status).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('package (rpp), 48000 Hz, 25 fps, start 01:00:00:00, 30.000 s');
+    expect(lines[0]).toBe('package (rpp, written by REAPER 7.51/linux64), 48000 Hz, 25 fps, start 01:00:00:00, 30.000 s');
     expect(lines[1]).toBe('6 tracks, 4 groups, 8 media files (1 not ok), 3 markers, 3 scenes');
     expect(r.stdout).toMatch(/^DX\s+dialogue\s+1\s+3\s+-\d+\.\d\s+-\d+\.\d$/m);
     expect(r.stdout).toMatch(/^media missing\s+gone\.wav, 1 clip$/m);
