@@ -3,16 +3,15 @@
 import type { Command } from 'commander';
 import { fail } from './fail.js';
 import { guardOutputs, outputsOf } from './guard.js';
+import { readPremixOptions } from './premix.js';
 import { progressBar } from './progress.js';
 import { readSession } from '../../native-adapters/index.js';
 import { readBrief } from '../handoff/brief.js';
 import { handoff, type HandoffOptions } from '../handoff/handoff.js';
-import { parseGroupOption, type UserGroup } from '../render/groups.js';
 import { handoffHtml } from '../report/handoff-html.js';
 import { renderHandoffText } from '../report/handoff-text.js';
 import { writeWhole } from '../report/write.js';
 import type { ReadOptions } from '../session/model.js';
-import { parseFrameRate } from '../session/time.js';
 import { loadSpec } from '../specs/loader.js';
 
 interface HandoffCliOptions {
@@ -51,25 +50,7 @@ export function register(program: Command): void {
       const read: ReadOptions = { mediaDirs: opts.media };
       const options: HandoffOptions = {};
       try {
-        if (opts.fps !== undefined) {
-          try {
-            read.fps = parseFrameRate(opts.fps);
-          } catch {
-            throw new Error(`--fps '${opts.fps}' is not a frame rate (e.g. 24, 25, 29.97, 30000/1001)`);
-          }
-        }
-        if (opts.composition !== undefined) read.composition = opts.composition;
-        const groups: UserGroup[] = opts.group.map(parseGroupOption);
-        if (groups.length > 0) options.groups = groups;
-        if (opts.scenes !== undefined) {
-          if (opts.scenes !== 'markers' && opts.scenes !== 'regions') throw new Error(`--scenes '${opts.scenes}': expected markers or regions`);
-          options.scenes = opts.scenes;
-        }
-        if (opts.sceneTolerance !== undefined) {
-          const t = Number(opts.sceneTolerance);
-          if (!Number.isFinite(t) || t <= 0) throw new Error(`--scene-tolerance '${opts.sceneTolerance}': expected a positive number of LU`);
-          options.toleranceLu = t;
-        }
+        readPremixOptions(opts, read, options);
         if (opts.spec !== undefined) options.spec = loadSpec(opts.spec).spec;
         if (opts.brief !== undefined) options.brief = readBrief(opts.brief);
       } catch (err) {

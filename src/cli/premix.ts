@@ -50,25 +50,7 @@ export function register(program: Command): void {
       const read: ReadOptions = { mediaDirs: opts.media };
       const options: PremixOptions = {};
       try {
-        if (opts.fps !== undefined) {
-          try {
-            read.fps = parseFrameRate(opts.fps);
-          } catch {
-            throw new Error(`--fps '${opts.fps}' is not a frame rate (e.g. 24, 25, 29.97, 30000/1001)`);
-          }
-        }
-        if (opts.composition !== undefined) read.composition = opts.composition;
-        const groups: UserGroup[] = opts.group.map(parseGroupOption);
-        if (groups.length > 0) options.groups = groups;
-        if (opts.scenes !== undefined) {
-          if (opts.scenes !== 'markers' && opts.scenes !== 'regions') throw new Error(`--scenes '${opts.scenes}': expected markers or regions`);
-          options.scenes = opts.scenes;
-        }
-        if (opts.sceneTolerance !== undefined) {
-          const t = Number(opts.sceneTolerance);
-          if (!Number.isFinite(t) || t <= 0) throw new Error(`--scene-tolerance '${opts.sceneTolerance}': expected a positive number of LU`);
-          options.toleranceLu = t;
-        }
+        readPremixOptions(opts, read, options);
         if (opts.from !== undefined) options.from = opts.from;
         if (opts.to !== undefined) options.to = opts.to;
         if (opts.html) options.series = true;
@@ -93,4 +75,31 @@ export function register(program: Command): void {
         fail('premix', err, file);
       }
     });
+}
+
+/** The session and render options premix and handoff share (--fps, --composition, --group, --scenes, --scene-tolerance), checked. */
+export function readPremixOptions(
+  opts: { fps?: string; composition?: string; group: string[]; scenes?: string; sceneTolerance?: string },
+  read: ReadOptions,
+  options: Pick<PremixOptions, 'groups' | 'scenes' | 'toleranceLu'>,
+): void {
+  if (opts.fps !== undefined) {
+    try {
+      read.fps = parseFrameRate(opts.fps);
+    } catch {
+      throw new Error(`--fps '${opts.fps}' is not a frame rate (e.g. 24, 25, 29.97, 30000/1001)`);
+    }
+  }
+  if (opts.composition !== undefined) read.composition = opts.composition;
+  const groups: UserGroup[] = opts.group.map(parseGroupOption);
+  if (groups.length > 0) options.groups = groups;
+  if (opts.scenes !== undefined) {
+    if (opts.scenes !== 'markers' && opts.scenes !== 'regions') throw new Error(`--scenes '${opts.scenes}': expected markers or regions`);
+    options.scenes = opts.scenes;
+  }
+  if (opts.sceneTolerance !== undefined) {
+    const t = Number(opts.sceneTolerance);
+    if (!Number.isFinite(t) || t <= 0) throw new Error(`--scene-tolerance '${opts.sceneTolerance}': expected a positive number of LU`);
+    options.toleranceLu = t;
+  }
 }
