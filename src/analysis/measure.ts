@@ -22,6 +22,7 @@ import type { Rational } from '../session/time.js';
 import { formatSummary, type FileMeasurement, type FormatSummary } from './results.js';
 import { allMergeable, createAnalyzer, type AnalyzerNeed } from '../analyzers/index.js';
 import type { Analyzer, StreamInfo } from '../analyzers/types.js';
+import type { AdmMasterResult } from '../render/adm/parallel.js';
 
 export interface MeasureOptions {
   channels?: ChannelLabel[];
@@ -60,8 +61,44 @@ export interface MeasureOptions {
     measureAlone(source: AudioSource): Promise<void>;
     /** Analyzers of the renders that must ride the host's pass (speech on a render); the hook finishes them. */
     analyzers?(): Analyzer<unknown>[];
+    /** The layouts when the renders may be measured by a parallel pass (src/render/adm/parallel.ts), else null. */
+    parallelLayouts?(): string[] | null;
+    /** The parallel pass's results, in place of wrap / measureAlone. */
+    adopt?(result: AdmMasterResult): void;
   } | null;
 }
+
+type RenderHook = NonNullable<ReturnType<NonNullable<MeasureOptions['admRender']>>>;
+
+/** A master whose renders are measured on worker threads: what the split pass needs beside the options. */
+interface AdmSplit {
+  renders: RenderHook;
+  layouts: string[];
+  audioPath: string;
+  atmosPath: string | null;
+  bedTracks: number[];
+  bedLabels: ChannelLabel[];
+  threads: number;
+}
+
+/**
+ * Threads for an ADM / DAMF master's split pass (src/render/adm/parallel.ts), or 0 for the single pass:
+ * the renders must allow it (none written, no speech on them), the pass must be the whole file with
+ * mergeable analyzers and no caller hooks into the stream, the audio plain PCM, long enough to pay back.
+ */
+function admSplitThreads(options: MeasureOptions, renders: RenderHook, header: AudioSource['header']): number {
+  const threads = options.threads ?? defaultThreads();
+  if (threads < 2 || !renders.adopt || !renders.parallelLayouts?.()) return 0;
+  if (options.analyzers || options.onAnalyzers || options.onLoudness || options.onStep || options.checksums || options.channels) return 0;
+  if (options.from !== undefined || options.to !== undefined || options.fromSeconds !== undefined || options.toSeconds !== undefined) return 0;
+  if (!allMergeable(options.plan ?? [])) return 0;
+  const f = header.format;
+  if (header.codec === 'flac' || header.codec === 'mp3' || header.codec === 'ogg' || f.container === 'imf') return 0;
+  return f.frames >= ADM_SPLIT_MIN_SECONDS * f.sampleRate ? threads : 0;
+}
+
+/** Below this a worker's start-up (modules, the master's metadata) costs more than the split saves. */
+const ADM_SPLIT_MIN_SECONDS = 10;
 
 /** True when the ADM has bed channels to measure (the renders then ride the bed's pass). */
 const scope0 = (report: AdmReport): boolean => admLoudnessScope(report).indices.length > 0;
@@ -83,13 +120,17 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     const damf = !inp.files && /\.atmos$/i.test(inp.path) && !isEmbeddedPath(inp.path) ? await readDolbyAtmos(inp.path) : null;
     source = damf ? await openAudio({ path: damf.files.audio }, openOptions) : isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
+    let split: AdmSplit | null = null;
     let renderAnalyzers: Analyzer<unknown>[] = [];
     let fileFormat: FormatSummary | null = null;
     if (damf) {
       admMaster = true;
       const renders = options.admRender?.(damf) ?? null;
       const bed = damf.bedDetails.flatMap((b) => b.channels).filter((c) => c.track <= source!.header.format.channels);
-      if (renders && bed.length > 0) {
+      const threads = renders ? admSplitThreads(options, renders, source.header) : 0;
+      if (renders && threads > 0) {
+        split = { renders, layouts: renders.parallelLayouts!()!, audioPath: damf.files.audio, atmosPath: inp.path, bedTracks: bed.map((c) => c.track - 1), bedLabels: bed.map((c) => c.label), threads };
+      } else if (renders && bed.length > 0) {
         source = renders.wrap(source);
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
@@ -99,7 +140,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         `Dolby Atmos master set: ${bed.length > 0 ? `the bed (${damf.beds.map((b) => b.layout).join(' + ')}) is measured alone` : 'no bed'}; ${damf.objects} object(s) ${renders ? 'in the renders only' : 'not measured (no render asked)'}`,
       );
       if (bed.length === 0) {
-        if (renders) await renders.measureAlone(source);
+        if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options);
+        else if (renders) await renders.measureAlone(source);
         out.format = formatSummary(source.header.format);
         out.channelLabelSource = 'adm';
         out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
@@ -115,12 +157,16 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       admMaster = true;
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
-      if (renders && scope0(report)) {
+      const labels = admTrackLabels(report);
+      const scope = admLoudnessScope(report, { rendered: renders !== null });
+      const threads = renders ? admSplitThreads(options, renders, source.header) : 0;
+      if (renders && threads > 0) {
+        const bedTracks = labels ? labels.map((_, i) => i) : scope.indices;
+        split = { renders, layouts: renders.parallelLayouts!()!, audioPath: inp.path, atmosPath: null, bedTracks, bedLabels: labels ?? scope.labels, threads };
+      } else if (renders && scope0(report)) {
         source = renders.wrap(source);
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
-      const labels = admTrackLabels(report);
-      const scope = admLoudnessScope(report, { rendered: renders !== null });
       if (labels) {
         source.header.format.channelLabels = labels;
         source.header.format.labelSource = 'adm';
@@ -132,7 +178,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // the count-based guess is moot once the ADM has spoken
       source.header.warnings = source.header.warnings.filter((w) => !isCountGuess(w));
       if (scope.indices.length === 0) {
-        if (renders) await renders.measureAlone(source);
+        if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options);
+        else if (renders) await renders.measureAlone(source);
         const f = source.header.format;
         out.format = formatSummary(f);
         out.channelLabelSource = 'adm';
@@ -177,7 +224,16 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       h.codec !== 'flac' && h.codec !== 'mp3' && h.codec !== 'ogg' &&
       to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
     let r: LoudnessResult;
-    if (parallel) {
+    if (split) {
+      const merged = await measureSplit(split, f.sampleRate, f.frames, options);
+      const { truePeakWork: _w, ...rest } = merged.bed.loudness as LoudnessResult & { truePeakWork: unknown };
+      r = rest;
+      if (merged.nonFinite) out.nonFinite = merged.nonFinite;
+      if (plan.length > 0) {
+        out.analyzers = {};
+        for (const need of plan) out.analyzers[need.id] = merged.bed[need.id];
+      }
+    } else if (parallel) {
       // the workers open the file themselves
       source.close();
       source = null;
@@ -236,4 +292,19 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     source?.close();
   }
   return out;
+}
+
+/** The split pass of an ADM / DAMF master (bed analyzers and renders on worker threads); the hook adopts the renders. */
+async function measureSplit(split: AdmSplit, sampleRate: number, frames: number, options: MeasureOptions) {
+  const { measureAdmMaster } = await import('../render/adm/parallel.js');
+  const loudnessOptions = { series: options.series, dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip };
+  const analyzers: AnalyzerNeed[] = [{ id: 'loudness', options: loudnessOptions }, ...(options.plan ?? [])];
+  const merged = await measureAdmMaster(
+    { audioPath: split.audioPath, atmosPath: split.atmosPath, bedTracks: split.bedTracks, bedLabels: split.bedLabels, layouts: split.layouts, sampleRate, analyzers, ...(options.plugins ? { plugins: options.plugins } : {}) },
+    frames,
+    split.threads,
+    options.onProgress,
+  );
+  split.renders.adopt!(merged);
+  return merged;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AdmReport } from '../../audio/adm/index.js';
 import { parseChna } from '../../audio/adm/chna.js';
 import { readAudioHeader } from '../../audio/open.js';
-import type { AudioSource } from '../../audio/types.js';
+import type { AudioHeader, AudioSource } from '../../audio/types.js';
 import { WavWriter } from '../../audio/writer.js';
 import { LoudnessAnalyzer } from '../../analyzers/loudness.js';
 import { runAnalyzers } from '../../analysis/host.js';
@@ -25,6 +25,7 @@ import { admFeed, AdmRenderer, planRender, type RenderFeed } from './renderer.js
 import { damfFeed } from './damf.js';
 import type { DolbyAtmosReport } from '../../audio/dolby-atmos/index.js';
 import { readDbmd, type DbmdSummary } from './dbmd.js';
+import type { AdmMasterResult } from './parallel.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 export const RENDER_METHOD = 'ITU-R BS.2127 render by dubstage (EBU ADM renderer rules), not Dolby\'s renderer: no trims, downmix settings or limiter applied';
@@ -70,6 +71,32 @@ function chunkBytes(file: string, offset: number, size: number): Uint8Array {
   }
 }
 
+/** What a render of this master needs: fresh feeds (one per pass or seek), the objects it skips, the dbmd. */
+export function renderSetup(
+  damf: DolbyAtmosReport | null,
+  header: AudioHeader,
+): { makeFeed: () => RenderFeed; skipped: Array<{ objectId: string; type: string }>; dbmd: DbmdSummary | null } {
+  const file = header.path;
+  const fmt = header.format;
+  if (damf) {
+    // a Dolby Atmos master set: the CAF's channels, the .atmos.metadata's events
+    const probe = damfFeed(damf, fmt.sampleRate);
+    probe.close();
+    if (probe.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${damf.files.atmos}: the set has no bed channels or objects to render`, path: damf.files.atmos });
+    return { makeFeed: () => damfFeed(damf, fmt.sampleRate), skipped: [], dbmd: null };
+  }
+  const axml = header.chunks.find((c) => c.id === 'axml');
+  if (!axml) throw new DubstageError({ code: 'bad-format', message: `${file}: no axml chunk to render from`, path: file });
+  const chnaChunk = header.chunks.find((c) => c.id === 'chna');
+  const chna = chnaChunk ? parseChna(chunkBytes(file, chnaChunk.dataOffset, chnaChunk.size), file, chnaChunk.offset) : null;
+  const dbmdChunk = header.chunks.find((c) => c.id === 'dbmd');
+  const dbmd = dbmdChunk ? readDbmd(chunkBytes(file, dbmdChunk.dataOffset, dbmdChunk.size)) : null;
+  const scan = scanAdm(file, axml.dataOffset, axml.size);
+  const plan = planRender(scan, chna, fmt.channels);
+  if (plan.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${file}: the ADM has no DirectSpeakers or Objects tracks to render`, path: file });
+  return { makeFeed: () => admFeed(file, scan, plan), skipped: plan.skipped, dbmd };
+}
+
 /** One file's renders: made by the hook, read after the pass. */
 export class AdmRenderTap {
   private renderer: AdmRenderer | null = null;
@@ -82,6 +109,7 @@ export class AdmRenderTap {
   private speech: SpeechAnalyzer | null = null;
   private speechError: string | null = null;
   private lastFrames = 0;
+  private adopted: AdmMasterResult | null = null;
   readonly layouts: TargetLayout[];
   dbmd: DbmdSummary | null = null;
 
@@ -92,30 +120,28 @@ export class AdmRenderTap {
     }
   }
 
+  /** The layouts when this tap's work can be split across threads (no render written, no speech on it), else null. */
+  parallelLayouts(): string[] | null {
+    return this.request.writePath || this.request.speech ? null : this.layouts.map((l) => l.id);
+  }
+
+  /** Take the renders measured by a parallel pass (src/render/adm/parallel.ts) instead of wrapping a source. */
+  adopt(result: AdmMasterResult): void {
+    this.adopted = result;
+    this.skipped = result.skipped;
+    this.dbmd = result.dbmd;
+    if (result.renderError) this.error = result.renderError;
+  }
+
   /** Wrap the master's source (all tracks): reads pass through, each block is rendered and measured. */
   wrap(report: AdmReport | DolbyAtmosReport, source: AudioSource): AudioSource {
     const file = source.header.path;
     const fmt = source.header.format;
     try {
-      let makeFeed: () => RenderFeed;
-      if ('source' in report && report.source === 'damf') {
-        // a Dolby Atmos master set: the CAF's channels, the .atmos.metadata's events
-        const probe = damfFeed(report, fmt.sampleRate);
-        if (probe.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${report.files.atmos}: the set has no bed channels or objects to render`, path: report.files.atmos });
-        makeFeed = () => damfFeed(report, fmt.sampleRate);
-      } else {
-        const axml = source.header.chunks.find((c) => c.id === 'axml');
-        if (!axml) throw new DubstageError({ code: 'bad-format', message: `${file}: no axml chunk to render from`, path: file });
-        const chnaChunk = source.header.chunks.find((c) => c.id === 'chna');
-        const chna = chnaChunk ? parseChna(chunkBytes(file, chnaChunk.dataOffset, chnaChunk.size), file, chnaChunk.offset) : null;
-        const dbmdChunk = source.header.chunks.find((c) => c.id === 'dbmd');
-        if (dbmdChunk) this.dbmd = readDbmd(chunkBytes(file, dbmdChunk.dataOffset, dbmdChunk.size));
-        const scan = scanAdm(file, axml.dataOffset, axml.size);
-        const plan = planRender(scan, chna, fmt.channels);
-        this.skipped = plan.skipped;
-        if (plan.items.length === 0) throw new DubstageError({ code: 'bad-format', message: `${file}: the ADM has no DirectSpeakers or Objects tracks to render`, path: file });
-        makeFeed = () => admFeed(file, scan, plan);
-      }
+      const setup = renderSetup('source' in report && report.source === 'damf' ? report : null, source.header);
+      this.skipped = setup.skipped;
+      this.dbmd = setup.dbmd;
+      const makeFeed = setup.makeFeed;
       this.meters = this.layouts.map((l) => {
         const m = new LoudnessAnalyzer({});
         m.start({ sampleRate: fmt.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames: fmt.frames });
@@ -231,12 +257,13 @@ export class AdmRenderTap {
       this.writer.close();
       written = this.writeTmp ?? undefined;
     }
-    const notRendered = describeUnrendered(this.renderer?.unrendered ?? { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 }, this.skipped);
+    const unrendered = this.adopted?.unrendered ?? this.renderer?.unrendered ?? { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 };
+    const notRendered = describeUnrendered(unrendered, this.skipped);
     return this.layouts.map((l, i) => {
       const base: RenderMeasurement = { layout: l.id, method: RENDER_METHOD, loudness: null, notRendered };
       if (this.error) return { ...base, error: this.error };
-      const meter = this.meters[i]!;
-      const r = meter.finish().loudness;
+      const meter = this.meters[i];
+      const r = this.adopted ? this.adopted.renders![i]!.loudness : meter!.finish().loudness;
       const m: RenderMeasurement = {
         ...base,
         loudness: {
@@ -253,7 +280,7 @@ export class AdmRenderTap {
         if (this.speechError) m.warnings = [`speech detection on the ${l.id} render failed (${this.speechError}): no dialogue-gated figure`];
         else {
           this.speech.finish();
-          m.loudness!.dialogue = dialogueLoudness(meter.blockEnergies(), this.speech.activity(), { programmeLufs: r.integratedLufs });
+          m.loudness!.dialogue = dialogueLoudness(meter!.blockEnergies(), this.speech.activity(), { programmeLufs: r.integratedLufs });
         }
       }
       return m;
@@ -276,7 +303,13 @@ export function renderHook(request: (report: AdmReport | DolbyAtmosReport) => Re
       if (!r) return null;
       const t = new AdmRenderTap(r);
       tap = t;
-      return { wrap: (source) => t.wrap(report, source), measureAlone: (source) => t.measureAlone(report, source), analyzers: () => t.analyzers() };
+      return {
+        wrap: (source) => t.wrap(report, source),
+        measureAlone: (source) => t.measureAlone(report, source),
+        analyzers: () => t.analyzers(),
+        parallelLayouts: () => t.parallelLayouts(),
+        adopt: (result) => t.adopt(result),
+      };
     },
     attach: (m) => {
       const t = tap;

@@ -260,6 +260,16 @@ class ItemState {
     return this.segments.length + (this.cursor?.queued ?? 0);
   }
 
+  /** Drop what ends by `frame` without mixing: the state process() over silence up to `frame` leaves. */
+  skipTo(frame: number): void {
+    for (;;) {
+      if (this.segments.length === 0 && !this.pull()) return;
+      const s = this.segments[0]!;
+      if (s.first >= frame || s.last > frame) return;
+      this.segments.shift();
+    }
+  }
+
   /** Add this item's contribution to the mixer's outputs for frames [frame, frame + n); `offsets[l]` is layout l's first output. */
   process(input: Float32Array, frame: number, n: number, mixer: Mixer, offsets: number[]): void {
     const endFrame = frame + n;
@@ -372,14 +382,8 @@ export class AdmRenderer {
       const fixed = 'next' in src ? null : src;
       return new ItemState(item, cursor, fixed, this.gainsFor(item), this.sampleRate, this.path);
     });
-    if (frame > 0) {
-      // walk the metadata up to the start over silence (the outputs are cleared before each block)
-      const scratch = new Float32Array(this.maxFrames);
-      for (let f = 0; f < frame; f += this.maxFrames) {
-        const n = Math.min(this.maxFrames, frame - f);
-        for (const st of this.states) st.process(scratch, f, n, this.mixer, this.offsets);
-      }
-    }
+    // walk the metadata up to the start (a segment of a parallel pass starts deep in a long master)
+    if (frame > 0) for (const st of this.states) st.skipTo(frame);
     this.frame = frame;
   }
 

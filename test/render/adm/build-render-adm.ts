@@ -100,12 +100,12 @@ export function buildRenderAdm(spec: RenderAdmSpec): { xml: string; chna: Uint8A
 }
 
 /** Write the master: planar samples for its tracks, axml and chna after the data (as Dolby's tools do). */
-export function writeRenderAdm(path: string, spec: RenderAdmSpec, samples: Float32Array[]): void {
+export function writeRenderAdm(path: string, spec: RenderAdmSpec, samples: Float32Array[], opts: { float?: boolean } = {}): void {
   const built = buildRenderAdm(spec);
   writeBw64(path, {
     form: 'RIFF',
     sampleRate: 48000,
-    bitDepth: 24,
+    bitDepth: opts.float ? 32 : 24,
     channelCount: built.tracks,
     samples,
     after: [

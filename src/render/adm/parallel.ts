@@ -1,0 +1,248 @@
+/**
+ * An ADM master (or Dolby Atmos master set) measured with its renders on several threads: the file is
+ * split into time segments as for any other file (src/analysis/parallel.ts), and each worker reads every
+ * track of its segment, renders it (BS.2127, src/render/adm) and meters the bed and each render. A
+ * render at a frame depends on the metadata only, never on earlier audio, so a worker starts its
+ * renderer at its pre-roll (the metadata walked up to there) and renders exactly the samples the single
+ * pass renders; the meters' partials then merge to the single-pass figures (tested).
+ */
+import type { ChannelLabel } from '../../audio/channels.js';
+import { readDolbyAtmos } from '../../audio/dolby-atmos/index.js';
+import { openAudio } from '../../audio/open.js';
+import { analyzerDefinition, type AnalyzerNeed } from '../../analyzers/index.js';
+import { LoudnessSegmentAnalyzer, mergeLoudness, subBlockLength, type LoudnessPartial, type LoudnessResult } from '../../analyzers/loudness.js';
+import type { AudioBlock, StreamInfo } from '../../analyzers/types.js';
+import { WorkerPool, type TaskContext } from '../../analysis/pool.js';
+import { mergeNonFinite, NonFiniteScrubber, type NonFiniteReport } from '../../analysis/non-finite.js';
+import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
+import { targetLayout } from './layouts.js';
+import type { UnrenderedFeatures } from './metadata.js';
+import { AdmRenderer } from './renderer.js';
+import { renderSetup } from './measure-renders.js';
+import type { DbmdSummary } from './dbmd.js';
+
+/** Below this a worker's start-up (modules, the ADM's metadata) costs more than the split saves. */
+export const ADM_PARALLEL_MIN_SECONDS = 10;
+
+const BLOCK = 48000;
+
+export interface AdmMasterJob {
+  /** The audio to read: the ADM BWF, or a DAMF set's .atmos.audio. */
+  audioPath: string;
+  /** A DAMF set's .atmos (its metadata are the render's), else null. */
+  atmosPath: string | null;
+  /** File tracks (0-based) that are the bed the file's own loudness is measured on, and their labels (none: objects only). */
+  bedTracks: number[];
+  bedLabels: ChannelLabel[];
+  /** Render layouts by name ("5.1", "2.0"). */
+  layouts: string[];
+  sampleRate: number;
+  /** Mergeable analyzers of the bed (registry ids: loudness first). */
+  analyzers: AnalyzerNeed[];
+  plugins?: string[];
+}
+
+export interface AdmSegmentJob extends AdmMasterJob {
+  segmentStart: number;
+  segmentEnd: number;
+  preroll: number;
+  isLast: boolean;
+}
+
+interface AdmSegmentPartial {
+  bed: Record<string, unknown>;
+  nonFinite: NonFiniteReport | null;
+  renders: LoudnessPartial[] | null;
+  renderError: ErrorInfo | null;
+  unrendered: UnrenderedFeatures | null;
+  skipped: Array<{ objectId: string; type: string }>;
+  dbmd: DbmdSummary | null;
+}
+
+/** What the segments of one master give once merged. */
+export interface AdmMasterResult {
+  /** The bed analyzers' merged results by id (empty without a bed). */
+  bed: Record<string, unknown>;
+  nonFinite: NonFiniteReport | null;
+  /** Per layout, in the job's order; null when the render failed (renderError says why). */
+  renders: LoudnessResult[] | null;
+  renderError: ErrorInfo | null;
+  unrendered: UnrenderedFeatures;
+  skipped: Array<{ objectId: string; type: string }>;
+  dbmd: DbmdSummary | null;
+}
+
+function segmentsOf(id: string) {
+  const seg = analyzerDefinition(id)?.segments;
+  if (!seg) throw new DubstageError({ code: 'usage', message: `analyzer '${id}' does not merge across segments` });
+  return seg;
+}
+
+/** One segment in a worker: every track read, the bed metered, the renders made and metered. */
+export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promise<AdmSegmentPartial> {
+  const source = await openAudio({ path: job.audioPath });
+  try {
+    const fmt = source.header.format;
+    const frames = job.segmentEnd - job.segmentStart;
+    const bedStream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.bedTracks.length, channelLabels: job.bedLabels, frames };
+    const bed = job.bedTracks.length === 0 ? [] : job.analyzers.map((need) => {
+      const seg = segmentsOf(need.id);
+      const def = analyzerDefinition(need.id)!;
+      const analyzer = seg.createSegment ? seg.createSegment(need.options ?? {}, bedStream) : def.create(need.options ?? {}, bedStream);
+      analyzer.start(bedStream);
+      return { id: need.id, seg, analyzer };
+    });
+    const layouts = job.layouts.map(targetLayout);
+    let renderer: AdmRenderer | null = null;
+    let renderError: ErrorInfo | null = null;
+    let skipped: AdmSegmentPartial['skipped'] = [];
+    let dbmd: DbmdSummary | null = null;
+    const meters = layouts.map((l) => {
+      const m = new LoudnessSegmentAnalyzer({});
+      m.start({ sampleRate: job.sampleRate, channelCount: l.speakers.length, channelLabels: l.speakers.map((s) => s.label), frames });
+      return m;
+    });
+    // the single pass reads blocks of BLOCK frames from frame 0: reading on the same grid renders the same
+    // slices, ramps and kernel runs, so every rendered sample is the single pass's to the bit
+    const first = Math.floor((job.segmentStart - job.preroll) / BLOCK) * BLOCK;
+    try {
+      const setup = renderSetup(job.atmosPath ? await readDolbyAtmos(job.atmosPath) : null, source.header);
+      skipped = setup.skipped;
+      dbmd = setup.dbmd;
+      renderer = new AdmRenderer(setup.makeFeed(), layouts, job.sampleRate, BLOCK);
+      if (first > 0) renderer.reset(first);
+    } catch (err) {
+      renderError = toErrorInfo(err, job.atmosPath ?? job.audioPath);
+      renderer?.close();
+      renderer = null;
+    }
+    const all = Array.from({ length: fmt.channels }, () => new Float32Array(BLOCK));
+    const bedChannels = job.bedTracks.map((t) => all[t]!);
+    const isBed = new Set(job.bedTracks);
+    const others = all.filter((_, t) => !isBed.has(t));
+    // NaN/±Inf are scrubbed before the meters and the renders (the bed's are reported, as the single pass does)
+    const float = fmt.sampleFormat === 'float';
+    const bedScrubber = float ? new NonFiniteScrubber(job.sampleRate, job.bedLabels, job.segmentStart) : null;
+    const otherScrubber = float ? new NonFiniteScrubber(job.sampleRate, others.map((_, k) => `Ch${k + 1}` as ChannelLabel), job.segmentStart) : null;
+    source.seek(first);
+    let position = first;
+    let done = 0;
+    // the part of a block at `from` (frames before the segment warm the meters, the rest is measured)
+    const part = (channels: Float32Array[], from: number, frames: number, frameOffset: number): AudioBlock => ({
+      channels: from === 0 ? channels : channels.map((c) => c.subarray(from)),
+      frames,
+      frameOffset,
+    });
+    while (position < job.segmentEnd) {
+      const got = source.read(all, Math.min(BLOCK, job.segmentEnd - position));
+      if (got === 0) break;
+      const warm = Math.max(0, Math.min(got, job.segmentStart - position));
+      const live = got - warm;
+      if (float) {
+        otherScrubber!.scrub(others, got, 0, false);
+        if (warm > 0) bedScrubber!.scrub(bedChannels, warm, 0, false);
+        if (live > 0) bedScrubber!.scrub(warm ? bedChannels.map((c) => c.subarray(warm)) : bedChannels, live, done);
+      }
+      if (renderer) {
+        try {
+          renderer.render(all, got);
+          for (let l = 0; l < meters.length; l++) {
+            // the warm part first: a meter may filter its block in place
+            if (warm > 0) meters[l]!.warmUp(part(renderer.outputs[l]!, 0, warm, 0));
+            if (live > 0) meters[l]!.process(part(renderer.outputs[l]!, warm, live, done));
+          }
+        } catch (err) {
+          renderError = toErrorInfo(err, job.atmosPath ?? job.audioPath);
+          renderer.close();
+          renderer = null;
+        }
+      }
+      for (const r of bed) {
+        if (warm > 0) r.seg.warmUp?.(r.analyzer, part(bedChannels, 0, warm, 0));
+        if (live > 0) {
+          const p = r.analyzer.process(part(bedChannels, warm, live, done));
+          if (p) await p;
+        }
+      }
+      position += got;
+      done += live;
+      if (live > 0) ctx.progress(live);
+    }
+    const out: Record<string, unknown> = {};
+    for (const r of bed) out[r.id] = r.seg.partial(r.analyzer, job.isLast);
+    const partial: AdmSegmentPartial = {
+      bed: out,
+      nonFinite: bedScrubber?.report() ?? null,
+      renders: renderError ? null : meters.map((m) => m.partial(job.isLast)),
+      renderError,
+      // the last segment's cursors have read every block of the master: its counts are the file's
+      unrendered: renderer ? { ...renderer.unrendered } : null,
+      skipped,
+      dbmd,
+    };
+    renderer?.close();
+    return partial;
+  } finally {
+    source.close();
+  }
+}
+
+/** Measure a whole master and its renders on `threads` workers (time segments, merged in order). */
+export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, threads: number, onProgress?: (done: number, total: number) => void): Promise<AdmMasterResult> {
+  const sub = subBlockLength(job.sampleRate);
+  const prerollSeconds = Math.max(1, ...job.analyzers.map((a) => segmentsOf(a.id).prerollSeconds));
+  const prerollFrames = Math.round(prerollSeconds * job.sampleRate);
+  // whole loudness sub-blocks per segment: every sub-block lies in exactly one segment
+  const perSegment = Math.ceil(totalFrames / threads / sub) * sub;
+  const jobs: AdmSegmentJob[] = [];
+  for (let start = 0; start < totalFrames; start += perSegment) {
+    const end = Math.min(totalFrames, start + perSegment);
+    jobs.push({ ...job, segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === totalFrames });
+  }
+  const pool = new WorkerPool(jobs.length);
+  let done = 0;
+  try {
+    const parts = (await Promise.all(
+      jobs.map((j) =>
+        pool
+          .run(
+            { module: import.meta.url, fn: 'runAdmSegment', arg: j, ...(job.plugins?.length ? { plugins: job.plugins } : {}) },
+            {
+              onProgress: (n) => {
+                done += n;
+                onProgress?.(done, totalFrames);
+              },
+            },
+          )
+          .catch((err: { message: string; code?: string }) => {
+            throw new DubstageError({ code: (err.code as 'io') ?? 'io', message: err.message, path: job.audioPath });
+          }),
+      ),
+    )) as AdmSegmentPartial[];
+    const bedStream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.bedTracks.length, channelLabels: job.bedLabels, frames: totalFrames };
+    const bed: Record<string, unknown> = {};
+    if (job.bedTracks.length > 0) for (const need of job.analyzers) bed[need.id] = segmentsOf(need.id).merge(parts.map((p) => p.bed[need.id]), bedStream, need.options ?? {});
+    const failed = parts.find((p) => p.renderError);
+    const last = parts[parts.length - 1]!;
+    let renders: LoudnessResult[] | null = null;
+    if (!failed) {
+      renders = job.layouts.map((name, l) => {
+        const layout = targetLayout(name);
+        const stream: StreamInfo = { sampleRate: job.sampleRate, channelCount: layout.speakers.length, channelLabels: layout.speakers.map((s) => s.label), frames: totalFrames };
+        const { truePeakWork: _w, ...merged } = mergeLoudness(parts.map((p) => p.renders![l]!), stream, {});
+        return merged;
+      });
+    }
+    return {
+      bed,
+      nonFinite: mergeNonFinite(parts.map((p) => p.nonFinite)),
+      renders,
+      renderError: failed?.renderError ?? null,
+      unrendered: last.unrendered ?? { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 },
+      skipped: last.skipped,
+      dbmd: last.dbmd,
+    };
+  } finally {
+    await pool.close();
+  }
+}
