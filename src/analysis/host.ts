@@ -22,6 +22,12 @@ export interface HostOptions {
 
 export const DEFAULT_BLOCK_FRAMES = 48000;
 
+/**
+ * Blocks of a pass that renders an ADM master (src/render/adm): the renderer's mixer holds one block of
+ * every track, which at 8192 frames stays in the cache; a split pass reads on the same grid (exactness).
+ */
+export const RENDER_BLOCK_FRAMES = 8192;
+
 export async function runAnalyzers(source: AudioSource, analyzers: Analyzer<unknown>[], options: HostOptions = {}): Promise<number> {
   const fmt = source.header.format;
   const from = Math.max(0, Math.min(options.fromFrame ?? 0, fmt.frames));

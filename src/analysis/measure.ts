@@ -16,7 +16,7 @@ import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, NON_FINITE_KEY, PARALLEL_MIN_SECONDS } from './parallel.js';
 import { nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
-import { runAnalyzers } from './host.js';
+import { RENDER_BLOCK_FRAMES, runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
 import { formatSummary, type FileMeasurement, type FormatSummary } from './results.js';
@@ -121,6 +121,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     source = damf ? await openAudio({ path: damf.files.audio }, openOptions) : isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
     let split: AdmSplit | null = null;
+    // the renders ride this pass (the source is wrapped by the render tap)
+    let rendering = false;
     let renderAnalyzers: Analyzer<unknown>[] = [];
     let fileFormat: FormatSummary | null = null;
     if (damf) {
@@ -132,6 +134,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         split = { renders, layouts: renders.parallelLayouts!()!, audioPath: damf.files.audio, atmosPath: inp.path, bedTracks: bed.map((c) => c.track - 1), bedLabels: bed.map((c) => c.label), threads };
       } else if (renders && bed.length > 0) {
         source = renders.wrap(source);
+        rendering = true;
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
       // the CAF's count-based layout guess is moot: the .atmos names the bed channels
@@ -165,6 +168,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         split = { renders, layouts: renders.parallelLayouts!()!, audioPath: inp.path, atmosPath: null, bedTracks, bedLabels: labels ?? scope.labels, threads };
       } else if (renders && scope0(report)) {
         source = renders.wrap(source);
+        rendering = true;
         renderAnalyzers = renders.analyzers?.() ?? [];
       }
       if (labels) {
@@ -262,6 +266,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       const hostOptions: Parameters<typeof runAnalyzers>[2] = {
         fromFrame: from,
         toFrame: to,
+        ...(rendering ? { blockFrames: RENDER_BLOCK_FRAMES } : {}),
         onNonFinite: (report) => {
           if (report) out.nonFinite = report;
         },

@@ -12,7 +12,7 @@ import { readAudioHeader } from '../../audio/open.js';
 import type { AudioHeader, AudioSource } from '../../audio/types.js';
 import { WavWriter } from '../../audio/writer.js';
 import { LoudnessAnalyzer } from '../../analyzers/loudness.js';
-import { runAnalyzers } from '../../analysis/host.js';
+import { RENDER_BLOCK_FRAMES, runAnalyzers } from '../../analysis/host.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
 import type { FileMeasurement, RenderMeasurement } from '../../analysis/results.js';
 import type { MeasureOptions } from '../../analysis/measure.js';
@@ -225,7 +225,7 @@ export class AdmRenderTap {
   async measureAlone(report: AdmReport | DolbyAtmosReport, source: AudioSource): Promise<void> {
     const wrapped = this.wrap(report, source);
     if (this.error) return;
-    await runAnalyzers(wrapped, this.analyzers());
+    await runAnalyzers(wrapped, this.analyzers(), { blockFrames: RENDER_BLOCK_FRAMES });
   }
 
   private openWriter(input: string, sampleRate: number, frames: number): void {

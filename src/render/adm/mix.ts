@@ -1,65 +1,91 @@
 /**
- * The renderer's inner loops: add one item's samples times a gain (held, or ramped linearly) into an
- * output channel, in single precision (the render is Float32 like its input). The WASM SIMD kernel (wasm/adm-mix.as.ts) and this plain-JS twin give bit-identical
- * output (tested); the twin runs when the kernel is missing, DUBSTAGE_WASM=0, or a block is longer
- * than the kernel's buffers.
+ * The renderer's inner loop: every sounding item of a span of frames (where no item's gains change
+ * course) mixed into every output at once, in single precision (the render is Float32 like its input):
+ *   out[o][i] += x * g0[o] + (x * (p0 + k * dp)) * d[o],   k = i - i0 (a hold: d = 0)
+ * The WASM SIMD kernel (wasm/adm-mix.as.ts) sums the items in registers and touches each output once
+ * per span; this plain-JS twin performs the same f32 operations in the same order, so the two give the
+ * same bits (tested). The twin runs when the kernel is missing or DUBSTAGE_WASM=0.
  */
 import { defaultWasm } from '../../dsp/wasm/load.js';
 
+/** Floats per table entry: [slot, group mask, -, -] [p0 x4] [dp x4], then [g0 x4] [d x4] per output. */
+export const entryFloats = (outputs: number): number => 12 + 8 * outputs;
+
 export interface Mixer {
-  /** Output channel o (layouts' channels in turn), `frames` long, where the render lands. */
+  /** Frames a block may hold. */
+  readonly capacity: number;
+  /** Slot s: the samples of one track an item plays, for the current block (filled by the caller). */
+  readonly inputs: Float32Array[];
+  /** Output o (layouts' channels in turn, padded to a multiple of 4), where the render lands. */
   readonly outputs: Float32Array[];
-  /** Make `track` the item being mixed for the next calls (the kernel copies it in). */
-  load(track: Float32Array, frames: number): void;
-  hold(out: number, g: number, i0: number, i1: number): void;
-  /** g(k) = g0 + d * (p0 + k * dp), k = 0 at i0. */
-  ramp(out: number, g0: number, d: number, p0: number, dp: number, i0: number, i1: number): void;
-  /** Per output t < count: table[3t] = output index, table[3t + 1] = g (g0 of a ramp), table[3t + 2] = d (0: a hold). */
+  /** Outputs padded to a multiple of 4 (the kernel's groups). */
+  readonly paddedOutputs: number;
+  /** Entries of the next mix call, entryFloats(paddedOutputs) each (write them with setEntry). */
   readonly table: Float32Array;
-  /** hold for every table entry (their d ignored), the input read once per run of frames. */
-  holdMany(count: number, i0: number, i1: number): void;
-  /** ramp (or hold where d = 0) for every table entry, all with the same p0 and dp. */
-  rampMany(count: number, p0: number, dp: number, i0: number, i1: number): void;
+  /** Mix the first `count` table entries over frames [i0, i1); an entry whose slot is silent there adds nothing. */
+  mix(count: number, i0: number, i1: number): void;
 }
 
-/** Table entries the mixer holds (one per output channel of every layout). */
-export const MAX_TABLE = 64;
+/**
+ * Write entry e of `table`: slot, ramp position p0 at the span's first frame and its step dp, and per
+ * output the gain g0 and the ramp's extent d (`coefficients`: g0 and d interleaved, `paddedOutputs` pairs).
+ */
+export function setEntryInto(table: Float32Array, e: number, slot: number, p0: number, dp: number, coefficients: Float32Array, mask: number, paddedOutputs: number): void {
+  const base = e * entryFloats(paddedOutputs);
+  table[base] = slot;
+  table[base + 1] = mask;
+  table.fill(p0, base + 4, base + 8);
+  table.fill(dp, base + 8, base + 12);
+  for (let o = 0, c = base + 12; o < paddedOutputs; o++, c += 8) {
+    table.fill(coefficients[2 * o]!, c, c + 4);
+    table.fill(coefficients[2 * o + 1]!, c + 4, c + 8);
+  }
+}
 
 const f = Math.fround;
 
 export class JsMixer implements Mixer {
+  readonly inputs: Float32Array[];
   readonly outputs: Float32Array[];
-  private input: Float32Array = new Float32Array(0);
+  readonly paddedOutputs: number;
   readonly table: Float32Array;
-  constructor(channels: number, frames: number) {
-    this.table = new Float32Array(Math.max(MAX_TABLE, channels) * 3);
-    this.outputs = Array.from({ length: channels }, () => new Float32Array(frames));
+  constructor(slots: number, outputs: number, readonly capacity: number) {
+    this.paddedOutputs = (outputs + 3) & ~3;
+    this.inputs = Array.from({ length: slots }, () => new Float32Array(capacity));
+    this.outputs = Array.from({ length: this.paddedOutputs }, () => new Float32Array(capacity));
+    this.table = new Float32Array(Math.max(1, slots) * entryFloats(this.paddedOutputs));
   }
-  load(track: Float32Array): void {
-    this.input = track;
-  }
-  // single precision throughout, each operation rounded as f32x4 rounds it (the store rounds the sum)
-  hold(out: number, g: number, i0: number, i1: number): void {
-    const o = this.outputs[out]!;
-    const input = this.input;
-    const g32 = f(g);
-    for (let i = i0; i < i1; i++) o[i] = o[i]! + f(input[i]! * g32);
-  }
-  ramp(out: number, g0: number, d: number, p0: number, dp: number, i0: number, i1: number): void {
-    const o = this.outputs[out]!;
-    const input = this.input;
-    const [a, b, c, e] = [f(g0), f(d), f(p0), f(dp)];
-    for (let i = i0, k = 0; i < i1; i++, k++) o[i] = o[i]! + f(input[i]! * f(a + f(b * f(c + f(k * e)))));
-  }
-  // per output the same operations as hold / ramp (the kernel only reorders work across outputs)
-  holdMany(count: number, i0: number, i1: number): void {
-    for (let t = 0; t < count; t++) this.hold(this.table[3 * t]!, this.table[3 * t + 1]!, i0, i1);
-  }
-  rampMany(count: number, p0: number, dp: number, i0: number, i1: number): void {
-    for (let t = 0; t < count; t++) {
-      const d = this.table[3 * t + 2]!;
-      if (d === 0) this.hold(this.table[3 * t]!, this.table[3 * t + 1]!, i0, i1);
-      else this.ramp(this.table[3 * t]!, this.table[3 * t + 1]!, d, p0, dp, i0, i1);
+  mix(count: number, i0: number, i1: number): void {
+    const stride = entryFloats(this.paddedOutputs);
+    const t = this.table;
+    const live: number[] = [];
+    for (let e = 0; e < count; e++) {
+      const x = this.inputs[t[e * stride]!]!;
+      // silence by bits, as the kernel tests it (-0 sounds: it has a bit set)
+      for (let i = i0; i < i1; i++) {
+        if (x[i] !== 0 || Object.is(x[i], -0)) {
+          live.push(e * stride);
+          break;
+        }
+      }
+    }
+    for (let g = 0; g < this.paddedOutputs >> 2; g++) {
+      for (let j = 0; j < 4; j++) {
+        const o = 4 * g + j;
+        const out = this.outputs[o]!;
+        for (let i = i0; i < i1; i++) {
+          const k = i - i0;
+          let acc = out[i]!;
+          for (const base of live) {
+            if ((t[base + 1]! & (1 << g)) === 0) continue;
+            const x = this.inputs[t[base]!]![i]!;
+            const xr = f(x * f(t[base + 4]! + f(k * t[base + 8]!)));
+            const c = base + 12 + 8 * o;
+            acc = f(acc + f(f(x * t[c]!) + f(xr * t[c + 4]!)));
+          }
+          out[i] = acc;
+        }
+      }
     }
   }
 }
@@ -68,49 +94,47 @@ interface MixExports {
   memory: WebAssembly.Memory;
   inputPointer(): number;
   outputPointer(): number;
-  capacity(): number;
-  maxOutputs(): number;
-  hold(out: number, g: number, i0: number, i1: number): void;
-  ramp(out: number, g0: number, d: number, p0: number, dp: number, i0: number, i1: number): void;
   tablePointer(): number;
-  holdMany(count: number, i0: number, i1: number): void;
-  rampMany(count: number, p0: number, dp: number, i0: number, i1: number): void;
+  stride(): number;
+  capacity(): number;
+  maxSlots(): number;
+  maxOutputs(): number;
+  mix(count: number, outputs: number, i0: number, i1: number): void;
 }
 
 class WasmMixer implements Mixer {
+  readonly inputs: Float32Array[];
   readonly outputs: Float32Array[];
-  private readonly input: Float32Array;
-  readonly hold: Mixer['hold'];
-  readonly ramp: Mixer['ramp'];
+  readonly paddedOutputs: number;
   readonly table: Float32Array;
-  readonly holdMany: Mixer['holdMany'];
-  readonly rampMany: Mixer['rampMany'];
-  constructor(e: MixExports, channels: number) {
+  readonly capacity: number;
+  private readonly kernel: MixExports['mix'];
+  constructor(e: MixExports, slots: number, outputs: number) {
     const cap = e.capacity();
+    this.capacity = cap;
+    this.paddedOutputs = (outputs + 3) & ~3;
     // the module has no allocator and never grows its memory, so these views stay valid
-    this.input = new Float32Array(e.memory.buffer, e.inputPointer(), cap);
-    this.outputs = Array.from({ length: channels }, (_, o) => new Float32Array(e.memory.buffer, e.outputPointer() + o * cap * 4, cap));
-    this.hold = e.hold;
-    this.ramp = e.ramp;
-    this.table = new Float32Array(e.memory.buffer, e.tablePointer(), MAX_TABLE * 3);
-    this.holdMany = e.holdMany;
-    this.rampMany = e.rampMany;
+    const stride = e.stride();
+    this.inputs = Array.from({ length: slots }, (_, s) => new Float32Array(e.memory.buffer, e.inputPointer() + s * stride, cap));
+    this.outputs = Array.from({ length: this.paddedOutputs }, (_, o) => new Float32Array(e.memory.buffer, e.outputPointer() + o * stride, cap));
+    this.table = new Float32Array(e.memory.buffer, e.tablePointer(), e.maxSlots() * entryFloats(this.paddedOutputs));
+    this.kernel = e.mix;
   }
-  load(track: Float32Array, frames: number): void {
-    this.input.set(track.subarray(0, frames));
+  mix(count: number, i0: number, i1: number): void {
+    this.kernel(count, this.paddedOutputs, i0, i1);
   }
 }
 
-/** The kernel when it is built and the block fits (one instance per renderer: its memory is the output), else the twin. */
-export function createMixer(channels: number, frames: number, useWasm = true): Mixer {
+/** The kernel when it is built and the render fits it (one instance per renderer: its memory holds the block), else the twin. */
+export function createMixer(slots: number, outputs: number, frames: number, useWasm = true): Mixer {
   const module = useWasm ? defaultWasm('adm-mix') : null;
   if (module) {
     try {
       const e = new WebAssembly.Instance(module, {}).exports as unknown as MixExports;
-      if (frames <= e.capacity() && channels <= e.maxOutputs()) return new WasmMixer(e, channels);
+      if (frames <= e.capacity() && slots <= e.maxSlots() && outputs <= e.maxOutputs()) return new WasmMixer(e, slots, outputs);
     } catch {
       // fall through to the twin
     }
   }
-  return new JsMixer(channels, frames);
+  return new JsMixer(slots, outputs, frames);
 }

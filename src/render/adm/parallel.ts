@@ -13,6 +13,7 @@ import { analyzerDefinition, type AnalyzerNeed } from '../../analyzers/index.js'
 import { LoudnessSegmentAnalyzer, mergeLoudness, subBlockLength, type LoudnessPartial, type LoudnessResult } from '../../analyzers/loudness.js';
 import type { AudioBlock, StreamInfo } from '../../analyzers/types.js';
 import { WorkerPool, type TaskContext } from '../../analysis/pool.js';
+import { RENDER_BLOCK_FRAMES } from '../../analysis/host.js';
 import { mergeNonFinite, NonFiniteScrubber, type NonFiniteReport } from '../../analysis/non-finite.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
 import { targetLayout } from './layouts.js';
@@ -24,7 +25,7 @@ import type { DbmdSummary } from './dbmd.js';
 /** Below this a worker's start-up (modules, the ADM's metadata) costs more than the split saves. */
 export const ADM_PARALLEL_MIN_SECONDS = 10;
 
-const BLOCK = 48000;
+const BLOCK = RENDER_BLOCK_FRAMES;
 
 export interface AdmMasterJob {
   /** The audio to read: the ADM BWF, or a DAMF set's .atmos.audio. */
@@ -116,7 +117,8 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
       renderer?.close();
       renderer = null;
     }
-    const all = Array.from({ length: fmt.channels }, () => new Float32Array(BLOCK));
+    // read straight into the mixer's inputs (no copy per block)
+    const all = renderer?.inputsFor(fmt.channels) ?? Array.from({ length: fmt.channels }, () => new Float32Array(BLOCK));
     const bedChannels = job.bedTracks.map((t) => all[t]!);
     const isBed = new Set(job.bedTracks);
     const others = all.filter((_, t) => !isBed.has(t));

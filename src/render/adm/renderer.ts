@@ -12,7 +12,7 @@ import { DubstageError } from '../../errors.js';
 import { DirectSpeakersPanner, type DirectSpeakersBlock } from './direct-speakers.js';
 import type { TargetLayout } from './layouts.js';
 import { BlockCursor, openForCursors, type AdmScan, type RenderBlock, type ScanChannel, type UnrenderedFeatures } from './metadata.js';
-import { createMixer, type Mixer } from './mix.js';
+import { createMixer, entryFloats, setEntryInto, type Mixer } from './mix.js';
 import { ObjectGains } from './objects.js';
 import { add, ceilSample, cmp, samplePosition, ZERO, type Rational } from './time.js';
 
@@ -152,14 +152,19 @@ export function admFeed(path: string, scan: AdmScan, plan: RenderPlan): RenderFe
   };
 }
 
-/** A ramp or a hold of gains over [first, last) samples; `from` null = a hold at `to`. */
+/**
+ * A ramp or a hold of gains over [first, last) samples: the mixer's table entry for it (coefficients
+ * splatted, slot and p0/dp patched per span), and the ramp's sample positions (a hold: startPos = endPos).
+ */
 interface Segment {
   first: number;
   last: number;
   startPos: number;
   endPos: number;
-  from: Float64Array[] | null;
-  to: Float64Array[];
+  ramp: boolean;
+  entry: Float32Array;
+  /** Bit g: outputs 4g..4g+3 get something (0: the item is silent here, never mixed). */
+  mask: number;
 }
 
 export function commonBlock(channelId: string): DirectSpeakersBlock | null {
@@ -181,12 +186,6 @@ export function commonBlock(channelId: string): DirectSpeakersBlock | null {
   };
 }
 
-/** Digital silence over [i0, i1) (adds nothing: an object's track is mostly silent in a real master). */
-function silent(x: Float32Array, i0: number, i1: number): boolean {
-  for (let i = i0; i < i1; i++) if (x[i] !== 0) return false;
-  return true;
-}
-
 class ItemState {
   private segments: Segment[] = [];
   private lastEnd: Rational | null = null;
@@ -195,9 +194,12 @@ class ItemState {
   private exhausted = false;
   constructor(
     readonly item: RenderItem,
+    /** The mixer's input slot of the item's track. */
+    readonly slot: number,
     private readonly cursor: BlockSource | null,
     private staticBlock: DirectSpeakersBlock | null,
     private readonly gainsFor: (block: RenderBlock) => Float64Array[],
+    private readonly entryFor: (from: Float64Array[] | null, to: Float64Array[]) => { entry: Float32Array; mask: number },
     private readonly rate: number,
     private readonly path: string,
   ) {}
@@ -248,8 +250,8 @@ class ItemState {
     if (continues) target = block.interpolationLength ? add(start, block.interpolationLength) : (end ?? start);
     const targetSample = ceilSample(target, this.rate);
     const targetPos = samplePosition(target, this.rate);
-    if (continues && targetSample > first) this.segments.push({ first, last: targetSample, startPos, endPos: targetPos, from: this.lastGains, to });
-    if (last > targetSample || !end) this.segments.push({ first: Math.max(first, targetSample), last, startPos, endPos, from: null, to });
+    if (continues && targetSample > first) this.segments.push({ first, last: targetSample, startPos, endPos: targetPos, ramp: true, ...this.entryFor(this.lastGains, to) });
+    if (last > targetSample || !end) this.segments.push({ first: Math.max(first, targetSample), last, startPos, endPos, ramp: false, ...this.entryFor(null, to) });
     this.lastEnd = end;
     this.lastGains = to;
     return true;
@@ -260,67 +262,14 @@ class ItemState {
     return this.segments.length + (this.cursor?.queued ?? 0);
   }
 
-  /** Drop what ends by `frame` without mixing: the state process() over silence up to `frame` leaves. */
-  skipTo(frame: number): void {
+  /** The segment at or after `frame` (what ends by it dropped, unmixed), or null when the item has no more. */
+  advance(frame: number): Segment | null {
     for (;;) {
-      if (this.segments.length === 0 && !this.pull()) return;
+      if (this.segments.length === 0 && !this.pull()) return null;
       const s = this.segments[0]!;
-      if (s.first >= frame || s.last > frame) return;
+      if (s.last > frame) return s;
       this.segments.shift();
     }
-  }
-
-  /** Add this item's contribution to the mixer's outputs for frames [frame, frame + n); `offsets[l]` is layout l's first output. */
-  process(input: Float32Array, frame: number, n: number, mixer: Mixer, offsets: number[]): void {
-    const endFrame = frame + n;
-    let loaded = false;
-    for (;;) {
-      if (this.segments.length === 0 && !this.pull()) return;
-      const s = this.segments[0]!;
-      if (s.first >= endFrame) return;
-      const a = Math.max(s.first, frame);
-      const b = Math.min(s.last, endFrame);
-      if (b > a && !silent(input, a - frame, b - frame)) {
-        if (!loaded) mixer.load(input, n);
-        loaded = true;
-        this.apply(s, a - frame, b - frame, a, mixer, offsets);
-      }
-      if (s.last > endFrame) return;
-      this.segments.shift();
-    }
-  }
-
-  private apply(s: Segment, i0: number, i1: number, firstFrame: number, mixer: Mixer, offsets: number[]): void {
-    const span = s.endPos - s.startPos;
-    // the ramp's position at the slice's first sample and its step per sample (BS.2127 7.2 linear interpolation)
-    const p0 = s.from ? (firstFrame - s.startPos) / span : 0;
-    const dp = s.from ? 1 / span : 0;
-    // one table of (output, gain, slope) for every layout's speakers, mixed in one kernel call
-    const table = mixer.table;
-    let count = 0;
-    let ramps = false;
-    for (let l = 0; l < offsets.length; l++) {
-      const to = s.to[l]!;
-      const from = s.from?.[l] ?? null;
-      for (let c = 0; c < to.length; c++) {
-        const g1 = to[c]!;
-        const g0 = from ? from[c]! : g1;
-        if (g1 === 0 && g0 === 0) continue;
-        table[3 * count] = offsets[l]! + c;
-        if (g0 === g1) {
-          table[3 * count + 1] = g1;
-          table[3 * count + 2] = 0;
-        } else {
-          table[3 * count + 1] = g0;
-          table[3 * count + 2] = g1 - g0;
-          ramps ||= table[3 * count + 2] !== 0;
-        }
-        count++;
-      }
-    }
-    if (count === 0) return;
-    if (ramps) mixer.rampMany(count, p0, dp, i0, i1);
-    else mixer.holdMany(count, i0, i1);
   }
 }
 
@@ -328,9 +277,16 @@ class ItemState {
 export class AdmRenderer {
   readonly unrendered: UnrenderedFeatures = { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 };
   private states: ItemState[] = [];
+  /** outputs[layout][channel]: the block's render (maxFrames long). */
   readonly outputs: Float32Array[][];
   private readonly mixer: Mixer;
   private readonly offsets: number[];
+  private readonly totalOutputs: number;
+  /** The track each input slot of the mixer holds. */
+  private readonly slotTracks: number[];
+  private readonly slotOf: Map<number, number>;
+  /** The mixer's outputs are the render itself (a block fits the mixer), else copied out per chunk. */
+  private readonly direct: boolean;
   private frame = 0;
 
   private readonly path: string;
@@ -351,8 +307,13 @@ export class AdmRenderer {
       this.offsets.push(total);
       total += l.speakers.length;
     }
-    this.mixer = createMixer(total, maxFrames, useWasm);
-    this.outputs = layouts.map((l, i) => l.speakers.map((_, c) => this.mixer.outputs[this.offsets[i]! + c]!));
+    this.totalOutputs = total;
+    this.slotTracks = [...new Set(feed.items.map((i) => i.track))];
+    this.slotOf = new Map(this.slotTracks.map((t, s) => [t, s]));
+    // the kernel's blocks are short (its block stays in the cache): longer blocks are rendered in chunks
+    this.mixer = createMixer(this.slotTracks.length, total, Math.min(maxFrames, MIXER_FRAMES), useWasm);
+    this.direct = maxFrames <= this.mixer.capacity;
+    this.outputs = layouts.map((l, i) => l.speakers.map((_, c) => (this.direct ? this.mixer.outputs[this.offsets[i]! + c]! : new Float32Array(maxFrames))));
     this.reset(0);
   }
 
@@ -373,25 +334,106 @@ export class AdmRenderer {
     };
   }
 
-  /** Start over at `frame` (the host's seek): cursors restart and skip what ends before it. */
+  /** A segment's table entry: per output g0 and the ramp's extent d (a hold: g0 = the gain, d = 0), splatted. */
+  private entryFor(from: Float64Array[] | null, to: Float64Array[]): { entry: Float32Array; mask: number } {
+    const padded = this.mixer.paddedOutputs;
+    const coefficients = new Float32Array(2 * padded);
+    let mask = 0;
+    for (let l = 0; l < to.length; l++) {
+      const t = to[l]!;
+      const f = from?.[l] ?? null;
+      for (let c = 0; c < t.length; c++) {
+        const o = this.offsets[l]! + c;
+        const g1 = t[c]!;
+        const g0 = f ? f[c]! : g1;
+        coefficients[2 * o] = g0;
+        coefficients[2 * o + 1] = g1 - g0;
+        if (coefficients[2 * o] !== 0 || coefficients[2 * o + 1] !== 0) mask |= 1 << (o >> 2);
+      }
+    }
+    const entry = new Float32Array(entryFloats(padded));
+    setEntryInto(entry, 0, 0, 0, 0, coefficients, mask, padded);
+    return { entry, mask };
+  }
+
+  /** Start over at `frame` (the host's seek): sources restart and the metadata is walked up to it, nothing mixed. */
   reset(frame: number): void {
     const sources = this.feed.open(this.unrendered);
+    const entryFor = (from: Float64Array[] | null, to: Float64Array[]) => this.entryFor(from, to);
     this.states = this.feed.items.map((item, k) => {
       const src = sources[k]!;
       const cursor = 'next' in src ? src : null;
       const fixed = 'next' in src ? null : src;
-      return new ItemState(item, cursor, fixed, this.gainsFor(item), this.sampleRate, this.path);
+      return new ItemState(item, this.slotOf.get(item.track)!, cursor, fixed, this.gainsFor(item), entryFor, this.sampleRate, this.path);
     });
-    // walk the metadata up to the start (a segment of a parallel pass starts deep in a long master)
-    if (frame > 0) for (const st of this.states) st.skipTo(frame);
+    // a segment of a parallel pass starts deep in a long master
+    if (frame > 0) for (const st of this.states) st.advance(frame);
     this.frame = frame;
   }
 
-  /** Render `frames` frames of the file's channels (planar) into `outputs[layout][channel]`. */
+  /**
+   * Render `frames` frames of the file's channels (planar; input[track]) into `outputs[layout][channel]`.
+   * A caller that read the block straight into `inputsFor()`'s arrays saves the copy into the mixer.
+   */
   render(input: Float32Array[], frames: number): void {
-    for (const outs of this.outputs) for (const o of outs) o.fill(0, 0, frames);
-    for (const st of this.states) st.process(input[st.item.track]!, this.frame, frames, this.mixer, this.offsets);
+    const m = this.mixer;
+    const entryLength = entryFloats(m.paddedOutputs);
+    for (let c0 = 0; c0 < frames; c0 += m.capacity) {
+      const n = Math.min(m.capacity, frames - c0);
+      this.slotTracks.forEach((track, slot) => {
+        const src = input[track]!;
+        const dst = m.inputs[slot]!;
+        if (c0 > 0 || src.buffer !== dst.buffer || src.byteOffset !== dst.byteOffset) dst.set(src.subarray(c0, c0 + n));
+      });
+      for (const o of m.outputs) o.fill(0, 0, n);
+      const f0 = this.frame + c0;
+      const f1 = f0 + n;
+      // spans where no item's gains change course: every item of a span goes to the kernel in one call
+      for (let pos = f0; pos < f1; ) {
+        let end = f1;
+        for (const st of this.states) {
+          const s = st.advance(pos);
+          if (!s) continue;
+          const next = s.first > pos ? s.first : s.last;
+          if (next < end) end = next;
+        }
+        let count = 0;
+        for (const st of this.states) {
+          const s = st.advance(pos);
+          if (!s || s.first > pos || s.mask === 0) continue;
+          const base = count * entryLength;
+          m.table.set(s.entry, base);
+          m.table[base] = st.slot;
+          if (s.ramp) {
+            // the ramp's position at the span's first sample and its step per sample (BS.2127 7.2 linear interpolation)
+            const span = s.endPos - s.startPos;
+            m.table.fill((pos - s.startPos) / span, base + 4, base + 8);
+            m.table.fill(1 / span, base + 8, base + 12);
+          }
+          count++;
+        }
+        if (count > 0) m.mix(count, pos - f0, end - f0);
+        pos = end;
+      }
+      // what ends with the chunk is dropped now: the next block is read (and checked) as the single pass always did
+      for (const st of this.states) st.advance(f1);
+      if (!this.direct) {
+        this.outputs.forEach((outs, l) => outs.forEach((o, c) => o.set(m.outputs[this.offsets[l]! + c]!.subarray(0, n), c0)));
+      }
+    }
     this.frame += frames;
+  }
+
+  /**
+   * Arrays a caller may read the file's block into (index = track, length maxFrames) so the render needs
+   * no copy: the mixer's own inputs for the tracks it plays when a block fits it, else null.
+   */
+  inputsFor(channels: number): Float32Array[] | null {
+    if (!this.direct) return null;
+    return Array.from({ length: channels }, (_, t) => {
+      const slot = this.slotOf.get(t);
+      return slot === undefined ? new Float32Array(this.maxFrames) : this.mixer.inputs[slot]!.subarray(0, this.maxFrames);
+    });
   }
 
   /** Blocks parsed and waiting, over all items: bounded by the cursors' windows, not by the master's length. */
@@ -403,5 +445,8 @@ export class AdmRenderer {
     this.feed.close();
   }
 }
+
+/** Frames the renderer hands the mixer at once (the kernel's capacity). */
+const MIXER_FRAMES = 8192;
 
 export type { ScanChannel };

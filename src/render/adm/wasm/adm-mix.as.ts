@@ -1,17 +1,33 @@
-// AssemblyScript (compiled by `npm run build:wasm`, not by tsc): the ADM renderer's mixing loops
-// (../mix.ts), four frames per f32x4, all in single precision: hold  out += in * g;
-// ramp  out += in * (g0 + d * (p0 + k * dp)) with k counting from 0 at the slice's first frame. The
+// AssemblyScript (compiled by `npm run build:wasm`, not by tsc): the ADM renderer's mixing loop
+// (../mix.ts). One call mixes every sounding item of a span of frames (where no item's gains change
+// course) into every output: per output o and frame i
+//   out[o][i] += x * g0[o] + (x * (p0 + k * dp)) * d[o],   x = the item's sample, k = i - i0
+// a hold being d = 0. Four frames per f32x4, four outputs per group; the items are added in table order
+// over tiles of frames whose outputs stay in L1, each item's coefficients held in registers. The
 // plain-JS twin rounds each operation to f32 (Math.fround) in the same order, so the two agree bit for bit.
 //
 // Memory (fixed, no allocator, never grown):
-//   INPUT   f32 samples of the item being mixed (CAPACITY frames)
-//   OUTPUT  f32 output channel o at OUTPUT + o * CAPACITY * 4 (every requested layout's channels in turn)
+//   INPUT   slot s's samples at INPUT + s * STRIDE (MAX_SLOTS slots: one per track an item plays)
+//   OUTPUT  output o's samples at OUTPUT + o * STRIDE (every requested layout's channels in turn)
+//   TABLE   one entry per item of the span, ENTRY(outputs) floats each:
+//           [slot, group mask, -, -] [p0 x4] [dp x4] then per output [g0 x4] [d x4]
+//           (splatted, so the loop loads vectors; group mask bit g: outputs 4g..4g+3 get something)
+//   LIVE    the entries whose input is not digital silence over the span (filled by mix)
 
-const CAPACITY: i32 = 48000;
+const CAPACITY: i32 = 8192;
+const MAX_SLOTS: i32 = 256;
 const MAX_OUTPUTS: i32 = 64;
+const MAX_ENTRIES: i32 = MAX_SLOTS;
+// a slot's (and an output's) samples start one cache line past a multiple of the capacity: hundreds of
+// streams 32 KiB apart would all fall in the same cache sets
+const STRIDE: usize = <usize>CAPACITY * 4 + 64;
+// frames mixed per tile: the tile's outputs stay in L1 while every item adds into them
+const TILE: i32 = 256;
 
-const INPUT: usize = memory.data(CAPACITY * 4, 16);
-const OUTPUT: usize = memory.data(MAX_OUTPUTS * CAPACITY * 4, 16);
+const INPUT: usize = memory.data(<i32>STRIDE * MAX_SLOTS, 64);
+const OUTPUT: usize = memory.data(<i32>STRIDE * MAX_OUTPUTS, 64);
+const TABLE: usize = memory.data(MAX_ENTRIES * (12 + 8 * MAX_OUTPUTS) * 4, 16);
+const LIVE: usize = memory.data(MAX_ENTRIES * 4, 16);
 
 export function inputPointer(): usize {
   return INPUT;
@@ -19,86 +35,94 @@ export function inputPointer(): usize {
 export function outputPointer(): usize {
   return OUTPUT;
 }
+export function tablePointer(): usize {
+  return TABLE;
+}
+export function stride(): i32 {
+  return <i32>STRIDE;
+}
 export function capacity(): i32 {
   return CAPACITY;
+}
+export function maxSlots(): i32 {
+  return MAX_SLOTS;
 }
 export function maxOutputs(): i32 {
   return MAX_OUTPUTS;
 }
 
-export function hold(out: i32, g: f32, i0: i32, i1: i32): void {
-  const o: usize = OUTPUT + <usize>out * <usize>CAPACITY * 4;
-  const gv = f32x4.splat(g);
+/** Whether slot's samples over [i0, i1) are all zero bits (an object's track is mostly digital silence). */
+@inline function silent(slot: usize, i0: i32, i1: i32): bool {
+  const base = INPUT + slot * STRIDE;
+  let acc = v128.splat<i32>(0);
   let i = i0;
-  for (; i + 4 <= i1; i += 4) {
-    const p = o + (<usize>i << 2);
-    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(INPUT + (<usize>i << 2)), gv)));
-  }
-  for (; i < i1; i++) {
-    const p = o + (<usize>i << 2);
-    store<f32>(p, load<f32>(p) + load<f32>(INPUT + (<usize>i << 2)) * g);
-  }
+  for (; i + 4 <= i1; i += 4) acc = v128.or(acc, v128.load(base + (<usize>i << 2)));
+  if (v128.any_true(acc)) return false;
+  for (; i < i1; i++) if (load<i32>(base + (<usize>i << 2)) != 0) return false;
+  return true;
 }
 
-export function ramp(out: i32, g0: f32, d: f32, p0: f32, dp: f32, i0: i32, i1: i32): void {
-  rampFrom(out, g0, d, p0, dp, i0, i1, 0);
-}
-
-/** ramp over [i0, i1) as frames k0... of a ramp that starts k0 frames before i0 (k0 a multiple of 4: the lanes stay exact integers). */
-@inline function rampFrom(out: i32, g0: f32, d: f32, p0: f32, dp: f32, i0: i32, i1: i32, k0: f32): void {
-  const o: usize = OUTPUT + <usize>out * <usize>CAPACITY * 4;
-  const g0v = f32x4.splat(g0);
-  const dv = f32x4.splat(d);
-  const p0v = f32x4.splat(p0);
-  const dpv = f32x4.splat(dp);
-  const four = f32x4.splat(4);
-  let kv = f32x4.add(f32x4.splat(k0), f32x4(0, 1, 2, 3));
-  let i = i0;
-  let k: f32 = k0;
-  for (; i + 4 <= i1; i += 4) {
-    const g = f32x4.add(g0v, f32x4.mul(dv, f32x4.add(p0v, f32x4.mul(kv, dpv))));
-    const p = o + (<usize>i << 2);
-    v128.store(p, f32x4.add(v128.load(p), f32x4.mul(v128.load(INPUT + (<usize>i << 2)), g)));
-    kv = f32x4.add(kv, four);
-    k += 4;
-  }
-  for (; i < i1; i++, k++) {
-    const p = o + (<usize>i << 2);
-    store<f32>(p, load<f32>(p) + load<f32>(INPUT + (<usize>i << 2)) * (g0 + d * (p0 + k * dp)));
-  }
-}
-
-// Many outputs of one item at once (the renderer's usual call: every speaker of every layout over one
-// segment): the input vector is loaded once for all of them, in runs of RUN frames so the outputs'
-// runs stay in the cache. TABLE holds per output its index (as f32) and g0, d; d = 0 for all = a hold.
-// Per output the arithmetic is hold's or ramp's exactly (each output sums the items in the same order).
-const MAX_TABLE: i32 = MAX_OUTPUTS;
-const TABLE: usize = memory.data(MAX_TABLE * 3 * 4, 16);
-const RUN: i32 = 512;
-
-export function tablePointer(): usize {
-  return TABLE;
-}
-
-export function holdMany(count: i32, i0: i32, i1: i32): void {
-  for (let r0 = i0; r0 < i1; r0 += RUN) {
-    const r1 = min(r0 + RUN, i1);
-    for (let t = 0; t < count; t++) {
-      const e = TABLE + (<usize>t * 12);
-      hold(<i32>load<f32>(e), load<f32>(e, 4), r0, r1);
+/** Mix `count` table entries into `outputs` outputs (a multiple of 4) over frames [i0, i1). */
+export function mix(count: i32, outputs: i32, i0: i32, i1: i32): void {
+  const entry: usize = (12 + 8 * <usize>outputs) * 4;
+  let live = 0;
+  for (let e = 0; e < count; e++) {
+    const t = TABLE + <usize>e * entry;
+    if (!silent(<usize>load<f32>(t), i0, i1)) {
+      store<i32>(LIVE + (<usize>live << 2), e);
+      live++;
     }
   }
-}
-
-export function rampMany(count: i32, p0: f32, dp: f32, i0: i32, i1: i32): void {
-  for (let r0 = i0; r0 < i1; r0 += RUN) {
-    const r1 = min(r0 + RUN, i1);
-    const k0 = <f32>(r0 - i0);
-    for (let t = 0; t < count; t++) {
-      const e = TABLE + (<usize>t * 12);
-      const d = load<f32>(e, 8);
-      if (d == 0) hold(<i32>load<f32>(e), load<f32>(e, 4), r0, r1);
-      else rampFrom(<i32>load<f32>(e), load<f32>(e, 4), d, p0, dp, r0, r1, k0);
+  if (live == 0) return;
+  const groups = outputs >> 2;
+  const four = f32x4.splat(4);
+  for (let g = 0; g < groups; g++) {
+    const bit = <i32>1 << g;
+    const o0 = OUTPUT + <usize>(4 * g) * STRIDE;
+    const o1 = o0 + STRIDE;
+    const o2 = o1 + STRIDE;
+    const o3 = o2 + STRIDE;
+    const coef: usize = 48 + <usize>(4 * g) * 32;
+    for (let t0 = i0; t0 < i1; t0 += TILE) {
+      const t1 = min(t0 + TILE, i1);
+      const v1 = t0 + ((t1 - t0) & ~3);
+      // each item in table order adds into the tile: per output sample the same sum, in the same order, as the twin
+      for (let l = 0; l < live; l++) {
+        const t = TABLE + <usize>load<i32>(LIVE + (<usize>l << 2)) * entry;
+        if ((<i32>load<f32>(t, 4) & bit) == 0) continue;
+        const x0 = INPUT + <usize>load<f32>(t) * STRIDE;
+        const p0 = v128.load(t, 16);
+        const dp = v128.load(t, 32);
+        const c = t + coef;
+        const g0 = v128.load(c);
+        const d0 = v128.load(c, 16);
+        const g1 = v128.load(c, 32);
+        const d1 = v128.load(c, 48);
+        const g2 = v128.load(c, 64);
+        const d2 = v128.load(c, 80);
+        const g3 = v128.load(c, 96);
+        const d3 = v128.load(c, 112);
+        let kv = f32x4.add(f32x4.splat(<f32>(t0 - i0)), f32x4(0, 1, 2, 3));
+        for (let i = t0; i < v1; i += 4) {
+          const at = <usize>i << 2;
+          const x = v128.load(x0 + at);
+          const xr = f32x4.mul(x, f32x4.add(p0, f32x4.mul(kv, dp)));
+          v128.store(o0 + at, f32x4.add(v128.load(o0 + at), f32x4.add(f32x4.mul(x, g0), f32x4.mul(xr, d0))));
+          v128.store(o1 + at, f32x4.add(v128.load(o1 + at), f32x4.add(f32x4.mul(x, g1), f32x4.mul(xr, d1))));
+          v128.store(o2 + at, f32x4.add(v128.load(o2 + at), f32x4.add(f32x4.mul(x, g2), f32x4.mul(xr, d2))));
+          v128.store(o3 + at, f32x4.add(v128.load(o3 + at), f32x4.add(f32x4.mul(x, g3), f32x4.mul(xr, d3))));
+          kv = f32x4.add(kv, four);
+        }
+        for (let i = v1; i < t1; i++) {
+          const at = <usize>i << 2;
+          const x = load<f32>(x0 + at);
+          const xr = x * (load<f32>(t, 16) + <f32>(i - i0) * load<f32>(t, 32));
+          store<f32>(o0 + at, load<f32>(o0 + at) + (x * load<f32>(c) + xr * load<f32>(c, 16)));
+          store<f32>(o1 + at, load<f32>(o1 + at) + (x * load<f32>(c, 32) + xr * load<f32>(c, 48)));
+          store<f32>(o2 + at, load<f32>(o2 + at) + (x * load<f32>(c, 64) + xr * load<f32>(c, 80)));
+          store<f32>(o3 + at, load<f32>(o3 + at) + (x * load<f32>(c, 96) + xr * load<f32>(c, 112)));
+        }
+      }
     }
   }
 }
