@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { DubstageError } from '../../errors.js';
+import { BlockSkipper } from './skip-blocks.js';
 
 export interface AdmProgramme {
   id: string;
@@ -133,10 +134,18 @@ export function parseAdmXml(range: XmlRange): Promise<AdmDocument> {
   let trackUid: AdmTrackUid | null = null;
   let inFirstBlock = false;
 
+  // past each channel's first block the report needs only the count: the rest is cut before the parser
+  const skipper = new BlockSkipper(
+    (t) => parser.write(t),
+    () => stack[stack.length - 1] === 'audioChannelFormat' && channel !== null && channel.blockCount >= 1,
+    () => {
+      if (channel) channel.blockCount++;
+    },
+  );
   const fail = (message: string): never => {
     throw new DubstageError({
       code: 'bad-format',
-      message: `${range.path}: ADM XML line ${parser.line}: ${message}`,
+      message: `${range.path}: ADM XML line ${parser.line + skipper.droppedLines}: ${message}`,
       path: range.path,
       line: parser.line,
       byteOffset: range.start,
@@ -320,7 +329,7 @@ export function parseAdmXml(range: XmlRange): Promise<AdmDocument> {
       if (settled) return;
       try {
         // NUL padding inside a chunk (writers reserve room to grow the XML) is not XML.
-        parser.write(decoder.decode(chunk as Buffer, { stream: true }).replace(/\0/g, ''));
+        skipper.push(decoder.decode(chunk as Buffer, { stream: true }).replace(/\0/g, ''));
       } catch (err) {
         stop(err);
       }
@@ -329,7 +338,8 @@ export function parseAdmXml(range: XmlRange): Promise<AdmDocument> {
     input.on('end', () => {
       if (settled) return;
       try {
-        parser.write(decoder.decode().replace(/\0/g, ''));
+        skipper.push(decoder.decode().replace(/\0/g, ''));
+        skipper.end();
         parser.close();
         if (!doc.root) fail('no XML element found');
         settled = true;

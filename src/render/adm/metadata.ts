@@ -8,6 +8,7 @@
  * tags are ASCII; names are not used).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { BlockSkipper } from '../../audio/adm/skip-blocks.js';
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { DubstageError } from '../../errors.js';
 import type { DirectSpeakersBlock, Bound } from './direct-speakers.js';
@@ -88,7 +89,7 @@ function gainValue(text: string, unit: string | null): number {
 }
 
 /** Feed a file byte range to a parser in chunks, latin1, NULs (writers' padding) as spaces. */
-function feed(path: string, fd: number, start: number, end: number, parser: SaxesParser, chunkBytes: number, first: boolean): void {
+function feed(path: string, fd: number, start: number, end: number, parser: SaxesParser, chunkBytes: number, first: boolean, skipper?: BlockSkipper): void {
   const buf = Buffer.alloc(Math.min(chunkBytes, Math.max(1, end - start)));
   let pos = start;
   while (pos < end) {
@@ -96,9 +97,11 @@ function feed(path: string, fd: number, start: number, end: number, parser: Saxe
     if (n === 0) throw new DubstageError({ code: 'truncated', message: `${path}: the file ends at byte ${pos} inside its ADM XML (expected it to run to byte ${end})`, path, byteOffset: pos });
     let s = buf.toString('latin1', 0, n).replace(/\0/g, ' ');
     if (first && pos === start && s.startsWith('\u00ef\u00bb\u00bf')) s = `   ${s.slice(3)}`.replace(/^ {3}/, '');
-    parser.write(s);
+    if (skipper) skipper.push(s);
+    else parser.write(s);
     pos += n;
   }
+  skipper?.end();
 }
 
 /** Scan an axml chunk (or a bare XML file: start 0, the file's length) for the renderer. */
@@ -130,7 +133,15 @@ export function scanAdm(path: string, start: number, length: number): AdmScan {
   let tagStart = 0;
   let gainUnit: string | null = null;
   let frequencyType: string | null = null;
-  const at = (): number => start + bom + parser.position;
+  // the blocks are the cursors' (they read every one in full): the scan needs only where each channel lies
+  const skipper = new BlockSkipper(
+    (text) => parser.write(text),
+    () => stack[stack.length - 1] === 'audioChannelFormat',
+    () => {
+      if (channel) channel.blockCount++;
+    },
+  );
+  const at = (): number => start + bom + parser.position + skipper.dropped;
   parser.on('doctype', () => {
     throw badXml(path, at(), 'DOCTYPE/ENTITY declarations are not allowed in ADM metadata');
   });
@@ -138,7 +149,7 @@ export function scanAdm(path: string, start: number, length: number): AdmScan {
     throw badXml(path, at(), err.message.replace(/^[^:]*:\d+:\d+: /, ''));
   });
   parser.on('opentagstart', (tag) => {
-    tagStart = start + bom + parser.position - tag.name.length - 2;
+    tagStart = at() - tag.name.length - 2;
   });
   parser.on('opentag', (tag) => {
     const name = local(tag.name);
@@ -224,7 +235,7 @@ export function scanAdm(path: string, start: number, length: number): AdmScan {
       case 'audioObject': object = null; return;
       case 'audioPackFormat': pack = null; return;
       case 'audioChannelFormat':
-        if (channel) channel.end = start + bom + parser.position;
+        if (channel) channel.end = at();
         channel = null;
         return;
       case 'audioStreamFormat': stream = null; return;
@@ -265,7 +276,7 @@ export function scanAdm(path: string, start: number, length: number): AdmScan {
     const head = Buffer.alloc(3);
     readSync(fd, head, 0, 3, start);
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) bom = 3;
-    feed(path, fd, start + bom, start + length, parser, 256 * 1024, false);
+    feed(path, fd, start + bom, start + length, parser, 256 * 1024, false, skipper);
     parser.close();
   } finally {
     closeSync(fd);
