@@ -1,7 +1,9 @@
 /**
  * Test-only: a Dolby Atmos Master File set written from the format description in
  * ../shared/reference/session-formats.md s8 (no public sample from Dolby's tools exists): a .atmos
- * root, a .atmos.metadata with per-element events, and a CAF .atmos.audio.
+ * root, a .atmos.metadata with per-element events, and a CAF .atmos.audio. Positions are written
+ * as truehdd and Cavern write them: x -1 left .. 1 right, y -1 back .. 1 front, z 0 .. 1 up
+ * (src/render/adm/damf.ts says why).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
