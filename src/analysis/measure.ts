@@ -15,7 +15,7 @@ import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, NON_FINITE_KEY, PARALLEL_MIN_SECONDS } from './parallel.js';
-import { nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
+import { mergeNonFinite, nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
 import { runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
@@ -60,6 +60,8 @@ export interface MeasureOptions {
     measureAlone(source: AudioSource): Promise<void>;
     /** Analyzers of the renders that must ride the host's pass (speech on a render); the hook finishes them. */
     analyzers?(): Analyzer<unknown>[];
+    /** NaN/±Inf the render read as 0 on any track (the wrap scrubs before rendering, so the host finds none there). */
+    nonFinite?(): NonFiniteReport | null;
   } | null;
 }
 
@@ -84,10 +86,17 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     source = damf ? await openAudio({ path: damf.files.audio }, openOptions) : isEmbeddedPath(inp.path) ? openEmbedded(inp.path, openOptions) : await openAudio(inp, openOptions);
     let admMaster = false;
     let renderAnalyzers: Analyzer<unknown>[] = [];
+    // the render tap scrubs NaN/±Inf on every track before rendering: its count is the file's
+    let renderNonFinite: (() => NonFiniteReport | null) | null = null;
+    const noteRenderNonFinite = (): void => {
+      const tapped = renderNonFinite?.() ?? null;
+      if (tapped) out.nonFinite = mergeNonFinite([out.nonFinite ?? null, tapped])!;
+    };
     let fileFormat: FormatSummary | null = null;
     if (damf) {
       admMaster = true;
       const renders = options.admRender?.(damf) ?? null;
+      renderNonFinite = renders?.nonFinite ?? null;
       const bed = damf.bedDetails.flatMap((b) => b.channels).filter((c) => c.track <= source!.header.format.channels);
       if (renders && bed.length > 0) {
         source = renders.wrap(source);
@@ -100,6 +109,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       );
       if (bed.length === 0) {
         if (renders) await renders.measureAlone(source);
+        noteRenderNonFinite();
+        if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
         out.format = formatSummary(source.header.format);
         out.channelLabelSource = 'adm';
         out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
@@ -115,6 +126,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       admMaster = true;
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
+      renderNonFinite = renders?.nonFinite ?? null;
       if (renders && scope0(report)) {
         source = renders.wrap(source);
         renderAnalyzers = renders.analyzers?.() ?? [];
@@ -133,6 +145,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       source.header.warnings = source.header.warnings.filter((w) => !isCountGuess(w));
       if (scope.indices.length === 0) {
         if (renders) await renders.measureAlone(source);
+        noteRenderNonFinite();
+        if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
         const f = source.header.format;
         out.format = formatSummary(f);
         out.channelLabelSource = 'adm';
@@ -212,6 +226,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       };
       if (options.onProgress) hostOptions.onProgress = options.onProgress;
       await runAnalyzers(source, [loudness, ...extras, ...renderAnalyzers], hostOptions);
+      noteRenderNonFinite();
       r = loudness.finish();
       if (extras.length > 0) {
         out.analyzers = {};

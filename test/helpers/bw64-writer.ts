@@ -15,7 +15,8 @@ export interface ExtraChunk {
 export interface Bw64Spec {
   form?: 'RIFF' | 'BW64';
   sampleRate: number;
-  bitDepth: 16 | 24;
+  /** 32: IEEE float (format tag 3), the samples written as they are (NaN and ±Inf too). */
+  bitDepth: 16 | 24 | 32;
   channelCount: number;
   /** Planar samples in [-1, 1); all the same length. Omit for silence of `frames` frames. */
   samples?: Float32Array[];
@@ -49,6 +50,11 @@ function pcm(spec: Bw64Spec): Buffer {
   let at = 0;
   for (let i = 0; i < frames; i++) {
     for (let c = 0; c < spec.channelCount; c++) {
+      if (bytes === 4) {
+        out.writeFloatLE(spec.samples[c]![i]!, at);
+        at += bytes;
+        continue;
+      }
       const v = Math.max(-full, Math.min(full - 1, Math.round(spec.samples[c]![i]! * full)));
       if (bytes === 2) out.writeInt16LE(v, at);
       else out.writeIntLE(v, at, 3);
@@ -62,7 +68,7 @@ function pcm(spec: Bw64Spec): Buffer {
 export function writeBw64(path: string, spec: Bw64Spec): WrittenChunk[] {
   const blockAlign = (spec.channelCount * spec.bitDepth) / 8;
   const fmt = Buffer.alloc(16);
-  fmt.writeUInt16LE(1, 0);
+  fmt.writeUInt16LE(spec.bitDepth === 32 ? 3 : 1, 0);
   fmt.writeUInt16LE(spec.channelCount, 2);
   fmt.writeUInt32LE(spec.sampleRate, 4);
   fmt.writeUInt32LE(spec.sampleRate * blockAlign, 8);
