@@ -6,6 +6,8 @@ import { readDolbyAtmos, type DolbyAtmosReport } from '../audio/dolby-atmos/inde
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
+import { openFileSource } from '../audio/bytesource.js';
+import { checksumTap, type FileChecksums } from '../audio/checksum.js';
 // IMF virtual-track addresses (CPL.xml#track<N>) open through the audio address registry
 import '../imf/index.js';
 import type { AudioSource } from '../audio/types.js';
@@ -74,6 +76,18 @@ function isCountGuess(w: string): boolean {
   return w.startsWith('channel layout assumed') || w.startsWith('no channel layout known');
 }
 
+/** A Dolby Atmos master set's .atmos and .atmos.metadata (read whole once more for their hashes; the pass read the .atmos.audio's). */
+function setChecksums(damf: DolbyAtmosReport): FileChecksums[] {
+  return [damf.files.atmos, damf.files.metadata].map((f) => {
+    const src = openFileSource(f);
+    try {
+      return checksumTap(src).finish();
+    } finally {
+      src.close();
+    }
+  });
+}
+
 export async function measureFile(input: AudioInput | string, options: MeasureOptions = {}): Promise<FileMeasurement> {
   const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
   const out: FileMeasurement = { path: inp.path, warnings: [] };
@@ -116,7 +130,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
         out.channels = [];
         out.warnings.push(...source.header.warnings);
-        if (options.checksums && source.checksums) out.checksums = source.checksums();
+        if (options.checksums && source.checksums) out.checksums = [...setChecksums(damf), ...source.checksums()];
         return out;
       }
       fileFormat = formatSummary(source.header.format);
@@ -239,7 +253,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       }
     }
     // the hashes cover what the pass did not read (before --from, after --to, chunks after the data)
-    if (options.checksums && source?.checksums) out.checksums = source.checksums();
+    if (options.checksums && source?.checksums) out.checksums = [...(damf ? setChecksums(damf) : []), ...source.checksums()];
     out.loudness = { ...r.loudness, ...(out.loudness?.dialogue ? { dialogue: out.loudness.dialogue } : {}) };
     out.channels = r.channels;
     if (r.series) out.series = r.series;

@@ -160,6 +160,8 @@ export class AdmRenderTap {
       return {
         header: source.header,
         files: source.files,
+        // the master's hashes ride the same reads
+        ...(source.checksums ? { checksums: () => source.checksums!() } : {}),
         seek: (frame) => {
           source.seek(frame);
           this.frameOffset = frame;

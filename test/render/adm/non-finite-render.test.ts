@@ -91,6 +91,8 @@ describe('the render of a float master with NaN/Inf samples', () => {
     const run = await runQc({ paths: [file], spec, fps: '24' });
     const d = run.deliverables[0]!;
     expect(d.role).toBe('atmos');
+    // the master's hashes pass through the render tap (they used to be lost there)
+    expect(d.measurement!.checksums!.map((c) => c.path)).toEqual([file]);
     for (const r of d.measurement!.renders!) expect(Number.isFinite(r.loudness!.integratedLufs!)).toBe(true);
     const nf = run.outcome.findings.filter((f) => f.rule === 'signal/non-finite');
     expect(nf).toHaveLength(1);
