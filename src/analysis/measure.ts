@@ -6,6 +6,8 @@ import { readDolbyAtmos, type DolbyAtmosReport } from '../audio/dolby-atmos/inde
 import type { ChannelLabel } from '../audio/channels.js';
 import type { AudioInput } from '../audio/multimono.js';
 import { openAudio } from '../audio/open.js';
+import { openFileSource } from '../audio/bytesource.js';
+import { checksumTap, type FileChecksums } from '../audio/checksum.js';
 // IMF virtual-track addresses (CPL.xml#track<N>) open through the audio address registry
 import '../imf/index.js';
 import type { AudioSource } from '../audio/types.js';
@@ -15,7 +17,7 @@ import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, NON_FINITE_KEY, PARALLEL_MIN_SECONDS } from './parallel.js';
-import { nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
+import { mergeNonFinite, nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
 import { RENDER_BLOCK_FRAMES, runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
 import type { Rational } from '../session/time.js';
@@ -65,6 +67,8 @@ export interface MeasureOptions {
     parallelLayouts?(): string[] | null;
     /** The parallel pass's results, in place of wrap / measureAlone. */
     adopt?(result: AdmMasterResult): void;
+    /** NaN/±Inf the render read as 0 on any track (the wrap scrubs before rendering, so the host finds none there). */
+    nonFinite?(): NonFiniteReport | null;
   } | null;
 }
 
@@ -109,6 +113,18 @@ function isCountGuess(w: string): boolean {
   return w.startsWith('channel layout assumed') || w.startsWith('no channel layout known');
 }
 
+/** A Dolby Atmos master set's .atmos and .atmos.metadata (read whole once more for their hashes; the pass read the .atmos.audio's). */
+function setChecksums(damf: DolbyAtmosReport): FileChecksums[] {
+  return [damf.files.atmos, damf.files.metadata].map((f) => {
+    const src = openFileSource(f);
+    try {
+      return checksumTap(src).finish();
+    } finally {
+      src.close();
+    }
+  });
+}
+
 export async function measureFile(input: AudioInput | string, options: MeasureOptions = {}): Promise<FileMeasurement> {
   const inp: AudioInput = typeof input === 'string' ? { path: input } : input;
   const out: FileMeasurement = { path: inp.path, warnings: [] };
@@ -124,10 +140,17 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     // the renders ride this pass (the source is wrapped by the render tap)
     let rendering = false;
     let renderAnalyzers: Analyzer<unknown>[] = [];
+    // the render tap scrubs NaN/±Inf on every track before rendering: its count is the file's
+    let renderNonFinite: (() => NonFiniteReport | null) | null = null;
+    const noteRenderNonFinite = (): void => {
+      const tapped = renderNonFinite?.() ?? null;
+      if (tapped) out.nonFinite = mergeNonFinite([out.nonFinite ?? null, tapped])!;
+    };
     let fileFormat: FormatSummary | null = null;
     if (damf) {
       admMaster = true;
       const renders = options.admRender?.(damf) ?? null;
+      renderNonFinite = renders?.nonFinite ?? null;
       const bed = damf.bedDetails.flatMap((b) => b.channels).filter((c) => c.track <= source!.header.format.channels);
       const threads = renders ? admSplitThreads(options, renders, source.header) : 0;
       if (renders && threads > 0) {
@@ -145,12 +168,14 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       if (bed.length === 0) {
         if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options);
         else if (renders) await renders.measureAlone(source);
+        noteRenderNonFinite();
+        if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
         out.format = formatSummary(source.header.format);
         out.channelLabelSource = 'adm';
         out.loudness = { integratedLufs: null, momentaryMaxLufs: null, shortTermMaxLufs: null, loudnessRangeLu: null, truePeakDbtp: null, samplePeakDbfs: null, plrLu: null };
         out.channels = [];
         out.warnings.push(...source.header.warnings);
-        if (options.checksums && source.checksums) out.checksums = source.checksums();
+        if (options.checksums && source.checksums) out.checksums = [...setChecksums(damf), ...source.checksums()];
         return out;
       }
       fileFormat = formatSummary(source.header.format);
@@ -160,6 +185,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       admMaster = true;
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
+      renderNonFinite = renders?.nonFinite ?? null;
       const labels = admTrackLabels(report);
       const scope = admLoudnessScope(report, { rendered: renders !== null });
       const threads = renders ? admSplitThreads(options, renders, source.header) : 0;
@@ -184,6 +210,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       if (scope.indices.length === 0) {
         if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options);
         else if (renders) await renders.measureAlone(source);
+        noteRenderNonFinite();
+        if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
         const f = source.header.format;
         out.format = formatSummary(f);
         out.channelLabelSource = 'adm';
@@ -273,6 +301,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       };
       if (options.onProgress) hostOptions.onProgress = options.onProgress;
       await runAnalyzers(source, [loudness, ...extras, ...renderAnalyzers], hostOptions);
+      noteRenderNonFinite();
       r = loudness.finish();
       if (extras.length > 0) {
         out.analyzers = {};
@@ -285,7 +314,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       }
     }
     // the hashes cover what the pass did not read (before --from, after --to, chunks after the data)
-    if (options.checksums && source?.checksums) out.checksums = source.checksums();
+    if (options.checksums && source?.checksums) out.checksums = [...(damf ? setChecksums(damf) : []), ...source.checksums()];
     out.loudness = { ...r.loudness, ...(out.loudness?.dialogue ? { dialogue: out.loudness.dialogue } : {}) };
     out.channels = r.channels;
     if (r.series) out.series = r.series;

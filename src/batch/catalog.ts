@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AUDIO_EXT, MAX_FOLDER_DEPTH } from '../delivery/discover.js';
+import { AUDIO_EXT, DAMF_PART, DAMF_ROOT, damfSetFiles, MAX_FOLDER_DEPTH } from '../delivery/discover.js';
 import { DubstageError, toErrorInfo } from '../errors.js';
 import { planDeliveries, reelOf } from '../qc/pipeline.js';
 
@@ -106,6 +106,8 @@ export function deliveryInputs(paths: string[]): InputStamp[] {
   };
   for (const p of paths) {
     if (isDirectory(p)) walk(p, 0);
+    // a Dolby Atmos master set given by its .atmos: its .atmos.metadata and .atmos.audio are inputs too
+    else if (DAMF_ROOT.test(p)) damfSetFiles(p).forEach(add);
     else add(fileOf(p));
   }
   return [...out.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -179,7 +181,7 @@ export async function findDeliveries(catalogPaths: string[]): Promise<CatalogEnt
       if (isDirectory(p)) {
         const reel = reelOf(e.name);
         found.push(...(await deliveriesOf(root, reel !== null ? catalogTitle : e.name, [p], [e.name], reel)));
-      } else if (AUDIO_EXT.test(e.name) || /\.mxf$/i.test(e.name)) loose.push(p);
+      } else if (AUDIO_EXT.test(e.name) || /\.mxf$/i.test(e.name) || DAMF_ROOT.test(e.name) || DAMF_PART.test(e.name)) loose.push(p);
     }
     if (loose.length > 0) found.push(...(await deliveriesOf(root, catalogTitle, loose, [catalogTitle], null)).map((f) => ({ ...f, suffix: `~loose${f.suffix}` })));
   }

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { discover } from '../delivery/discover.js';
+import { DAMF_ROOT, damfSetFiles, discover } from '../delivery/discover.js';
 import { loadManifest } from '../delivery/manifest.js';
 import { DubstageError } from '../errors.js';
 
@@ -152,7 +152,8 @@ export async function qcInputFiles(o: { paths: string[]; manifest?: string; spec
     }
   }
   try {
-    files.push(...(await discover(o.paths)).files);
+    // a Dolby Atmos master set stands for its three files: none of them may be written over
+    for (const f of (await discover(o.paths)).files) files.push(...(DAMF_ROOT.test(f) ? damfSetFiles(f) : [f]));
   } catch {
     // likewise
   }

@@ -18,6 +18,8 @@ export interface Candidate {
   header: AudioHeader | null;
   adm?: AdmSummary | null;
   manifest?: ManifestEntry;
+  /** A Dolby Atmos master set: its .atmos, .atmos.metadata and .atmos.audio (the input is the .atmos). */
+  damfFiles?: string[];
 }
 
 export interface Assigned extends Deliverable {
@@ -34,7 +36,7 @@ export function displayName(input: AudioInput): string {
 }
 
 function baseName(input: AudioInput): string {
-  return displayName(input).replace(/\.(wav|wave|bwf|rf64|w64|aif|aiff|aifc)$/i, '');
+  return displayName(input).replace(/\.(wav|wave|bwf|rf64|w64|aif|aiff|aifc|atmos)$/i, '');
 }
 
 export function assignOne(c: Candidate): Assigned {
@@ -77,6 +79,12 @@ export function assignOne(c: Candidate): Assigned {
     roleSource = 'metadata';
     reasons.push(`role printmaster: IMF audio virtual track${c.header.imf.mcaGroup ? ` (${c.header.imf.mcaGroup})` : ''}`);
   }
+  if (c.damfFiles && role === null) {
+    // an Atmos master by what the format is, objects or not (even when the set could not be read)
+    role = 'atmos';
+    roleSource = 'metadata';
+    reasons.push(`role atmos: a Dolby Atmos master set (.atmos${c.adm ? `: ${c.adm.objectCount} object${c.adm.objectCount === 1 ? '' : 's'}${c.adm.bedLayout ? `, ${c.adm.bedLayout} bed` : ''}` : ''})`);
+  }
   if (c.adm && c.adm.objectCount > 0 && role === null) {
     role = 'atmos';
     roleSource = 'metadata';
@@ -86,7 +94,7 @@ export function assignOne(c: Candidate): Assigned {
     const bed = c.adm.bedLayout as LayoutName;
     layout = bed;
     layoutSource = 'metadata';
-    reasons.push(`layout ${bed} from the ADM bed`);
+    reasons.push(`layout ${bed} from the ${c.damfFiles ? '.atmos' : 'ADM'} bed`);
   }
   const h = c.header;
   if (h?.bext?.description) fromMeta(guessFromText(h.bext.description), 'bext description');
@@ -115,8 +123,9 @@ export function assignOne(c: Candidate): Assigned {
   }
   if (role === null) reasons.push('no role: no manifest entry, metadata or name token says what this is');
 
-  const files = c.input.files && c.input.files.length > 0 ? c.input.files : [c.input.path];
+  const files = c.damfFiles ?? (c.input.files && c.input.files.length > 0 ? c.input.files : [c.input.path]);
   const out: Assigned = { id: '', role, layout, files, roleSource, layoutSource, reasons, input: c.input, header: c.header };
+  if (c.damfFiles) out.damf = true;
   if (stem) out.stem = stem;
   if (c.adm !== undefined) out.adm = c.adm;
   return out;

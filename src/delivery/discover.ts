@@ -1,7 +1,8 @@
 /**
  * Finding the deliverables a `qc` run was given: folders (their audio files, in subfolders too, as
  * facilities file them: DELIVERY/PRINTMASTERS/..., DELIVERY/STEMS/...), audio files, and session
- * files (the media they use); and the ADM counts the Atmos rules read. Symbolic links are followed and
+ * files (the media they use); and the ADM counts the Atmos rules read. A Dolby Atmos master set is one
+ * deliverable, found as its `.atmos` (its .atmos.metadata and .atmos.audio go with it, never on their own). Symbolic links are followed and
  * said so; a link back into a folder already walked (a loop) is not walked twice. What a folder holds
  * that is not measured is listed with the reason, so nothing is skipped silently.
  */
@@ -13,8 +14,13 @@ import { resolveMedia } from '../session/media.js';
 import type { Rational } from '../session/time.js';
 import type { AdmSummary } from './types.js';
 import { containerDeliverables } from '../imf/deliverables.js';
+import { damfRootPath } from '../audio/dolby-atmos/index.js';
 
 export const AUDIO_EXT = /\.(wav|wave|bwf|rf64|w64|bw64|aif|aiff|aifc)$/i;
+/** A Dolby Atmos master set's root: the deliverable that stands for the set (its .atmos.metadata and .atmos.audio go with it). */
+export const DAMF_ROOT = /\.atmos$/i;
+/** The other two files of a set: never deliverables of their own. */
+export const DAMF_PART = /\.atmos\.(metadata|audio)$/i;
 /** Deeper than any delivery tree; a guard against pathological nesting. */
 export const MAX_FOLDER_DEPTH = 12;
 
@@ -65,6 +71,7 @@ export async function discover(paths: string[]): Promise<Discovered> {
     // files first, then subfolders, each in name order: a stable order for reports
     const files: string[] = [];
     const folders: string[] = [];
+    const parts: string[] = [];
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (HOUSEKEEPING.test(e.name)) continue;
@@ -90,12 +97,16 @@ export async function discover(paths: string[]): Promise<Discovered> {
         isFile = st.isFile();
       }
       if (isDir) folders.push(p);
-      else if (isFile && AUDIO_EXT.test(e.name)) files.push(p);
+      else if (isFile && (AUDIO_EXT.test(e.name) || DAMF_ROOT.test(e.name))) files.push(p);
+      else if (isFile && DAMF_PART.test(e.name)) parts.push(p);
       else if (isFile && /\.mxf$/i.test(e.name)) containers.push(p);
       else if (isFile) out.ignored.push({ path: p, reason: findAdapter(p) ? 'a session file inside a folder (give it to qc by itself to check its media)' : 'not an audio file dubstage reads' });
       else out.ignored.push({ path: p, reason: 'not a file or a folder' });
     }
     out.files.push(...files);
+    // a set's .atmos.metadata and .atmos.audio go with the .atmos that names them; one without it is said
+    const claimed = new Set(files.filter((f) => DAMF_ROOT.test(f)).flatMap((f) => damfSetFiles(f)));
+    for (const part of parts) if (!claimed.has(part)) out.errors.push(orphanPart(part));
     for (const f of folders) walk(f, depth + 1);
   };
 
@@ -125,8 +136,15 @@ export async function discover(paths: string[]): Promise<Discovered> {
       }
       continue;
     }
-    if (AUDIO_EXT.test(p)) {
+    if (AUDIO_EXT.test(p) || DAMF_ROOT.test(p)) {
       out.files.push(p);
+      continue;
+    }
+    if (DAMF_PART.test(p)) {
+      // a part given by itself stands for its set
+      const root = damfRootPath(p);
+      if (fs.existsSync(root)) out.files.push(root);
+      else out.errors.push(orphanPart(p));
       continue;
     }
     // A session file: its media are the deliverables.
@@ -162,6 +180,44 @@ export async function discover(paths: string[]): Promise<Discovered> {
   }
   out.files = [...byReal.values()];
   return out;
+}
+
+/**
+ * The three files of a Dolby Atmos master set from its .atmos: the root, then the .atmos.metadata and
+ * .atmos.audio its first presentation names (beside it), or `<name>.atmos.metadata` / `.atmos.audio`
+ * when the root cannot be read or names none (reading it whole, and saying what is wrong, is the
+ * measuring pass's work).
+ */
+export function damfSetFiles(root: string): string[] {
+  let metadata = `${root}.metadata`;
+  let audio = `${root}.audio`;
+  try {
+    const fd = fs.openSync(root, 'r');
+    try {
+      const head = Buffer.alloc(64 * 1024);
+      const text = head.toString('utf8', 0, fs.readSync(fd, head, 0, head.length, 0));
+      const named = (key: string): string | null => {
+        const m = new RegExp(`^\\s*(?:-\\s+)?${key}:\\s*(.+?)\\s*$`, 'm').exec(text);
+        return m ? path.join(path.dirname(root), m[1]!.replace(/^(['"])(.*)\1$/, '$2')) : null;
+      };
+      metadata = named('metadata') ?? metadata;
+      audio = named('audio') ?? audio;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // unreadable: the conventional names; the pass says why
+  }
+  return [root, metadata, audio];
+}
+
+function orphanPart(part: string): ErrorInfo {
+  const root = damfRootPath(part);
+  return {
+    code: 'io',
+    message: `${part}: part of a Dolby Atmos master set, but its root ${path.basename(root)} (the .atmos that names its .atmos.metadata and .atmos.audio) is missing: the set is not checked`,
+    path: root,
+  };
 }
 
 function safeReadlink(p: string): string {

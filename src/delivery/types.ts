@@ -16,8 +16,10 @@ export interface Deliverable {
   role: Role | null;
   stem?: StemKind;
   layout: LayoutName | null;
-  /** The file, or the members of a multi-mono set in channel order. */
+  /** The file, or the members of a multi-mono set in channel order, or a Dolby Atmos master set's .atmos, .atmos.metadata and .atmos.audio. */
   files: string[];
+  /** A Dolby Atmos master set (files are its three files; the audio is the third). */
+  damf?: true;
   roleSource: AssignmentSource;
   layoutSource: AssignmentSource;
   /** One line per decision: "role printmaster from name token PM". */

@@ -74,8 +74,9 @@ export function findingDelivery(f: FindingFields): RuleFinding {
   return out;
 }
 
-/** Member file carrying channel `index` of a multi-mono set (else the one file). */
+/** Member file carrying channel `index` of a multi-mono set (a Dolby Atmos master set's .atmos.audio; else the one file). */
 export function fileForChannel(d: CheckedDeliverable, index: number): string {
+  if (d.damf) return d.files[2] ?? d.files[0]!;
   return d.files.length > 1 ? (d.files[index] ?? d.files[0]!) : d.files[0]!;
 }
 

@@ -15,7 +15,8 @@ import { assignDeliverables, type Candidate } from '../delivery/assign.js';
 import { loadManifest, type ManifestEntry } from '../delivery/manifest.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../errors.js';
 import { readAdm } from '../audio/adm/index.js';
-import { admSummary, discover, type Discovered } from '../delivery/discover.js';
+import { admSummary, DAMF_ROOT, damfSetFiles, discover, type Discovered } from '../delivery/discover.js';
+import { readDolbyAtmos } from '../audio/dolby-atmos/index.js';
 import { parseFrameRate, rational, type Rational } from '../session/time.js';
 import type { Spec } from '../specs/schema.js';
 import { configuredSeverity, runRules, type QcOutcome } from './engine.js';
@@ -259,7 +260,9 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
     pending.push({ input, manifest: m });
   }
   const rest = found.files.filter((f) => !claimed.has(f));
-  for (const input of groupInputs(rest, { group: true })) pending.push({ input });
+  // a Dolby Atmos master set is never a member of a multi-mono set
+  for (const input of groupInputs(rest.filter((f) => !DAMF_ROOT.test(f)), { group: true })) pending.push({ input });
+  for (const f of rest.filter((f) => DAMF_ROOT.test(f))) pending.push({ input: { path: f } });
   if (pending.length === 0 && inputErrors.length === 0) {
     throw new DubstageError({ code: 'usage', message: 'no audio files found in the given paths' });
   }
@@ -267,14 +270,25 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
   for (const p of pending) {
     let header: AudioHeader | null = null;
     let adm: AdmSummary | null = null;
+    // a Dolby Atmos master set: its .atmos names the beds and objects, its CAF .atmos.audio is the audio
+    const damfFiles = !p.input.files && DAMF_ROOT.test(p.input.path) ? damfSetFiles(p.input.path) : null;
     try {
-      header = readAudioHeader(p.input.files?.[0] ?? p.input.path);
-      if (header.hasAxml) adm = admSummary(await readAdm(header.path, header));
+      if (damfFiles) {
+        // a missing or unreadable part is named by the reader; the rest of the delivery is still checked
+        const damf = await readDolbyAtmos(p.input.path);
+        damfFiles.splice(0, 3, damf.files.atmos, damf.files.metadata, damf.files.audio);
+        header = readAudioHeader(damf.files.audio);
+        adm = admSummary(damf);
+      } else {
+        header = readAudioHeader(p.input.files?.[0] ?? p.input.path);
+        if (header.hasAxml) adm = admSummary(await readAdm(header.path, header));
+      }
     } catch (err) {
       if (!header) inputErrors.push(toErrorInfo(err, p.input.path));
       else warnings.push(`${path.basename(header.path)}: ADM not read: ${(err as Error).message}`);
     }
     const c: Candidate = { input: p.input, header, adm };
+    if (damfFiles) c.damfFiles = damfFiles;
     if (p.manifest) c.manifest = p.manifest;
     candidates.push(c);
   }
@@ -320,7 +334,7 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
         fps,
       );
       const speech = analyzers.some((n) => n.id === 'speech');
-      const admRender = atmosRenders(opts.spec, d.role, header);
+      const admRender = atmosRenders(opts.spec, d.role, header, d.damf === true);
       const job: MeasureJob = {
         kind: 'measure',
         id: d.id,
@@ -394,14 +408,14 @@ async function checkDelivery(found: Discovered, opts: QcRunOptions, manifest: Ma
 }
 
 /**
- * An Atmos master (ADM BWF) under a profile with atmos.judgeOnRenders: the layouts to render it to in its
+ * An Atmos master (ADM BWF or Dolby Atmos master set) under a profile with atmos.judgeOnRenders: the layouts to render it to in its
  * measuring pass, and whether to detect speech on the first (the integrated rule judging dialogue-gated).
  * Only when a loudness rule that reads the renders is on. Bed-only masters are rendered too: the spec's
  * figure is the re-render's, and a 7.1.2 bed's 5.1 render is not its 10 channels.
  */
-export function atmosRenders(spec: Spec, role: string | null, header: AudioHeader): MeasureJob['admRender'] | null {
+export function atmosRenders(spec: Spec, role: string | null, header: AudioHeader, damf = false): MeasureJob['admRender'] | null {
   const layouts = spec.atmos?.judgeOnRenders;
-  if (!layouts || role !== 'atmos' || !header.hasAxml) return null;
+  if (!layouts || role !== 'atmos' || (!header.hasAxml && !damf)) return null;
   const on = (rule: Rule): boolean => configuredSeverity({ spec }, rule) !== 'off';
   if (!on(integratedRule) && !on(truePeakRule)) return null;
   return { layouts: [...layouts], speech: spec.loudness?.mode === 'dialogue-gated' && on(integratedRule) };

@@ -191,7 +191,9 @@ function fileRows(run: QcRun): string {
     d.files.forEach((file, i) => {
       listed.add(path.resolve(file));
       const sums = m?.checksums?.find((c) => path.resolve(c.path) === path.resolve(file));
-      const member = d.files.length > 1 ? `mono, channel ${i + 1} of ${d.files.length} (${esc(f?.channelLabels[i] ?? '')})` : null;
+      const member = d.damf
+        ? `Dolby Atmos master set: ${['root (.atmos)', 'metadata (.atmos.metadata)', `audio (.atmos.audio, ${f ? f.channels : '?'} ch)`][i] ?? 'file'}`
+        : d.files.length > 1 ? `mono, channel ${i + 1} of ${d.files.length} (${esc(f?.channelLabels[i] ?? '')})` : null;
       const format = f
         ? `${esc(f.container.toUpperCase())} · ${f.sampleRate} Hz · ${f.bitDepth}-bit ${f.sampleFormat === 'float' ? 'float' : 'PCM'} · ${member ?? `${f.channels} ch (${esc(f.channelLabels.join(' '))})`}`
         : `<span class="bad">unreadable: ${esc(m?.error?.message ?? run.inputErrors.find((e) => e.path && path.resolve(e.path) === path.resolve(file))?.message ?? 'not read')}</span>`;

@@ -15,7 +15,7 @@ export interface ExtraChunk {
 export interface Bw64Spec {
   form?: 'RIFF' | 'BW64';
   sampleRate: number;
-  /** 32: IEEE float (format 3), samples written as they are (NaN and Inf too). */
+  /** 32: IEEE float (format tag 3), the samples written as they are (NaN and ±Inf too). */
   bitDepth: 16 | 24 | 32;
   channelCount: number;
   /** Planar samples in [-1, 1); all the same length. Omit for silence of `frames` frames. */
@@ -52,7 +52,7 @@ function pcm(spec: Bw64Spec): Buffer {
     for (let c = 0; c < spec.channelCount; c++) {
       if (bytes === 4) {
         out.writeFloatLE(spec.samples[c]![i]!, at);
-        at += 4;
+        at += bytes;
         continue;
       }
       const v = Math.max(-full, Math.min(full - 1, Math.round(spec.samples[c]![i]! * full)));

@@ -12,10 +12,13 @@
  *   ASSUMED: Cavern's reader ends the ramp at samplePos instead.
  * - `gain`: dB, "-inf" for silence (a string in some writers). Verified: Cavern writes dB and reads
  *   "-inf" as 0; truehdd writes OAMD's gain as a string.
- * - `pos: [x, y, z]`: ASSUMED (from truehdd, which copies OAMD's pos3d): x 0..1 left to right, y 0..1
- *   front to back, z 0..1 floor to ceiling; so ADM cartesian X = 2x - 1, Y = 1 - 2y, Z = z. Cavern
- *   reads the three as -1..1 (its own room scaled), so the two readings agree only at the centre:
- *   no file from Dolby's tools was available to settle it.
+ * - `pos: [x, y, z]`: x -1 left .. 1 right, y -1 back .. 1 front, z 0 ear level .. 1 ceiling: ADM's
+ *   cartesian convention, so ADM X, Y, Z = x, y, z; outside -1..1 is refused. Evidence (no metadata
+ *   file from Dolby's tools was available): truehdd (oamd.rs get_damf_pos) writes OAMD pos3d (0..1,
+ *   y 0 = front) as 2x - 1, 1 - 2y, z, its test expecting OAMD [0.25, 0.75, 0.5] as [-0.5, -0.5, 0.5];
+ *   Cavern reads and writes -1..1 with +y its front, files Dolby's Conversion Tool converts (#376);
+ *   Mach1's AtmosParser.lua puts L at x -1, y 1. The Conversion Tool's ADM (dbmd-atmos-parser
+ *   samples) holds X -1 and 1, Y -0.2258 and 0.2258, Z 1.
  * - `active: false` silences the element; `snap: true` is rendered as BS.2127 channel lock (ASSUMED);
  *   `elevation: false` as z = 0 (ASSUMED); `size` > 0 and `zones` other than all are reported as not
  *   rendered (extent, zone exclusion), like their ADM counterparts.
@@ -189,7 +192,7 @@ class EventReader {
         const xyz = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
         if (xyz.length !== 3 || xyz.some((v) => !Number.isFinite(v))) throw this.bad(this.lineNo, `pos '${raw}' is not [x, y, z]`);
         for (const [k, v] of xyz.entries()) {
-          if (v < 0 || v > 1) throw this.bad(this.lineNo, `pos ${'xyz'[k]} = ${v} is outside 0..1 (positions are read as OAMD room coordinates 0..1; a writer using -1..1 is not supported)`);
+          if (v < -1 || v > 1) throw this.bad(this.lineNo, `pos ${'xyz'[k]} = ${v} is outside -1..1 (DAMF positions are room coordinates: x left -1 to right 1, y back -1 to front 1, z 0 ear level to 1 ceiling)`);
         }
         f.pos = xyz as [number, number, number];
         return;
@@ -210,7 +213,7 @@ class EventReader {
       samplePos: f.samplePos ?? prior!.samplePos,
       line: c.line,
       active: f.active ?? prior?.active ?? true,
-      pos: f.pos ?? prior?.pos ?? [0.5, 0, 0],
+      pos: f.pos ?? prior?.pos ?? [0, 1, 0],
       gainDb: f.gainDb ?? prior?.gainDb ?? 0,
       rampLength: f.rampLength ?? prior?.rampLength ?? 0,
       snap: f.snap ?? prior?.snap ?? false,
@@ -264,7 +267,7 @@ class DamfCursor implements BlockSource {
         if (this.ended) return null;
         this.ended = true;
         // an element without events: silent (the report names it)
-        return this.block({ samplePos: 0, line: 0, active: false, pos: [0.5, 0, 0], gainDb: Number.NEGATIVE_INFINITY, rampLength: 0, snap: false, elevation: true, size: 0, zones: 'all' }, 0, null, true);
+        return this.block({ samplePos: 0, line: 0, active: false, pos: [0, 1, 0], gainDb: Number.NEGATIVE_INFINITY, rampLength: 0, snap: false, elevation: true, size: 0, zones: 'all' }, 0, null, true);
       }
       this.pending = first;
       this.from = first.samplePos;
@@ -333,7 +336,7 @@ class DamfCursor implements BlockSource {
         rtimeSeconds: null,
         durationSeconds: null,
         cartesian: true,
-        position: [2 * x - 1, 1 - 2 * y, e.elevation ? z : 0],
+        position: [x, y, e.elevation ? z : 0],
         gain,
         width: 0,
         height: 0,

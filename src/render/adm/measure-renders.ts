@@ -6,7 +6,9 @@
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import type { AdmReport } from '../../audio/adm/index.js';
+import { admLoudnessScope, type AdmReport } from '../../audio/adm/index.js';
+import type { ChannelLabel } from '../../audio/channels.js';
+import { NonFiniteScrubber, type NonFiniteReport } from '../../analysis/non-finite.js';
 import { parseChna } from '../../audio/adm/chna.js';
 import { readAudioHeader } from '../../audio/open.js';
 import type { AudioHeader, AudioSource } from '../../audio/types.js';
@@ -97,6 +99,20 @@ export function renderSetup(
   return { makeFeed: () => admFeed(file, scan, plan), skipped: plan.skipped, dbmd };
 }
 
+/** A master's tracks by name for a non-finite report: the bed's channel labels, the other tracks `ChN` (the file's track N). */
+function trackLabels(report: AdmReport | DolbyAtmosReport, tracks: number): ChannelLabel[] {
+  const labels = Array.from({ length: tracks }, (_, k) => `Ch${k + 1}` as ChannelLabel);
+  if ('source' in report && report.source === 'damf') {
+    for (const c of report.bedDetails.flatMap((b) => b.channels)) if (c.track <= tracks) labels[c.track - 1] = c.label;
+  } else {
+    const scope = admLoudnessScope(report);
+    scope.indices.forEach((k, i) => {
+      if (k < tracks) labels[k] = scope.labels[i]!;
+    });
+  }
+  return labels;
+}
+
 /** One file's renders: made by the hook, read after the pass. */
 export class AdmRenderTap {
   private renderer: AdmRenderer | null = null;
@@ -110,6 +126,8 @@ export class AdmRenderTap {
   private speechError: string | null = null;
   private lastFrames = 0;
   private adopted: AdmMasterResult | null = null;
+  /** Float masters: NaN/±Inf read as 0 on every track before the render (and counted), as the host does for the bed. */
+  private scrubber: NonFiniteScrubber | null = null;
   readonly layouts: TargetLayout[];
   dbmd: DbmdSummary | null = null;
 
@@ -137,6 +155,8 @@ export class AdmRenderTap {
   wrap(report: AdmReport | DolbyAtmosReport, source: AudioSource): AudioSource {
     const file = source.header.path;
     const fmt = source.header.format;
+    // the render reads every track, objects too, before the host's own scrub of the bed: scrubbed here
+    if (fmt.sampleFormat === 'float') this.scrubber = new NonFiniteScrubber(fmt.sampleRate, trackLabels(report, fmt.channels));
     try {
       const setup = renderSetup('source' in report && report.source === 'damf' ? report : null, source.header);
       this.skipped = setup.skipped;
@@ -166,6 +186,8 @@ export class AdmRenderTap {
       return {
         header: source.header,
         files: source.files,
+        // the master's hashes ride the same reads
+        ...(source.checksums ? { checksums: () => source.checksums!() } : {}),
         seek: (frame) => {
           source.seek(frame);
           this.frameOffset = frame;
@@ -173,6 +195,7 @@ export class AdmRenderTap {
         },
         read: (out, maxRead) => {
           const got = source.read(out, maxRead);
+          if (got > 0) this.scrubber?.scrub(out, got, this.frameOffset);
           if (got > 0 && !this.error) {
             try {
               const r = ensure(maxRead);
@@ -219,6 +242,11 @@ export class AdmRenderTap {
       this.speechError = (err as Error).message;
     }
     this.lastFrames = 0;
+  }
+
+  /** Where the master's float tracks held NaN/±Inf (read as 0 for the render and the bed's meters), or null. */
+  nonFinite(): NonFiniteReport | null {
+    return this.scrubber?.report() ?? null;
   }
 
   /** Objects only (no bed for the meters): the renders get a pass of their own over the file. */
@@ -309,6 +337,7 @@ export function renderHook(request: (report: AdmReport | DolbyAtmosReport) => Re
         analyzers: () => t.analyzers(),
         parallelLayouts: () => t.parallelLayouts(),
         adopt: (result) => t.adopt(result),
+        nonFinite: () => t.nonFinite(),
       };
     },
     attach: (m) => {

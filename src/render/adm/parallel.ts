@@ -120,12 +120,11 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
     // read straight into the mixer's inputs (no copy per block)
     const all = renderer?.inputsFor(fmt.channels) ?? Array.from({ length: fmt.channels }, () => new Float32Array(BLOCK));
     const bedChannels = job.bedTracks.map((t) => all[t]!);
-    const isBed = new Set(job.bedTracks);
-    const others = all.filter((_, t) => !isBed.has(t));
-    // NaN/±Inf are scrubbed before the meters and the renders (the bed's are reported, as the single pass does)
-    const float = fmt.sampleFormat === 'float';
-    const bedScrubber = float ? new NonFiniteScrubber(job.sampleRate, job.bedLabels, job.segmentStart) : null;
-    const otherScrubber = float ? new NonFiniteScrubber(job.sampleRate, others.map((_, k) => `Ch${k + 1}` as ChannelLabel), job.segmentStart) : null;
+    // NaN/±Inf are scrubbed on every track before the meters and the renders, and reported under the bed's
+    // labels or the file's track (ChN), as the single pass's render tap does
+    const labels = Array.from({ length: fmt.channels }, (_, t) => `Ch${t + 1}` as ChannelLabel);
+    job.bedTracks.forEach((t, k) => (labels[t] = job.bedLabels[k]!));
+    const scrubber = fmt.sampleFormat === 'float' ? new NonFiniteScrubber(job.sampleRate, labels, job.segmentStart) : null;
     source.seek(first);
     let position = first;
     let done = 0;
@@ -140,10 +139,9 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
       if (got === 0) break;
       const warm = Math.max(0, Math.min(got, job.segmentStart - position));
       const live = got - warm;
-      if (float) {
-        otherScrubber!.scrub(others, got, 0, false);
-        if (warm > 0) bedScrubber!.scrub(bedChannels, warm, 0, false);
-        if (live > 0) bedScrubber!.scrub(warm ? bedChannels.map((c) => c.subarray(warm)) : bedChannels, live, done);
+      if (scrubber) {
+        if (warm > 0) scrubber.scrub(all, warm, 0, false);
+        if (live > 0) scrubber.scrub(warm ? all.map((c) => c.subarray(warm)) : all, live, done);
       }
       if (renderer) {
         try {
@@ -174,7 +172,7 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
     for (const r of bed) out[r.id] = r.seg.partial(r.analyzer, job.isLast);
     const partial: AdmSegmentPartial = {
       bed: out,
-      nonFinite: bedScrubber?.report() ?? null,
+      nonFinite: scrubber?.report() ?? null,
       renders: renderError ? null : meters.map((m) => m.partial(job.isLast)),
       renderError,
       // the last segment's cursors have read every block of the master: its counts are the file's

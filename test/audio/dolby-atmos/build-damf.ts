@@ -1,7 +1,9 @@
 /**
  * Test-only: a Dolby Atmos Master File set written from the format description in
  * ../shared/reference/session-formats.md s8 (no public sample from Dolby's tools exists): a .atmos
- * root, a .atmos.metadata with per-element events, and a CAF .atmos.audio.
+ * root, a .atmos.metadata with per-element events, and a CAF .atmos.audio. Positions are written
+ * as truehdd and Cavern write them: x -1 left .. 1 right, y -1 back .. 1 front, z 0 .. 1 up
+ * (src/render/adm/damf.ts says why).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +22,10 @@ export interface DamfSpec {
   /** Object IDs to leave without events. */
   silentObjectIds?: number[];
   frames?: number;
+  /** Planar samples for the CAF's channels (bed channels, then objects); silence of `frames` when absent. */
+  samples?: Float32Array[];
+  /** Each object's one position, held from sample 0 (default: the two events below, a move at 24000). */
+  positions?: Array<[number, number, number]>;
 }
 
 export function writeDamf(dir: string, spec: DamfSpec): string {
@@ -61,11 +67,12 @@ export function writeDamf(dir: string, spec: DamfSpec): string {
     events.push(`  - ID: ${i}`, '    samplePos: 0', '    active: true', '    gain: 0', '    rampLength: 0', '    trimBypass: false', '    binauralRenderMode: off');
   }
   for (const id of [...objectIds.filter((id) => !silent.has(id)), ...(spec.extraEventIds ?? [])]) {
+    const held = spec.positions?.[objectIds.indexOf(id)];
     events.push(
       `  - ID: ${id}`,
       '    samplePos: 0',
       '    active: true',
-      '    pos: [0.5, 1, 0]',
+      `    pos: [${(held ?? [0.5, 1, 0]).join(', ')}]`,
       '    snap: false',
       '    elevation: true',
       '    zones: all',
@@ -81,24 +88,21 @@ export function writeDamf(dir: string, spec: DamfSpec): string {
       '    depthFactor: 0.25',
       '    headTrackMode: undefined',
       '    binauralRenderMode: undefined',
-      // a later event carries only what changed
-      `  - ID: ${id}`,
-      '    samplePos: 24000',
-      '    pos: [-0.5, 0.5, 0.5]',
-      '    rampLength: 480',
     );
+    // a later event carries only what changed
+    if (!held) events.push(`  - ID: ${id}`, '    samplePos: 24000', '    pos: [-0.5, 0.5, 0.5]', '    rampLength: 480');
   }
   writeFileSync(
     path.join(dir, `${spec.name}.atmos.metadata`),
     [`sampleRate: ${spec.metadataSampleRate ?? 48000}`, 'events:', ...events, ''].join('\n'),
   );
 
-  writeCaf(path.join(dir, `${spec.name}.atmos.audio`), spec.cafChannels ?? bed.length + spec.objects, 48000, 24, spec.frames ?? 480);
+  writeCaf(path.join(dir, `${spec.name}.atmos.audio`), spec.cafChannels ?? bed.length + spec.objects, 48000, 24, spec.samples?.[0]?.length ?? spec.frames ?? 480, spec.samples);
   return path.join(dir, `${spec.name}.atmos`);
 }
 
-/** A CAF file of silent big-endian 24-bit PCM: caff header, desc, data (edit count + samples). */
-export function writeCaf(file: string, channels: number, sampleRate: number, bitDepth: number, frames: number): void {
+/** A CAF file of big-endian 24-bit PCM (silent unless samples are given): caff header, desc, data (edit count + samples). */
+export function writeCaf(file: string, channels: number, sampleRate: number, bitDepth: number, frames: number, samples?: Float32Array[]): void {
   const head = Buffer.alloc(8);
   head.write('caff', 0, 'latin1');
   head.writeUInt16BE(1, 4);
@@ -116,5 +120,12 @@ export function writeCaf(file: string, channels: number, sampleRate: number, bit
   const data = Buffer.alloc(12 + 4 + bytes);
   data.write('data', 0, 'latin1');
   data.writeBigInt64BE(BigInt(4 + bytes), 4);
+  if (samples && bitDepth === 24) {
+    for (let i = 0, p = 16; i < frames; i++) {
+      for (let c = 0; c < channels; c++, p += 3) {
+        data.writeIntBE(Math.max(-(2 ** 23), Math.min(2 ** 23 - 1, Math.round((samples[c]?.[i] ?? 0) * 2 ** 23))), p, 3);
+      }
+    }
+  }
   writeFileSync(file, Buffer.concat([head, desc, data]));
 }

@@ -99,13 +99,13 @@ export function buildRenderAdm(spec: RenderAdmSpec): { xml: string; chna: Uint8A
   return { xml, chna: encodeChna(rows), tracks: track };
 }
 
-/** Write the master: planar samples for its tracks, axml and chna after the data (as Dolby's tools do). */
-export function writeRenderAdm(path: string, spec: RenderAdmSpec, samples: Float32Array[], opts: { float?: boolean } = {}): void {
+/** Write the master: planar samples for its tracks (24-bit, or 32-bit float), axml and chna after the data (as Dolby's tools do). */
+export function writeRenderAdm(path: string, spec: RenderAdmSpec, samples: Float32Array[], options: { float?: boolean } = {}): void {
   const built = buildRenderAdm(spec);
   writeBw64(path, {
     form: 'RIFF',
     sampleRate: 48000,
-    bitDepth: opts.float ? 32 : 24,
+    bitDepth: options.float ? 32 : 24,
     channelCount: built.tracks,
     samples,
     after: [

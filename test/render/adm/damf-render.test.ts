@@ -127,9 +127,9 @@ const noise = (n: number, seed: number, amp: number): Float32Array => {
 const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 describe('DAMF sets render like ADM masters', () => {
-  it('an object at the front-left corner (pos [0, 0, 0]) renders to L alone in 5.1 and 7.1.4', async () => {
+  it('an object at the front-left corner (pos [-1, 1, 0]) renders to L alone in 5.1 and 7.1.4', async () => {
     const n = RATE;
-    const root = writeSet('left', [], 1, [{ id: 10, samplePos: 0, active: true, pos: [0, 0, 0], gain: '0', rampLength: 0 }], [noise(n, 3, 0.5)]);
+    const root = writeSet('left', [], 1, [{ id: 10, samplePos: 0, active: true, pos: [-1, 1, 0], gain: '0', rampLength: 0 }], [noise(n, 3, 0.5)]);
     for (const layout of ['5.1', '7.1.4']) {
       const out = await renderSet(root, layout);
       const labels = targetLayout(layout).speakers.map((s) => s.label);
@@ -139,6 +139,17 @@ describe('DAMF sets render like ADM masters', () => {
         if (c !== L) expect(peak(o)).toBe(0);
       });
     }
+  });
+
+  it('positions are -1..1 with +y the front (truehdd, Cavern): pos [1, -1, 0] is the back-right corner, Rs alone in 5.1', async () => {
+    const n = RATE / 2;
+    const root = writeSet('backright', [], 1, [{ id: 10, samplePos: 0, pos: [1, -1, 0], gain: '0' }], [noise(n, 4, 0.5)]);
+    const out = await renderSet(root, '5.1');
+    const Rs = targetLayout('5.1').speakers.findIndex((s) => s.label === 'Rs');
+    expect(Array.from(out[Rs]!)).toEqual(Array.from(noise(n, 4, 0.5)));
+    out.forEach((o, c) => {
+      if (c !== Rs) expect(peak(o)).toBe(0);
+    });
   });
 
   it('a bed-only 5.1 set renders to 5.1 as its bed, bit for bit; gain in dB and -inf apply', async () => {
@@ -164,10 +175,10 @@ describe('DAMF sets render like ADM masters', () => {
     // object 11 has one event (held to the end: the renderer's blocks are cut at the reader's horizon)
     const events: DamfEvent[] = [
       ...bed.map((_, i) => ({ id: i, samplePos: 0, gain: '0' })),
-      { id: 10, samplePos: 0, pos: [0, 0, 0], gain: '0', rampLength: 0 },
-      { id: 11, samplePos: 0, pos: [0.25, 0.75, 0.5], gain: '-3', rampLength: 0 },
-      { id: 10, samplePos: 24000, pos: [1, 0.5, 0.5], rampLength: 480 },
-      { id: 10, samplePos: 48000, pos: [0.5, 0.25, 1], rampLength: 0 },
+      { id: 10, samplePos: 0, pos: [-1, 1, 0], gain: '0', rampLength: 0 },
+      { id: 11, samplePos: 0, pos: [-0.5, -0.5, 0.5], gain: '-3', rampLength: 0 },
+      { id: 10, samplePos: 24000, pos: [1, 0, 0.5], rampLength: 480 },
+      { id: 10, samplePos: 48000, pos: [0, 0.5, 1], rampLength: 0 },
     ];
     const root = writeSet('same', bed, 2, events, samples);
     const adm = path.join(dir, 'same.wav');
@@ -209,7 +220,7 @@ describe('DAMF sets render like ADM masters', () => {
     const n = RATE * 2;
     const root = writeSet('measure', ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'], 1, [
       ...[0, 1, 2, 3, 4, 5].map((id) => ({ id, samplePos: 0, gain: '0' })),
-      { id: 10, samplePos: 0, pos: [0.5, 0, 0] as [number, number, number], gain: '0' },
+      { id: 10, samplePos: 0, pos: [0, 1, 0] as [number, number, number], gain: '0' },
     ], [...[0, 1, 2, 3, 4, 5].map((i) => (i === 2 ? noise(n, 50, 0.2) : new Float32Array(n))), noise(n, 51, 0.2)]);
     const hook = renderHook(() => ({ layouts: ['5.1', '2.0'] }));
     const m = await measureFile(root, { admRender: hook.hook });
@@ -225,7 +236,7 @@ describe('DAMF sets render like ADM masters', () => {
   });
 
   it('bad input: a CAF that is not linear PCM, a wrong packet size, events out of time order', async () => {
-    const root = writeSet('bad', [], 1, [{ id: 10, samplePos: 0, pos: [0, 0, 0] }], [noise(100, 1, 0.1)]);
+    const root = writeSet('bad', [], 1, [{ id: 10, samplePos: 0, pos: [-1, 1, 0] }], [noise(100, 1, 0.1)]);
     const audio = path.join(dir, 'bad.atmos.audio');
     writeCaf24(audio, [noise(100, 1, 0.1)], { formatId: 'aac ' });
     await expect(openAudio({ path: audio })).rejects.toThrow(/format 'aac ' at byte 28 is not linear PCM/);
@@ -236,10 +247,10 @@ describe('DAMF sets render like ADM masters', () => {
     writeCaf24(audio, [noise(100, 1, 0.1)]);
     fs.writeFileSync(
       path.join(dir, 'bad.atmos.metadata'),
-      ['sampleRate: 48000', 'events:', '  - ID: 10', '    samplePos: 50', '    pos: [0, 0, 0]', '  - ID: 10', '    samplePos: 10', ''].join('\n'),
+      ['sampleRate: 48000', 'events:', '  - ID: 10', '    samplePos: 50', '    pos: [-1, 1, 0]', '  - ID: 10', '    samplePos: 10', ''].join('\n'),
     );
     await expect(renderSet(root, '5.1', 32)).rejects.toThrow(/line 6: element 10: samplePos 10 is before its previous event's \(50, line 3\)/);
     fs.writeFileSync(path.join(dir, 'bad.atmos.metadata'), ['sampleRate: 48000', 'events:', '  - ID: 10', '    samplePos: 0', '    pos: [1.5, 0, 0]', ''].join('\n'));
-    await expect(renderSet(root, '5.1', 32)).rejects.toThrow(/line 5: pos x = 1.5 is outside 0..1/);
+    await expect(renderSet(root, '5.1', 32)).rejects.toThrow(/line 5: pos x = 1.5 is outside -1..1/);
   });
 });

@@ -159,5 +159,11 @@ describe('ADM masters measured on two threads', () => {
     expect(Number.isFinite(two.renders![0]!.loudness!.integratedLufs)).toBe(true);
     expect(Number.isFinite(two.renders![0]!.loudness!.truePeakDbtp)).toBe(true);
     expect(two.renders).toEqual(ref.renders);
+    // the NaN and the Inf are reported on the object's track, as the single pass reports them
+    const one = await measure(a, 1, ['5.1']);
+    expect(one.renders).toEqual(two.renders);
+    expect(two.nonFinite).toEqual(one.nonFinite);
+    expect(two.nonFinite).toBeTruthy();
+    expect(JSON.stringify(two.nonFinite)).toMatch(/Ch3/);
   }, 120_000);
 });
