@@ -6,7 +6,7 @@
  * meters' are). The renderer started deep in a master (a segment's pre-roll) renders the samples the
  * whole pass renders there.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { renderHook, renderSetup } from '../../../src/render/adm/measure-renders
 import { AdmRenderer } from '../../../src/render/adm/renderer.js';
 import { targetLayout } from '../../../src/render/adm/layouts.js';
 import { AC } from '../../audio/adm/build-adm.js';
+import { writeDamf } from '../../audio/dolby-atmos/build-damf.js';
 import { writeRenderAdm, type BlockSpec, type RenderAdmSpec } from './build-render-adm.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dubstage-adm-split-'));
@@ -103,6 +104,20 @@ describe('ADM masters measured on two threads', () => {
     const one = await measure(file, 1, ['5.1']);
     const two = await measure(file, 2, ['5.1']);
     expect(two.loudness!.integratedLufs).toBeNull();
+    expect(two.renders).toEqual(one.renders);
+    expect(two.renders![0]!.loudness!.integratedLufs).toBeGreaterThan(-40);
+  }, 120_000);
+
+  it('a Dolby Atmos master set (5.1 bed + 3 objects): bed and renders equal the single pass exactly', async () => {
+    const sub = path.join(dir, 'damf');
+    mkdirSync(sub);
+    const samples = Array.from({ length: 9 }, (_, k) => programme(n, 200 + k, k === 3 ? 0.05 : 0.2, k === 7 ? [[4, 9]] : []));
+    const atmos = writeDamf(sub, { name: 'Reel1_PM', bed: ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'], objects: 3, samples });
+    const one = await measure(atmos, 1);
+    const two = await measure(atmos, 2);
+    expect(one.error).toBeUndefined();
+    expect(two.error).toBeUndefined();
+    expect(two.loudness).toEqual(one.loudness);
     expect(two.renders).toEqual(one.renders);
     expect(two.renders![0]!.loudness!.integratedLufs).toBeGreaterThan(-40);
   }, 120_000);
