@@ -290,7 +290,16 @@ function wasmDecoder(
   if (w === null || !wasmFits(w, frames, channels, blockAlign, bytesPerSample(enc), out, outOffset)) return null;
   liveViews(w);
   const chunk = chunkFrames(w, frames, channels, blockAlign);
-  return { w, code: code!, chunk, stride: (chunk + 7) & ~7 };
+  return { w, code: code!, chunk, stride: strideFor(w, chunk, channels) };
+}
+
+/**
+ * Floats between channels in the output area: a multiple of 8 (the kernel writes pairs of vectors), off
+ * the multiples of 256 when it can be: a hundred channels 8 KiB apart would share the same cache sets.
+ */
+function strideFor(w: PcmWasm, chunk: number, channels: number): number {
+  const stride = (chunk + 7) & ~7;
+  return stride % 256 === 0 && (stride + 8) * channels <= w.outputFloats ? stride + 8 : stride;
 }
 
 /** Decode the n frames in the input area and copy each channel out to out[c][at...]. */
@@ -301,7 +310,9 @@ function decodeChunk(d: { w: PcmWasm; code: number; stride: number }, n: number,
 
 /** Frames per kernel call: whole frames that fit the input area, and a stride (a multiple of 8) per channel that fits the output area. */
 function chunkFrames(w: PcmWasm, frames: number, channels: number, blockAlign: number): number {
-  return Math.min(Math.floor(w.inputBytes / blockAlign), Math.floor(w.outputFloats / channels) & ~7, frames);
+  const perChannel = Math.floor(w.outputFloats / channels) & ~7;
+  // a full area's share may be a multiple of 256 floats: one vector pair less leaves room to move the stride off it
+  return Math.min(Math.floor(w.inputBytes / blockAlign), perChannel % 256 === 0 && perChannel > 8 ? perChannel - 8 : perChannel, frames);
 }
 
 /**
@@ -387,7 +398,7 @@ export function pcmStage(channels: number, blockAlign: number, enc: SampleEncodi
   const capacity = w ? chunkFrames(w, Number.MAX_SAFE_INTEGER, channels, blockAlign) : 0;
   // the kernel may read 8 bytes past the last frame: the spare bytes must sit inside the slack too
   if (w && capacity >= 8 && blockAlign >= channels * bps && 8 * blockAlign + 8 <= w.slack && spareBytes <= w.slack) {
-    const stride = (capacity + 7) & ~7;
+    const stride = strideFor(w, capacity, channels);
     return {
       capacityFrames: capacity,
       bytes: () => liveViews(w).input,
