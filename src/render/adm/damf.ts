@@ -30,7 +30,7 @@ import { openRegular } from '../../audio/bytesource.js';
 import type { DolbyAtmosReport } from '../../audio/dolby-atmos/index.js';
 import { DubstageError } from '../../errors.js';
 import type { DirectSpeakersBlock } from './direct-speakers.js';
-import type { RenderBlock, UnrenderedFeatures } from './metadata.js';
+import { NOTHING_UNSUPPORTED, type RenderBlock, type UnrenderedFeatures } from './metadata.js';
 import { commonBlock, type BlockSource, type RenderFeed, type RenderItem } from './renderer.js';
 import { ZERO } from './time.js';
 
@@ -251,7 +251,6 @@ class DamfCursor implements BlockSource {
     private readonly rate: number,
     private readonly kind: 'Objects' | 'DirectSpeakers',
     private readonly bedBlock: DirectSpeakersBlock | null,
-    private readonly unrendered: UnrenderedFeatures,
   ) {}
 
   get queued(): number {
@@ -271,7 +270,6 @@ class DamfCursor implements BlockSource {
       }
       this.pending = first;
       this.from = first.samplePos;
-      this.count(first);
     }
     const e = this.pending;
     const isFirstPiece = this.from === e.samplePos;
@@ -307,10 +305,13 @@ class DamfCursor implements BlockSource {
     return b;
   }
 
-  private count(e: DamfState): void {
-    if (this.kind !== 'Objects') return;
-    if (e.size > 0) this.unrendered.extent++;
-    if (e.zones !== 'all' && e.zones !== '' && e.zones !== 'undefined') this.unrendered.zoneExclusion++;
+  /** What of an event the renderer does not render (on its first piece: counted once per event). */
+  private unsupported(e: DamfState): readonly (keyof UnrenderedFeatures)[] {
+    if (this.kind !== 'Objects') return NOTHING_UNSUPPORTED;
+    const u: (keyof UnrenderedFeatures)[] = [];
+    if (e.size > 0) u.push('extent');
+    if (e.zones !== 'all' && e.zones !== '' && e.zones !== 'undefined') u.push('zoneExclusion');
+    return u.length > 0 ? u : NOTHING_UNSUPPORTED;
   }
 
   private block(e: DamfState, from: number, end: number | null, first: boolean): RenderBlock {
@@ -320,7 +321,7 @@ class DamfCursor implements BlockSource {
     const duration = end === null ? null : { n: BigInt(end - from), d: r };
     const id = `${this.id}@${from}`;
     if (this.kind === 'DirectSpeakers') {
-      return { id, byteOffset: 0, rtime, duration, interpolationLength: null, objects: null, directSpeakers: { ...this.bedBlock!, gain } };
+      return { id, byteOffset: 0, rtime, duration, interpolationLength: null, objects: null, directSpeakers: { ...this.bedBlock!, gain }, unsupported: NOTHING_UNSUPPORTED };
     }
     // a later piece of a hold: reached at once (same gains); the first piece ramps over rampLength, cut to the block
     const ramp = first ? (end === null ? e.rampLength : Math.min(e.rampLength, end - from)) : 0;
@@ -332,6 +333,7 @@ class DamfCursor implements BlockSource {
       duration,
       interpolationLength: { n: BigInt(ramp), d: r },
       directSpeakers: null,
+      unsupported: first ? this.unsupported(e) : NOTHING_UNSUPPORTED,
       objects: {
         rtimeSeconds: null,
         durationSeconds: null,
@@ -383,11 +385,11 @@ export function damfFeed(report: DolbyAtmosReport, sampleRate: number): RenderFe
   return {
     path: report.files.metadata,
     items,
-    open: (unrendered) => {
+    open: () => {
       reader?.close();
       const r = new EventReader(report.files.metadata, elements.map((e) => e.id));
       reader = r;
-      return elements.map((e) => new DamfCursor(r, e.id, sampleRate, e.kind, e.bed, unrendered));
+      return elements.map((e) => new DamfCursor(r, e.id, sampleRate, e.kind, e.bed));
     },
     close: () => {
       reader?.close();

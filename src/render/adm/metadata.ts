@@ -294,7 +294,12 @@ export interface RenderBlock {
   interpolationLength: Rational | null;
   objects: ObjectsBlock | null;
   directSpeakers: DirectSpeakersBlock | null;
+  /** What in this block the renderer does not render (counted by the renderer for the blocks it plays). */
+  unsupported: readonly (keyof UnrenderedFeatures)[];
 }
+
+/** A block that uses nothing unrendered. */
+export const NOTHING_UNSUPPORTED: readonly (keyof UnrenderedFeatures)[] = Object.freeze([]);
 
 /** What a file uses that this renderer does not render, counted per feature. */
 export interface UnrenderedFeatures {
@@ -356,7 +361,6 @@ export class BlockCursor {
     private readonly version2: boolean,
     private readonly lowPassHz: number | null,
     private readonly highPassHz: number | null,
-    private readonly unrendered: UnrenderedFeatures,
   ) {
     this.pos = channel.start;
     const base = channel.start;
@@ -480,6 +484,7 @@ export class BlockCursor {
       interpolationLength: d.jump ? (d.interpolationLength ?? { n: 0n, d: 1n }) : null,
       objects: null,
       directSpeakers: null,
+      unsupported: NOTHING_UNSUPPORTED,
     };
     // a duration without an rtime (EAR Production Suite's first blocks): it starts where the last block ended, as the EBU renderer fixes it
     if (d.rtime === null && d.duration !== null) d.rtime = this.lastEnd ?? { n: 0n, d: 1n };
@@ -521,12 +526,13 @@ export class BlockCursor {
     if (d.interpolationLength && d.duration && d.jump && d.interpolationLength.n * d.duration.d > d.duration.n * d.interpolationLength.d) {
       fail('jumpPosition interpolationLength is longer than the block');
     }
-    const u = this.unrendered;
-    if (d.width > 0 || d.height > 0 || d.depth > 0) u.extent++;
-    if (d.diffuse > 0) u.diffuse++;
-    if (d.zoneExclusion) u.zoneExclusion++;
-    if (d.screenRef) u.screenRef++;
-    if (!cartesian && get('distance', 1) < 1) u.nearDistance++;
+    const u: (keyof UnrenderedFeatures)[] = [];
+    if (d.width > 0 || d.height > 0 || d.depth > 0) u.push('extent');
+    if (d.diffuse > 0) u.push('diffuse');
+    if (d.zoneExclusion) u.push('zoneExclusion');
+    if (d.screenRef) u.push('screenRef');
+    if (!cartesian && get('distance', 1) < 1) u.push('nearDistance');
+    if (u.length > 0) block.unsupported = u;
     block.objects = {
       rtimeSeconds: null,
       durationSeconds: null,

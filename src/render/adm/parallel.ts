@@ -111,6 +111,8 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
       skipped = setup.skipped;
       dbmd = setup.dbmd;
       renderer = new AdmRenderer(setup.makeFeed(), layouts, job.sampleRate, BLOCK);
+      // each block's unrendered features are counted by the segment it starts in (set before the walk to the start)
+      renderer.countBlocksIn(job.segmentStart, job.isLast ? Number.POSITIVE_INFINITY : job.segmentEnd);
       if (first > 0) renderer.reset(first);
     } catch (err) {
       renderError = toErrorInfo(err, job.atmosPath ?? job.audioPath);
@@ -175,7 +177,6 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
       nonFinite: scrubber?.report() ?? null,
       renders: renderError ? null : meters.map((m) => m.partial(job.isLast)),
       renderError,
-      // the last segment's cursors have read every block of the master: its counts are the file's
       unrendered: renderer ? { ...renderer.unrendered } : null,
       skipped,
       dbmd,
@@ -238,11 +239,18 @@ export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, t
       nonFinite: mergeNonFinite(parts.map((p) => p.nonFinite)),
       renders,
       renderError: failed?.renderError ?? null,
-      unrendered: last.unrendered ?? { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 },
+      unrendered: sumUnrendered(parts.map((p) => p.unrendered)),
       skipped: last.skipped,
       dbmd: last.dbmd,
     };
   } finally {
     await pool.close();
   }
+}
+
+/** Each segment counted the blocks that start in it: the file's counts are their sums. */
+function sumUnrendered(parts: Array<UnrenderedFeatures | null>): UnrenderedFeatures {
+  const sum: UnrenderedFeatures = { extent: 0, diffuse: 0, zoneExclusion: 0, screenRef: 0, nearDistance: 0 };
+  for (const p of parts) if (p) for (const k of Object.keys(sum) as (keyof UnrenderedFeatures)[]) sum[k] += p[k];
+  return sum;
 }

@@ -11,7 +11,7 @@ import { COMMON_CHANNELS, COMMON_PACKS } from '../../audio/adm/common-definition
 import { DubstageError } from '../../errors.js';
 import { DirectSpeakersPanner, type DirectSpeakersBlock } from './direct-speakers.js';
 import type { TargetLayout } from './layouts.js';
-import { BlockCursor, openForCursors, type AdmScan, type RenderBlock, type ScanChannel, type UnrenderedFeatures } from './metadata.js';
+import { BlockCursor, NOTHING_UNSUPPORTED, openForCursors, type AdmScan, type RenderBlock, type ScanChannel, type UnrenderedFeatures } from './metadata.js';
 import { createMixer, entryFloats, setEntryInto, type Mixer } from './mix.js';
 import { ObjectGains } from './objects.js';
 import { add, ceilSample, cmp, samplePosition, ZERO, type Rational } from './time.js';
@@ -128,7 +128,7 @@ export interface BlockSource {
 export interface RenderFeed {
   readonly path: string;
   readonly items: RenderItem[];
-  open(unrendered: UnrenderedFeatures): Array<BlockSource | DirectSpeakersBlock>;
+  open(): Array<BlockSource | DirectSpeakersBlock>;
   close(): void;
 }
 
@@ -138,10 +138,10 @@ export function admFeed(path: string, scan: AdmScan, plan: RenderPlan): RenderFe
   return {
     path,
     items: plan.items,
-    open: (unrendered) =>
+    open: () =>
       plan.items.map((item) => {
         const own = scan.channels.get(item.channelId);
-        if (own) return new BlockCursor(path, fd, own, item.kind, scan.version2, own.lowPassHz, own.highPassHz, unrendered);
+        if (own) return new BlockCursor(path, fd, own, item.kind, scan.version2, own.lowPassHz, own.highPassHz);
         const fixed = item.kind === 'DirectSpeakers' ? commonBlock(item.channelId) : null;
         if (!fixed) {
           throw new DubstageError({ code: 'bad-format', message: `${path}: audioChannelFormat ${item.channelId} (audioObject ${item.objectId}) is neither in the file nor a common definition`, path });
@@ -200,6 +200,8 @@ class ItemState {
     private staticBlock: DirectSpeakersBlock | null,
     private readonly gainsFor: (block: RenderBlock) => Float64Array[],
     private readonly entryFor: (from: Float64Array[] | null, to: Float64Array[]) => { entry: Float32Array; mask: number },
+    /** Count what a block uses that is not rendered (by its first sample: a split pass counts each block once). */
+    private readonly count: (block: RenderBlock, firstSample: number) => void,
     private readonly rate: number,
     private readonly path: string,
   ) {}
@@ -209,7 +211,7 @@ class ItemState {
     let block: RenderBlock | null;
     if (this.cursor) block = this.cursor.next();
     else {
-      block = this.staticBlock ? { id: this.item.channelId, byteOffset: 0, rtime: null, duration: null, interpolationLength: null, objects: null, directSpeakers: this.staticBlock } : null;
+      block = this.staticBlock ? { id: this.item.channelId, byteOffset: 0, rtime: null, duration: null, interpolationLength: null, objects: null, directSpeakers: this.staticBlock, unsupported: NOTHING_UNSUPPORTED } : null;
       this.staticBlock = null;
     }
     if (!block) {
@@ -243,6 +245,7 @@ class ItemState {
     const to = this.gainsFor(block);
     const startPos = samplePosition(start, this.rate);
     const first = ceilSample(start, this.rate);
+    if (block.unsupported.length > 0) this.count(block, first);
     const last = end ? ceilSample(end, this.rate) : Number.POSITIVE_INFINITY;
     const endPos = end ? samplePosition(end, this.rate) : Number.POSITIVE_INFINITY;
     let target: Rational = start;
@@ -356,15 +359,28 @@ export class AdmRenderer {
     return { entry, mask };
   }
 
+  private countFrom = 0;
+  private countTo = Number.POSITIVE_INFINITY;
+
+  /** Count unrendered features only of blocks starting in [fromFrame, toFrame) (a split pass's own segment). */
+  countBlocksIn(fromFrame: number, toFrame: number): void {
+    this.countFrom = fromFrame;
+    this.countTo = toFrame;
+  }
+
   /** Start over at `frame` (the host's seek): sources restart and the metadata is walked up to it, nothing mixed. */
   reset(frame: number): void {
-    const sources = this.feed.open(this.unrendered);
+    const sources = this.feed.open();
     const entryFor = (from: Float64Array[] | null, to: Float64Array[]) => this.entryFor(from, to);
+    const count = (block: RenderBlock, firstSample: number): void => {
+      if (firstSample < this.countFrom || firstSample >= this.countTo) return;
+      for (const k of block.unsupported) this.unrendered[k]++;
+    };
     this.states = this.feed.items.map((item, k) => {
       const src = sources[k]!;
       const cursor = 'next' in src ? src : null;
       const fixed = 'next' in src ? null : src;
-      return new ItemState(item, this.slotOf.get(item.track)!, cursor, fixed, this.gainsFor(item), entryFor, this.sampleRate, this.path);
+      return new ItemState(item, this.slotOf.get(item.track)!, cursor, fixed, this.gainsFor(item), entryFor, count, this.sampleRate, this.path);
     });
     // a segment of a parallel pass starts deep in a long master
     if (frame > 0) for (const st of this.states) st.advance(frame);

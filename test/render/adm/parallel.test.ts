@@ -71,7 +71,8 @@ describe('ADM masters measured on two threads', () => {
       objects: [
         { blocks: circling(0.5, 0, true) },
         { blocks: circling(0.02, 0.3, true) },
-        { blocks: circling(1.25, 0.6, false) },
+        // extent on every third block (rendered as a point source and counted, each block once across the split)
+        { blocks: circling(1.25, 0.6, false).map((b, i) => (i % 3 === 0 ? { ...b, width: 20 } : b)) },
         { blocks: circling(0.7, 0.1, true), gainDb: -6 },
       ],
     };
@@ -94,6 +95,8 @@ describe('ADM masters measured on two threads', () => {
     expect(two.renders!.map((r) => r.layout)).toEqual(['5.1', '2.0']);
     expect(two.renders).toEqual(one.renders);
     expect(one.renders![0]!.loudness!.integratedLufs).toBeGreaterThan(-40);
+    const blocks = Math.ceil(SECONDS / 1.25);
+    expect(two.renders![0]!.notRendered).toContain(`extent (width/height/depth) in ${Math.ceil(blocks / 3)} block(s): rendered as point sources`);
     expect(two.warnings).toEqual(one.warnings);
   }, 120_000);
 
