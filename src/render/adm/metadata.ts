@@ -13,7 +13,7 @@ import { SaxesParser, type SaxesTag } from 'saxes';
 import { DubstageError } from '../../errors.js';
 import type { DirectSpeakersBlock, Bound } from './direct-speakers.js';
 import type { ObjectsBlock } from './objects.js';
-import { parseAdmTime, type Rational } from './time.js';
+import { add, cmp, parseAdmTime, type Rational } from './time.js';
 
 export interface ScanObject {
   id: string;
@@ -348,6 +348,8 @@ export class BlockCursor {
   private attrs: Record<string, string> = {};
   private done = false;
   private readonly buf = Buffer.alloc(16 * 1024);
+  /** File offset of the parser's position 0 (moved when skipTo jumps over blocks). */
+  private base: number;
   private coordinate = '';
   private lastEnd: Rational | null = null;
   private bound: string | undefined;
@@ -363,12 +365,12 @@ export class BlockCursor {
     private readonly highPassHz: number | null,
   ) {
     this.pos = channel.start;
-    const base = channel.start;
+    this.base = channel.start;
     this.parser.on('opentagstart', (tag) => {
-      this.tagStart = base + this.parser.position - tag.name.length - 2;
+      this.tagStart = this.base + this.parser.position - tag.name.length - 2;
     });
     this.parser.on('error', (err) => {
-      throw badXml(path, base + this.parser.position, err.message.replace(/^[^:]*:\d+:\d+: /, ''));
+      throw badXml(path, this.base + this.parser.position, err.message.replace(/^[^:]*:\d+:\d+: /, ''));
     });
     this.parser.on('opentag', (tag) => this.open(tag));
     this.parser.on('text', (t) => {
@@ -554,6 +556,73 @@ export class BlockCursor {
     return block;
   }
 
+  /**
+   * Before the first read: jump over the blocks that end by `limit` (seconds from the object's start)
+   * but the last of them, unparsed: a split pass starts deep in a long master, and parsing an hour of
+   * blocks to reach it would cost more than rendering. Only each block's rtime and duration are read
+   * (a regular expression over the raw text); when a block lacks them, or a comment or CDATA section
+   * lies among them, nothing is skipped. The parser is given the channel's own start tag, then the
+   * text from the kept block on; the blocks jumped are the ones the segment before this one renders
+   * (and checks).
+   */
+  skipTo(limit: Rational): void {
+    if (this.pos !== this.channel.start || this.queue.length > 0 || this.done) return;
+    const chunk = 256 * 1024;
+    const buf = Buffer.alloc(chunk);
+    let text = '';
+    let textStart = this.channel.start;
+    let openTagEnd = -1;
+    let keep = -1;
+    let pos = this.channel.start;
+    const OPEN = /<(?:[A-Za-z_][\w.-]*:)?audioBlockFormat(?=[\s/>])[^>]*>/g;
+    for (;;) {
+      if (pos < this.channel.end) {
+        const n = readSync(this.fd, buf, 0, Math.min(chunk, this.channel.end - pos), pos);
+        if (n === 0) return;
+        text += buf.toString('latin1', 0, n);
+        pos += n;
+      }
+      if (openTagEnd < 0) {
+        const gt = tagEnd(text);
+        if (gt < 0) {
+          if (pos >= this.channel.end) return;
+          continue;
+        }
+        openTagEnd = textStart + gt + 1;
+      }
+      if (/<!--|<!\[CDATA\[/.test(text)) return;
+      OPEN.lastIndex = Math.max(0, openTagEnd - textStart);
+      let consumed = OPEN.lastIndex;
+      let stop = false;
+      for (let m = OPEN.exec(text); m; m = OPEN.exec(text)) {
+        const rtime = /\srtime\s*=\s*["']([^"']*)["']/.exec(m[0]);
+        const duration = /\sduration\s*=\s*["']([^"']*)["']/.exec(m[0]);
+        const r = rtime ? parseAdmTime(rtime[1]!) : null;
+        const d = duration ? parseAdmTime(duration[1]!) : null;
+        if (!r || !d) return;
+        if (cmp(add(r, d), limit) > 0) {
+          stop = true;
+          break;
+        }
+        keep = textStart + m.index;
+        consumed = m.index + m[0].length;
+      }
+      if (stop || pos >= this.channel.end) break;
+      // carry the text after the last whole tag (a tag cut by the chunk's end)
+      const lt = text.lastIndexOf('<');
+      const from = Math.max(consumed, lt >= consumed ? lt : text.length);
+      textStart += from;
+      text = text.slice(from);
+    }
+    if (keep <= openTagEnd) return;
+    // the channel's start tag, then the kept block on (its offsets: the parser's position from `base`)
+    const head = Buffer.alloc(openTagEnd - this.channel.start);
+    readSync(this.fd, head, 0, head.length, this.channel.start);
+    this.parser.write(head.toString('latin1').replace(/\0/g, ' '));
+    this.base = keep - head.length;
+    this.pos = keep;
+  }
+
   /** Blocks parsed and not yet taken. */
   get queued(): number {
     return this.queue.length;
@@ -574,6 +643,19 @@ export class BlockCursor {
     }
     return this.queue.shift() ?? null;
   }
+}
+
+/** Index of the '>' that ends the start tag at the beginning of `text` (a '>' in a quoted value does not), or -1. */
+function tagEnd(text: string): number {
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return -1;
 }
 
 /** Open a file for cursors (read-only). */

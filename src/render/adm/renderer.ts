@@ -117,6 +117,8 @@ export function planRender(scan: AdmScan, chna: Chna | null, fileChannels: numbe
 /** Where an item's blocks come from: an ADM channel's audioBlockFormats (BlockCursor), or a DAMF element's events. */
 export interface BlockSource {
   next(): RenderBlock | null;
+  /** Before the first next(): skip, unparsed, what ends by `limit` (seconds from the object's start) but the last such block. */
+  skipTo?(limit: Rational): void;
   /** Blocks read and not yet taken (memory). */
   readonly queued: number;
 }
@@ -265,6 +267,13 @@ class ItemState {
     return this.segments.length + (this.cursor?.queued ?? 0);
   }
 
+  /** Jump the cursor to `frame` (a split pass's start) without parsing what the item plays before it. */
+  skimTo(frame: number): void {
+    if (!this.cursor?.skipTo) return;
+    const limit = add({ n: BigInt(frame), d: BigInt(this.rate) }, { n: -this.item.objectStart.n, d: this.item.objectStart.d });
+    if (limit.n > 0n) this.cursor.skipTo(limit);
+  }
+
   /** The segment at or after `frame` (what ends by it dropped, unmixed), or null when the item has no more. */
   advance(frame: number): Segment | null {
     for (;;) {
@@ -383,7 +392,12 @@ export class AdmRenderer {
       return new ItemState(item, this.slotOf.get(item.track)!, cursor, fixed, this.gainsFor(item), entryFor, count, this.sampleRate, this.path);
     });
     // a segment of a parallel pass starts deep in a long master
-    if (frame > 0) for (const st of this.states) st.advance(frame);
+    if (frame > 0) {
+      for (const st of this.states) {
+        st.skimTo(frame);
+        st.advance(frame);
+      }
+    }
     this.frame = frame;
   }
 
