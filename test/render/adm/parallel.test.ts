@@ -6,7 +6,7 @@
  * meters' are). The renderer started deep in a master (a segment's pre-roll) renders the samples the
  * whole pass renders there.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,10 @@ import { AdmRenderer } from '../../../src/render/adm/renderer.js';
 import { targetLayout } from '../../../src/render/adm/layouts.js';
 import { AC } from '../../audio/adm/build-adm.js';
 import { writeDamf } from '../../audio/dolby-atmos/build-damf.js';
-import { writeRenderAdm, type BlockSpec, type RenderAdmSpec } from './build-render-adm.js';
+import { buildRenderAdm, writeRenderAdm, type BlockSpec, type RenderAdmSpec } from './build-render-adm.js';
+import { writeBw64 } from '../../helpers/bw64-writer.js';
+import { readAudioHeader } from '../../../src/audio/open.js';
+import { BlockCursor, openForCursors, scanAdm } from '../../../src/render/adm/metadata.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dubstage-adm-split-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -156,6 +159,26 @@ describe('ADM masters measured on two threads', () => {
     part.close();
     src.close();
   }, 120_000);
+
+  it('a cursor jumps to the last block before a start without parsing the ones before; with a comment among them it parses all', () => {
+    const blocks: BlockSpec[] = Array.from({ length: 20 }, (_, b) => ({ rtime: ts(b * 0.5), duration: ts(0.5), cartesian: [0, 1, 0] as [number, number, number] }));
+    const built = buildRenderAdm({ objects: [{ blocks }] });
+    for (const [name, xml, firstId] of [
+      ['jump.wav', built.xml, 'AB_00031001_00000006'],
+      ['comment.wav', built.xml.replace('</audioBlockFormat>', '</audioBlockFormat><!-- moved -->'), 'AB_00031001_00000001'],
+    ] as const) {
+      const file = path.join(dir, name);
+      writeBw64(file, { form: 'RIFF', sampleRate: RATE, bitDepth: 24, channelCount: 1, frames: RATE, after: [{ id: 'chna', data: built.chna }, { id: 'axml', data: new TextEncoder().encode(xml) }] });
+      const axml = readAudioHeader(file).chunks.find((c) => c.id === 'axml')!;
+      const scan = scanAdm(file, axml.dataOffset, axml.size);
+      const fd = openForCursors(file);
+      const cursor = new BlockCursor(file, fd, scan.channels.get('AC_00031001')!, 'Objects', false, null, null);
+      // 3.2 s: the block [2.5, 3.0) is the last to end by then
+      cursor.skipTo({ n: 32n, d: 10n });
+      expect(cursor.next()!.id).toBe(firstId);
+      closeSync(fd);
+    }
+  });
 
   it('a float master with NaN and Inf in an object track: finite renders, equal to the same master with zeros there', async () => {
     const spec: RenderAdmSpec = { bed: { packId: 'AP_00010002', channelIds: [AC.L, AC.R] }, objects: [{ blocks: circling(0.5, 0, true) }] };
