@@ -12,7 +12,7 @@ import { DubstageError } from '../../errors.js';
 import { DirectSpeakersPanner, type DirectSpeakersBlock } from './direct-speakers.js';
 import type { TargetLayout } from './layouts.js';
 import { BlockCursor, NOTHING_UNSUPPORTED, openForCursors, type AdmScan, type RenderBlock, type ScanChannel, type UnrenderedFeatures } from './metadata.js';
-import { createMixer, entryFloats, setEntryInto, type Mixer } from './mix.js';
+import { createMixer, entryFloats, type Mixer } from './mix.js';
 import { ObjectGains } from './objects.js';
 import { add, ceilSample, cmp, samplePosition, ZERO, type Rational } from './time.js';
 
@@ -348,8 +348,8 @@ export class AdmRenderer {
 
   /** A segment's table entry: per output g0 and the ramp's extent d (a hold: g0 = the gain, d = 0), splatted. */
   private entryFor(from: Float64Array[] | null, to: Float64Array[]): { entry: Float32Array; mask: number } {
-    const padded = this.mixer.paddedOutputs;
-    const coefficients = new Float32Array(2 * padded);
+    // [slot, mask, -, -] [p0 x4] [dp x4] then per output [g0 x4] [d x4] (slot and p0/dp are patched per span)
+    const entry = new Float32Array(entryFloats(this.mixer.paddedOutputs));
     let mask = 0;
     for (let l = 0; l < to.length; l++) {
       const t = to[l]!;
@@ -358,13 +358,13 @@ export class AdmRenderer {
         const o = this.offsets[l]! + c;
         const g1 = t[c]!;
         const g0 = f ? f[c]! : g1;
-        coefficients[2 * o] = g0;
-        coefficients[2 * o + 1] = g1 - g0;
-        if (coefficients[2 * o] !== 0 || coefficients[2 * o + 1] !== 0) mask |= 1 << (o >> 2);
+        const at = 12 + 8 * o;
+        entry.fill(g0, at, at + 4);
+        entry.fill(g1 - g0, at + 4, at + 8);
+        if (entry[at] !== 0 || entry[at + 4] !== 0) mask |= 1 << (o >> 2);
       }
     }
-    const entry = new Float32Array(entryFloats(padded));
-    setEntryInto(entry, 0, 0, 0, 0, coefficients, mask, padded);
+    entry[1] = mask;
     return { entry, mask };
   }
 
