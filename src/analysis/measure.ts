@@ -17,6 +17,7 @@ import { selectChannels } from '../audio/select.js';
 import { isEmbeddedPath, openEmbedded } from './embedded.js';
 import { LoudnessAnalyzer, type LoudnessOptions, type LoudnessResult } from '../analyzers/loudness.js';
 import { defaultThreads, measureSegments, NON_FINITE_KEY, PARALLEL_MIN_SECONDS } from './parallel.js';
+import type { WorkerPool } from './pool.js';
 import { mergeNonFinite, nonFiniteWarning, type NonFiniteReport } from './non-finite.js';
 import { RENDER_BLOCK_FRAMES, runAnalyzers } from './host.js';
 import { rangeBoundSeconds } from './range.js';
@@ -101,6 +102,14 @@ function admSplitThreads(options: MeasureOptions, renders: RenderHook, header: A
   return f.frames >= ADM_SPLIT_MIN_SECONDS * f.sampleRate ? threads : 0;
 }
 
+/** Whether a split is likely enough to start its workers before the master's ADM is read (the renders' own say comes after). */
+function mayWarm(options: MeasureOptions, header: AudioSource['header']): boolean {
+  const threads = options.threads ?? defaultThreads();
+  if (threads < 2 || options.analyzers || options.onAnalyzers || options.onLoudness || options.onStep || options.checksums || options.channels) return false;
+  if (options.from !== undefined || options.to !== undefined || options.fromSeconds !== undefined || options.toSeconds !== undefined) return false;
+  return header.format.frames >= ADM_SPLIT_MIN_SECONDS * header.format.sampleRate;
+}
+
 /** Below this a worker's start-up (modules, the master's metadata) costs more than the split saves. */
 const ADM_SPLIT_MIN_SECONDS = 10;
 
@@ -130,6 +139,13 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
   const out: FileMeasurement = { path: inp.path, warnings: [] };
   if (inp.files && inp.files.length > 1) out.files = inp.files;
   let source: AudioSource | null = null;
+  // workers started early for a split pass (closed at the end when the pass was not split)
+  let warmed: WorkerPool | null = null;
+  const takeWarmed = (): WorkerPool | null => {
+    const w = warmed;
+    warmed = null;
+    return w;
+  };
   try {
     const openOptions = { ...(options.channels ? { channels: options.channels } : {}), ...(options.checksums ? { checksums: true } : {}) };
     // a Dolby Atmos master set (.atmos): its CAF .atmos.audio is the audio; the bed is measured, the renders ride the pass
@@ -166,7 +182,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
         `Dolby Atmos master set: ${bed.length > 0 ? `the bed (${damf.beds.map((b) => b.layout).join(' + ')}) is measured alone` : 'no bed'}; ${damf.objects} object(s) ${renders ? 'in the renders only' : 'not measured (no render asked)'}`,
       );
       if (bed.length === 0) {
-        if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options);
+        if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options, takeWarmed());
         else if (renders) await renders.measureAlone(source);
         noteRenderNonFinite();
         if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
@@ -183,6 +199,8 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     } else if (source.header.hasAxml && !options.channels) {
       // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
       admMaster = true;
+      // a long master with renders asked for will likely be split: its workers load while the ADM is read
+      if (options.admRender && mayWarm(options, source.header)) warmed = (await import('../render/adm/parallel.js')).warmPool(options.threads ?? defaultThreads());
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
       renderNonFinite = renders?.nonFinite ?? null;
@@ -208,7 +226,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // the count-based guess is moot once the ADM has spoken
       source.header.warnings = source.header.warnings.filter((w) => !isCountGuess(w));
       if (scope.indices.length === 0) {
-        if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options);
+        if (split) await measureSplit(split, source.header.format.sampleRate, source.header.format.frames, options, takeWarmed());
         else if (renders) await renders.measureAlone(source);
         noteRenderNonFinite();
         if (out.nonFinite) out.warnings.push(nonFiniteWarning(out.nonFinite));
@@ -257,7 +275,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       to - from >= PARALLEL_MIN_SECONDS * f.sampleRate;
     let r: LoudnessResult;
     if (split) {
-      const merged = await measureSplit(split, f.sampleRate, f.frames, options);
+      const merged = await measureSplit(split, f.sampleRate, f.frames, options, takeWarmed());
       const { truePeakWork: _w, ...rest } = merged.bed.loudness as LoudnessResult & { truePeakWork: unknown };
       r = rest;
       if (merged.nonFinite) out.nonFinite = merged.nonFinite;
@@ -324,12 +342,13 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
     out.error = toErrorInfo(err, inp.path);
   } finally {
     source?.close();
+    await takeWarmed()?.close();
   }
   return out;
 }
 
 /** The split pass of an ADM / DAMF master (bed analyzers and renders on worker threads); the hook adopts the renders. */
-async function measureSplit(split: AdmSplit, sampleRate: number, frames: number, options: MeasureOptions) {
+async function measureSplit(split: AdmSplit, sampleRate: number, frames: number, options: MeasureOptions, warmed: WorkerPool | null) {
   const { measureAdmMaster } = await import('../render/adm/parallel.js');
   const loudnessOptions = { series: options.series, dualMono: options.dualMono, noTruePeakSkip: options.noTruePeakSkip };
   const analyzers: AnalyzerNeed[] = [{ id: 'loudness', options: loudnessOptions }, ...(options.plan ?? [])];
@@ -338,6 +357,7 @@ async function measureSplit(split: AdmSplit, sampleRate: number, frames: number,
     frames,
     split.threads,
     options.onProgress,
+    warmed ?? undefined,
   );
   split.renders.adopt!(merged);
   return merged;

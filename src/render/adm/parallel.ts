@@ -188,8 +188,20 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
   }
 }
 
-/** Measure a whole master and its renders on `threads` workers (time segments, merged in order). */
-export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, threads: number, onProgress?: (done: number, total: number) => void): Promise<AdmMasterResult> {
+/** A worker's first task: load the segment's modules while the main thread still reads the master's ADM. */
+export function warm(): null {
+  return null;
+}
+
+/** A pool for a master's split pass, its workers already loading their modules (close it when not used). */
+export function warmPool(threads: number): WorkerPool {
+  const pool = new WorkerPool(threads);
+  for (let i = 0; i < threads; i++) void pool.run({ module: import.meta.url, fn: 'warm', arg: null }).catch(() => undefined);
+  return pool;
+}
+
+/** Measure a whole master and its renders on `threads` workers (time segments, merged in order); `warmed`: a pool from warmPool. */
+export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, threads: number, onProgress?: (done: number, total: number) => void, warmed?: WorkerPool): Promise<AdmMasterResult> {
   const sub = subBlockLength(job.sampleRate);
   const prerollSeconds = Math.max(1, ...job.analyzers.map((a) => segmentsOf(a.id).prerollSeconds));
   const prerollFrames = Math.round(prerollSeconds * job.sampleRate);
@@ -200,7 +212,7 @@ export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, t
     const end = Math.min(totalFrames, start + perSegment);
     jobs.push({ ...job, segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === totalFrames });
   }
-  const pool = new WorkerPool(jobs.length);
+  const pool = warmed ?? new WorkerPool(jobs.length);
   let done = 0;
   try {
     const parts = (await Promise.all(
