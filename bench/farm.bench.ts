@@ -61,40 +61,151 @@ async function stopWorker(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** CPU seconds of this process's waited-for children (workers, their sandboxed children, submit): /proc/self/stat cutime + cstime. */
+const TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** /proc/<pid>/stat (or a thread's /proc/<pid>/task/<tid>/stat) as the fields after the command name, and the name. */
+function stat(file: string): { comm: string; f: string[] } | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return null; // gone
+  }
+  const close = text.lastIndexOf(')');
+  // f[0] is the state (field 3): ppid is f[1], utime f[11], stime f[12], cutime f[13], cstime f[14]
+  return { comm: text.slice(text.indexOf('(') + 1, close), f: text.slice(close + 2).split(' ') };
+}
+
+const seconds = (ticks: number): number => ticks / TICKS;
+
+/** CPU seconds of this process's waited-for children (the submit, after it exits): cutime + cstime. */
 function childCpuSeconds(): number {
-  const fields = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  // after the command name: field 3 is the state, so cutime (16) and cstime (17) are at 13 and 14
-  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-  return (Number(fields[13]) + Number(fields[14])) / ticks;
+  const s = stat('/proc/self/stat')!;
+  return seconds(Number(s.f[13]) + Number(s.f[14]));
+}
+
+/** CPU seconds by thread name of one live process (the main thread is named after the process). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const s = stat(`/proc/${pid}/task/${tid}/stat`);
+    if (!s) continue;
+    const name = Number(tid) === pid ? 'main' : s.comm.replace(/[0-9]+$/, '').trim();
+    out.set(name, (out.get(name) ?? 0) + seconds(Number(s.f[11]) + Number(s.f[12])));
+  }
+  return out;
+}
+
+/** Live processes whose parent is pid. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    const s = stat(`/proc/${d}/stat`);
+    if (s && Number(s.f[1]) === pid) out.push(Number(d));
+  }
+  return out;
+}
+
+/**
+ * Where the CPU went, by process and, inside a process, by thread name: "worker" (the `dubstage worker`
+ * process), "child" (its sandboxed children, which run the QC; children that exited count through the
+ * worker's cutime), "redis-server"; the submit is added after it exits. Thread names: main, the V8
+ * platform's workers ("V8 DefaultWorke": background compilation and GC), libuv's pool ("libuv-worker").
+ */
+type Breakdown = Map<string, number>;
+
+function snapshot(workers: number[], redisPid: number | null): Breakdown {
+  const b: Breakdown = new Map();
+  const add = (key: string, s: number): void => void b.set(key, (b.get(key) ?? 0) + s);
+  for (const w of workers) {
+    for (const [t, s] of threadCpu(w)) add(`worker ${t}`, s);
+    const ws = stat(`/proc/${w}/stat`);
+    if (ws) add('child (exited)', seconds(Number(ws.f[13]) + Number(ws.f[14])));
+    for (const c of childrenOf(w)) for (const [t, s] of threadCpu(c)) add(`child ${t}`, s);
+  }
+  if (redisPid !== null) for (const [t, s] of threadCpu(redisPid)) add(`redis ${t}`, s);
+  return b;
+}
+
+function since(a: Breakdown, b: Breakdown): Breakdown {
+  const out: Breakdown = new Map();
+  for (const [k, v] of b) {
+    const d = v - (a.get(k) ?? 0);
+    if (d > 0.005) out.set(k, d);
+  }
+  return out;
+}
+
+/** redis-server's pid from INFO (its own report, whether the bench started it or not): null when not on this machine. */
+async function redisPid(client: Redis): Promise<number | null> {
+  const info = await client.info('server');
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  const s = Number.isFinite(pid) ? stat(`/proc/${pid}/stat`) : null;
+  return s && s.comm.startsWith('redis-server') ? pid : null;
 }
 
 interface Timing {
   seconds: number;
-  /** CPU seconds the run's processes used (workers with their children, and submit). */
+  /** CPU seconds of the run's processes from the first job queued to the index written (workers, their children, submit, Redis). */
   cpuSeconds: number;
+  breakdown: Breakdown;
 }
 
-async function run(url: string, catalogue: string, workers: number, outDir: string): Promise<Timing> {
+async function run(url: string, catalogue: string, workers: number, outDir: string, submitArgs: string[]): Promise<Timing> {
   const client = new Redis(url);
   await client.flushdb();
+  const rpid = await redisPid(client);
   client.disconnect();
   const procs: ChildProcess[] = [];
-  const cpu0 = childCpuSeconds();
-  let seconds = 0;
+  let wall = 0;
+  let breakdown: Breakdown = new Map();
   try {
     for (let i = 0; i < workers; i++) procs.push(await startWorker(url));
+    const pids = procs.map((p) => p.pid!);
+    const before = snapshot(pids, rpid);
+    const submitCpu0 = childCpuSeconds();
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [cli, 'submit', catalogue, '--redis', url, '--spec', 'netflix', '--out', outDir, '--wait', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (r.status !== 0 && r.status !== 1) throw new Error(`submit exited ${r.status}: ${r.stderr}`);
-    const rows = (JSON.parse(r.stdout) as { rows: unknown[] }).rows;
+    const submit = spawn(process.execPath, [cli, 'submit', catalogue, '--redis', url, '--spec', 'netflix', '--out', outDir, '--wait', '--json', ...submitArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    submit.stdout!.on('data', (d) => (stdout += d));
+    submit.stderr!.on('data', (d) => (stderr += d));
+    const status = await new Promise<number | null>((r) => submit.once('close', (code) => r(code)));
+    wall = Number(process.hrtime.bigint() - t0) / 1e9;
+    breakdown = since(before, snapshot(pids, rpid));
+    breakdown.set('submit', childCpuSeconds() - submitCpu0);
+    if (status !== 0 && status !== 1) throw new Error(`submit exited ${status}: ${stderr}`);
+    const rows = (JSON.parse(stdout) as { rows: unknown[] }).rows;
     if (rows.length !== count) throw new Error(`submit returned ${rows.length} rows for ${count} deliveries`);
   } finally {
     for (const p of procs) await stopWorker(p);
   }
-  // the workers' start-up and shutdown are in the CPU figure too (small beside the run)
-  return { seconds, cpuSeconds: childCpuSeconds() - cpu0 };
+  let cpu = 0;
+  for (const v of breakdown.values()) cpu += v;
+  return { seconds: wall, cpuSeconds: cpu, breakdown };
+}
+
+/** The breakdown as lines: per process (worker, child, redis, submit), its threads by name, in cores (CPU s / wall s). */
+function printBreakdown(t: Timing): void {
+  const groups = new Map<string, Array<[string, number]>>();
+  for (const [k, v] of t.breakdown) {
+    const [proc, ...rest] = k.split(' ');
+    const list = groups.get(proc!) ?? [];
+    list.push([rest.join(' ') || proc!, v]);
+    groups.set(proc!, list);
+  }
+  for (const [proc, list] of groups) {
+    const sum = list.reduce((a, [, v]) => a + v, 0);
+    const parts = list.sort((a, b) => b[1] - a[1]).map(([n, v]) => `${n} ${v.toFixed(2)}`);
+    console.log(`      ${proc.padEnd(7)} ${sum.toFixed(2).padStart(6)} CPU s = ${(sum / t.seconds).toFixed(2)} cores${list.length > 1 || parts[0]!.split(' ')[0] !== proc ? ` (${parts.join(', ')})` : ''}`);
+  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -104,16 +215,17 @@ const redis = await testRedis();
 const url = `${redis.url.replace(/\/\d*$/, '')}/7`;
 const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dubstage-farm-bench-out-'));
 try {
-  console.log(`farm bench: ${count} deliveries (4 s, 7 files each), ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`farm bench: ${count} deliveries (4 s, 6 files each), ${os.availableParallelism()} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const times: Record<number, number[]> = { 1: [], 2: [] };
   for (let rep = 0; rep < repeats; rep++) {
     for (const workers of [1, 2]) {
-      const t = await run(url, catalogue, workers, path.join(outRoot, `w${workers}-r${rep}`));
+      const t = await run(url, catalogue, workers, path.join(outRoot, `w${workers}-r${rep}`), []);
       times[workers]!.push(t.seconds);
       console.log(
         `  ${workers} worker(s): ${t.seconds.toFixed(2)} s, ${(count / t.seconds).toFixed(2)} deliveries/s; ` +
           `${t.cpuSeconds.toFixed(1)} CPU s (${(t.cpuSeconds / count).toFixed(2)} per delivery), cores obtained ${(t.cpuSeconds / t.seconds).toFixed(2)}`,
       );
+      printBreakdown(t);
     }
   }
   const t1 = median(times[1]!);
