@@ -48,6 +48,23 @@ function processorFile(): string {
   return file.pathname;
 }
 
+/**
+ * How the sandboxed children are forked. One thread per delivery: the worker's concurrency is its
+ * parallelism (DUBSTAGE_THREADS=1, so the QC runs inline), and V8 is told the same (--single-threaded: no
+ * background compilation or concurrent GC threads). On a farm every core already runs a delivery, so
+ * background threads only compete with the other workers, and concurrent GC costs more CPU in all than it
+ * takes off the main thread: 30-second deliveries took 1.70 CPU-s each instead of 1.90 (bench/README.md,
+ * farm), with no longer wall time for one worker alone. A facility that gives a delivery several threads
+ * (DUBSTAGE_THREADS above 1) keeps V8's threads too; under --inspect, BullMQ's own handling of execArgv
+ * (a free debug port per child) is left alone.
+ */
+export function childForkOptions(env: NodeJS.ProcessEnv = process.env, execArgv: string[] = process.execArgv): { env: NodeJS.ProcessEnv; execArgv?: string[] } {
+  const threads = env.DUBSTAGE_THREADS ?? '1';
+  const options: { env: NodeJS.ProcessEnv; execArgv?: string[] } = { env: { ...env, DUBSTAGE_THREADS: threads } };
+  if (Number(threads) === 1 && !execArgv.some((a) => a.startsWith('--inspect'))) options.execArgv = [...execArgv, '--single-threaded'];
+  return options;
+}
+
 /** Start a worker after one bounded probe of the Redis (unreachable: DubstageError 'io' naming the URL). */
 export async function startWorker(opts: StartWorkerOptions): Promise<FarmWorker> {
   await probeRedis(opts.redisUrl);
@@ -63,10 +80,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<FarmWorker>
     // a job whose worker died twice is put back once more; the third stall fails it (a delivery that kills workers)
     maxStalledCount: 2,
     useWorkerThreads: false,
-    workerForkOptions: {
-      // one thread per delivery: the worker's concurrency is its parallelism (a delivery of short files runs inline anyway)
-      env: { ...process.env, DUBSTAGE_THREADS: process.env.DUBSTAGE_THREADS ?? '1' },
-    },
+    workerForkOptions: childForkOptions(),
   });
   const started = new Map<string, number>();
   worker.on('active', (job: Job<FarmJobData>) => {
