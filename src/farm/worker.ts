@@ -52,9 +52,10 @@ function processorFile(): string {
  * How the sandboxed children are forked. One thread per delivery: the worker's concurrency is its
  * parallelism (DUBSTAGE_THREADS=1, so the QC runs inline), and V8 is told the same (--single-threaded: no
  * background compilation or concurrent GC threads). On a farm every core already runs a delivery, so
- * background threads only compete with the other workers, and concurrent GC costs more CPU in all than it
- * takes off the main thread: 30-second deliveries took 1.70 CPU-s each instead of 1.90 (bench/README.md,
- * farm), with no longer wall time for one worker alone. A facility that gives a delivery several threads
+ * background threads only take CPU from the other workers' deliveries: a worker of concurrency N then uses
+ * N cores, not N and a share. Measured on 30-second deliveries (bench/README.md, farm): the child's other
+ * threads took 8 % of its CPU; single-threaded, the main thread does that work itself and the total per
+ * delivery came out the same or up to 8 % lower, with no longer wall time for one worker alone. A facility that gives a delivery several threads
  * (DUBSTAGE_THREADS above 1) keeps V8's threads too; under --inspect, BullMQ's own handling of execArgv
  * (a free debug port per child) is left alone.
  */
