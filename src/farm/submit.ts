@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Job, Queue } from 'bullmq';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { findDeliveries, type CatalogEntry } from '../batch/catalog.js';
 import type { IndexRow } from '../batch/deliver.js';
 import { writeIndex } from '../batch/index-files.js';
@@ -26,8 +27,12 @@ export interface SubmitOptions {
   wait?: boolean;
   /** While waiting: each delivery as it finishes (in finishing order). */
   onFinished?: (row: IndexRow, done: number, total: number) => void;
-  /** How often waiting looks at the unfinished jobs. Default 500 ms. */
-  pollMs?: number;
+  /**
+   * While waiting, each job is looked at when the queue's event stream says it completed, failed or was
+   * removed; besides, every unfinished job is looked at this often (an event missed: the stream trimmed
+   * past it, a reconnect). Default 10 s.
+   */
+  checkAllMs?: number;
   /** Frame rate for timecodes (else each delivery's own). */
   fps?: string;
   /** Plugin module files (src/qc/plugins.ts): loaded here first (a spec may name their rules) and by every worker. */
@@ -124,7 +129,7 @@ export async function submit(catalogPaths: string[], opts: SubmitOptions): Promi
     if (toAdd.length > 0) await queue.addBulk(toAdd);
     const result: SubmitResult = { redis: redactRedisUrl(opts.redisUrl), queue: FARM_QUEUE, outDir, jobs };
     if (opts.wait) {
-      result.rows = await waitForRows(queue, entries, jobs, opts);
+      result.rows = await waitForRows(queue, connection, entries, jobs, opts);
       writeIndex(outDir, result.rows, { spec: { id: spec.id, name: spec.name, version: spec.version }, date: reportDate });
     }
     return result;
@@ -134,33 +139,87 @@ export async function submit(catalogPaths: string[], opts: SubmitOptions): Promi
   }
 }
 
-/** Poll the unfinished jobs until each has completed (its row) or failed for good (an error row). */
-async function waitForRows(queue: Queue<FarmJobData, IndexRow>, entries: CatalogEntry[], jobs: SubmittedJob[], opts: SubmitOptions): Promise<IndexRow[]> {
+/**
+ * Follow the jobs until each has completed (its row) or failed for good (an error row). The queue's events
+ * (BullMQ's event stream, read by one blocking XREAD on a connection of its own) say which job to look at,
+ * so waiting costs nothing while the workers work, however many jobs there are; a job finished before the
+ * stream was read, or whose event was missed, is found by looking at every unfinished job at the start and
+ * every checkAllMs.
+ */
+async function waitForRows(queue: Queue<FarmJobData, IndexRow>, connection: Redis, entries: CatalogEntry[], jobs: SubmittedJob[], opts: SubmitOptions): Promise<IndexRow[]> {
   const rows = new Map<string, IndexRow>();
   const byId = new Map(entries.map((e) => [e.id, e]));
-  const pollMs = opts.pollMs ?? 500;
-  for (;;) {
-    for (const j of jobs) {
-      if (rows.has(j.jobId)) continue;
-      const state = await queue.getJobState(j.jobId);
-      let row: IndexRow | null = null;
-      if (state === 'completed') {
-        const job = await Job.fromId<FarmJobData, IndexRow>(queue, j.jobId);
-        row = job?.returnvalue ?? failedJobRow(byId.get(j.entryId)!, 'completed without a result');
-      } else if (state === 'failed') {
-        const job = await Job.fromId<FarmJobData, IndexRow>(queue, j.jobId);
-        row = failedJobRow(byId.get(j.entryId)!, `${job?.failedReason ?? 'unknown reason'} (after ${job?.attemptsMade ?? 0} attempts)`);
-      } else if (state === 'unknown') {
-        // removed from the queue while we waited (obliterated, or kept past its age): it will not finish
-        row = failedJobRow(byId.get(j.entryId)!, 'the job was removed from the queue before it finished');
-      }
-      if (row) {
-        rows.set(j.jobId, row);
-        opts.onFinished?.(row, rows.size, jobs.length);
-      }
+  const checkAllMs = opts.checkAllMs ?? 10_000;
+  const unfinished = new Set(jobs.map((j) => j.jobId));
+  const entryOf = new Map(jobs.map((j) => [j.jobId, j.entryId]));
+  const told = new Set<string>();
+  let wake: (() => void) | null = null;
+  // events from here on: the stream's last id is read before the first look at every job, so none falls between
+  const last = await connection.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1);
+  // BullMQ leaves a connection it was handed open on close: ours, closed below
+  const eventsConnection = farmConnection(opts.redisUrl);
+  const events = new QueueEvents(FARM_QUEUE, { connection: eventsConnection, lastEventId: last[0]?.[0] ?? '0-0' });
+  const onEvent = ({ jobId }: { jobId: string }): void => {
+    if (!unfinished.has(jobId)) return;
+    told.add(jobId);
+    wake?.();
+  };
+  events.on('completed', onEvent);
+  events.on('failed', onEvent);
+  events.on('removed', onEvent);
+  // a lost connection reconnects by itself; meanwhile the look at every job every checkAllMs carries on
+  events.on('error', () => {});
+  const look = async (jobId: string): Promise<void> => {
+    const entry = byId.get(entryOf.get(jobId)!)!;
+    const state = await queue.getJobState(jobId);
+    let row: IndexRow | null = null;
+    if (state === 'completed') {
+      const job = await Job.fromId<FarmJobData, IndexRow>(queue, jobId);
+      row = job?.returnvalue ?? failedJobRow(entry, 'completed without a result');
+    } else if (state === 'failed') {
+      const job = await Job.fromId<FarmJobData, IndexRow>(queue, jobId);
+      // a failed attempt that will be retried is 'delayed' or 'waiting' here, not 'failed'
+      row = failedJobRow(entry, `${job?.failedReason ?? 'unknown reason'} (after ${job?.attemptsMade ?? 0} attempts)`);
+    } else if (state === 'unknown') {
+      // removed from the queue while we waited (obliterated, or kept past its age): it will not finish
+      row = failedJobRow(entry, 'the job was removed from the queue before it finished');
     }
-    if (rows.size === jobs.length) break;
-    await new Promise((r) => setTimeout(r, pollMs));
+    if (row) {
+      unfinished.delete(jobId);
+      rows.set(jobId, row);
+      opts.onFinished?.(row, rows.size, jobs.length);
+    }
+  };
+  try {
+    let checkAllAt = 0;
+    while (unfinished.size > 0) {
+      let ids: string[];
+      if (Date.now() >= checkAllAt) {
+        // in submission order, so onFinished reports jobs found finished at the start in catalogue order
+        ids = jobs.map((j) => j.jobId).filter((id) => unfinished.has(id));
+        told.clear();
+        checkAllAt = Date.now() + checkAllMs;
+      } else {
+        ids = [...told];
+        told.clear();
+      }
+      for (const id of ids) if (unfinished.has(id)) await look(id);
+      if (unfinished.size === 0 || told.size > 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, checkAllAt - Date.now()));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  } finally {
+    try {
+      await events.close();
+    } finally {
+      eventsConnection.disconnect();
+    }
   }
   return jobs.map((j) => rows.get(j.jobId)!);
 }
