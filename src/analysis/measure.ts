@@ -200,7 +200,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
       admMaster = true;
       // a long master with renders asked for will likely be split: its workers load while the ADM is read
-      if (options.admRender && mayWarm(options, source.header)) warmed = (await import('../render/adm/parallel.js')).warmPool(options.threads ?? defaultThreads());
+      if (options.admRender && mayWarm(options, source.header)) warmed = (await import('../render/adm/parallel.js')).warmPool(options.threads ?? defaultThreads(), inp.path);
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
       renderNonFinite = renders?.nonFinite ?? null;

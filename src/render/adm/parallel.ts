@@ -8,7 +8,8 @@
  */
 import type { ChannelLabel } from '../../audio/channels.js';
 import { readDolbyAtmos } from '../../audio/dolby-atmos/index.js';
-import { openAudio } from '../../audio/open.js';
+import { statSync } from 'node:fs';
+import { openAudio, readAudioHeader } from '../../audio/open.js';
 import { analyzerDefinition, type AnalyzerNeed } from '../../analyzers/index.js';
 import { LoudnessSegmentAnalyzer, mergeLoudness, subBlockLength, type LoudnessPartial, type LoudnessResult } from '../../analyzers/loudness.js';
 import type { AudioBlock, StreamInfo } from '../../analyzers/types.js';
@@ -107,7 +108,9 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
     // slices, ramps and kernel runs, so every rendered sample is the single pass's to the bit
     const first = Math.floor((job.segmentStart - job.preroll) / BLOCK) * BLOCK;
     try {
-      const setup = renderSetup(job.atmosPath ? await readDolbyAtmos(job.atmosPath) : null, source.header);
+      const warmed = !job.atmosPath && scanned?.key === fileKey(job.audioPath) ? scanned.setup : null;
+      scanned = null;
+      const setup = warmed ?? renderSetup(job.atmosPath ? await readDolbyAtmos(job.atmosPath) : null, source.header);
       skipped = setup.skipped;
       dbmd = setup.dbmd;
       renderer = new AdmRenderer(setup.makeFeed(), layouts, job.sampleRate, BLOCK);
@@ -189,14 +192,31 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
 }
 
 /** A worker's first task: load the segment's modules while the main thread still reads the master's ADM. */
-export function warm(): null {
+export function warm(arg: { audioPath: string } | null): null {
+  // an ADM master's structure, scanned while the main thread reads its report (the segment takes it)
+  if (arg) {
+    try {
+      const header = readAudioHeader(arg.audioPath);
+      if (header.chunks.some((c) => c.id === 'axml')) scanned = { key: fileKey(arg.audioPath), setup: renderSetup(null, header) };
+    } catch {
+      scanned = null; // the segment reads it again and reports what is wrong
+    }
+  }
   return null;
 }
 
-/** A pool for a master's split pass, its workers already loading their modules (close it when not used). */
-export function warmPool(threads: number): WorkerPool {
+/** The last master scanned by warm(), by path, size and modification time. */
+let scanned: { key: string; setup: ReturnType<typeof renderSetup> } | null = null;
+
+function fileKey(path: string): string {
+  const st = statSync(path);
+  return `${path}\0${st.size}\0${st.mtimeMs}`;
+}
+
+/** A pool for a master's split pass, its workers already loading their modules and scanning `audioPath`'s ADM (close it when not used). */
+export function warmPool(threads: number, audioPath?: string): WorkerPool {
   const pool = new WorkerPool(threads);
-  for (let i = 0; i < threads; i++) void pool.run({ module: import.meta.url, fn: 'warm', arg: null }).catch(() => undefined);
+  for (let i = 0; i < threads; i++) void pool.run({ module: import.meta.url, fn: 'warm', arg: audioPath ? { audioPath } : null }).catch(() => undefined);
   return pool;
 }
 
