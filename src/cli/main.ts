@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 /**
- * The dubstage command line: one file per command, each exporting `register(program)`.
+ * The dubstage command line: one file per command, each exporting `register(program)`, loaded when asked for.
  * Only src/cli prints, exits or reads argv.
  */
 import { Command } from 'commander';
 import { fail } from './fail.js';
 import { dubstageVersion } from '../version.js';
-import { register as registerBatch } from './batch.js';
-import { register as registerFarm } from './farm.js';
-import { register as registerFix } from './fix.js';
-import { register as registerHandoff } from './handoff.js';
-import { register as registerInspect } from './inspect.js';
-import { register as registerMeasure } from './measure.js';
-import { register as registerPremix } from './premix.js';
-import { register as registerQc } from './qc.js';
-import { register as registerRules } from './rules.js';
-import { register as registerSession } from './session.js';
-import { register as registerSpecs } from './specs.js';
+type Register = (program: Command) => void;
 
-export function buildProgram(): Command {
+/**
+ * Each command's module by the names it registers, in the order help lists them. A command's module
+ * pulls in its whole pipeline (the farm: BullMQ and Redis), so only the one asked for is loaded; help,
+ * --version and a name dubstage does not know load them all.
+ */
+const COMMANDS: Array<{ names: string[]; load: () => Promise<{ register: Register }> }> = [
+  { names: ['measure'], load: () => import('./measure.js') },
+  { names: ['inspect'], load: () => import('./inspect.js') },
+  { names: ['session'], load: () => import('./session.js') },
+  { names: ['premix'], load: () => import('./premix.js') },
+  { names: ['handoff'], load: () => import('./handoff.js') },
+  { names: ['qc'], load: () => import('./qc.js') },
+  { names: ['fix'], load: () => import('./fix.js') },
+  { names: ['batch'], load: () => import('./batch.js') },
+  { names: ['submit', 'worker', 'farm-status'], load: () => import('./farm.js') },
+  { names: ['specs'], load: () => import('./specs.js') },
+  { names: ['rules'], load: () => import('./rules.js') },
+];
+
+/** The program with the command `argv` names (or every command when it names none dubstage knows). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('dubstage')
@@ -26,22 +36,13 @@ export function buildProgram(): Command {
     .version(dubstageVersion())
     .showHelpAfterError()
     .exitOverride();
-  registerMeasure(program);
-  registerInspect(program);
-  registerSession(program);
-  registerPremix(program);
-  registerHandoff(program);
-  registerQc(program);
-  registerFix(program);
-  registerBatch(program);
-  registerFarm(program);
-  registerSpecs(program);
-  registerRules(program);
+  const named = COMMANDS.find((c) => c.names.includes(argv[2] ?? ''));
+  for (const c of named ? [named] : COMMANDS) (await c.load()).register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {
