@@ -23,9 +23,6 @@ import { AdmRenderer } from './renderer.js';
 import { renderSetup } from './measure-renders.js';
 import type { DbmdSummary } from './dbmd.js';
 
-/** Below this a worker's start-up (modules, the ADM's metadata) costs more than the split saves. */
-export const ADM_PARALLEL_MIN_SECONDS = 10;
-
 const BLOCK = RENDER_BLOCK_FRAMES;
 
 export interface AdmMasterJob {
