@@ -104,36 +104,18 @@ export async function measureSegments(
   threads: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Record<string, unknown>> {
-  const sub = subBlockLength(job.sampleRate);
   const total = toFrame - fromFrame;
   const prerollFrames = Math.round(Math.max(0, ...job.analyzers.map((a) => segmentDefinition(a.id).seg.prerollSeconds)) * job.sampleRate);
-  // segments are whole loudness sub-blocks long so every sub-block lies in exactly one segment
-  const perSegment = Math.ceil(total / threads / sub) * sub;
-  const jobs: SegmentJob[] = [];
-  for (let start = fromFrame; start < toFrame; start += perSegment) {
-    const end = Math.min(toFrame, start + perSegment);
-    jobs.push({ input: job.input, labels: job.labels, sampleRate: job.sampleRate, analyzers: job.analyzers, segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === toFrame });
-  }
+  const jobs: SegmentJob[] = planSegments(fromFrame, toFrame, threads, job.sampleRate, prerollFrames).map((seg) => ({
+    input: job.input,
+    labels: job.labels,
+    sampleRate: job.sampleRate,
+    analyzers: job.analyzers,
+    ...seg,
+  }));
   const pool = new WorkerPool(jobs.length);
-  let done = 0;
   try {
-    const parts = (await Promise.all(
-      jobs.map((j) =>
-        pool
-          .run(
-            { module: import.meta.url, fn: 'runSegment', arg: j, ...(job.plugins?.length ? { plugins: job.plugins } : {}) },
-            {
-              onProgress: (n) => {
-                done += n;
-                onProgress?.(done, total);
-              },
-            },
-          )
-          .catch((err: { message: string; code?: string }) => {
-            throw new DubstageError({ code: (err.code as 'io') ?? 'io', message: err.message, path: j.input.path });
-          }),
-      ),
-    )) as Array<Record<string, unknown>>;
+    const parts = await runSegments<SegmentJob, Record<string, unknown>>(pool, import.meta.url, 'runSegment', jobs, { plugins: job.plugins, total, onProgress, path: job.input.path });
     const stream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.labels.length, channelLabels: job.labels, frames: total };
     const out: Record<string, unknown> = {};
     for (const need of job.analyzers) out[need.id] = segmentDefinition(need.id).seg.merge(parts.map((p) => p[need.id]), stream, need.options ?? {});
@@ -142,4 +124,52 @@ export async function measureSegments(
   } finally {
     await pool.close();
   }
+}
+
+/** A time segment of a split pass: [segmentStart, segmentEnd), the pre-roll it warms its meters on, whether it ends the stream. */
+export interface SegmentBounds {
+  segmentStart: number;
+  segmentEnd: number;
+  preroll: number;
+  isLast: boolean;
+}
+
+/** [fromFrame, toFrame) in `threads` segments of whole loudness sub-blocks (every sub-block lies in exactly one). */
+export function planSegments(fromFrame: number, toFrame: number, threads: number, sampleRate: number, prerollFrames: number): SegmentBounds[] {
+  const sub = subBlockLength(sampleRate);
+  const perSegment = Math.ceil((toFrame - fromFrame) / threads / sub) * sub;
+  const out: SegmentBounds[] = [];
+  for (let start = fromFrame; start < toFrame; start += perSegment) {
+    const end = Math.min(toFrame, start + perSegment);
+    out.push({ segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === toFrame });
+  }
+  return out;
+}
+
+/** One task per segment job on `pool` (`fn` of `module`), their progress summed; a worker's error names `path`. */
+export async function runSegments<J, R>(
+  pool: WorkerPool,
+  module: string,
+  fn: string,
+  jobs: J[],
+  o: { plugins?: string[] | undefined; total: number; onProgress?: ((done: number, total: number) => void) | undefined; path: string },
+): Promise<R[]> {
+  let done = 0;
+  return (await Promise.all(
+    jobs.map((arg) =>
+      pool
+        .run(
+          { module, fn, arg, ...(o.plugins?.length ? { plugins: o.plugins } : {}) },
+          {
+            onProgress: (n) => {
+              done += n;
+              o.onProgress?.(done, o.total);
+            },
+          },
+        )
+        .catch((err: { message: string; code?: string }) => {
+          throw new DubstageError({ code: (err.code as 'io') ?? 'io', message: err.message, path: o.path });
+        }),
+    ),
+  )) as R[];
 }

@@ -11,9 +11,10 @@ import { readDolbyAtmos } from '../../audio/dolby-atmos/index.js';
 import { statSync } from 'node:fs';
 import { openAudio, readAudioHeader } from '../../audio/open.js';
 import { analyzerDefinition, type AnalyzerNeed } from '../../analyzers/index.js';
-import { LoudnessSegmentAnalyzer, mergeLoudness, subBlockLength, type LoudnessPartial, type LoudnessResult } from '../../analyzers/loudness.js';
+import { LoudnessSegmentAnalyzer, mergeLoudness, type LoudnessPartial, type LoudnessResult } from '../../analyzers/loudness.js';
 import type { AudioBlock, StreamInfo } from '../../analyzers/types.js';
 import { WorkerPool, type TaskContext } from '../../analysis/pool.js';
+import { planSegments, runSegments } from '../../analysis/parallel.js';
 import { RENDER_BLOCK_FRAMES } from '../../analysis/host.js';
 import { mergeNonFinite, NonFiniteScrubber, type NonFiniteReport } from '../../analysis/non-finite.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
@@ -219,36 +220,11 @@ export function warmPool(threads: number, audioPath?: string): WorkerPool {
 
 /** Measure a whole master and its renders on `threads` workers (time segments, merged in order); `warmed`: a pool from warmPool. */
 export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, threads: number, onProgress?: (done: number, total: number) => void, warmed?: WorkerPool): Promise<AdmMasterResult> {
-  const sub = subBlockLength(job.sampleRate);
   const prerollSeconds = Math.max(1, ...job.analyzers.map((a) => segmentsOf(a.id).prerollSeconds));
-  const prerollFrames = Math.round(prerollSeconds * job.sampleRate);
-  // whole loudness sub-blocks per segment: every sub-block lies in exactly one segment
-  const perSegment = Math.ceil(totalFrames / threads / sub) * sub;
-  const jobs: AdmSegmentJob[] = [];
-  for (let start = 0; start < totalFrames; start += perSegment) {
-    const end = Math.min(totalFrames, start + perSegment);
-    jobs.push({ ...job, segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === totalFrames });
-  }
+  const jobs: AdmSegmentJob[] = planSegments(0, totalFrames, threads, job.sampleRate, Math.round(prerollSeconds * job.sampleRate)).map((seg) => ({ ...job, ...seg }));
   const pool = warmed ?? new WorkerPool(jobs.length);
-  let done = 0;
   try {
-    const parts = (await Promise.all(
-      jobs.map((j) =>
-        pool
-          .run(
-            { module: import.meta.url, fn: 'runAdmSegment', arg: j, ...(job.plugins?.length ? { plugins: job.plugins } : {}) },
-            {
-              onProgress: (n) => {
-                done += n;
-                onProgress?.(done, totalFrames);
-              },
-            },
-          )
-          .catch((err: { message: string; code?: string }) => {
-            throw new DubstageError({ code: (err.code as 'io') ?? 'io', message: err.message, path: job.audioPath });
-          }),
-      ),
-    )) as AdmSegmentPartial[];
+    const parts = await runSegments<AdmSegmentJob, AdmSegmentPartial>(pool, import.meta.url, 'runAdmSegment', jobs, { plugins: job.plugins, total: totalFrames, onProgress, path: job.audioPath });
     const bedStream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.bedTracks.length, channelLabels: job.bedLabels, frames: totalFrames };
     const bed: Record<string, unknown> = {};
     if (job.bedTracks.length > 0) for (const need of job.analyzers) bed[need.id] = segmentsOf(need.id).merge(parts.map((p) => p.bed[need.id]), bedStream, need.options ?? {});
