@@ -14,6 +14,7 @@ import { measureFile } from '../../../src/analysis/measure.js';
 import { openAudio } from '../../../src/audio/open.js';
 import { renderHook, renderSetup } from '../../../src/render/adm/measure-renders.js';
 import { AdmRenderer } from '../../../src/render/adm/renderer.js';
+import { measureAdmMaster } from '../../../src/render/adm/parallel.js';
 import { targetLayout } from '../../../src/render/adm/layouts.js';
 import { AC } from '../../audio/adm/build-adm.js';
 import { writeDamf } from '../../audio/dolby-atmos/build-damf.js';
@@ -101,6 +102,17 @@ describe('ADM masters measured on two threads', () => {
     const blocks = Math.ceil(SECONDS / 1.25);
     expect(two.renders![0]!.notRendered).toContain(`extent (width/height/depth) in ${Math.ceil(blocks / 3)} block(s): rendered as point sources`);
     expect(two.warnings).toEqual(one.warnings);
+    // the split itself (not measureFile's choice of it), three segments: the single pass's figures
+    const split = await measureAdmMaster(
+      { audioPath: file, atmosPath: null, bedTracks: [0, 1, 2, 3, 4, 5], bedLabels: ['L', 'R', 'C', 'LFE', 'Ls', 'Rs'], layouts: ['5.1', '2.0'], sampleRate: RATE, analyzers: [{ id: 'loudness' }] },
+      n,
+      3,
+    );
+    split.renders!.forEach((r, l) => {
+      const want = one.renders![l]!.loudness!;
+      for (const k of Object.keys(want) as Array<keyof typeof want>) expect(r.loudness[k as keyof typeof r.loudness]).toBe(want[k]);
+    });
+    expect((split.bed.loudness as { loudness: unknown }).loudness).toEqual(one.loudness);
   }, 120_000);
 
   it('an objects-only master: its renders equal the single pass, and no bed figure is invented', async () => {
