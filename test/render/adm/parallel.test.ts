@@ -192,6 +192,21 @@ describe('ADM masters measured on two threads', () => {
     }
   });
 
+  it('a block out of time order late in the master: the split names it as the single pass does, the bed is still measured', async () => {
+    const blocks = circling(0.5, 0, true);
+    // block 24 (12 s) starts before block 23 ends
+    blocks[23] = { ...blocks[23]!, rtime: ts(11.25) };
+    const spec: RenderAdmSpec = { bed: { packId: 'AP_00010002', channelIds: [AC.L, AC.R] }, objects: [{ blocks }] };
+    const file = path.join(dir, 'late-order.wav');
+    writeRenderAdm(file, spec, [programme(n, 41, 0.2), programme(n, 42, 0.2), programme(n, 43, 0.3)]);
+    const one = await measure(file, 1, ['5.1']);
+    const two = await measure(file, 2, ['5.1']);
+    expect(one.renders![0]!.error!.message).toMatch(/AB_00031001_00000018 of AC_00031001 starts at 11\.25000 s, before the previous block ends/);
+    expect(two.renders![0]!.error).toEqual(one.renders![0]!.error);
+    expect(two.loudness).toEqual(one.loudness);
+    expect(two.loudness!.integratedLufs).toBeGreaterThan(-40);
+  }, 120_000);
+
   it('a float master with NaN and Inf in an object track: finite renders, equal to the same master with zeros there', async () => {
     const spec: RenderAdmSpec = { bed: { packId: 'AP_00010002', channelIds: [AC.L, AC.R] }, objects: [{ blocks: circling(0.5, 0, true) }] };
     const bed = [programme(n, 3, 0.2), programme(n, 4, 0.2)];
