@@ -74,10 +74,10 @@ function badXml(path: string, byteOffset: number, message: string): DubstageErro
   return new DubstageError({ code: 'bad-format', message: `${path}: ADM XML at byte ${byteOffset}: ${message}`, path, byteOffset });
 }
 
-function time(path: string, at: number, what: string, text: string | null): Rational | null {
+function time(path: string, at: number, what: string | (() => string), text: string | null): Rational | null {
   if (text === null) return null;
   const t = parseAdmTime(text);
-  if (!t) throw badXml(path, at, `${what} '${text}' is not an ADM time (hh:mm:ss.fffff or hh:mm:ss.nnnnnSdddd)`);
+  if (!t) throw badXml(path, at, `${typeof what === 'string' ? what : what()} '${text}' is not an ADM time (hh:mm:ss.fffff or hh:mm:ss.nnnnnSdddd)`);
   return t;
 }
 
@@ -384,14 +384,18 @@ export class BlockCursor {
     this.stack.push(name);
     this.text = '';
     this.attrs = {};
-    for (const [k, v] of Object.entries(tag.attributes)) this.attrs[k] = typeof v === 'string' ? v : v.value;
+    const attributes = tag.attributes;
+    for (const k in attributes) {
+      const v = attributes[k]!;
+      this.attrs[k] = typeof v === 'string' ? v : v.value;
+    }
     if (name === 'audioBlockFormat') {
       const id = this.attrs.audioBlockFormatID ?? '?';
       this.draft = {
         id,
         at: this.tagStart,
-        rtime: time(this.path, this.tagStart, `audioBlockFormat ${id} rtime`, this.attrs.rtime ?? null),
-        duration: time(this.path, this.tagStart, `audioBlockFormat ${id} duration`, this.attrs.duration ?? null),
+        rtime: time(this.path, this.tagStart, () => `audioBlockFormat ${id} rtime`, this.attrs.rtime ?? null),
+        duration: time(this.path, this.tagStart, () => `audioBlockFormat ${id} duration`, this.attrs.duration ?? null),
         cartesian: null,
         pos: {},
         bounds: {},
