@@ -9,6 +9,7 @@ import { DubstageError } from '../errors.js';
 import { checksumBytes } from './checksum.js';
 import { applyLabels, type OpenOptions } from './open.js';
 import type { AudioHeader, AudioSource, Container } from './types.js';
+import { noBwfMetadata } from './types.js';
 
 /** 64 MiB of typical compressed input decodes to a few hundred MB of float samples; beyond that, refuse. */
 export const COMPRESSED_MAX_BYTES = 64 * 1024 * 1024;
@@ -84,12 +85,7 @@ export async function decodeCompressed(path: string, kind: CompressedKind, size:
     dataBytes: size,
     bigEndian: false,
     chunks: [],
-    bext: null,
-    ixml: null,
-    info: {},
-    hasAxml: false,
-    hasChna: false,
-    hasDbmd: false,
+    ...noBwfMetadata(),
     warnings,
   };
   applyLabels(header, options.channels);

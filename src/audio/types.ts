@@ -109,6 +109,11 @@ export interface AudioHeader {
   imf?: { cpl: string; title: string | null; editRate: string | null; language: string | null; mcaGroup: string | null };
 }
 
+/** A header's BWF/RIFF metadata when its audio comes from elsewhere (decoded, MXF, CAF, a render): none (fresh objects). */
+export function noBwfMetadata(): Pick<AudioHeader, 'bext' | 'ixml' | 'info' | 'hasAxml' | 'hasChna' | 'hasDbmd'> {
+  return { bext: null, ixml: null, info: {}, hasAxml: false, hasChna: false, hasDbmd: false };
+}
+
 export interface MxfTrackFacts {
   operationalPattern: string;
   wrapping: 'clip' | 'frame';

@@ -11,6 +11,7 @@
  */
 import { defaultLabels, genericLabels, type ChannelLabel } from '../audio/channels.js';
 import type { AudioHeader, AudioSource } from '../audio/types.js';
+import { noBwfMetadata } from '../audio/types.js';
 import { StreamingResampler } from '../dsp/resample.js';
 import { toErrorInfo } from '../errors.js';
 import { timecodeAt } from '../session/json.js';
@@ -366,12 +367,7 @@ export class TimelineSource implements AudioSource {
       dataBytes: 0,
       bigEndian: false,
       chunks: [],
-      bext: null,
-      ixml: null,
-      info: {},
-      hasAxml: false,
-      hasChna: false,
-      hasDbmd: false,
+      ...noBwfMetadata(),
       warnings: [],
     };
   }

@@ -12,6 +12,7 @@ import { readBytes } from '../bytesource.js';
 import { bytesPerSample, type SampleEncoding } from '../pcm.js';
 import { checkChannels, checkSampleRate } from '../limits.js';
 import type { AudioHeader, ByteSource, ChunkInfo } from '../types.js';
+import { noBwfMetadata } from '../types.js';
 
 export interface CafHeader extends AudioHeader {
   encoding: SampleEncoding;
@@ -103,12 +104,7 @@ export function readCafHeader(src: ByteSource): CafHeader {
     dataBytes: frames * blockAlign,
     bigEndian: !little,
     chunks,
-    bext: null,
-    ixml: null,
-    info: {},
-    hasAxml: false,
-    hasChna: false,
-    hasDbmd: false,
+    ...noBwfMetadata(),
     warnings,
     encoding,
   };

@@ -10,6 +10,7 @@ import { openFileSource, readBytes } from '../bytesource.js';
 import { decodeInterleaved, pcmStage, readDecodeInterleaved, type PcmDecodeOptions, type PcmStage, type SampleEncoding } from '../pcm.js';
 import type { ChannelLabel } from '../channels.js';
 import type { AudioHeader, AudioSource, ByteSource } from '../types.js';
+import { noBwfMetadata } from '../types.js';
 import { elementTrackNumber, isEssenceElement, parseKlvHeader, readKlvHeader, type Klv } from './klv.js';
 import { findHeaderPartition, readMxf, type MxfAudioTrack, type MxfInfo } from './reader.js';
 
@@ -73,12 +74,7 @@ export function mxfTrackHeader(info: MxfInfo, track: MxfAudioTrack, address: str
     dataBytes: track.dataBytes,
     bigEndian: false,
     chunks: [],
-    bext: null,
-    ixml: null,
-    info: {},
-    hasAxml: false,
-    hasChna: false,
-    hasDbmd: false,
+    ...noBwfMetadata(),
     warnings,
     encoding,
     mxf: {
