@@ -49,17 +49,18 @@ export class JsMixer implements Mixer {
   readonly outputs: Float32Array[];
   readonly paddedOutputs: number;
   readonly table: Float32Array;
-  constructor(slots: number, outputs: number, readonly capacity: number) {
+  constructor(slots: number, outputs: number, readonly capacity: number, entries = slots) {
     this.paddedOutputs = (outputs + 3) & ~3;
     this.inputs = Array.from({ length: slots }, () => new Float32Array(capacity));
     this.outputs = Array.from({ length: this.paddedOutputs }, () => new Float32Array(capacity));
-    this.table = new Float32Array(Math.max(1, slots) * entryFloats(this.paddedOutputs));
+    this.table = new Float32Array(Math.max(1, slots, entries) * entryFloats(this.paddedOutputs));
   }
   mix(count: number, i0: number, i1: number): void {
     const stride = entryFloats(this.paddedOutputs);
     const t = this.table;
     const live: number[] = [];
     for (let e = 0; e < count; e++) {
+      if (t[e * stride + 1] === 0) continue; // sends nothing: never read
       const x = this.inputs[t[e * stride]!]!;
       // silence by bits, as the kernel tests it (-0 sounds: it has a bit set)
       for (let i = i0; i < i1; i++) {
@@ -126,15 +127,15 @@ class WasmMixer implements Mixer {
 }
 
 /** The kernel when it is built and the render fits it (one instance per renderer: its memory holds the block), else the twin. */
-export function createMixer(slots: number, outputs: number, frames: number, useWasm = true): Mixer {
+export function createMixer(slots: number, outputs: number, frames: number, useWasm = true, entries = slots): Mixer {
   const module = useWasm ? defaultWasm('adm-mix') : null;
   if (module) {
     try {
       const e = new WebAssembly.Instance(module, {}).exports as unknown as MixExports;
-      if (frames <= e.capacity() && slots <= e.maxSlots() && outputs <= e.maxOutputs()) return new WasmMixer(e, slots, outputs);
+      if (frames <= e.capacity() && slots <= e.maxSlots() && entries <= e.maxSlots() && outputs <= e.maxOutputs()) return new WasmMixer(e, slots, outputs);
     } catch {
       // fall through to the twin
     }
   }
-  return new JsMixer(slots, outputs, frames);
+  return new JsMixer(slots, outputs, frames, entries);
 }

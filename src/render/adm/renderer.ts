@@ -255,7 +255,12 @@ class ItemState {
     if (continues) target = block.interpolationLength ? add(start, block.interpolationLength) : (end ?? start);
     const targetSample = ceilSample(target, this.rate);
     const targetPos = samplePosition(target, this.rate);
-    if (continues && targetSample > first) this.segments.push({ first, last: targetSample, startPos, endPos: targetPos, ramp: true, ...this.entryFor(this.lastGains, to) });
+    if (continues && targetSample > first) {
+      const ramp = this.entryFor(this.lastGains, to);
+      // the ramp's step per sample is the segment's (its position at a span's first sample is set per span)
+      ramp.entry.fill(1 / (targetPos - startPos), 8, 12);
+      this.segments.push({ first, last: targetSample, startPos, endPos: targetPos, ramp: true, ...ramp });
+    }
     if (last > targetSample || !end) this.segments.push({ first: Math.max(first, targetSample), last, startPos, endPos, ramp: false, ...this.entryFor(null, to) });
     this.lastEnd = end;
     this.lastGains = to;
@@ -323,7 +328,7 @@ export class AdmRenderer {
     this.slotTracks = [...new Set(feed.items.map((i) => i.track))];
     this.slotOf = new Map(this.slotTracks.map((t, s) => [t, s]));
     // the kernel's blocks are short (its block stays in the cache): longer blocks are rendered in chunks
-    this.mixer = createMixer(this.slotTracks.length, total, Math.min(maxFrames, MIXER_FRAMES), useWasm);
+    this.mixer = createMixer(this.slotTracks.length, total, Math.min(maxFrames, MIXER_FRAMES), useWasm, feed.items.length);
     this.direct = maxFrames <= this.mixer.capacity;
     this.outputs = layouts.map((l, i) => l.speakers.map((_, c) => (this.direct ? this.mixer.outputs[this.offsets[i]! + c]! : new Float32Array(maxFrames))));
     this.reset(0);
@@ -368,6 +373,9 @@ export class AdmRenderer {
     return { entry, mask };
   }
 
+  /** The segment each item's table entry holds (null: the entry is silenced). */
+  private inTable: Array<Segment | null> = [];
+
   private countFrom = 0;
   private countTo = Number.POSITIVE_INFINITY;
 
@@ -391,6 +399,8 @@ export class AdmRenderer {
       const fixed = 'next' in src ? null : src;
       return new ItemState(item, this.slotOf.get(item.track)!, cursor, fixed, this.gainsFor(item), entryFor, count, this.sampleRate, this.path);
     });
+    this.inTable = this.states.map(() => null);
+    this.mixer.table.fill(0, 0, this.states.length * entryFloats(this.mixer.paddedOutputs));
     // a segment of a parallel pass starts deep in a long master
     if (frame > 0) {
       for (const st of this.states) {
@@ -427,22 +437,28 @@ export class AdmRenderer {
           const next = s.first > pos ? s.first : s.last;
           if (next < end) end = next;
         }
-        let count = 0;
-        for (const st of this.states) {
+        // entry k is item k's: rewritten when its segment changes, silenced (mask 0) between its segments
+        const states = this.states;
+        for (let k = 0; k < states.length; k++) {
+          const st = states[k]!;
           const s = st.advance(pos);
-          if (!s || s.first > pos || s.mask === 0) continue;
-          const base = count * entryLength;
-          m.table.set(s.entry, base);
-          m.table[base] = st.slot;
-          if (s.ramp) {
-            // the ramp's position at the span's first sample and its step per sample (BS.2127 7.2 linear interpolation)
-            const span = s.endPos - s.startPos;
-            m.table.fill((pos - s.startPos) / span, base + 4, base + 8);
-            m.table.fill(1 / span, base + 8, base + 12);
+          const base = k * entryLength;
+          if (!s || s.first > pos || s.mask === 0) {
+            if (this.inTable[k] !== null) {
+              m.table[base + 1] = 0;
+              this.inTable[k] = null;
+            }
+            continue;
           }
-          count++;
+          if (this.inTable[k] !== s) {
+            m.table.set(s.entry, base);
+            m.table[base] = st.slot;
+            this.inTable[k] = s;
+          }
+          // the ramp's position at the span's first sample (BS.2127 7.2 linear interpolation)
+          if (s.ramp) m.table.fill((pos - s.startPos) / (s.endPos - s.startPos), base + 4, base + 8);
         }
-        if (count > 0) m.mix(count, pos - f0, end - f0);
+        m.mix(states.length, pos - f0, end - f0);
         pos = end;
       }
       // what ends with the chunk is dropped now: the next block is read (and checked) as the single pass always did
