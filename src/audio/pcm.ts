@@ -7,7 +7,7 @@
  * them straight into the decoder's input area.
  */
 import { defaultWasm } from '../dsp/wasm/load.js';
-import type { ByteSource } from './types.js';
+import type { ByteSource, PcmDecodeTarget } from './types.js';
 
 export type SampleEncoding =
   | 'u8' | 's8'
@@ -368,6 +368,35 @@ export function readDecodeInterleaved(
     const n = Math.floor(got / blockAlign);
     if (n > 0) {
       decodeChunk(d, n, channels, blockAlign, out, outOffset + done);
+      done += n;
+    }
+    if (n < want) break;
+  }
+  return done;
+}
+
+/** The WASM decoder's code for an encoding (wasm/pcm.as.ts), or null where the plain-JS decoder reads it (or the host is big-endian). */
+export function pcmKernelCode(enc: SampleEncoding): number | null {
+  return LITTLE_ENDIAN_HOST ? (WASM_CODES[enc] ?? null) : null;
+}
+
+/**
+ * Read `frames` frames at byte `position` into another kernel's PCM input area and decode them there
+ * (PcmDecodeTarget), a chunk per read; returns the frames decoded, -1 when the encoding or the frame
+ * size does not suit the kernel.
+ */
+export function readDecodeInto(src: ByteSource, position: number, frames: number, channels: number, blockAlign: number, enc: SampleEncoding, into: PcmDecodeTarget): number {
+  const code = pcmKernelCode(enc);
+  // the kernel reads up to seven frames and 8 bytes past a chunk's last frame: inside the slack
+  if (code === null || 8 * blockAlign + 8 > into.slack || blockAlign > into.inputBytes) return -1;
+  const chunk = Math.floor(into.inputBytes / blockAlign);
+  let done = 0;
+  while (done < frames) {
+    const want = Math.min(chunk, frames - done);
+    const got = src.read(into.input(), 0, want * blockAlign, position + done * blockAlign);
+    const n = Math.floor(got / blockAlign);
+    if (n > 0) {
+      into.decode(done, n, channels, blockAlign, code);
       done += n;
     }
     if (n < want) break;

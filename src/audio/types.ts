@@ -148,7 +148,23 @@ export interface AudioSource {
    * (always the whole file). Call before close.
    */
   checksums?(): FileChecksums[];
+  /**
+   * A plain PCM file: read up to `maxFrames` frames' bytes into `into`'s input area and have it decode
+   * them (its kernel: the same floats as read()), a chunk at a time. Returns the frames decoded, or -1
+   * when this source cannot (then read() as usual).
+   */
+  readInto?(into: PcmDecodeTarget, maxFrames: number): number;
   close(): void;
+}
+
+/** Where readInto puts a block: a kernel's PCM input area and its decoder writing to the kernel's own channels. */
+export interface PcmDecodeTarget {
+  /** The input area (a live view), `inputBytes` a chunk may fill, `slack` bytes past it the decoder may read. */
+  input(): Uint8Array;
+  readonly inputBytes: number;
+  readonly slack: number;
+  /** Decode `frames` frames (kernel encoding `code`) from the input area into channels 0.. at frame `at`. */
+  decode(at: number, frames: number, channels: number, blockAlign: number, code: number): void;
 }
 
 /**

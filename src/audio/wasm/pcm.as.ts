@@ -102,6 +102,11 @@ function maskFor(enc: i32, layout: i32): v128 {
  * per pass: their loads overlap).
  */
 export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
+  decodeInto(OUTPUT, frames, channels, blockAlign, enc, stride);
+}
+
+/** decode, with channel c's floats at out + c * stride * 4 (another kernel's memory when it imports this one). */
+export function decodeInto(out: usize, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32): void {
   const scale = f32x4.splat(4.656612873077393e-10); // 2^-31
   const isFloat = enc == F32LE || enc == F32BE;
   if (channels == 1 && blockAlign == bytesPerSample(enc)) {
@@ -109,7 +114,7 @@ export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, st
     const cmask = maskFor(enc, CONTIGUOUS);
     const step4 = <usize>blockAlign * 4;
     let p = INPUT;
-    for (let q = OUTPUT, end = OUTPUT + (<usize>frames << 2); q < end; q += 32, p += step4 * 2) {
+    for (let q = out, end = out + (<usize>frames << 2); q < end; q += 32, p += step4 * 2) {
       let x = i8x16.swizzle(v128.load(p), cmask);
       let y = i8x16.swizzle(v128.load(p + step4), cmask);
       if (!isFloat) {
@@ -127,13 +132,13 @@ export function decode(frames: i32, channels: i32, blockAlign: i32, enc: i32, st
   // tile's bytes stay in L1 while the channels' strided passes read them again (whole-chunk passes
   // re-read them from L2 per channel).
   const tile = max(8, (TILE_BYTES / blockAlign) & ~7);
-  for (let f0 = 0; f0 < frames; f0 += tile) decodeTile(f0, min(tile, frames - f0), channels, blockAlign, enc, stride, mask, pmask);
+  for (let f0 = 0; f0 < frames; f0 += tile) decodeTile(out, f0, min(tile, frames - f0), channels, blockAlign, enc, stride, mask, pmask);
 }
 
 /** Input bytes per tile: well inside L1 with the tile's output. */
 const TILE_BYTES: i32 = 8192;
 
-@inline function decodeTile(f0: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32, mask: v128, pmask: v128): void {
+@inline function decodeTile(out: usize, f0: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32, stride: i32, mask: v128, pmask: v128): void {
   const bps = bytesPerSample(enc);
   const isFloat = enc == F32LE || enc == F32BE;
   const scale = f32x4.splat(4.656612873077393e-10); // 2^-31 (exactly: the shortest decimal of that double)
@@ -147,7 +152,7 @@ const TILE_BYTES: i32 = 8192;
   // per-channel gather, which is what bounds it).
   for (; c + 1 < channels; c += 2) {
     let p = INPUT + <usize>f0 * step + <usize>(c * bps);
-    let q = OUTPUT + (<usize>(c * stride + f0) << 2);
+    let q = out + (<usize>(c * stride + f0) << 2);
     const end = q + (<usize>frames << 2);
     for (; q < end; q += 16, p += step4) {
       let a = i8x16.swizzle(twoFrames(p, step), pmask); // [f0 c, f1 c, f0 c+1, f1 c+1]
@@ -162,7 +167,7 @@ const TILE_BYTES: i32 = 8192;
   }
   for (; c < channels; c++) {
     let p = INPUT + <usize>f0 * step + <usize>(c * bps);
-    let q = OUTPUT + (<usize>(c * stride + f0) << 2);
+    let q = out + (<usize>(c * stride + f0) << 2);
     const end = q + (<usize>frames << 2);
     for (; q < end; q += 32, p += step8) {
       let x = i8x16.swizzle(gather(p, step), mask);

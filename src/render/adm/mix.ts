@@ -7,6 +7,7 @@
  * same bits (tested). The twin runs when the kernel is missing or DUBSTAGE_WASM=0.
  */
 import { defaultWasm } from '../../dsp/wasm/load.js';
+import type { PcmDecodeTarget } from '../../audio/types.js';
 
 /** Floats per table entry: [slot, group mask, -, -] [p0 x4] [dp x4], then [g0 x4] [d x4] per output. */
 export const entryFloats = (outputs: number): number => 12 + 8 * outputs;
@@ -24,6 +25,8 @@ export interface Mixer {
   readonly table: Float32Array;
   /** Mix the first `count` table entries over frames [i0, i1); an entry whose slot is silent there adds nothing. */
   mix(count: number, i0: number, i1: number): void;
+  /** The kernel's own PCM decoder, writing track t straight into slot t (null: the twin has none). */
+  readonly decoder: PcmDecodeTarget | null;
 }
 
 /**
@@ -45,6 +48,7 @@ export function setEntryInto(table: Float32Array, e: number, slot: number, p0: n
 const f = Math.fround;
 
 export class JsMixer implements Mixer {
+  readonly decoder = null;
   readonly inputs: Float32Array[];
   readonly outputs: Float32Array[];
   readonly paddedOutputs: number;
@@ -101,6 +105,10 @@ interface MixExports {
   maxSlots(): number;
   maxOutputs(): number;
   mix(count: number, outputs: number, i0: number, i1: number): void;
+  pcmInputPointer(): number;
+  pcmInputBytes(): number;
+  pcmSlack(): number;
+  decodeToSlots(at: number, frames: number, channels: number, blockAlign: number, enc: number): void;
 }
 
 class WasmMixer implements Mixer {
@@ -120,7 +128,14 @@ class WasmMixer implements Mixer {
     this.outputs = Array.from({ length: this.paddedOutputs }, (_, o) => new Float32Array(e.memory.buffer, e.outputPointer() + o * stride, cap));
     this.table = new Float32Array(e.memory.buffer, e.tablePointer(), e.maxSlots() * entryFloats(this.paddedOutputs));
     this.kernel = e.mix;
+    const pcmInput = e.pcmInputPointer();
+    const bytes = e.pcmInputBytes();
+    const slack = e.pcmSlack();
+    // the memory never grows: one view serves
+    const input = new Uint8Array(e.memory.buffer, pcmInput, bytes + slack);
+    this.decoder = { input: () => input, inputBytes: bytes, slack, decode: (at, frames, channels, blockAlign, code) => e.decodeToSlots(at, frames, channels, blockAlign, code) };
   }
+  readonly decoder: PcmDecodeTarget;
   mix(count: number, i0: number, i1: number): void {
     this.kernel(count, this.paddedOutputs, i0, i1);
   }

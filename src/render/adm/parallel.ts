@@ -111,7 +111,7 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
       const setup = warmed ?? renderSetup(job.atmosPath ? await readDolbyAtmos(job.atmosPath) : null, source.header);
       skipped = setup.skipped;
       dbmd = setup.dbmd;
-      renderer = new AdmRenderer(setup.makeFeed(), layouts, job.sampleRate, BLOCK);
+      renderer = new AdmRenderer(setup.makeFeed(), layouts, job.sampleRate, BLOCK, true, fmt.channels);
       // each block's unrendered features are counted by the segment it starts in (set before the walk to the start)
       renderer.countBlocksIn(job.segmentStart, job.isLast ? Number.POSITIVE_INFINITY : job.segmentEnd);
       if (first > 0) renderer.reset(first);
@@ -138,7 +138,11 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
       frameOffset,
     });
     while (position < job.segmentEnd) {
-      const got = source.read(all, Math.min(BLOCK, job.segmentEnd - position));
+      const want = Math.min(BLOCK, job.segmentEnd - position);
+      // a plain PCM file decodes straight into the mixer's slots (they are `all`): no copy between
+      const target = renderer?.pcmTarget(fmt.channels) ?? null;
+      let got = target && source.readInto ? source.readInto(target, want) : -1;
+      if (got < 0) got = source.read(all, want);
       if (got === 0) break;
       const warm = Math.max(0, Math.min(got, job.segmentStart - position));
       const live = got - warm;

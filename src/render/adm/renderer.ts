@@ -7,6 +7,7 @@
  */
 import { closeSync } from 'node:fs';
 import type { Chna } from '../../audio/adm/chna.js';
+import type { PcmDecodeTarget } from '../../audio/types.js';
 import { COMMON_CHANNELS, COMMON_PACKS } from '../../audio/adm/common-definitions.js';
 import { DubstageError } from '../../errors.js';
 import { DirectSpeakersPanner, type DirectSpeakersBlock } from './direct-speakers.js';
@@ -313,6 +314,8 @@ export class AdmRenderer {
     private readonly sampleRate: number,
     private readonly maxFrames: number,
     useWasm = true,
+    /** Give every track of a file of this many tracks its own slot (slot = track), so a reader can decode into them (pcmTarget). */
+    slotPerTrack?: number,
   ) {
     // one panner set per layout, shared by every item (they hold no per-item state)
     this.objectPanners = layouts.map((l) => new ObjectGains(l));
@@ -325,7 +328,7 @@ export class AdmRenderer {
       total += l.speakers.length;
     }
     this.totalOutputs = total;
-    this.slotTracks = [...new Set(feed.items.map((i) => i.track))];
+    this.slotTracks = slotPerTrack !== undefined ? Array.from({ length: slotPerTrack }, (_, t) => t) : [...new Set(feed.items.map((i) => i.track))];
     this.slotOf = new Map(this.slotTracks.map((t, s) => [t, s]));
     // the kernel's blocks are short (its block stays in the cache): longer blocks are rendered in chunks
     this.mixer = createMixer(this.slotTracks.length, total, Math.min(maxFrames, MIXER_FRAMES), useWasm, feed.items.length);
@@ -480,6 +483,15 @@ export class AdmRenderer {
       const slot = this.slotOf.get(t);
       return slot === undefined ? new Float32Array(this.maxFrames) : this.mixer.inputs[slot]!.subarray(0, this.maxFrames);
     });
+  }
+
+  /**
+   * Where a reader may decode a block of a file of `channels` tracks straight into the mixer's inputs
+   * (each track into its slot), or null: no kernel, slots not one per track, or a block longer than the mixer's.
+   */
+  pcmTarget(channels: number): PcmDecodeTarget | null {
+    const identity = this.slotTracks.length === channels && this.slotTracks.every((t, s) => t === s);
+    return this.direct && identity ? this.mixer.decoder : null;
   }
 
   /** Blocks parsed and waiting, over all items: bounded by the cursors' windows, not by the master's length. */

@@ -14,6 +14,8 @@
 //           (splatted, so the loop loads vectors; group mask bit g: outputs 4g..4g+3 get something)
 //   LIVE    the entries whose input is not digital silence over the span (filled by mix)
 
+import { decodeInto, inputBytes as pcmBytes, inputPointer as pcmInput, slack as pcmSlackBytes } from '../../../audio/wasm/pcm.as';
+
 const CAPACITY: i32 = 8192;
 const MAX_SLOTS: i32 = 256;
 const MAX_OUTPUTS: i32 = 64;
@@ -31,6 +33,22 @@ const LIVE: usize = memory.data(MAX_ENTRIES * 4, 16);
 
 export function inputPointer(): usize {
   return INPUT;
+}
+
+// The PCM decoder (../../../audio/wasm/pcm.as.ts) in this module's memory: a split pass reads the file's
+// bytes into its input area and decodes them straight into the slots (slot = track), no copy between.
+export function pcmInputPointer(): usize {
+  return pcmInput();
+}
+export function pcmInputBytes(): i32 {
+  return pcmBytes();
+}
+export function pcmSlack(): i32 {
+  return pcmSlackBytes();
+}
+/** Decode `frames` frames of `channels` tracks from the PCM input area into slots 0..channels-1 at frame `at`. */
+export function decodeToSlots(at: i32, frames: i32, channels: i32, blockAlign: i32, enc: i32): void {
+  decodeInto(INPUT + (<usize>at << 2), frames, channels, blockAlign, enc, <i32>(STRIDE >> 2));
 }
 export function outputPointer(): usize {
   return OUTPUT;
