@@ -134,14 +134,23 @@ export interface SegmentBounds {
   isLast: boolean;
 }
 
-/** [fromFrame, toFrame) in `threads` segments of whole loudness sub-blocks (every sub-block lies in exactly one). */
-export function planSegments(fromFrame: number, toFrame: number, threads: number, sampleRate: number, prerollFrames: number): SegmentBounds[] {
+/**
+ * [fromFrame, toFrame) in `threads` segments of whole loudness sub-blocks (every sub-block lies in exactly
+ * one). `lead` (0 = equal lengths) lengthens the earlier segments against the later ones, segment k's
+ * share ∝ 1 / (1 + lead · k): where a later segment has work of its own to reach its start (an ADM
+ * master's cursors jumping there), the threads then finish together.
+ */
+export function planSegments(fromFrame: number, toFrame: number, threads: number, sampleRate: number, prerollFrames: number, lead = 0): SegmentBounds[] {
   const sub = subBlockLength(sampleRate);
-  const perSegment = Math.ceil((toFrame - fromFrame) / threads / sub) * sub;
+  const weights = Array.from({ length: threads }, (_, k) => 1 / (1 + lead * k));
+  const sum = weights.reduce((a, b) => a + b, 0);
   const out: SegmentBounds[] = [];
-  for (let start = fromFrame; start < toFrame; start += perSegment) {
-    const end = Math.min(toFrame, start + perSegment);
+  let start = fromFrame;
+  for (let k = 0; k < threads && start < toFrame; k++) {
+    const share = Math.ceil(((toFrame - fromFrame) * weights[k]!) / sum / sub) * sub;
+    const end = k === threads - 1 ? toFrame : Math.min(toFrame, start + share);
     out.push({ segmentStart: start, segmentEnd: end, preroll: Math.min(start, prerollFrames), isLast: end === toFrame });
+    start = end;
   }
   return out;
 }
