@@ -92,22 +92,23 @@ interface AdmSplit {
  * mergeable analyzers and no caller hooks into the stream, the audio plain PCM, long enough to pay back.
  */
 function admSplitThreads(options: MeasureOptions, renders: RenderHook, header: AudioSource['header']): number {
-  const threads = options.threads ?? defaultThreads();
-  if (threads < 2 || !renders.adopt || !renders.parallelLayouts?.()) return 0;
-  if (options.analyzers || options.onAnalyzers || options.onLoudness || options.onStep || options.checksums || options.channels) return 0;
-  if (options.from !== undefined || options.to !== undefined || options.fromSeconds !== undefined || options.toSeconds !== undefined) return 0;
-  if (!allMergeable(options.plan ?? [])) return 0;
-  const f = header.format;
-  if (header.codec === 'flac' || header.codec === 'mp3' || header.codec === 'ogg' || f.container === 'imf') return 0;
-  return f.frames >= ADM_SPLIT_MIN_SECONDS * f.sampleRate ? threads : 0;
+  if (!renders.adopt || !renders.parallelLayouts?.() || !splitFits(options, header)) return 0;
+  return options.threads ?? defaultThreads();
 }
 
-/** Whether a split is likely enough to start its workers before the master's ADM is read (the renders' own say comes after). */
-function mayWarm(options: MeasureOptions, header: AudioSource['header']): boolean {
+/**
+ * What a split pass needs of the pass and the file, before the renders have their say: two threads or
+ * more, no caller hooks into the stream, the whole file, mergeable analyzers, plain PCM, long enough.
+ * Also whether to start the split's workers before the master's ADM is read.
+ */
+function splitFits(options: MeasureOptions, header: AudioSource['header']): boolean {
   const threads = options.threads ?? defaultThreads();
   if (threads < 2 || options.analyzers || options.onAnalyzers || options.onLoudness || options.onStep || options.checksums || options.channels) return false;
   if (options.from !== undefined || options.to !== undefined || options.fromSeconds !== undefined || options.toSeconds !== undefined) return false;
-  return header.format.frames >= ADM_SPLIT_MIN_SECONDS * header.format.sampleRate;
+  if (!allMergeable(options.plan ?? [])) return false;
+  const f = header.format;
+  if (header.codec === 'flac' || header.codec === 'mp3' || header.codec === 'ogg' || f.container === 'imf') return false;
+  return f.frames >= ADM_SPLIT_MIN_SECONDS * f.sampleRate;
 }
 
 /** Below this a worker's start-up (modules, the master's metadata) costs more than the split saves. */
@@ -200,7 +201,7 @@ export async function measureFile(input: AudioInput | string, options: MeasureOp
       // an ADM master: label by the ADM and measure the bed alone (objects are not rendered yet)
       admMaster = true;
       // a long master with renders asked for will likely be split: its workers load while the ADM is read
-      if (options.admRender && mayWarm(options, source.header)) warmed = (await import('../render/adm/parallel.js')).warmPool(options.threads ?? defaultThreads(), inp.path);
+      if (options.admRender && splitFits(options, source.header)) warmed = (await import('../render/adm/parallel.js')).warmPool(options.threads ?? defaultThreads(), inp.path);
       const report = await readAdm(inp.path, source.header);
       const renders = options.admRender?.(report) ?? null;
       renderNonFinite = renders?.nonFinite ?? null;

@@ -38,7 +38,8 @@ export const PARALLEL_MIN_SECONDS = 60;
 
 const BLOCK = 48000;
 
-function segmentDefinition(id: string) {
+/** An analyzer's definition and its segment merge (refused when it has none). */
+export function segmentDefinition(id: string) {
   const def = analyzerDefinition(id);
   if (!def?.segments) throw new DubstageError({ code: 'usage', message: `analyzer '${id}' does not merge across segments` });
   return { def, seg: def.segments };

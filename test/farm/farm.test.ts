@@ -21,7 +21,7 @@ import { FARM_QUEUE } from '../../src/farm/queue.js';
 import { loadPlugins } from '../../src/qc/plugins.js';
 import { loadSpec } from '../../src/specs/loader.js';
 import { buildDelivery } from '../qc/delivery-fixture.js';
-import { testRedis, type TestRedis } from '../helpers/redis-server.js';
+import { emptyDatabase, testRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const main = path.join(repoRoot, 'src', 'cli', 'main.ts');
@@ -89,10 +89,7 @@ const refRows = new Map<string, IndexRow>();
 
 beforeAll(async () => {
   redis = await testRedis();
-  url = `${redis.url.replace(/\/\d*$/, '')}/${DB}`;
-  const client = new Redis(url);
-  await client.flushdb();
-  client.disconnect();
+  url = await emptyDatabase(redis.url, DB);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dubstage-farm-'));
   catalog = path.join(work, 'catalog');
   // six titles: four clean programmes (different seeds), one with a planted true-peak fault, one unreadable

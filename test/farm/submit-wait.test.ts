@@ -16,7 +16,7 @@ import type { IndexRow } from '../../src/batch/deliver.js';
 import { FARM_QUEUE, type FarmJobData } from '../../src/farm/queue.js';
 import { submit, type SubmitResult } from '../../src/farm/submit.js';
 import { buildDelivery } from '../qc/delivery-fixture.js';
-import { testRedis, type TestRedis } from '../helpers/redis-server.js';
+import { emptyDatabase, testRedis, type TestRedis } from '../helpers/redis-server.js';
 
 /** This file's own Redis database: other farm suites on the same server never see its queue. */
 const DB = 6;
@@ -73,10 +73,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | null 
 
 beforeAll(async () => {
   redis = await testRedis();
-  url = `${redis.url.replace(/\/\d*$/, '')}/${DB}`;
-  const client = new Redis(url);
-  await client.flushdb();
-  client.disconnect();
+  url = await emptyDatabase(redis.url, DB);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'dubstage-submit-wait-'));
   catalog = path.join(work, 'catalog');
   for (let i = 1; i <= 3; i++) await buildDelivery(undefined, { dir: path.join(catalog, `TITLE_${i}`), prefix: `T${i}`, seed: i });

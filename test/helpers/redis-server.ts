@@ -95,3 +95,13 @@ export async function testRedis(): Promise<TestRedis> {
       }),
   };
 }
+
+/** `url` with database `db` (the farm suites keep to their own), emptied first. */
+export async function emptyDatabase(url: string, db: number): Promise<string> {
+  const { Redis } = await import('ioredis');
+  const at = `${url.replace(/\/\d*$/, '')}/${db}`;
+  const client = new Redis(at);
+  await client.flushdb();
+  client.disconnect();
+  return at;
+}

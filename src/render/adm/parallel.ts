@@ -10,11 +10,11 @@ import type { ChannelLabel } from '../../audio/channels.js';
 import { readDolbyAtmos } from '../../audio/dolby-atmos/index.js';
 import { statSync } from 'node:fs';
 import { openAudio, readAudioHeader } from '../../audio/open.js';
-import { analyzerDefinition, type AnalyzerNeed } from '../../analyzers/index.js';
+import type { AnalyzerNeed } from '../../analyzers/index.js';
 import { LoudnessSegmentAnalyzer, mergeLoudness, type LoudnessPartial, type LoudnessResult } from '../../analyzers/loudness.js';
 import type { AudioBlock, StreamInfo } from '../../analyzers/types.js';
 import { WorkerPool, type TaskContext } from '../../analysis/pool.js';
-import { planSegments, runSegments } from '../../analysis/parallel.js';
+import { planSegments, runSegments, segmentDefinition } from '../../analysis/parallel.js';
 import { RENDER_BLOCK_FRAMES } from '../../analysis/host.js';
 import { mergeNonFinite, NonFiniteScrubber, type NonFiniteReport } from '../../analysis/non-finite.js';
 import { DubstageError, toErrorInfo, type ErrorInfo } from '../../errors.js';
@@ -72,11 +72,6 @@ export interface AdmMasterResult {
   dbmd: DbmdSummary | null;
 }
 
-function segmentsOf(id: string) {
-  const seg = analyzerDefinition(id)?.segments;
-  if (!seg) throw new DubstageError({ code: 'usage', message: `analyzer '${id}' does not merge across segments` });
-  return seg;
-}
 
 /** One segment in a worker: every track read, the bed metered, the renders made and metered. */
 export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promise<AdmSegmentPartial> {
@@ -86,8 +81,7 @@ export async function runAdmSegment(job: AdmSegmentJob, ctx: TaskContext): Promi
     const frames = job.segmentEnd - job.segmentStart;
     const bedStream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.bedTracks.length, channelLabels: job.bedLabels, frames };
     const bed = job.bedTracks.length === 0 ? [] : job.analyzers.map((need) => {
-      const seg = segmentsOf(need.id);
-      const def = analyzerDefinition(need.id)!;
+      const { def, seg } = segmentDefinition(need.id);
       const analyzer = seg.createSegment ? seg.createSegment(need.options ?? {}, bedStream) : def.create(need.options ?? {}, bedStream);
       analyzer.start(bedStream);
       return { id: need.id, seg, analyzer };
@@ -238,14 +232,14 @@ export function warmPool(threads: number, audioPath?: string): WorkerPool {
 
 /** Measure a whole master and its renders on `threads` workers (time segments, merged in order); `warmed`: a pool from warmPool. */
 export async function measureAdmMaster(job: AdmMasterJob, totalFrames: number, threads: number, onProgress?: (done: number, total: number) => void, warmed?: WorkerPool): Promise<AdmMasterResult> {
-  const prerollSeconds = Math.max(1, ...job.analyzers.map((a) => segmentsOf(a.id).prerollSeconds));
+  const prerollSeconds = Math.max(1, ...job.analyzers.map((a) => segmentDefinition(a.id).seg.prerollSeconds));
   const jobs: AdmSegmentJob[] = planSegments(0, totalFrames, threads, job.sampleRate, Math.round(prerollSeconds * job.sampleRate), SPLIT_LEAD).map((seg) => ({ ...job, ...seg }));
   const pool = warmed ?? new WorkerPool(jobs.length, SPLIT_POOL);
   try {
     const parts = await runSegments<AdmSegmentJob, AdmSegmentPartial>(pool, import.meta.url, 'runAdmSegment', jobs, { plugins: job.plugins, total: totalFrames, onProgress, path: job.audioPath });
     const bedStream: StreamInfo = { sampleRate: job.sampleRate, channelCount: job.bedTracks.length, channelLabels: job.bedLabels, frames: totalFrames };
     const bed: Record<string, unknown> = {};
-    if (job.bedTracks.length > 0) for (const need of job.analyzers) bed[need.id] = segmentsOf(need.id).merge(parts.map((p) => p.bed[need.id]), bedStream, need.options ?? {});
+    if (job.bedTracks.length > 0) for (const need of job.analyzers) bed[need.id] = segmentDefinition(need.id).seg.merge(parts.map((p) => p.bed[need.id]), bedStream, need.options ?? {});
     const failed = parts.find((p) => p.renderError);
     const last = parts[parts.length - 1]!;
     let renders: LoudnessResult[] | null = null;
